@@ -1,0 +1,25 @@
+import { defineConfig } from "@playwright/test";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { loadRuntime } from "./src/runtime.js";
+
+const runtime = loadRuntime();
+const here = dirname(fileURLToPath(import.meta.url));
+const reports = runtime.reportDir;
+
+export default defineConfig({
+  testDir: join(here, "specs"),
+  testMatch: /\.spec\.js$/,
+  fullyParallel: true,
+  workers: runtime.workers,
+  retries: 0,
+  forbidOnly: true,
+  outputDir: join(reports, "test-results"),
+  reporter: [
+    ["list"],
+    ["html", { outputFolder: join(reports, "html"), open: "never" }],
+    ["junit", { outputFile: join(reports, "junit.xml") }],
+    ["json", { outputFile: join(reports, "results.json") }],
+    [join(here, "src", "report", "certification-reporter.js")],
+  ],
+});

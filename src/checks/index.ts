@@ -1,0 +1,31 @@
+import type { Check } from "./types.js";
+import { delivered } from "./delivered.js";
+import { exactlyOnce } from "./exactly-once.js";
+import { postMethod } from "./post-method.js";
+import { tokenPreserved } from "./token-preserved.js";
+import { jsonBody } from "./json-body.js";
+import { contentTypeJson } from "./content-type-json.js";
+import { runSchema } from "./run-schema.js";
+import { runIdentity } from "./run-identity.js";
+import { terminalStatus } from "./terminal-status.js";
+import { statusMatchesApi } from "./status-matches-api.js";
+
+/** Every check, in the order reports list them. Names are part of the public contract. */
+export const CHECKS: readonly Check[] = [
+  delivered,
+  exactlyOnce,
+  postMethod,
+  tokenPreserved,
+  jsonBody,
+  contentTypeJson,
+  runSchema,
+  runIdentity,
+  terminalStatus,
+  statusMatchesApi,
+];
+
+export const CHECK_NAMES: readonly string[] = CHECKS.map((c) => c.name);
+
+export function checksNamed(names: readonly string[]): Check[] {
+  return CHECKS.filter((c) => names.includes(c.name));
+}

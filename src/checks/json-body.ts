@@ -1,0 +1,29 @@
+import { defineCheck, fail } from "./types.js";
+import { deliveriesOrSkip, nth } from "./evidence-helpers.js";
+import { bodyText, parseBody } from "../evidence.js";
+
+const PREVIEW = 200;
+
+export const jsonBody = defineCheck({
+  name: "json-body",
+  severity: "required",
+  version: 1,
+  description: "The webhook request body is valid UTF-8 JSON.",
+  run(evidence) {
+    const deliveries = deliveriesOrSkip(evidence);
+    if (!Array.isArray(deliveries)) return deliveries;
+    for (const [index, delivery] of deliveries.entries()) {
+      const parsed = parseBody(delivery);
+      if (parsed.ok) continue;
+      const text = bodyText(delivery);
+      const preview = text.length > PREVIEW ? `${text.slice(0, PREVIEW)}…` : text;
+      return fail(
+        "json-body",
+        "a JSON document",
+        preview === "" ? "(empty body)" : JSON.stringify(preview),
+        `${nth(index, deliveries.length)} for ${evidence.label} is not JSON: ${parsed.reason}.`,
+      );
+    }
+    return undefined;
+  },
+});

@@ -1,0 +1,25 @@
+import { defineCheck, fail, skip } from "./types.js";
+import { nth, objectBodies, quote } from "./evidence-helpers.js";
+
+export const TERMINAL_STATUSES: readonly string[] = ["success", "error", "timeout", "interrupted"];
+
+export const terminalStatus = defineCheck({
+  name: "terminal-status",
+  severity: "required",
+  version: 1,
+  description: `The body's status is a terminal one (${TERMINAL_STATUSES.join(", ")}): a webhook announces the end of a run.`,
+  run(evidence) {
+    const bodies = objectBodies(evidence);
+    if (bodies.length === 0) return skip("no body was a JSON object (see json-body and run-schema)");
+    for (const { index, body } of bodies) {
+      if (typeof body.status === "string" && TERMINAL_STATUSES.includes(body.status)) continue;
+      return fail(
+        "terminal-status",
+        `status one of ${TERMINAL_STATUSES.join(", ")}`,
+        `status ${quote(body.status)}`,
+        `${nth(index, evidence.deliveries.length)} for ${evidence.label} was sent before the run ended.`,
+      );
+    }
+    return undefined;
+  },
+});

@@ -1,0 +1,47 @@
+import type { RunEvidence } from "../evidence.js";
+import type { RunValidator } from "../schema/validate.js";
+
+export type Severity = "required" | "recommended";
+
+export interface CheckContext {
+  validateRun: RunValidator;
+}
+
+/** A check that did not hold: what it wanted, and what the target sent instead. */
+export interface CheckFailure {
+  check: string;
+  expected: string;
+  received: string;
+  message: string;
+}
+
+export interface CheckSkip {
+  skipped: string;
+}
+
+export type CheckVerdict = CheckFailure | CheckSkip | undefined;
+
+export interface Check {
+  name: string;
+  severity: Severity;
+  /** Bumped whenever what the check accepts changes, so reports can say which rule judged them. */
+  version: number;
+  description: string;
+  run(evidence: RunEvidence, context: CheckContext): CheckVerdict;
+}
+
+export function defineCheck(check: Check): Check {
+  return check;
+}
+
+export function fail(check: string, expected: string, received: string, message: string): CheckFailure {
+  return { check, expected, received, message };
+}
+
+export function skip(reason: string): CheckSkip {
+  return { skipped: reason };
+}
+
+export function isSkip(verdict: CheckVerdict): verdict is CheckSkip {
+  return verdict !== undefined && "skipped" in verdict;
+}

@@ -1,0 +1,38 @@
+import type { ErrorCode } from "../errors.js";
+
+export const EXIT = {
+  conformant: 0,
+  nonConformant: 1,
+  usage: 2,
+  unreachable: 3,
+  internal: 4,
+} as const;
+
+export type Ending =
+  | { kind: "verdict"; verdict: "conformant" | "non-conformant" }
+  | { kind: "error"; code: ErrorCode }
+  | { kind: "help" };
+
+/** The one place that turns how a run ended into the process's exit status. */
+export function exitCodeFor(ending: Ending): number {
+  switch (ending.kind) {
+    case "help":
+      return EXIT.conformant;
+    case "verdict":
+      return ending.verdict === "conformant" ? EXIT.conformant : EXIT.nonConformant;
+    case "error":
+      switch (ending.code) {
+        case "LGWC_USAGE":
+        case "LGWC_CONFIG":
+        case "LGWC_SCHEMA":
+        case "LGWC_LOCAL_TARGET":
+          return EXIT.usage;
+        case "LGWC_TARGET_UNREACHABLE":
+        case "LGWC_NOT_LANGGRAPH":
+        case "LGWC_ASSISTANT_MISSING":
+          return EXIT.unreachable;
+        case "LGWC_INTERNAL":
+          return EXIT.internal;
+      }
+  }
+}

@@ -1,0 +1,51 @@
+export const HELP = `lg-webhook-conformance: certify the webhooks of a LangGraph API deployment.
+
+Usage:
+  lg-webhook-conformance --target URL [options]
+  lg-webhook-conformance --local [options]
+
+Target (one of):
+  --target URL          Base URL of the LangGraph API server to certify (http or https).
+  --local               Start the embedded open-source JavaScript server with the suite's
+                        conformance graph on a free loopback port, and certify that.
+
+Options:
+  --assistant-id ID     Assistant or graph id to run (default: conformance).
+  --input JSON          Input for every run, as JSON (default: {}).
+  --api-key KEY         Sent as X-Api-Key (default: $LANGGRAPH_API_KEY or $LANGSMITH_API_KEY).
+                        Never printed or written to a report.
+  -H, --header "N: V"   Extra header for every request to the target; repeatable. Values are
+                        never printed or written to a report.
+  --only PATTERN        Run only the cases or checks matching PATTERN (globs, comma-separated;
+                        repeatable), e.g. --only 'thread-*' or --only run-schema.
+  --skip PATTERN        Leave out the cases or checks matching PATTERN.
+  --settle-ms N         After a run's first webhook, how long a duplicate is watched for
+                        (default: 3000).
+  --timeout-ms N        How long a run may take to end and deliver (default: 30000).
+  --cron-timeout-ms N   How long to wait for a cron's first run to fire and deliver
+                        (default: 75000).
+  --workers N           Cases run side by side (default: one per case, at most 16).
+  --report-dir DIR      Where reports are written (default: reports).
+  --openapi FILE|URL    Validate webhook bodies against components.schemas.Run of this
+                        OpenAPI document instead of the built-in Run schema.
+  -h, --help            Show this help.
+  --version             Show the suite's version.
+
+Cases: thread-run, thread-run-stream, thread-run-wait, thread-cron, stateless-run,
+  stateless-run-default, stateless-run-stream, stateless-run-wait, stateless-batch,
+  stateless-cron, cron-patch.
+Checks: delivered, exactly-once, post-method, token-preserved, json-body,
+  content-type-json (recommended), run-schema, run-identity, terminal-status,
+  status-matches-api.
+
+Reports (in --report-dir): certification.json, certification.md, junit.xml, results.json
+and Playwright's HTML report in html/.
+
+Exit codes:
+  0  conformant: no required check failed
+  1  not conformant: at least one required check failed
+  2  usage or configuration error (a flag, a URL, a schema, a missing package)
+  3  the target could not be reached, refused the credentials, is not a LangGraph API
+     server, or lacks the assistant
+  4  the suite itself failed to finish (a bug: please report it)
+`;

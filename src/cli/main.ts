@@ -1,0 +1,236 @@
+import { spawn, type ChildProcess } from "node:child_process";
+import { createRequire } from "node:module";
+import { mkdir, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
+import { existsSync, readFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { dirname, join, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
+import { randomBytes } from "node:crypto";
+import { ConformanceError, describeError } from "../errors.js";
+import { exitCodeFor, EXIT } from "./exit-code.js";
+import { parseCommandLine, type Options } from "./args.js";
+import { HELP } from "./help.js";
+import { renderSummary } from "./summary.js";
+import { select } from "../selection.js";
+import { CASE_IDS } from "../target/catalog.js";
+import { CHECK_NAMES } from "../checks/index.js";
+import { TargetClient } from "../target/client.js";
+import { preflight } from "../target/preflight.js";
+import { LOCAL_ASSISTANT, startLocalTarget, type LocalTarget } from "../target/local.js";
+import { startSink, type Sink } from "../sink/server.js";
+import { RUN_SCHEMA, RUN_SCHEMA_VERSION } from "../schema/run-schema.js";
+import { loadOpenApiRunSchema, runSchemaFromDocument, type LoadedSchema } from "../schema/openapi.js";
+import { compareRunSchemas } from "../schema/compare.js";
+import { compileRunValidator } from "../schema/validate.js";
+import { RUNTIME_ENV, type Runtime } from "../runtime.js";
+import type { Certification } from "../report/certification.js";
+import { Redactor } from "../report/redact.js";
+
+const MAX_DEFAULT_WORKERS = 16;
+
+export interface Io {
+  stdout: (text: string) => void;
+  stderr: (text: string) => void;
+}
+
+const here = dirname(fileURLToPath(import.meta.url));
+// dist/src/cli -> package root
+const packageRoot = resolve(here, "..", "..", "..");
+
+function suiteVersion(): { name: string; version: string } {
+  const manifest = JSON.parse(readFileSync(join(packageRoot, "package.json"), "utf8")) as { name: string; version: string };
+  return { name: manifest.name, version: manifest.version };
+}
+
+function withoutCredentials(url: string): string {
+  const parsed = new URL(url);
+  parsed.username = "";
+  parsed.password = "";
+  return parsed.toString().replace(/\/+$/, "");
+}
+
+function redactedCommandLine(argv: readonly string[], redactor: Redactor): string {
+  const out: string[] = [];
+  for (let i = 0; i < argv.length; i += 1) {
+    const arg = argv[i]!;
+    out.push(arg);
+    if ((arg === "--api-key" || arg === "-H" || arg === "--header") && i + 1 < argv.length) {
+      const value = argv[++i]!;
+      out.push(arg === "--api-key" ? "REDACTED" : `${value.split(":")[0]}: REDACTED`);
+    }
+  }
+  return redactor.text(["lg-webhook-conformance", ...out].map((w) => (/^[\w@%+=:,./-]+$/.test(w) ? w : `'${w.replace(/'/g, `'\\''`)}'`)).join(" "));
+}
+
+async function loadSchema(options: Options, api: TargetClient): Promise<Runtime["schema"]> {
+  const chosen: LoadedSchema = options.openapi
+    ? await loadOpenApiRunSchema(options.openapi)
+    : { schema: RUN_SCHEMA, source: "built-in Run schema", version: RUN_SCHEMA_VERSION };
+  compileRunValidator(chosen.schema, chosen.source);
+  const served = await api.send("GET", "/openapi.json", undefined, { timeoutMs: 10_000 }).catch(() => undefined);
+  let target: Runtime["schema"]["target"];
+  if (served === undefined || served.status !== 200 || served.json === undefined) {
+    target = { available: false, reason: `the target does not serve /openapi.json (${served ? `HTTP ${served.status}` : "no answer"})` };
+  } else {
+    try {
+      const theirs = runSchemaFromDocument(served.json, "target /openapi.json");
+      target = { available: true, differences: compareRunSchemas(chosen.schema, theirs.schema) };
+    } catch (error) {
+      target = { available: false, reason: `the target's /openapi.json has no usable Run schema: ${describeError(error)}` };
+    }
+  }
+  return { ...chosen, target };
+}
+
+function playwrightCli(): string {
+  const require = createRequire(import.meta.url);
+  return join(dirname(require.resolve("@playwright/test/package.json")), "cli.js");
+}
+
+function runPlaywright(runtimePath: string, io: Io, onChild: (child: ChildProcess) => void): Promise<number> {
+  const config = join(packageRoot, "dist", "playwright.config.js");
+  if (!existsSync(config)) {
+    throw new ConformanceError("LGWC_INTERNAL", `The built suite is missing ${config}; run \`npm run build\` first.`);
+  }
+  return new Promise((resolvePromise, reject) => {
+    const child = spawn(process.execPath, [playwrightCli(), "test", "--config", config], {
+      cwd: packageRoot,
+      stdio: ["ignore", "pipe", "pipe"],
+      env: {
+        ...process.env,
+        [RUNTIME_ENV]: runtimePath,
+        ...(process.stderr.isTTY ? { FORCE_COLOR: "1" } : {}),
+        PLAYWRIGHT_HTML_OPEN: "never",
+      },
+    });
+    onChild(child);
+    // Playwright's progress is diagnostics: it goes to stderr, leaving stdout for the verdict.
+    child.stdout.on("data", (chunk: Buffer) => io.stderr(chunk.toString("utf8")));
+    child.stderr.on("data", (chunk: Buffer) => io.stderr(chunk.toString("utf8")));
+    child.once("error", reject);
+    child.once("close", (code) => resolvePromise(code ?? EXIT.internal));
+  });
+}
+
+interface Resources {
+  local?: LocalTarget;
+  sink?: Sink;
+  runtimeDir?: string;
+  child?: ChildProcess;
+}
+
+async function release(resources: Resources): Promise<void> {
+  if (resources.child && resources.child.exitCode === null) resources.child.kill("SIGTERM");
+  await resources.sink?.close().catch(() => undefined);
+  await resources.local?.stop().catch(() => undefined);
+  if (resources.runtimeDir) await rm(resources.runtimeDir, { recursive: true, force: true }).catch(() => undefined);
+}
+
+async function certify(argv: readonly string[], options: Options, io: Io, resources: Resources): Promise<number> {
+  const selection = select(CASE_IDS, CHECK_NAMES, options.only, options.skip);
+  const reportDir = resolve(options.reportDir);
+  await mkdir(reportDir, { recursive: true }).catch((error: unknown) => {
+    throw new ConformanceError("LGWC_CONFIG", `Cannot create the report folder ${reportDir}: ${describeError(error)}.`);
+  });
+  // A stale verdict must never outlive a run that failed to write a new one.
+  await rm(join(reportDir, "certification.json"), { force: true });
+  await rm(join(reportDir, "certification.md"), { force: true });
+
+  let targetUrl = options.target;
+  if (options.local) {
+    resources.local = await startLocalTarget({ progress: (line) => io.stderr(`${line}\n`) });
+    targetUrl = resources.local.url;
+  }
+  const assistantId = options.local && options.assistantId === "conformance" ? LOCAL_ASSISTANT : options.assistantId;
+  const api = new TargetClient({
+    baseUrl: targetUrl!,
+    ...(options.apiKey === undefined ? {} : { apiKey: options.apiKey }),
+    headers: options.headers,
+    requestTimeoutMs: options.timeoutMs,
+  });
+  const checked = await preflight(api, assistantId);
+  const schema = await loadSchema(options, api);
+  resources.sink = await startSink();
+
+  const secrets = [...(options.apiKey ? [options.apiKey] : []), ...Object.values(options.headers)];
+  const redactor = new Redactor(secrets);
+  const runtime: Runtime = {
+    suite: suiteVersion(),
+    target: { url: withoutCredentials(targetUrl!), info: checked.info },
+    headers: options.headers,
+    assistant: { requested: assistantId, resolved: checked.resolvedAssistantId },
+    input: options.input,
+    settleMs: options.settleMs,
+    timeoutMs: options.timeoutMs,
+    cronTimeoutMs: options.cronTimeoutMs,
+    workers: options.workers ?? Math.min(selection.cases.length, MAX_DEFAULT_WORKERS),
+    reportDir,
+    sink: { url: resources.sink.url, controlUrl: resources.sink.controlUrl },
+    schema,
+    crons: checked.crons,
+    cases: selection.cases,
+    checks: selection.checks,
+    runTag: `${new Date().toISOString().replace(/[:.]/g, "-")}-${randomBytes(3).toString("hex")}`,
+    startedAt: new Date().toISOString(),
+    commandLine: redactedCommandLine(argv, redactor),
+    secrets,
+  };
+  if (options.apiKey !== undefined) runtime.apiKey = options.apiKey;
+  resources.runtimeDir = await mkdtemp(join(tmpdir(), "lgwc-run-"));
+  const runtimePath = join(resources.runtimeDir, "runtime.json");
+  await writeFile(runtimePath, JSON.stringify(runtime), { mode: 0o600 });
+
+  io.stderr(
+    `Certifying ${runtime.target.url} (${selection.cases.length} cases, ${runtime.workers} workers, settle ${runtime.settleMs} ms) …\n`,
+  );
+  await runPlaywright(runtimePath, io, (child) => {
+    resources.child = child;
+  });
+  const text = await readFile(join(reportDir, "certification.json"), "utf8").catch(() => undefined);
+  if (text === undefined) {
+    throw new ConformanceError("LGWC_INTERNAL", "The test run ended without writing certification.json; see the output above.");
+  }
+  const certification = JSON.parse(text) as Certification;
+  io.stdout(renderSummary(certification, options.reportDir));
+  return exitCodeFor({ kind: "verdict", verdict: certification.verdict });
+}
+
+/** Runs the command; never throws. Returns the exit status. */
+export async function main(argv: readonly string[], env: NodeJS.ProcessEnv, io: Io): Promise<number> {
+  const resources: Resources = {};
+  let interrupted: NodeJS.Signals | undefined;
+  const onSignal = (signal: NodeJS.Signals): void => {
+    if (interrupted) return;
+    interrupted = signal;
+    io.stderr(`\nReceived ${signal}: stopping the run and cleaning up …\n`);
+    // Playwright tears down its fixtures (deleting what the cases created) when asked to stop.
+    resources.child?.kill("SIGINT");
+  };
+  process.on("SIGINT", onSignal);
+  process.on("SIGTERM", onSignal);
+  try {
+    const parsed = parseCommandLine(argv, env);
+    if (parsed.kind === "help") {
+      io.stdout(HELP);
+      return exitCodeFor({ kind: "help" });
+    }
+    if (parsed.kind === "version") {
+      io.stdout(`${suiteVersion().version}\n`);
+      return exitCodeFor({ kind: "help" });
+    }
+    const code = await certify(argv, parsed.options, io, resources);
+    return interrupted ? 128 + (interrupted === "SIGINT" ? 2 : 15) : code;
+  } catch (error) {
+    if (interrupted) return 128 + (interrupted === "SIGINT" ? 2 : 15);
+    if (error instanceof ConformanceError) {
+      io.stderr(`lg-webhook-conformance: ${error.message} [${error.code}]\n`);
+      return exitCodeFor({ kind: "error", code: error.code });
+    }
+    io.stderr(`lg-webhook-conformance: internal error: ${describeError(error)} [LGWC_INTERNAL]\n`);
+    return EXIT.internal;
+  } finally {
+    await release(resources);
+    process.off("SIGINT", onSignal);
+    process.off("SIGTERM", onSignal);
+  }
+}

@@ -1,0 +1,34 @@
+import type { Certification } from "../report/certification.js";
+import { formatCaseFailure } from "../report/format.js";
+
+const MARK = { passed: "✓", failed: "✗", skipped: "-" } as const;
+
+/** What the user reads on stdout when the run ends. */
+export function renderSummary(c: Certification, reportDir: string): string {
+  const lines: string[] = [""];
+  const width = Math.max(...c.cases.map((k) => k.id.length), 4);
+  for (const k of c.cases) {
+    const warn = k.checks.filter((x) => x.outcome === "failed" && x.severity === "recommended").map((x) => x.name);
+    const note = k.outcome === "skipped" ? `skipped: ${k.reason ?? ""}` : warn.length > 0 ? `warning: ${warn.join(", ")}` : "";
+    lines.push(`  ${MARK[k.outcome]} ${k.id.padEnd(width)}  ${k.operation}  ${(k.durationMs / 1000).toFixed(1)} s${note ? `  (${note})` : ""}`);
+  }
+  const failures = c.cases.filter((k) => k.outcome === "failed");
+  if (failures.length > 0) lines.push("", ...failures.map((k) => `${formatCaseFailure(k)}\n`));
+  const warnings = c.cases.flatMap((k) =>
+    k.checks.filter((x) => x.outcome === "failed" && x.severity === "recommended").map((x) => ({ k, x })),
+  );
+  const seen = new Set<string>();
+  for (const { x } of warnings) {
+    if (seen.has(x.name)) continue;
+    seen.add(x.name);
+    lines.push("", `Warning (${x.name}, recommended, ${warnings.filter((w) => w.x.name === x.name).length} case(s)): ${x.message}`);
+    lines.push(`  Expected: ${x.expected ?? ""}`, `  Received: ${x.received ?? ""}`);
+  }
+  const s = c.summary;
+  lines.push(
+    "",
+    `Verdict: ${c.verdict} — ${s.passed} passed, ${s.failed} failed, ${s.skipped} skipped of ${s.cases} cases; ${s.warnings} warning(s).`,
+    `Reports: ${reportDir}/certification.md, certification.json, junit.xml, html/index.html`,
+  );
+  return `${lines.join("\n")}\n`;
+}

@@ -1,0 +1,62 @@
+/** What the sink recorded for one incoming request, byte for byte. */
+export interface Delivery {
+  method: string;
+  /** The request-target exactly as it arrived on the request line. */
+  target: string;
+  /** Raw header pairs in arrival order (names as sent). */
+  headers: [string, string][];
+  /** Body bytes, base64, so nothing is lost to decoding. */
+  bodyBase64: string;
+  /** True when the body exceeded the sink's cap and was cut. */
+  truncated: boolean;
+  receivedAt: number;
+}
+
+/** The identity the target gave the run when the suite created it. */
+export interface CreatedRun {
+  run_id?: string;
+  thread_id?: string;
+  assistant_id?: string;
+}
+
+/** Everything recorded about one run the suite expects a webhook for. */
+export interface RunEvidence {
+  /** Which run of the case this is, e.g. "run" or "item 2 of 2". */
+  label: string;
+  /** The webhook URL exactly as handed to the target. */
+  webhookUrl: string;
+  /** What the target said about the run when it was created. */
+  created: CreatedRun;
+  /** When the suite saw the run reach a terminal state, if it did. */
+  terminalAt?: number;
+  /** The run's status read back from the API after the settle window. */
+  apiStatus?: string;
+  /** Why the run could not be read back, when it could not. */
+  readBackSkipped?: string;
+  deliveries: Delivery[];
+  /** How long the suite waited for a first delivery. */
+  deadlineMs: number;
+  settleMs: number;
+}
+
+export function headerValue(delivery: Delivery, name: string): string | undefined {
+  const lower = name.toLowerCase();
+  return delivery.headers.find(([key]) => key.toLowerCase() === lower)?.[1];
+}
+
+export function bodyText(delivery: Delivery): string {
+  return Buffer.from(delivery.bodyBase64, "base64").toString("utf8");
+}
+
+export type ParsedBody = { ok: true; value: unknown } | { ok: false; reason: string };
+
+export function parseBody(delivery: Delivery): ParsedBody {
+  const bytes = Buffer.from(delivery.bodyBase64, "base64");
+  if (bytes.length === 0) return { ok: false, reason: "the body is empty" };
+  try {
+    const text = new TextDecoder("utf-8", { fatal: true }).decode(bytes);
+    return { ok: true, value: JSON.parse(text) as unknown };
+  } catch (error) {
+    return { ok: false, reason: error instanceof Error ? error.message : String(error) };
+  }
+}

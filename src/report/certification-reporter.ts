@@ -1,0 +1,75 @@
+import { mkdir, writeFile } from "node:fs/promises";
+import { join } from "node:path";
+import type { FullResult, Reporter, TestCase, TestResult } from "@playwright/test/reporter";
+import { loadRuntime, type Runtime } from "../runtime.js";
+import { SinkClient } from "../sink/client.js";
+import type { Delivery } from "../evidence.js";
+import { buildCertification } from "./certification.js";
+import { renderMarkdown } from "./markdown.js";
+import { CASE_ATTACHMENT, type CaseResult } from "./types.js";
+import { Redactor } from "./redact.js";
+
+/** Case id and operation from a test title "id · operation". */
+function titleParts(test: TestCase): { id: string; operation: string } {
+  const [id, operation] = test.title.split(" · ");
+  return { id: id ?? test.title, operation: operation ?? "" };
+}
+
+/** When a test ended without leaving its result (a crash or a timeout), say so as a failed case. */
+function resultFromError(test: TestCase, result: TestResult, redactor: Redactor): CaseResult {
+  const { id, operation } = titleParts(test);
+  const skipped = result.status === "skipped";
+  const reason = skipped
+    ? (test.annotations.find((a) => a.type === "skip")?.description ?? "skipped")
+    : `The case did not finish (${result.status}): ${redactor.text(result.error?.message?.split("\n")[0] ?? "no error message")}`;
+  return {
+    id,
+    operation,
+    title: test.title,
+    outcome: skipped ? "skipped" : "failed",
+    reason,
+    deliveries: 0,
+    durationMs: result.duration,
+    reproduce: "",
+    checks: [],
+    runs: [],
+  };
+}
+
+/** Writes certification.json and certification.md from the cases the specs attached. */
+export default class CertificationReporter implements Reporter {
+  private readonly runtime: Runtime = loadRuntime();
+  private readonly redactor = new Redactor(this.runtime.secrets);
+  private readonly results = new Map<string, CaseResult>();
+
+  onTestEnd(test: TestCase, result: TestResult): void {
+    const attachment = result.attachments.find((a) => a.name === CASE_ATTACHMENT);
+    const parsed = attachment?.body ? (JSON.parse(attachment.body.toString("utf8")) as CaseResult) : undefined;
+    const caseResult = parsed ?? resultFromError(test, result, this.redactor);
+    if (parsed && result.status !== "passed" && result.status !== "skipped" && parsed.outcome === "passed") {
+      // The case's evidence was fine but the test still failed afterwards (e.g. cleanup): keep the truth.
+      parsed.outcome = "failed";
+      parsed.reason = `The case failed after its checks: ${this.redactor.text(result.error?.message?.split("\n")[0] ?? result.status)}`;
+    }
+    this.results.set(test.id, caseResult);
+  }
+
+  async onEnd(_result: FullResult): Promise<void> {
+    let strays: { strays: Delivery[]; dropped: number } = { strays: [], dropped: 0 };
+    try {
+      strays = await new SinkClient(this.runtime.sink.controlUrl).strays();
+    } catch {
+      // The sink is gone only if the main process is shutting down; report what is known.
+    }
+    const order = this.runtime.cases;
+    const cases = [...this.results.values()].sort((a, b) => order.indexOf(a.id) - order.indexOf(b.id));
+    const certification = buildCertification(this.runtime, cases, strays, new Date());
+    await mkdir(this.runtime.reportDir, { recursive: true });
+    await writeFile(join(this.runtime.reportDir, "certification.json"), `${JSON.stringify(certification, null, 2)}\n`);
+    await writeFile(join(this.runtime.reportDir, "certification.md"), renderMarkdown(certification));
+  }
+
+  printsToStdio(): boolean {
+    return false;
+  }
+}

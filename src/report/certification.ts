@@ -1,0 +1,104 @@
+import type { Delivery } from "../evidence.js";
+import { bodyText } from "../evidence.js";
+import { CHECKS } from "../checks/index.js";
+import type { Runtime } from "../runtime.js";
+import type { CaseResult } from "./types.js";
+import { Redactor } from "./redact.js";
+
+export type Verdict = "conformant" | "non-conformant";
+
+export interface Certification {
+  suite: { name: string; version: string };
+  target: { url: string; info: unknown };
+  startedAt: string;
+  finishedAt: string;
+  settleMs: number;
+  timeoutMs: number;
+  cronTimeoutMs: number;
+  assistant: { requested: string; resolved: string };
+  schema: { source: string; version?: string; target: Runtime["schema"]["target"] };
+  commandLine: string;
+  checkDefinitions: { name: string; severity: string; version: number; description: string }[];
+  verdict: Verdict;
+  summary: { cases: number; passed: number; failed: number; skipped: number; warnings: number };
+  strays: { count: number; dropped: number; requests: { method: string; target: string; receivedAt: string; body: string }[] };
+  cases: CaseResult[];
+}
+
+export const STRAY_CASE_ID = "unexpected-deliveries";
+
+/** Requests to URLs the suite never handed out become one failed case, so they cannot go unseen. */
+function strayCase(strays: readonly Delivery[]): CaseResult {
+  return {
+    id: STRAY_CASE_ID,
+    operation: "(any)",
+    title: "requests to URLs the suite never handed out",
+    outcome: "failed",
+    deliveries: strays.length,
+    durationMs: 0,
+    reproduce: "",
+    runs: [],
+    checks: [
+      {
+        name: "exactly-once",
+        severity: "required",
+        version: 1,
+        outcome: "failed",
+        message: `${strays.length} request${strays.length === 1 ? "" : "s"} arrived for no run the suite created (first: ${strays[0]?.method} ${strays[0]?.target}).`,
+        expected: "no request other than one per run the suite created",
+        received: strays.map((s) => `${s.method} ${s.target}`).join("\n"),
+      },
+    ],
+  };
+}
+
+export function buildCertification(
+  runtime: Runtime,
+  cases: readonly CaseResult[],
+  strays: { strays: Delivery[]; dropped: number },
+  finishedAt: Date,
+): Certification {
+  const redactor = new Redactor(runtime.secrets);
+  const all = strays.strays.length > 0 ? [...cases, strayCase(strays.strays)] : [...cases];
+  const count = (outcome: string): number => all.filter((c) => c.outcome === outcome).length;
+  const warnings = all.reduce(
+    (n, c) => n + c.checks.filter((k) => k.outcome === "failed" && k.severity === "recommended").length,
+    0,
+  );
+  const certification: Certification = {
+    suite: runtime.suite,
+    target: runtime.target,
+    startedAt: runtime.startedAt,
+    finishedAt: finishedAt.toISOString(),
+    settleMs: runtime.settleMs,
+    timeoutMs: runtime.timeoutMs,
+    cronTimeoutMs: runtime.cronTimeoutMs,
+    assistant: runtime.assistant,
+    schema: {
+      source: runtime.schema.source,
+      ...(runtime.schema.version === undefined ? {} : { version: runtime.schema.version }),
+      target: runtime.schema.target,
+    },
+    commandLine: runtime.commandLine,
+    checkDefinitions: CHECKS.filter((c) => runtime.checks.includes(c.name)).map((c) => ({
+      name: c.name,
+      severity: c.severity,
+      version: c.version,
+      description: c.description,
+    })),
+    verdict: count("failed") > 0 ? "non-conformant" : "conformant",
+    summary: { cases: all.length, passed: count("passed"), failed: count("failed"), skipped: count("skipped"), warnings },
+    strays: {
+      count: strays.strays.length,
+      dropped: strays.dropped,
+      requests: strays.strays.map((s) => ({
+        method: s.method,
+        target: s.target,
+        receivedAt: new Date(s.receivedAt).toISOString(),
+        body: bodyText(s).slice(0, 2_000),
+      })),
+    },
+    cases: all,
+  };
+  return redactor.deep(certification);
+}

@@ -1,0 +1,53 @@
+import type { Certification } from "./certification.js";
+
+function cell(text: string): string {
+  return text.replace(/\|/g, "\\|").replace(/\n/g, "<br>");
+}
+
+function fence(text: string): string {
+  const ticks = text.includes("```") ? "````" : "```";
+  return `${ticks}\n${text}\n${ticks}`;
+}
+
+/** certification.md: the same facts as certification.json, for a person. */
+export function renderMarkdown(c: Certification): string {
+  const lines: string[] = [];
+  const badge = c.verdict === "conformant" ? "✅ conformant" : "❌ non-conformant";
+  lines.push(`# Webhook certification: ${badge}`, "");
+  lines.push(`- Target: ${c.target.url}`);
+  const info = c.target.info as { version?: unknown; context?: unknown } | null;
+  if (info && typeof info === "object") lines.push(`- Target reports: version ${String(info.version ?? "?")}, context ${String(info.context ?? "?")}`);
+  lines.push(`- Suite: ${c.suite.name} ${c.suite.version}`);
+  lines.push(`- Assistant: ${c.assistant.requested} (${c.assistant.resolved})`);
+  lines.push(`- Schema: ${c.schema.source}${c.schema.version ? ` (version ${c.schema.version})` : ""}`);
+  const t = c.schema.target;
+  lines.push(
+    `- Target's own /openapi.json: ${t.available ? (t.differences.length === 0 ? "served; its Run schema agrees" : `served; its Run schema differs: ${t.differences.join("; ")}`) : t.reason}`,
+  );
+  lines.push(`- Settle window: ${c.settleMs} ms; run deadline: ${c.timeoutMs} ms; cron deadline: ${c.cronTimeoutMs} ms`);
+  lines.push(`- Started ${c.startedAt}, finished ${c.finishedAt}`);
+  lines.push(`- Command: \`${c.commandLine}\``, "");
+  const s = c.summary;
+  lines.push(`**${s.passed} passed, ${s.failed} failed, ${s.skipped} skipped** of ${s.cases} cases; ${s.warnings} recommended-check warning(s).`, "");
+  lines.push("| Case | Operation | Outcome | Deliveries | Duration | Notes |", "|---|---|---|---|---|---|");
+  for (const k of c.cases) {
+    const failed = k.checks.filter((x) => x.outcome === "failed").map((x) => `${x.name}${x.severity === "recommended" ? " (recommended)" : ""}`);
+    const note = k.reason ?? (failed.length > 0 ? `failed: ${failed.join(", ")}` : "");
+    lines.push(`| ${cell(k.id)} | ${cell(k.operation)} | ${k.outcome} | ${k.deliveries} | ${k.durationMs} ms | ${cell(note)} |`);
+  }
+  const findings = c.cases.filter((k) => k.outcome === "failed" || k.checks.some((x) => x.outcome === "failed"));
+  if (findings.length > 0) lines.push("", "## Findings");
+  for (const k of findings) {
+    lines.push("", `### ${k.id} — ${k.operation}`, "");
+    if (k.reason) lines.push(k.reason, "");
+    for (const x of k.checks.filter((x) => x.outcome === "failed")) {
+      lines.push(`- **${x.name}** (${x.severity}): ${x.message}`);
+      lines.push(`  - Expected: ${cell(x.expected ?? "")}`);
+      lines.push(`  - Received: ${cell(x.received ?? "")}`);
+    }
+    if (k.reproduce) lines.push("", "Reproduce with:", "", fence(k.reproduce));
+  }
+  lines.push("", "## Checks", "");
+  for (const d of c.checkDefinitions) lines.push(`- \`${d.name}\` (${d.severity}, v${d.version}): ${d.description}`);
+  return `${lines.join("\n")}\n`;
+}

@@ -1,0 +1,42 @@
+import type { CheckOutcome } from "../checks/evaluate.js";
+import type { CreatedRun } from "../evidence.js";
+
+export type Outcome = "passed" | "failed" | "skipped";
+
+/** The first delivery of a run, as a reader needs it to judge a finding (secrets redacted). */
+export interface DeliveryEvidence {
+  method: string;
+  target: string;
+  headers: [string, string][];
+  body: string;
+  truncated: boolean;
+}
+
+export interface RunResult {
+  label: string;
+  webhookUrl: string;
+  created: CreatedRun;
+  apiStatus?: string;
+  readBackSkipped?: string;
+  deliveries: number;
+  /** Creation to terminal, and terminal to first delivery, when both were seen. */
+  timings: { createdToTerminalMs?: number; terminalToDeliveryMs?: number };
+  checks: CheckOutcome[];
+  evidence?: DeliveryEvidence;
+}
+
+export interface CaseResult {
+  id: string;
+  operation: string;
+  title: string;
+  outcome: Outcome;
+  /** Why the case was skipped, or why it could not run (the target's answer quoted). */
+  reason?: string;
+  deliveries: number;
+  durationMs: number;
+  reproduce: string;
+  checks: CheckOutcome[];
+  runs: RunResult[];
+}
+
+export const CASE_ATTACHMENT = "lgwc-case.json";

@@ -1,0 +1,52 @@
+import { readFileSync } from "node:fs";
+import { ConformanceError } from "./errors.js";
+
+/**
+ * Everything the suite's main process decided, handed to Playwright's config, workers and
+ * reporter through one file (mode 0600: it holds the credentials) named by LGWC_RUNTIME.
+ */
+export interface Runtime {
+  suite: { name: string; version: string };
+  target: { url: string; info: unknown };
+  apiKey?: string;
+  headers: Record<string, string>;
+  assistant: { requested: string; resolved: string };
+  input: unknown;
+  settleMs: number;
+  timeoutMs: number;
+  cronTimeoutMs: number;
+  workers: number;
+  reportDir: string;
+  sink: { url: string; controlUrl: string };
+  schema: {
+    source: string;
+    version?: string;
+    schema: Record<string, unknown>;
+    /** How the target's own /openapi.json compares with the schema used, when the target serves one. */
+    target: { available: false; reason: string } | { available: true; differences: string[] };
+  };
+  crons: { supported: boolean; reason?: string };
+  cases: string[];
+  checks: string[];
+  runTag: string;
+  startedAt: string;
+  commandLine: string;
+  /** Every secret of this run, so any writer can redact them. */
+  secrets: string[];
+}
+
+export const RUNTIME_ENV = "LGWC_RUNTIME";
+
+export function loadRuntime(): Runtime {
+  const path = process.env[RUNTIME_ENV];
+  if (!path) {
+    throw new ConformanceError(
+      "LGWC_CONFIG",
+      `${RUNTIME_ENV} is not set: the specs are run by the lg-webhook-conformance command, not by Playwright directly.`,
+    );
+  }
+  return JSON.parse(readFileSync(path, "utf8")) as Runtime;
+}
+
+/** The metadata key that marks threads and crons this suite created. */
+export const TAG_KEY = "lg_webhook_conformance";

@@ -1,0 +1,87 @@
+import { readFile } from "node:fs/promises";
+import type { OpenAPIV3, OpenAPIV3_1 } from "openapi-types";
+import { ConformanceError, describeError } from "../errors.js";
+
+type OpenApiDocument = OpenAPIV3.Document | OpenAPIV3_1.Document;
+
+export interface LoadedSchema {
+  schema: Record<string, unknown>;
+  /** Where it came from, for reports: "built-in (…)", a file path or a URL. */
+  source: string;
+  /** The document's info.version, when it came from an OpenAPI document. */
+  version?: string;
+}
+
+const REF_PREFIX = "#/components/schemas/";
+
+/**
+ * Turns an OpenAPI schema object into JSON Schema 2020-12: component refs point at $defs,
+ * and the 3.0 keyword `nullable` (which the published document still uses) becomes a null type.
+ */
+export function toJsonSchema(node: unknown): unknown {
+  if (Array.isArray(node)) return node.map(toJsonSchema);
+  if (node === null || typeof node !== "object") return node;
+  const out: Record<string, unknown> = {};
+  const source = node as Record<string, unknown>;
+  for (const [key, value] of Object.entries(source)) {
+    if (key === "nullable") continue;
+    if (key === "$ref" && typeof value === "string" && value.startsWith(REF_PREFIX)) {
+      out.$ref = `#/$defs/${value.slice(REF_PREFIX.length)}`;
+      continue;
+    }
+    out[key] = toJsonSchema(value);
+  }
+  if (source.nullable === true) {
+    if (typeof out.type === "string") out.type = [out.type, "null"];
+    else if (Array.isArray(out.enum) && !out.enum.includes(null)) out.enum = [...(out.enum as unknown[]), null];
+  }
+  return out;
+}
+
+export function runSchemaFromDocument(document: unknown, source: string): LoadedSchema {
+  const doc = document as Partial<OpenApiDocument> | null;
+  const schemas = doc?.components?.schemas as Record<string, unknown> | undefined;
+  const run = schemas?.Run;
+  if (doc === null || typeof doc !== "object" || run === undefined || typeof run !== "object") {
+    throw new ConformanceError(
+      "LGWC_SCHEMA",
+      `${source} has no components.schemas.Run; point --openapi at the LangGraph API's OpenAPI document.`,
+    );
+  }
+  const defs = Object.fromEntries(Object.entries(schemas ?? {}).map(([name, s]) => [name, toJsonSchema(s)]));
+  const schema = { ...(toJsonSchema(run) as Record<string, unknown>), $defs: defs };
+  const version = typeof doc.info?.version === "string" ? doc.info.version : undefined;
+  return version === undefined ? { schema, source } : { schema, source, version };
+}
+
+async function fetchText(url: string, timeoutMs: number): Promise<string> {
+  const { request } = await import("undici");
+  const response = await request(url, { method: "GET", headersTimeout: timeoutMs, bodyTimeout: timeoutMs });
+  const text = await response.body.text();
+  if (response.statusCode !== 200) {
+    throw new ConformanceError("LGWC_SCHEMA", `${url} answered HTTP ${response.statusCode}; check the --openapi URL.`);
+  }
+  return text;
+}
+
+/** Loads the Run schema from an OpenAPI document given as a file path or an http(s) URL. */
+export async function loadOpenApiRunSchema(location: string, timeoutMs = 10_000): Promise<LoadedSchema> {
+  const isUrl = /^https?:\/\//i.test(location);
+  let text: string;
+  try {
+    text = isUrl ? await fetchText(location, timeoutMs) : await readFile(location, "utf8");
+  } catch (error) {
+    if (error instanceof ConformanceError) throw error;
+    throw new ConformanceError(
+      "LGWC_SCHEMA",
+      `Could not read the OpenAPI document at ${location}: ${describeError(error)}; check the --openapi value.`,
+    );
+  }
+  let document: unknown;
+  try {
+    document = JSON.parse(text);
+  } catch {
+    throw new ConformanceError("LGWC_SCHEMA", `${location} is not JSON; --openapi takes an OpenAPI document in JSON.`);
+  }
+  return runSchemaFromDocument(document, location);
+}

@@ -1,0 +1,46 @@
+import { usageError } from "./errors.js";
+
+export interface Selection {
+  cases: string[];
+  checks: string[];
+}
+
+/** Turns a glob with * and ? into an anchored regular expression. */
+function globToRegExp(glob: string): RegExp {
+  const body = glob.replace(/[.+^${}()|[\]\\]/g, "\\$&").replace(/\*/g, ".*").replace(/\?/g, ".");
+  return new RegExp(`^${body}$`);
+}
+
+function split(patterns: readonly string[]): string[] {
+  return patterns.flatMap((p) => p.split(",")).map((p) => p.trim()).filter((p) => p !== "");
+}
+
+/**
+ * --only and --skip take comma-separated globs that name cases or checks. A pattern must match
+ * at least one name, so a typo is an error rather than a silently empty run.
+ */
+export function select(
+  allCases: readonly string[],
+  allChecks: readonly string[],
+  only: readonly string[],
+  skip: readonly string[],
+): Selection {
+  const onlyPatterns = split(only);
+  const skipPatterns = split(skip);
+  for (const [flag, pattern] of [...onlyPatterns.map((p) => ["--only", p]), ...skipPatterns.map((p) => ["--skip", p])] as [string, string][]) {
+    const re = globToRegExp(pattern);
+    if (!allCases.some((n) => re.test(n)) && !allChecks.some((n) => re.test(n))) {
+      throw usageError(
+        `${flag} ${pattern} matches no case or check; cases are ${allCases.join(", ")} and checks are ${allChecks.join(", ")}.`,
+      );
+    }
+  }
+  const matches = (name: string, patterns: string[]): boolean => patterns.some((p) => globToRegExp(p).test(name));
+  const onlyCases = onlyPatterns.filter((p) => allCases.some((n) => globToRegExp(p).test(n)));
+  const onlyChecks = onlyPatterns.filter((p) => allChecks.some((n) => globToRegExp(p).test(n)));
+  const cases = allCases.filter((n) => (onlyCases.length === 0 || matches(n, onlyCases)) && !matches(n, skipPatterns));
+  const checks = allChecks.filter((n) => (onlyChecks.length === 0 || matches(n, onlyChecks)) && !matches(n, skipPatterns));
+  if (cases.length === 0) throw usageError("--only and --skip leave no case to run; loosen them.");
+  if (checks.length === 0) throw usageError("--only and --skip leave no check to apply; loosen them.");
+  return { cases, checks };
+}

@@ -1,0 +1,187 @@
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
+import { randomBytes } from "node:crypto";
+import type { AddressInfo } from "node:net";
+import type { Delivery } from "../evidence.js";
+import { caseKeyOf } from "./case-url.js";
+import { ConformanceError, describeError } from "../errors.js";
+
+export interface SinkOptions {
+  host?: string;
+  port?: number;
+  /** Bodies beyond this many bytes are cut (and marked truncated). */
+  maxBodyBytes?: number;
+  /** Requests beyond this many are counted, not kept, so a flood cannot exhaust memory. */
+  maxRecords?: number;
+}
+
+interface Waiter {
+  min: number;
+  resolve: () => void;
+}
+
+export interface Sink {
+  /** Base URL that reaches the sink, e.g. http://127.0.0.1:PORT */
+  url: string;
+  /** Secret path segment that guards the control API used by workers. */
+  controlKey: string;
+  controlUrl: string;
+  register(caseKey: string): void;
+  deliveriesFor(caseKey: string): Delivery[];
+  /** Resolves when the case has at least `min` deliveries or the time is up. */
+  waitFor(caseKey: string, min: number, timeoutMs: number): Promise<Delivery[]>;
+  strays(): Delivery[];
+  dropped(): number;
+  close(): Promise<void>;
+}
+
+const DEFAULT_MAX_BODY = 1024 * 1024;
+const DEFAULT_MAX_RECORDS = 10_000;
+const CONTROL_PREFIX = "/__lgwc/";
+
+export async function startSink(options: SinkOptions = {}): Promise<Sink> {
+  const maxBody = options.maxBodyBytes ?? DEFAULT_MAX_BODY;
+  const maxRecords = options.maxRecords ?? DEFAULT_MAX_RECORDS;
+  const controlKey = randomBytes(12).toString("hex");
+  const cases = new Map<string, Delivery[]>();
+  const waiters = new Map<string, Set<Waiter>>();
+  const strays: Delivery[] = [];
+  let recorded = 0;
+  let dropped = 0;
+
+  const notify = (caseKey: string): void => {
+    const count = cases.get(caseKey)?.length ?? 0;
+    for (const waiter of waiters.get(caseKey) ?? []) if (count >= waiter.min) waiter.resolve();
+  };
+
+  const record = (delivery: Delivery): void => {
+    if (recorded >= maxRecords) {
+      dropped += 1;
+      return;
+    }
+    recorded += 1;
+    const key = caseKeyOf(delivery.target, (segment) => cases.has(segment));
+    if (key === undefined) {
+      strays.push(delivery);
+      return;
+    }
+    cases.get(key)!.push(delivery);
+    notify(key);
+  };
+
+  const waitFor = (caseKey: string, min: number, timeoutMs: number): Promise<Delivery[]> => {
+    const current = (): Delivery[] => [...(cases.get(caseKey) ?? [])];
+    if (current().length >= min || timeoutMs <= 0) return Promise.resolve(current());
+    return new Promise((resolve) => {
+      const set = waiters.get(caseKey) ?? new Set<Waiter>();
+      waiters.set(caseKey, set);
+      const finish = (): void => {
+        clearTimeout(timer);
+        set.delete(waiter);
+        resolve(current());
+      };
+      const waiter: Waiter = { min, resolve: finish };
+      const timer = setTimeout(finish, timeoutMs);
+      set.add(waiter);
+    });
+  };
+
+  const handleControl = async (req: IncomingMessage, res: ServerResponse, rest: string): Promise<void> => {
+    const url = new URL(rest, "http://sink.invalid");
+    const send = (status: number, body: unknown): void => {
+      res.writeHead(status, { "content-type": "application/json" });
+      res.end(JSON.stringify(body));
+    };
+    const caseKey = url.searchParams.get("case") ?? "";
+    if (req.method === "POST" && url.pathname === "/cases") {
+      if (!/^[a-z0-9-]{1,64}$/.test(caseKey)) return send(400, { error: "bad case key" });
+      if (!cases.has(caseKey)) cases.set(caseKey, []);
+      return send(200, { registered: caseKey });
+    }
+    if (req.method === "GET" && url.pathname === "/deliveries") {
+      const min = Number(url.searchParams.get("min") ?? "1");
+      const timeoutMs = Number(url.searchParams.get("timeoutMs") ?? "0");
+      if (!cases.has(caseKey)) return send(404, { error: `unknown case ${caseKey}` });
+      const deliveries = await waitFor(caseKey, min, Math.min(timeoutMs, 10 * 60_000));
+      return send(200, { deliveries });
+    }
+    if (req.method === "GET" && url.pathname === "/strays") {
+      return send(200, { strays, dropped });
+    }
+    return send(404, { error: "unknown control route" });
+  };
+
+  const server: Server = createServer((req, res) => {
+    const receivedAt = Date.now();
+    const target = req.url ?? "";
+    const controlBase = `${CONTROL_PREFIX}${controlKey}`;
+    if (target.startsWith(`${controlBase}/`)) {
+      req.resume();
+      req.on("end", () => {
+        handleControl(req, res, target.slice(controlBase.length)).catch((error: unknown) => {
+          res.writeHead(500);
+          res.end(describeError(error));
+        });
+      });
+      return;
+    }
+    const chunks: Buffer[] = [];
+    let size = 0;
+    let truncated = false;
+    req.on("data", (chunk: Buffer) => {
+      if (size + chunk.length > maxBody) {
+        truncated = true;
+        chunks.push(chunk.subarray(0, Math.max(0, maxBody - size)));
+        size = maxBody;
+        return;
+      }
+      size += chunk.length;
+      chunks.push(chunk);
+    });
+    req.on("end", () => {
+      const headers: [string, string][] = [];
+      for (let i = 0; i + 1 < req.rawHeaders.length; i += 2) headers.push([req.rawHeaders[i]!, req.rawHeaders[i + 1]!]);
+      record({
+        method: req.method ?? "",
+        target,
+        headers,
+        bodyBase64: Buffer.concat(chunks).toString("base64"),
+        truncated,
+        receivedAt,
+      });
+      res.writeHead(204);
+      res.end();
+    });
+    req.on("error", () => res.destroy());
+  });
+  server.keepAliveTimeout = 5_000;
+
+  const host = options.host ?? "127.0.0.1";
+  await new Promise<void>((resolve, reject) => {
+    server.once("error", (error) =>
+      reject(new ConformanceError("LGWC_CONFIG", `The webhook sink could not listen on ${host}:${options.port ?? 0}: ${describeError(error)}.`)),
+    );
+    server.listen(options.port ?? 0, host, resolve);
+  });
+  const address = server.address() as AddressInfo;
+  const hostPart = address.family === "IPv6" ? `[${address.address}]` : address.address;
+  const url = `http://${hostPart}:${address.port}`;
+
+  return {
+    url,
+    controlKey,
+    controlUrl: `${url}${CONTROL_PREFIX}${controlKey}`,
+    register(caseKey) {
+      if (!cases.has(caseKey)) cases.set(caseKey, []);
+    },
+    deliveriesFor: (caseKey) => [...(cases.get(caseKey) ?? [])],
+    waitFor,
+    strays: () => [...strays],
+    dropped: () => dropped,
+    close: () =>
+      new Promise<void>((resolve) => {
+        for (const set of waiters.values()) for (const waiter of set) waiter.resolve();
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  };
+}

@@ -1,0 +1,111 @@
+import { request, type Dispatcher } from "undici";
+import { ConformanceError, describeError } from "../errors.js";
+
+export interface TargetOptions {
+  baseUrl: string;
+  apiKey?: string;
+  /** Extra headers from -H, sent on every request to the target. */
+  headers?: Record<string, string>;
+  /** Bound on any single request that is not expected to block. */
+  requestTimeoutMs?: number;
+}
+
+export interface TargetResponse {
+  status: number;
+  headers: Record<string, string | string[] | undefined>;
+  text: string;
+  json: unknown;
+}
+
+/** An answer from the target that was not a success; its text is quoted in findings. */
+export class TargetHttpError extends Error {
+  constructor(
+    readonly method: string,
+    readonly path: string,
+    readonly status: number,
+    readonly text: string,
+  ) {
+    super(`${method} ${path} answered HTTP ${status}: ${text.length > 300 ? `${text.slice(0, 300)}…` : text}`);
+    this.name = "TargetHttpError";
+  }
+}
+
+function parseJson(text: string): unknown {
+  try {
+    return JSON.parse(text) as unknown;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Every HTTP call to the target goes through here, with the user's credentials and a bound on time. */
+export class TargetClient {
+  readonly baseUrl: string;
+  private readonly headers: Record<string, string>;
+  private readonly timeoutMs: number;
+
+  constructor(options: TargetOptions) {
+    this.baseUrl = options.baseUrl.replace(/\/+$/, "");
+    this.headers = { ...(options.headers ?? {}) };
+    if (options.apiKey) this.headers["x-api-key"] = options.apiKey;
+    this.timeoutMs = options.requestTimeoutMs ?? 30_000;
+  }
+
+  /** Headers to send, for reproduction commands (the caller redacts them). */
+  get sentHeaders(): Record<string, string> {
+    return { ...this.headers };
+  }
+
+  async send(
+    method: Dispatcher.HttpMethod,
+    path: string,
+    body?: unknown,
+    options: { timeoutMs?: number; accept?: string } = {},
+  ): Promise<TargetResponse> {
+    const timeout = options.timeoutMs ?? this.timeoutMs;
+    const headers: Record<string, string> = { ...this.headers, accept: options.accept ?? "application/json" };
+    if (body !== undefined) headers["content-type"] = "application/json";
+    let response: Dispatcher.ResponseData;
+    try {
+      response = await request(`${this.baseUrl}${path}`, {
+        method,
+        headers,
+        body: body === undefined ? null : JSON.stringify(body),
+        headersTimeout: timeout,
+        bodyTimeout: timeout,
+      });
+    } catch (error) {
+      throw new ConformanceError(
+        "LGWC_TARGET_UNREACHABLE",
+        `${method} ${path} on ${this.baseUrl} failed: ${describeError(error)}.`,
+        { cause: error },
+      );
+    }
+    const text = await response.body.text();
+    return { status: response.statusCode, headers: response.headers, text, json: parseJson(text) };
+  }
+
+  /** Like send, but a non-2xx answer becomes a TargetHttpError that quotes the target. */
+  async ok(method: Dispatcher.HttpMethod, path: string, body?: unknown, options?: { timeoutMs?: number }): Promise<TargetResponse> {
+    const response = await this.send(method, path, body, options);
+    if (response.status < 200 || response.status >= 300) throw new TargetHttpError(method, path, response.status, response.text);
+    return response;
+  }
+
+  /** Opens a server-sent-event stream; the caller consumes the body. */
+  async stream(path: string, body: unknown, timeoutMs: number): Promise<Dispatcher.ResponseData> {
+    try {
+      return await request(`${this.baseUrl}${path}`, {
+        method: "POST",
+        headers: { ...this.headers, accept: "text/event-stream", "content-type": "application/json" },
+        body: JSON.stringify(body),
+        headersTimeout: timeoutMs,
+        bodyTimeout: timeoutMs,
+      });
+    } catch (error) {
+      throw new ConformanceError("LGWC_TARGET_UNREACHABLE", `POST ${path} on ${this.baseUrl} failed: ${describeError(error)}.`, {
+        cause: error,
+      });
+    }
+  }
+}

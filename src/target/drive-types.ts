@@ -1,0 +1,53 @@
+import type { CreatedRun } from "../evidence.js";
+import type { TargetClient } from "./client.js";
+
+/** One HTTP request the suite made to create a run, kept so a failure can show how to reproduce it. */
+export interface SentRequest {
+  method: "POST" | "PATCH";
+  path: string;
+  body: unknown;
+}
+
+export interface DriveContext {
+  api: TargetClient;
+  /** The assistant (or graph) id the user named; sent as-is in create calls. */
+  assistantId: string;
+  /** The assistant's UUID as the target resolved it; the identity runs should carry. */
+  resolvedAssistantId: string;
+  input: unknown;
+  /** Metadata that marks everything the suite creates, so it can be found and removed. */
+  tag: Record<string, string>;
+  /** Hands out a fresh webhook URL for one expected run and tells the sink to expect it. */
+  hook(label: string): Promise<string>;
+  /** Creates a tagged thread and remembers it for cleanup. */
+  createThread(): Promise<string>;
+  trackThread(threadId: string): void;
+  trackCron(cronId: string): void;
+  /** Records a create request for the report's reproduction command. */
+  sent(request: SentRequest): void;
+  /** Waits (bounded) for the first request at a handed-out URL; used where only a delivery reveals the run. */
+  firstDelivery(webhookUrl: string, timeoutMs: number, waitingFor: string): Promise<CreatedRun | undefined>;
+  timeoutMs: number;
+  cronTimeoutMs: number;
+}
+
+/** A run the suite expects exactly one webhook for. */
+export interface DrivenRun {
+  label: string;
+  webhookUrl: string;
+  created: CreatedRun;
+  /** Where to read the run back after it ends, or why it cannot be. */
+  readBack: { thread_id: string; run_id: string } | { skipped: string };
+  /** Settles when the suite has seen the run end (by join, the stream closing, or the wait returning). */
+  terminal: Promise<void>;
+}
+
+export interface CaseDefinition {
+  id: string;
+  /** The operation under test, as "METHOD /path". */
+  operation: string;
+  title: string;
+  /** Cron cases need the target's crons and a longer deadline. */
+  cron: boolean;
+  drive(context: DriveContext): Promise<DrivenRun[]>;
+}

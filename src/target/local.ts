@@ -1,0 +1,146 @@
+import { spawn, type ChildProcess } from "node:child_process";
+import { createRequire } from "node:module";
+import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
+import { openSync, closeSync, existsSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join, relative, resolve, dirname } from "node:path";
+import { fileURLToPath } from "node:url";
+import getPort from "get-port";
+import { request } from "undici";
+import { ConformanceError } from "../errors.js";
+
+/** The server packages the embedded target runs, pinned by the project's package.json. */
+export const LOCAL_PACKAGES = "@langchain/langgraph-cli@1.5.1 @langchain/langgraph-api@1.5.1 @langchain/langgraph@1.7.3 @langchain/core@1.4.0";
+export const LOCAL_ASSISTANT = "conformance";
+
+export interface LocalTarget {
+  url: string;
+  stop(): Promise<void>;
+}
+
+function packageRoot(): string {
+  // This file is dist/src/target/local.js in the built package.
+  let dir = dirname(fileURLToPath(import.meta.url));
+  while (!existsSync(join(dir, "package.json"))) {
+    const parent = dirname(dir);
+    if (parent === dir) break;
+    dir = parent;
+  }
+  return dir;
+}
+
+function resolveCli(root: string): string {
+  for (const base of [join(root, "package.json"), join(process.cwd(), "package.json")]) {
+    try {
+      const require = createRequire(base);
+      const manifest = require.resolve("@langchain/langgraph-cli/package.json");
+      require.resolve("@langchain/langgraph-api/package.json");
+      require.resolve("@langchain/langgraph/package.json");
+      return join(dirname(manifest), "dist", "cli", "cli.mjs");
+    } catch {
+      // Try the next place a user may have installed the server packages.
+    }
+  }
+  throw new ConformanceError(
+    "LGWC_LOCAL_TARGET",
+    `--local needs the LangGraph server packages: run \`npm install ${LOCAL_PACKAGES}\` in this folder, or use --target URL.`,
+  );
+}
+
+async function answersOk(url: string): Promise<boolean> {
+  try {
+    const response = await request(`${url}/ok`, { headersTimeout: 1_000, bodyTimeout: 1_000 });
+    await response.body.dump();
+    return response.statusCode === 200;
+  } catch {
+    return false;
+  }
+}
+
+async function tail(path: string, lines = 8): Promise<string> {
+  const text = await readFile(path, "utf8").catch(() => "");
+  // The dev server colours its log; strip the escapes so the quote is readable.
+  const clean = text.replace(/\u001b\[[0-9;]*m/g, "");
+  return clean.trim().split("\n").slice(-lines).join("\n");
+}
+
+function stopTree(child: ChildProcess, graceMs: number): Promise<void> {
+  return new Promise((done) => {
+    if (child.exitCode !== null || child.signalCode !== null || child.pid === undefined) {
+      done();
+      return;
+    }
+    const pid = child.pid;
+    const kill = (signal: NodeJS.Signals): void => {
+      try {
+        // Negative pid: the whole process group (npx, CLI, watcher, server).
+        process.kill(-pid, signal);
+      } catch {
+        // Already gone.
+      }
+    };
+    const timer = setTimeout(() => kill("SIGKILL"), graceMs);
+    child.once("exit", () => {
+      clearTimeout(timer);
+      // The watcher's children may outlive the leader; make sure the group is gone.
+      kill("SIGKILL");
+      done();
+    });
+    kill("SIGTERM");
+  });
+}
+
+/**
+ * Starts the open-source JavaScript LangGraph API server (langgraph-cli dev) with the project's
+ * conformance graph, on a free loopback port, in a temporary folder it removes afterwards.
+ */
+export async function startLocalTarget(options: { startTimeoutMs?: number; progress?: (line: string) => void } = {}): Promise<LocalTarget> {
+  const root = packageRoot();
+  const cli = resolveCli(root);
+  const graph = resolve(root, "fixtures", "graphs", "conformance.ts");
+  if (!existsSync(graph)) {
+    throw new ConformanceError("LGWC_LOCAL_TARGET", `The conformance graph is missing at ${graph}; reinstall lg-webhook-conformance.`);
+  }
+  const folder = await mkdtemp(join(tmpdir(), "lgwc-local-"));
+  // The dev server resolves graph paths against its own folder, so the path must be relative.
+  const config = { node_version: "20", dependencies: ["."], graphs: { [LOCAL_ASSISTANT]: `${relative(folder, graph)}:graph` } };
+  await writeFile(join(folder, "langgraph.json"), JSON.stringify(config, null, 2));
+  const port = await getPort({ host: "127.0.0.1" });
+  const url = `http://127.0.0.1:${port}`;
+  const logPath = join(folder, "server.log");
+  const log = openSync(logPath, "a");
+  options.progress?.(`Starting the embedded LangGraph API server on ${url} …`);
+  const child = spawn(process.execPath, [cli, "dev", "--port", String(port), "--host", "127.0.0.1", "--no-browser"], {
+    cwd: folder,
+    detached: true,
+    stdio: ["ignore", log, log],
+    env: { ...process.env, LANGGRAPH_CLI_NO_ANALYTICS: "1", BROWSER: "none", LANGSMITH_TRACING: "false" },
+  });
+  closeSync(log);
+  let exited = false;
+  child.once("exit", () => {
+    exited = true;
+  });
+
+  const stop = async (): Promise<void> => {
+    await stopTree(child, 5_000);
+    await rm(folder, { recursive: true, force: true });
+  };
+
+  const deadline = Date.now() + (options.startTimeoutMs ?? 60_000);
+  let delay = 100;
+  while (!(await answersOk(url))) {
+    if (exited || Date.now() > deadline) {
+      const why = exited ? "exited" : `did not answer ${url}/ok within ${Math.round((options.startTimeoutMs ?? 60_000) / 1000)} s`;
+      const lastLines = await tail(logPath);
+      await stop();
+      throw new ConformanceError(
+        "LGWC_TARGET_UNREACHABLE",
+        `The embedded LangGraph API server ${why}; its last log lines:\n${lastLines}`,
+      );
+    }
+    await new Promise((r) => setTimeout(r, delay));
+    delay = Math.min(delay * 2, 1_000);
+  }
+  return { url, stop };
+}

@@ -1,0 +1,98 @@
+import type { CaseDefinition, DriveContext, DrivenRun } from "../drive-types.js";
+import { idsFromContentLocation, mergeIds } from "../run-ids.js";
+import { join, joinedRun, newMarker, post, runBody, streamRun, threadByMarker, withAssistant } from "./common.js";
+
+/** Stateless runs are kept so they can be read back; the suite deletes their threads afterwards. */
+const KEEP = { on_completion: "keep" } as const;
+
+async function locate(context: DriveContext, label: string, webhookUrl: string, runId: string | undefined, marker: string, ended: Promise<void>): Promise<DrivenRun> {
+  const threadId = await threadByMarker(context, marker);
+  if (threadId !== undefined) context.trackThread(threadId);
+  const created = withAssistant(context, mergeIds(runId === undefined ? {} : { run_id: runId }, threadId === undefined ? {} : { thread_id: threadId }));
+  const readBack =
+    runId === undefined || threadId === undefined
+      ? { skipped: "the target did not reveal the stateless run's thread, so it cannot be read back" }
+      : { thread_id: threadId, run_id: runId };
+  return { label, webhookUrl, created, readBack, terminal: ended };
+}
+
+export const statelessRun: CaseDefinition = {
+  id: "stateless-run",
+  operation: "POST /runs",
+  title: "stateless background run, kept",
+  cron: false,
+  async drive(context) {
+    const webhook = await context.hook("run");
+    const response = await post(context, { method: "POST", path: "/runs", body: runBody(context, webhook, KEEP) });
+    return [joinedRun(context, "run", webhook, response.json, idsFromContentLocation(response.headers["content-location"]))];
+  },
+};
+
+export const statelessRunDefault: CaseDefinition = {
+  id: "stateless-run-default",
+  operation: "POST /runs",
+  title: "stateless background run, deleted on completion (the default)",
+  cron: false,
+  async drive(context) {
+    const webhook = await context.hook("run");
+    const response = await post(context, { method: "POST", path: "/runs", body: runBody(context, webhook) });
+    const run = joinedRun(context, "run", webhook, response.json, idsFromContentLocation(response.headers["content-location"]));
+    const { thread_id, run_id } = run.created;
+    // The target deletes the run (and its thread) as it ends, so a join may answer "not found":
+    // either answer means the run is over.
+    const terminal = thread_id && run_id ? join(context, thread_id, run_id).catch(() => undefined) : Promise.resolve();
+    return [
+      {
+        ...run,
+        readBack: { skipped: "on_completion is \"delete\" (the default), so the target deletes the run when it ends" },
+        terminal,
+      },
+    ];
+  },
+};
+
+export const statelessRunStream: CaseDefinition = {
+  id: "stateless-run-stream",
+  operation: "POST /runs/stream",
+  title: "stateless streamed run, kept",
+  cron: false,
+  async drive(context) {
+    const webhook = await context.hook("run");
+    const marker = newMarker();
+    const body = runBody(context, webhook, { ...KEEP, metadata: { ...context.tag, lgwc_marker: marker } });
+    const { ids, ended } = await streamRun(context, { method: "POST", path: "/runs/stream", body });
+    return [await locate(context, "run", webhook, ids.run_id, marker, ended)];
+  },
+};
+
+export const statelessRunWait: CaseDefinition = {
+  id: "stateless-run-wait",
+  operation: "POST /runs/wait",
+  title: "stateless run, waited for, kept",
+  cron: false,
+  async drive(context) {
+    const webhook = await context.hook("run");
+    const marker = newMarker();
+    const body = runBody(context, webhook, { ...KEEP, metadata: { ...context.tag, lgwc_marker: marker } });
+    const response = await post(context, { method: "POST", path: "/runs/wait", body }, context.timeoutMs);
+    const ids = idsFromContentLocation(response.headers["content-location"]);
+    return [await locate(context, "run", webhook, ids.run_id, marker, Promise.resolve())];
+  },
+};
+
+const BATCH_SIZE = 3;
+
+export const statelessBatch: CaseDefinition = {
+  id: "stateless-batch",
+  operation: "POST /runs/batch",
+  title: `batch of ${BATCH_SIZE} stateless runs, each with its own webhook URL`,
+  cron: false,
+  async drive(context) {
+    const labels = Array.from({ length: BATCH_SIZE }, (_, i) => `item ${i + 1} of ${BATCH_SIZE}`);
+    const hooks = await Promise.all(labels.map((label) => context.hook(label)));
+    const body = hooks.map((webhook) => runBody(context, webhook, KEEP));
+    const response = await post(context, { method: "POST", path: "/runs/batch", body });
+    const runs = Array.isArray(response.json) ? (response.json as unknown[]) : [];
+    return labels.map((label, i) => joinedRun(context, label, hooks[i]!, runs[i]));
+  },
+};
