@@ -12,7 +12,7 @@ export default defineConfig({
   testMatch: /\.spec\.js$/,
   fullyParallel: true,
   workers: runtime.workers,
-  retries: 0,
+  retries: runtime.retries,
   forbidOnly: true,
   outputDir: join(reports, "test-results"),
   reporter: [

@@ -8,16 +8,18 @@ import { ConformanceError } from "./errors.js";
 export interface Runtime {
   suite: { name: string; version: string };
   target: { url: string; info: unknown };
-  apiKey?: string;
-  headers: Record<string, string>;
   assistant: { requested: string; resolved: string };
   input: unknown;
   settleMs: number;
   timeoutMs: number;
   cronTimeoutMs: number;
   workers: number;
+  /** Playwright retries per case (a case that passes only on a retry is flaky). */
+  retries: number;
   reportDir: string;
-  sink: { url: string; controlUrl: string };
+  sink: { url: string };
+  /** Loopback URL of the main process's control server (results, strays). */
+  control: string;
   schema: {
     source: string;
     version?: string;

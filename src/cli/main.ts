@@ -13,7 +13,7 @@ import { HELP } from "./help.js";
 import { renderSummary } from "./summary.js";
 import { select } from "../selection.js";
 import { CASE_IDS } from "../target/catalog.js";
-import { CHECK_NAMES } from "../checks/index.js";
+import { CHECK_NAMES, checksNamed } from "../checks/index.js";
 import { TargetClient } from "../target/client.js";
 import { preflight } from "../target/preflight.js";
 import { LOCAL_ASSISTANT, startLocalTarget, type LocalTarget } from "../target/local.js";
@@ -22,11 +22,14 @@ import { RUN_SCHEMA, RUN_SCHEMA_VERSION } from "../schema/run-schema.js";
 import { loadOpenApiRunSchema, runSchemaFromDocument, type LoadedSchema } from "../schema/openapi.js";
 import { compareRunSchemas } from "../schema/compare.js";
 import { compileRunValidator } from "../schema/validate.js";
-import { RUNTIME_ENV, type Runtime } from "../runtime.js";
+import { RUNTIME_ENV, TAG_KEY, type Runtime } from "../runtime.js";
+import { Conductor } from "../conductor/conductor.js";
+import { startControlServer, type ControlServer } from "../conductor/control-server.js";
 import type { Certification } from "../report/certification.js";
 import { Redactor } from "../report/redact.js";
 
-const MAX_DEFAULT_WORKERS = 16;
+/** Workers only collect results the main process computes concurrently, so two are plenty. */
+const DEFAULT_WORKERS = 2;
 
 export interface Io {
   stdout: (text: string) => void;
@@ -66,7 +69,6 @@ async function loadSchema(options: Options, api: TargetClient): Promise<Runtime[
   const chosen: LoadedSchema = options.openapi
     ? await loadOpenApiRunSchema(options.openapi)
     : { schema: RUN_SCHEMA, source: "built-in Run schema", version: RUN_SCHEMA_VERSION };
-  compileRunValidator(chosen.schema, chosen.source);
   const served = await api.send("GET", "/openapi.json", undefined, { timeoutMs: 10_000 }).catch(() => undefined);
   let target: Runtime["schema"]["target"];
   if (served === undefined || served.status !== 200 || served.json === undefined) {
@@ -115,12 +117,16 @@ function runPlaywright(runtimePath: string, io: Io, onChild: (child: ChildProces
 interface Resources {
   local?: LocalTarget;
   sink?: Sink;
+  conductor?: Conductor;
+  control?: ControlServer;
   runtimeDir?: string;
   child?: ChildProcess;
 }
 
 async function release(resources: Resources): Promise<void> {
   if (resources.child && resources.child.exitCode === null) resources.child.kill("SIGTERM");
+  await resources.conductor?.abandon().catch(() => undefined);
+  await resources.control?.close().catch(() => undefined);
   await resources.sink?.close().catch(() => undefined);
   await resources.local?.stop().catch(() => undefined);
   if (resources.runtimeDir) await rm(resources.runtimeDir, { recursive: true, force: true }).catch(() => undefined);
@@ -154,38 +160,59 @@ async function certify(argv: readonly string[], options: Options, io: Io, resour
 
   const secrets = [...(options.apiKey ? [options.apiKey] : []), ...Object.values(options.headers)];
   const redactor = new Redactor(secrets);
+  const runTag = `${new Date().toISOString().replace(/[:.]/g, "-")}-${randomBytes(3).toString("hex")}`;
+  const conductor = new Conductor({
+    api,
+    sink: resources.sink,
+    sinkUrl: resources.sink.url,
+    assistantId,
+    resolvedAssistantId: checked.resolvedAssistantId,
+    input: options.input,
+    tag: { [TAG_KEY]: runTag },
+    checks: checksNamed(selection.checks),
+    checkContext: { validateRun: compileRunValidator(schema.schema, schema.source) },
+    settleMs: options.settleMs,
+    timeoutMs: options.timeoutMs,
+    cronTimeoutMs: options.cronTimeoutMs,
+    cronsSupported: checked.crons.supported,
+    redactor,
+    progress: (line) => io.stderr(`${line}\n`),
+  });
+  resources.conductor = conductor;
+  resources.control = await startControlServer(conductor, resources.sink);
   const runtime: Runtime = {
     suite: suiteVersion(),
     target: { url: withoutCredentials(targetUrl!), info: checked.info },
-    headers: options.headers,
     assistant: { requested: assistantId, resolved: checked.resolvedAssistantId },
     input: options.input,
     settleMs: options.settleMs,
     timeoutMs: options.timeoutMs,
     cronTimeoutMs: options.cronTimeoutMs,
-    workers: options.workers ?? Math.min(selection.cases.length, MAX_DEFAULT_WORKERS),
+    workers: options.workers ?? Math.min(selection.cases.length, DEFAULT_WORKERS),
+    retries: 0,
     reportDir,
-    sink: { url: resources.sink.url, controlUrl: resources.sink.controlUrl },
+    sink: { url: resources.sink.url },
+    control: resources.control.url,
     schema,
     crons: checked.crons,
     cases: selection.cases,
     checks: selection.checks,
-    runTag: `${new Date().toISOString().replace(/[:.]/g, "-")}-${randomBytes(3).toString("hex")}`,
+    runTag,
     startedAt: new Date().toISOString(),
     commandLine: redactedCommandLine(argv, redactor),
     secrets,
   };
-  if (options.apiKey !== undefined) runtime.apiKey = options.apiKey;
   resources.runtimeDir = await mkdtemp(join(tmpdir(), "lgwc-run-"));
   const runtimePath = join(resources.runtimeDir, "runtime.json");
   await writeFile(runtimePath, JSON.stringify(runtime), { mode: 0o600 });
 
-  io.stderr(
-    `Certifying ${runtime.target.url} (${selection.cases.length} cases, ${runtime.workers} workers, settle ${runtime.settleMs} ms) …\n`,
-  );
+  io.stderr(`Certifying ${runtime.target.url}: ${selection.cases.length} cases at once, settle ${runtime.settleMs} ms …\n`);
+  conductor.startAll(selection.cases);
   await runPlaywright(runtimePath, io, (child) => {
     resources.child = child;
   });
+  const leftovers = await conductor.finish();
+  if (leftovers.length > 0) io.stderr(`Could not delete everything the suite created on the target: ${leftovers.join(", ")}\n`);
   const text = await readFile(join(reportDir, "certification.json"), "utf8").catch(() => undefined);
   if (text === undefined) {
     throw new ConformanceError("LGWC_INTERNAL", "The test run ended without writing certification.json; see the output above.");

@@ -2,7 +2,7 @@ import { mkdir, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import type { FullResult, Reporter, TestCase, TestResult } from "@playwright/test/reporter";
 import { loadRuntime, type Runtime } from "../runtime.js";
-import { SinkClient } from "../sink/client.js";
+import { ConductorClient } from "../conductor/client.js";
 import type { Delivery } from "../evidence.js";
 import { buildCertification } from "./certification.js";
 import { renderMarkdown } from "./markdown.js";
@@ -57,9 +57,9 @@ export default class CertificationReporter implements Reporter {
   async onEnd(_result: FullResult): Promise<void> {
     let strays: { strays: Delivery[]; dropped: number } = { strays: [], dropped: 0 };
     try {
-      strays = await new SinkClient(this.runtime.sink.controlUrl).strays();
+      strays = await new ConductorClient(this.runtime.control).strays();
     } catch {
-      // The sink is gone only if the main process is shutting down; report what is known.
+      // The main process is gone only if it is shutting down; report what is known.
     }
     const order = this.runtime.cases;
     const cases = [...this.results.values()].sort((a, b) => order.indexOf(a.id) - order.indexOf(b.id));

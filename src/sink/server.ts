@@ -1,5 +1,4 @@
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
-import { randomBytes } from "node:crypto";
+import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import type { Delivery } from "../evidence.js";
 import { caseKeyOf } from "./case-url.js";
@@ -22,9 +21,6 @@ interface Waiter {
 export interface Sink {
   /** Base URL that reaches the sink, e.g. http://127.0.0.1:PORT */
   url: string;
-  /** Secret path segment that guards the control API used by workers. */
-  controlKey: string;
-  controlUrl: string;
   register(caseKey: string): void;
   deliveriesFor(caseKey: string): Delivery[];
   /** Resolves when the case has at least `min` deliveries or the time is up. */
@@ -36,12 +32,10 @@ export interface Sink {
 
 const DEFAULT_MAX_BODY = 1024 * 1024;
 const DEFAULT_MAX_RECORDS = 10_000;
-const CONTROL_PREFIX = "/__lgwc/";
 
 export async function startSink(options: SinkOptions = {}): Promise<Sink> {
   const maxBody = options.maxBodyBytes ?? DEFAULT_MAX_BODY;
   const maxRecords = options.maxRecords ?? DEFAULT_MAX_RECORDS;
-  const controlKey = randomBytes(12).toString("hex");
   const cases = new Map<string, Delivery[]>();
   const waiters = new Map<string, Set<Waiter>>();
   const strays: Delivery[] = [];
@@ -85,45 +79,9 @@ export async function startSink(options: SinkOptions = {}): Promise<Sink> {
     });
   };
 
-  const handleControl = async (req: IncomingMessage, res: ServerResponse, rest: string): Promise<void> => {
-    const url = new URL(rest, "http://sink.invalid");
-    const send = (status: number, body: unknown): void => {
-      res.writeHead(status, { "content-type": "application/json" });
-      res.end(JSON.stringify(body));
-    };
-    const caseKey = url.searchParams.get("case") ?? "";
-    if (req.method === "POST" && url.pathname === "/cases") {
-      if (!/^[a-z0-9-]{1,64}$/.test(caseKey)) return send(400, { error: "bad case key" });
-      if (!cases.has(caseKey)) cases.set(caseKey, []);
-      return send(200, { registered: caseKey });
-    }
-    if (req.method === "GET" && url.pathname === "/deliveries") {
-      const min = Number(url.searchParams.get("min") ?? "1");
-      const timeoutMs = Number(url.searchParams.get("timeoutMs") ?? "0");
-      if (!cases.has(caseKey)) return send(404, { error: `unknown case ${caseKey}` });
-      const deliveries = await waitFor(caseKey, min, Math.min(timeoutMs, 10 * 60_000));
-      return send(200, { deliveries });
-    }
-    if (req.method === "GET" && url.pathname === "/strays") {
-      return send(200, { strays, dropped });
-    }
-    return send(404, { error: "unknown control route" });
-  };
-
   const server: Server = createServer((req, res) => {
     const receivedAt = Date.now();
     const target = req.url ?? "";
-    const controlBase = `${CONTROL_PREFIX}${controlKey}`;
-    if (target.startsWith(`${controlBase}/`)) {
-      req.resume();
-      req.on("end", () => {
-        handleControl(req, res, target.slice(controlBase.length)).catch((error: unknown) => {
-          res.writeHead(500);
-          res.end(describeError(error));
-        });
-      });
-      return;
-    }
     const chunks: Buffer[] = [];
     let size = 0;
     let truncated = false;
@@ -168,8 +126,6 @@ export async function startSink(options: SinkOptions = {}): Promise<Sink> {
 
   return {
     url,
-    controlKey,
-    controlUrl: `${url}${CONTROL_PREFIX}${controlKey}`,
     register(caseKey) {
       if (!cases.has(caseKey)) cases.set(caseKey, []);
     },

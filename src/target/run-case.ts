@@ -3,7 +3,7 @@ import type { Check, CheckContext } from "../checks/types.js";
 import { evaluate, failsRequired, type CheckOutcome } from "../checks/evaluate.js";
 import { bodyText, type Delivery, type RunEvidence } from "../evidence.js";
 import { caseUrl, makeCaseKey, makeToken } from "../sink/case-url.js";
-import type { SinkClient } from "../sink/client.js";
+import type { Sink } from "../sink/server.js";
 import type { CaseResult, RunResult } from "../report/types.js";
 import { reproduceCommand } from "../report/curl.js";
 import { describeError } from "../errors.js";
@@ -13,7 +13,7 @@ import { idsFromRun } from "./run-ids.js";
 
 export interface CaseDeps {
   api: TargetClient;
-  sink: SinkClient;
+  sink: Pick<Sink, "register" | "waitFor">;
   /** Base URL at which the target reaches the sink. */
   sinkUrl: string;
   assistantId: string;
@@ -82,7 +82,7 @@ export async function runCase(definition: CaseDefinition, deps: CaseDeps): Promi
     cronTimeoutMs: deps.cronTimeoutMs,
     async hook() {
       const key = makeCaseKey(definition.id);
-      await deps.sink.register(key);
+      deps.sink.register(key);
       const url = caseUrl(deps.sinkUrl, key, makeToken());
       keys.set(url, key);
       return url;

@@ -1,0 +1,143 @@
+import type { Check, CheckContext } from "../checks/types.js";
+import type { CaseResult } from "../report/types.js";
+import type { Redactor } from "../report/redact.js";
+import type { Sink } from "../sink/server.js";
+import type { TargetClient } from "../target/client.js";
+import { caseById } from "../target/catalog.js";
+import { runCase, type CaseDeps } from "../target/run-case.js";
+import { describeError } from "../errors.js";
+
+export interface ConductorSettings {
+  api: TargetClient;
+  sink: Sink;
+  sinkUrl: string;
+  assistantId: string;
+  resolvedAssistantId: string;
+  input: unknown;
+  tag: Record<string, string>;
+  checks: readonly Check[];
+  checkContext: CheckContext;
+  settleMs: number;
+  timeoutMs: number;
+  cronTimeoutMs: number;
+  cronsSupported: boolean;
+  redactor: Redactor;
+  progress(line: string): void;
+}
+
+const CLEANUP_TIMEOUT_MS = 10_000;
+
+/**
+ * Drives cases against the target from the suite's main process, many at once, so that a run
+ * takes about as long as its slowest case rather than the sum of them. Playwright's workers ask
+ * it for each case's result; a retry asks for a fresh attempt. Everything a case creates on the
+ * target is deleted when the case ends, and anything still left when the suite stops.
+ */
+export class Conductor {
+  private readonly attempts = new Map<string, Promise<CaseResult>>();
+  private readonly threads = new Set<string>();
+  private readonly crons = new Set<string>();
+  private readonly cleanupProblems: string[] = [];
+
+  constructor(private readonly settings: ConductorSettings) {}
+
+  /** Starts every case now; results are kept for the workers. */
+  startAll(caseIds: readonly string[]): void {
+    for (const id of caseIds) void this.result(id, 0);
+  }
+
+  result(caseId: string, attempt: number): Promise<CaseResult> {
+    const key = `${caseId}#${attempt}`;
+    let pending = this.attempts.get(key);
+    if (pending === undefined) {
+      pending = this.drive(caseId);
+      this.attempts.set(key, pending);
+    }
+    return pending;
+  }
+
+  private async drive(caseId: string): Promise<CaseResult> {
+    const definition = caseById(caseId);
+    if (definition === undefined) throw new Error(`unknown case ${caseId}`);
+    const s = this.settings;
+    if (definition.cron && !s.cronsSupported) {
+      return {
+        id: definition.id,
+        operation: definition.operation,
+        title: definition.title,
+        outcome: "skipped",
+        reason: "the target's GET /info reports flags.crons = false, so it does not run crons",
+        deliveries: 0,
+        durationMs: 0,
+        reproduce: "",
+        checks: [],
+        runs: [],
+      };
+    }
+    const threads = new Set<string>();
+    const crons = new Set<string>();
+    const deps: CaseDeps = {
+      api: s.api,
+      sink: s.sink,
+      sinkUrl: s.sinkUrl,
+      assistantId: s.assistantId,
+      resolvedAssistantId: s.resolvedAssistantId,
+      input: s.input,
+      tag: s.tag,
+      checks: s.checks,
+      checkContext: s.checkContext,
+      settleMs: s.settleMs,
+      timeoutMs: s.timeoutMs,
+      cronTimeoutMs: s.cronTimeoutMs,
+      progress: (line) => s.progress(s.redactor.text(line)),
+      created: {
+        thread: (id) => {
+          threads.add(id);
+          this.threads.add(id);
+        },
+        cron: (id) => {
+          crons.add(id);
+          this.crons.add(id);
+        },
+      },
+    };
+    try {
+      return s.redactor.deep(await runCase(definition, deps));
+    } finally {
+      await this.remove(crons, threads);
+    }
+  }
+
+  /** Crons first, so none fires into a thread that is being deleted. */
+  private async remove(crons: Set<string>, threads: Set<string>): Promise<void> {
+    for (const [kind, ids, path, all] of [
+      ["cron", crons, "/runs/crons/", this.crons],
+      ["thread", threads, "/threads/", this.threads],
+    ] as const) {
+      await Promise.all(
+        [...ids].map(async (id) => {
+          const answer = await this.settings.api
+            .send("DELETE", `${path}${id}`, undefined, { timeoutMs: CLEANUP_TIMEOUT_MS })
+            .catch((error: unknown) => describeError(error));
+          if (typeof answer === "string" || (answer.status >= 300 && answer.status !== 404)) {
+            this.cleanupProblems.push(`${kind} ${id} (${typeof answer === "string" ? answer : `HTTP ${answer.status}`})`);
+            return;
+          }
+          all.delete(id);
+        }),
+      );
+    }
+  }
+
+  /** Waits for every case started so far, then removes whatever is still left on the target. */
+  async finish(): Promise<string[]> {
+    await Promise.allSettled([...this.attempts.values()]);
+    await this.remove(new Set(this.crons), new Set(this.threads));
+    return [...this.cleanupProblems];
+  }
+
+  /** On an interrupt: remove what is known to exist now, without waiting for cases to end. */
+  async abandon(): Promise<void> {
+    await this.remove(new Set(this.crons), new Set(this.threads));
+  }
+}
