@@ -3,11 +3,10 @@ import { defineConfig } from "vitest/config";
 export default defineConfig({
   test: {
     include: ["tests/**/*.test.ts"],
+    reporters: ["default", "./tests/helpers/summary-reporter.ts"],
     testTimeout: 20_000,
     hookTimeout: 60_000,
-    // The end-to-end files each start a real server; running them side by side
-    // on a 2-core machine only makes both slower.
-    fileParallelism: true,
+    // Two cores: more test files at once only slows the ones that start real servers.
     maxWorkers: 2,
   },
 });

@@ -11,7 +11,7 @@ export const delivered = defineCheck({
       evidence.terminalAt === undefined ? "the suite never saw the run reach a terminal state" : "the run reached a terminal state";
     return fail(
       "delivered",
-      `one POST to ${evidence.label}'s webhook URL within ${evidence.deadlineMs} ms`,
+      `one POST to the webhook URL handed out for ${evidence.label}, within ${evidence.deadlineMs} ms`,
       "no request at all",
       `No webhook arrived for ${evidence.label} within ${evidence.deadlineMs} ms; ${terminal}.`,
     );

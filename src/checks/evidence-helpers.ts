@@ -3,8 +3,9 @@ import { skip, type CheckSkip } from "./types.js";
 
 export const NO_DELIVERY = "no delivery arrived, so there is nothing to inspect (see the delivered check)";
 
+/** How a message names one delivery of a run: "The delivery" or "Delivery 2 of 3". */
 export function nth(index: number, total: number): string {
-  return total === 1 ? "the delivery" : `delivery ${index + 1} of ${total}`;
+  return total === 1 ? "The delivery" : `Delivery ${index + 1} of ${total}`;
 }
 
 /** Deliveries to inspect, or a skip when none arrived. */

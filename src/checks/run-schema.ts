@@ -15,7 +15,7 @@ export const runSchema = defineCheck({
       if (!parsed.ok) continue;
       const problems = context.validateRun(parsed.value);
       if (problems.length === 0) continue;
-      const lines = problems.map((p) => `${p.path || "(root)"}: ${p.rule}; value ${p.value}`);
+      const lines = problems.map((p) => `${p.path || "(root)"}: ${p.rule}${p.value === "(absent)" ? "" : `; value ${p.value}`}`);
       return fail(
         "run-schema",
         `a Run (${context.validateRun.source})`,

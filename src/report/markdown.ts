@@ -16,7 +16,8 @@ export function renderMarkdown(c: Certification): string {
   lines.push(`# Webhook certification: ${badge}`, "");
   lines.push(`- Target: ${c.target.url}`);
   const info = c.target.info as { version?: unknown; context?: unknown } | null;
-  if (info && typeof info === "object") lines.push(`- Target reports: version ${String(info.version ?? "?")}, context ${String(info.context ?? "?")}`);
+  const word = (value: unknown): string => (typeof value === "string" || typeof value === "number" ? String(value) : "?");
+  if (info && typeof info === "object") lines.push(`- Target reports: version ${word(info.version)}, context ${word(info.context)}`);
   lines.push(`- Suite: ${c.suite.name} ${c.suite.version}`);
   lines.push(`- Assistant: ${c.assistant.requested} (${c.assistant.resolved})`);
   lines.push(`- Schema: ${c.schema.source}${c.schema.version ? ` (version ${c.schema.version})` : ""}`);
@@ -31,8 +32,11 @@ export function renderMarkdown(c: Certification): string {
   lines.push(`**${s.passed} passed, ${s.failed} failed, ${s.skipped} skipped** of ${s.cases} cases; ${s.warnings} recommended-check warning(s).`, "");
   lines.push("| Case | Operation | Outcome | Deliveries | Duration | Notes |", "|---|---|---|---|---|---|");
   for (const k of c.cases) {
-    const failed = k.checks.filter((x) => x.outcome === "failed").map((x) => `${x.name}${x.severity === "recommended" ? " (recommended)" : ""}`);
-    const note = k.reason ?? (failed.length > 0 ? `failed: ${failed.join(", ")}` : "");
+    const failed = k.checks.filter((x) => x.outcome === "failed" && x.severity === "required").map((x) => x.name);
+    const warned = k.checks.filter((x) => x.outcome === "failed" && x.severity === "recommended").map((x) => x.name);
+    const note = [k.reason, failed.length > 0 ? `failed: ${failed.join(", ")}` : "", warned.length > 0 ? `warning: ${warned.join(", ")}` : ""]
+      .filter(Boolean)
+      .join("; ");
     lines.push(`| ${cell(k.id)} | ${cell(k.operation)} | ${k.outcome} | ${k.deliveries} | ${k.durationMs} ms | ${cell(note)} |`);
   }
   const findings = c.cases.filter((k) => k.outcome === "failed" || k.checks.some((x) => x.outcome === "failed"));

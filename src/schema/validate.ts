@@ -51,7 +51,7 @@ function describe(error: ErrorObject): string {
 
 function preview(value: unknown): string {
   if (value === undefined) return "(absent)";
-  const text = JSON.stringify(value) ?? String(value);
+  const text = JSON.stringify(value) ?? typeof value;
   return text.length > VALUE_PREVIEW ? `${text.slice(0, VALUE_PREVIEW)}…` : text;
 }
 

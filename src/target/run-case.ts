@@ -80,12 +80,12 @@ export async function runCase(definition: CaseDefinition, deps: CaseDeps): Promi
     tag: deps.tag,
     timeoutMs: deps.timeoutMs,
     cronTimeoutMs: deps.cronTimeoutMs,
-    async hook() {
+    hook() {
       const key = makeCaseKey(definition.id);
       deps.sink.register(key);
       const url = caseUrl(deps.sinkUrl, key, makeToken());
       keys.set(url, key);
-      return url;
+      return Promise.resolve(url);
     },
     async createThread() {
       const threadId = randomUUID();

@@ -5,7 +5,7 @@ export interface SseEvent {
 }
 
 /** Parses a server-sent-event byte stream into events, as they complete. */
-export async function* parseSse(body: AsyncIterable<Buffer | string>): AsyncGenerator<SseEvent> {
+export async function* parseSse(body: AsyncIterable<Buffer | string> | Iterable<Buffer | string>): AsyncGenerator<SseEvent> {
   let buffer = "";
   let event: Partial<SseEvent> & { dataLines: string[] } = { dataLines: [] };
   const decoder = new TextDecoder();

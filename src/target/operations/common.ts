@@ -85,10 +85,10 @@ export async function streamRun(
       fromMetadata = {};
     }
   }
+  // Drain to the end: the stream closing is how the suite learns the run ended.
   const ended = (async () => {
-    for await (const _event of events) {
-      // Drain to the end: the stream closing is how the suite learns the run ended.
-    }
+    let next = await events.next();
+    while (!next.done) next = await events.next();
   })();
   return { ids: mergeIds(fromMetadata, fromHeader), ended };
 }

@@ -49,7 +49,7 @@ async function firedRun(
   const readRun = created.run_id ?? fromBody?.run_id;
   if (fromBody?.thread_id !== undefined && threadId === undefined) context.trackThread(fromBody.thread_id);
   return {
-    label: "first fired run",
+    label: "the first fired run",
     webhookUrl,
     created,
     readBack:
@@ -78,7 +78,7 @@ export const threadCron: CaseDefinition = {
   cron: true,
   async drive(context) {
     const threadId = await context.createThread();
-    const webhook = await context.hook("first fired run");
+    const webhook = await context.hook("the first fired run");
     const path = `/threads/${threadId}/runs/crons`;
     const response = await post(context, { method: "POST", path, body: cronBody(context, webhook) });
     const cronId = requireCronId(response.json, path);
@@ -93,7 +93,7 @@ export const statelessCron: CaseDefinition = {
   title: "stateless cron, first fired run",
   cron: true,
   async drive(context) {
-    const webhook = await context.hook("first fired run");
+    const webhook = await context.hook("the first fired run");
     const response = await post(context, {
       method: "POST",
       path: "/runs/crons",
@@ -118,7 +118,7 @@ export const cronPatch: CaseDefinition = {
     });
     const cronId = requireCronId(created.json, "/runs/crons");
     context.trackCron(cronId);
-    const webhook = await context.hook("first fired run");
+    const webhook = await context.hook("the first fired run");
     await post(context, { method: "PATCH", path: `/runs/crons/${cronId}`, body: { webhook } });
     return [await firedRun(context, webhook, cronId, undefined)];
   },

@@ -22,9 +22,9 @@ export const statelessRun: CaseDefinition = {
   title: "stateless background run, kept",
   cron: false,
   async drive(context) {
-    const webhook = await context.hook("run");
+    const webhook = await context.hook("the run");
     const response = await post(context, { method: "POST", path: "/runs", body: runBody(context, webhook, KEEP) });
-    return [joinedRun(context, "run", webhook, response.json, idsFromContentLocation(response.headers["content-location"]))];
+    return [joinedRun(context, "the run", webhook, response.json, idsFromContentLocation(response.headers["content-location"]))];
   },
 };
 
@@ -34,9 +34,9 @@ export const statelessRunDefault: CaseDefinition = {
   title: "stateless background run, deleted on completion (the default)",
   cron: false,
   async drive(context) {
-    const webhook = await context.hook("run");
+    const webhook = await context.hook("the run");
     const response = await post(context, { method: "POST", path: "/runs", body: runBody(context, webhook) });
-    const run = joinedRun(context, "run", webhook, response.json, idsFromContentLocation(response.headers["content-location"]));
+    const run = joinedRun(context, "the run", webhook, response.json, idsFromContentLocation(response.headers["content-location"]));
     const { thread_id, run_id } = run.created;
     // The target deletes the run (and its thread) as it ends, so a join may answer "not found":
     // either answer means the run is over.
@@ -57,11 +57,11 @@ export const statelessRunStream: CaseDefinition = {
   title: "stateless streamed run, kept",
   cron: false,
   async drive(context) {
-    const webhook = await context.hook("run");
+    const webhook = await context.hook("the run");
     const marker = newMarker();
     const body = runBody(context, webhook, { ...KEEP, metadata: { ...context.tag, lgwc_marker: marker } });
     const { ids, ended } = await streamRun(context, { method: "POST", path: "/runs/stream", body });
-    return [await locate(context, "run", webhook, ids.run_id, marker, ended)];
+    return [await locate(context, "the run", webhook, ids.run_id, marker, ended)];
   },
 };
 
@@ -71,12 +71,12 @@ export const statelessRunWait: CaseDefinition = {
   title: "stateless run, waited for, kept",
   cron: false,
   async drive(context) {
-    const webhook = await context.hook("run");
+    const webhook = await context.hook("the run");
     const marker = newMarker();
     const body = runBody(context, webhook, { ...KEEP, metadata: { ...context.tag, lgwc_marker: marker } });
     const response = await post(context, { method: "POST", path: "/runs/wait", body }, context.timeoutMs);
     const ids = idsFromContentLocation(response.headers["content-location"]);
-    return [await locate(context, "run", webhook, ids.run_id, marker, Promise.resolve())];
+    return [await locate(context, "the run", webhook, ids.run_id, marker, Promise.resolve())];
   },
 };
 

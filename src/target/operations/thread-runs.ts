@@ -9,9 +9,9 @@ export const threadRun: CaseDefinition = {
   cron: false,
   async drive(context) {
     const threadId = await context.createThread();
-    const webhook = await context.hook("run");
+    const webhook = await context.hook("the run");
     const response = await post(context, { method: "POST", path: `/threads/${threadId}/runs`, body: runBody(context, webhook) });
-    return [joinedRun(context, "run", webhook, response.json, mergeIds({ thread_id: threadId }, idsFromContentLocation(response.headers["content-location"])))];
+    return [joinedRun(context, "the run", webhook, response.json, mergeIds({ thread_id: threadId }, idsFromContentLocation(response.headers["content-location"])))];
   },
 };
 
@@ -22,7 +22,7 @@ export const threadRunStream: CaseDefinition = {
   cron: false,
   async drive(context) {
     const threadId = await context.createThread();
-    const webhook = await context.hook("run");
+    const webhook = await context.hook("the run");
     const { ids, ended } = await streamRun(context, {
       method: "POST",
       path: `/threads/${threadId}/runs/stream`,
@@ -33,7 +33,7 @@ export const threadRunStream: CaseDefinition = {
       created.run_id === undefined
         ? { skipped: "neither Content-Location nor the stream's metadata event named the run" }
         : { thread_id: threadId, run_id: created.run_id };
-    return [{ label: "run", webhookUrl: webhook, created, readBack, terminal: ended }];
+    return [{ label: "the run", webhookUrl: webhook, created, readBack, terminal: ended }];
   },
 };
 
@@ -44,7 +44,7 @@ export const threadRunWait: CaseDefinition = {
   cron: false,
   async drive(context) {
     const threadId = await context.createThread();
-    const webhook = await context.hook("run");
+    const webhook = await context.hook("the run");
     const response = await post(
       context,
       { method: "POST", path: `/threads/${threadId}/runs/wait`, body: runBody(context, webhook) },
@@ -55,6 +55,6 @@ export const threadRunWait: CaseDefinition = {
       created.run_id === undefined
         ? { skipped: "the wait response had no Content-Location naming the run" }
         : { thread_id: threadId, run_id: created.run_id };
-    return [{ label: "run", webhookUrl: webhook, created, readBack, terminal: Promise.resolve() }];
+    return [{ label: "the run", webhookUrl: webhook, created, readBack, terminal: Promise.resolve() }];
   },
 };

@@ -1,0 +1,84 @@
+import { describe, expect, it } from "vitest";
+import { parseCommandLine } from "../src/cli/args.js";
+import { exitCodeFor } from "../src/cli/exit-code.js";
+import { ConformanceError } from "../src/errors.js";
+import { select } from "../src/selection.js";
+
+function usage(argv: string[], env: NodeJS.ProcessEnv = {}): string {
+  try {
+    parseCommandLine(argv, env);
+  } catch (error) {
+    expect(error).toBeInstanceOf(ConformanceError);
+    expect((error as ConformanceError).code).toBe("LGWC_USAGE");
+    return (error as Error).message;
+  }
+  throw new Error("expected a usage error");
+}
+
+describe("command-line errors are one sentence naming the flag", () => {
+  it.each([
+    [[], /--target URL .* or --local/],
+    [["--target", "http://a", "--local"], /either --target URL or --local, not both/],
+    [["--target", "nope"], /"nope" is not a URL/],
+    [["--target", "ftp://a"], /http or https URL/],
+    [["--target", "http://a?x=1"], /without a query string/],
+    [["--local", "--settle-ms", "soon"], /--settle-ms takes a whole number, not "soon"/],
+    [["--local", "--workers", "0"], /--workers must be between 1 and 64/],
+    [["--local", "--input", "{oops"], /--input is not valid JSON/],
+    [["--local", "-H", "NoColon"], /-H takes "Name: value"/],
+    [["--local", "--frobnicate"], /Unknown option '--frobnicate'.*--help/],
+    [["--local", "--assistant-id", ""], /cannot be empty/],
+  ] as [string[], RegExp][])("%j", (argv, message) => {
+    const text = usage(argv);
+    expect(text).toMatch(message);
+    expect(text.split("\n")).toHaveLength(1);
+  });
+});
+
+describe("command-line values", () => {
+  it("takes defaults and the API key from the environment", () => {
+    const parsed = parseCommandLine(["--target", "http://127.0.0.1:9/"], { LANGGRAPH_API_KEY: "k-123" });
+    expect(parsed).toMatchObject({
+      kind: "run",
+      options: { target: "http://127.0.0.1:9", apiKey: "k-123", settleMs: 3000, timeoutMs: 30000, cronTimeoutMs: 75000, assistantId: "conformance" },
+    });
+  });
+
+  it("reads repeated headers and patterns", () => {
+    const parsed = parseCommandLine(["--local", "-H", "X-A: 1", "--header", "X-B:two words", "--only", "a", "--only", "b"], {});
+    expect(parsed).toMatchObject({ kind: "run", options: { headers: { "X-A": "1", "X-B": "two words" }, only: ["a", "b"] } });
+  });
+
+  it("answers --help and --version", () => {
+    expect(parseCommandLine(["--help"], {})).toEqual({ kind: "help" });
+    expect(parseCommandLine(["--version"], {})).toEqual({ kind: "version" });
+  });
+});
+
+describe("exit codes come from one function", () => {
+  it("maps endings to documented codes", () => {
+    expect(exitCodeFor({ kind: "verdict", verdict: "conformant" })).toBe(0);
+    expect(exitCodeFor({ kind: "verdict", verdict: "non-conformant" })).toBe(1);
+    expect(exitCodeFor({ kind: "error", code: "LGWC_USAGE" })).toBe(2);
+    expect(exitCodeFor({ kind: "error", code: "LGWC_SCHEMA" })).toBe(2);
+    expect(exitCodeFor({ kind: "error", code: "LGWC_TARGET_UNREACHABLE" })).toBe(3);
+    expect(exitCodeFor({ kind: "error", code: "LGWC_NOT_LANGGRAPH" })).toBe(3);
+    expect(exitCodeFor({ kind: "error", code: "LGWC_ASSISTANT_MISSING" })).toBe(3);
+    expect(exitCodeFor({ kind: "error", code: "LGWC_INTERNAL" })).toBe(4);
+  });
+});
+
+describe("--only and --skip", () => {
+  const cases = ["thread-run", "thread-cron", "stateless-run"];
+  const checks = ["delivered", "run-schema"];
+  it("select cases and checks by glob", () => {
+    expect(select(cases, checks, ["thread-*"], [])).toEqual({ cases: ["thread-run", "thread-cron"], checks });
+    expect(select(cases, checks, ["run-schema"], ["*cron"])).toEqual({ cases: ["thread-run", "stateless-run"], checks: ["run-schema"] });
+  });
+  it("refuse a pattern that matches nothing, listing the names", () => {
+    expect(() => select(cases, checks, ["thred-*"], [])).toThrow(/--only thred-\* matches no case or check; cases are thread-run/);
+  });
+  it("refuse to leave nothing", () => {
+    expect(() => select(cases, checks, [], ["*-run,*-cron"])).toThrow(/leave no case/);
+  });
+});

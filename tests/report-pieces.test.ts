@@ -1,0 +1,63 @@
+import { describe, expect, it } from "vitest";
+import { execFileSync } from "node:child_process";
+import { fingerprint, Redactor, redactToken } from "../src/report/redact.js";
+import { reproduceCommand, shellQuote } from "../src/report/curl.js";
+import { parseSse } from "../src/target/sse.js";
+import { idsFromContentLocation } from "../src/target/run-ids.js";
+
+describe("redaction", () => {
+  it("replaces token values with a fingerprint", () => {
+    const text = redactToken("POST /hook/a?token=s3cr3t-_.~%2Bx&b=1");
+    expect(text).toBe(`POST /hook/a?token=${fingerprint("s3cr3t-_.~%2Bx")}&b=1`);
+  });
+
+  it("removes every form of a secret from nested values", () => {
+    const redactor = new Redactor(["key+with/odd", "hdr-value-1"]);
+    const out = redactor.deep({ a: "x key+with/odd y", b: ["key%2Bwith%2Fodd"], c: { "hdr-value-1": 1 } });
+    expect(JSON.stringify(out)).not.toMatch(/key\+with|key%2Bwith|hdr-value-1/);
+    expect(JSON.stringify(out)).toContain(fingerprint("key+with/odd"));
+  });
+});
+
+describe("reproduction commands", () => {
+  it("quote any word so a POSIX shell reads it back unchanged", () => {
+    const word = `it's "$HOME" \`x\` \\ ;|&`;
+    const echoed = execFileSync("sh", ["-c", `printf %s ${shellQuote(word)}`]).toString();
+    expect(echoed).toBe(word);
+  });
+
+  it("never print header values and take the API key from the environment", () => {
+    const command = reproduceCommand("http://t:1/", { "x-api-key": "sk-live-123", "X-Tenant": "acme-secret" }, [
+      { method: "POST", path: "/runs", body: { webhook: "http://s/hook/k?token=REDACTED-1" } },
+    ]);
+    expect(command).not.toContain("sk-live-123");
+    expect(command).not.toContain("acme-secret");
+    expect(command).toContain(`-H "X-Api-Key: $LANGGRAPH_API_KEY"`);
+    expect(command).toContain("'http://t:1/runs'");
+  });
+});
+
+describe("server-sent events", () => {
+  function* chunks(parts: string[]): Generator<Buffer> {
+    for (const part of parts) yield Buffer.from(part);
+  }
+
+  it("parses events split across chunks and line endings", async () => {
+    const events = [];
+    for await (const event of parseSse(chunks(["event: meta", "data\r\ndata: {\"run_id\":", "\"r1\"}\r\n\r\n: comment\n", "data: a\ndata: b\n\n"]))) {
+      events.push(event);
+    }
+    expect(events).toEqual([
+      { event: "metadata", data: "{\"run_id\":\"r1\"}" },
+      { event: "message", data: "a\nb" },
+    ]);
+  });
+});
+
+describe("Content-Location", () => {
+  it("names the run and thread", () => {
+    expect(idsFromContentLocation("/threads/t1/runs/r1")).toEqual({ thread_id: "t1", run_id: "r1" });
+    expect(idsFromContentLocation("/runs/r2")).toEqual({ run_id: "r2" });
+    expect(idsFromContentLocation(undefined)).toEqual({});
+  });
+});
