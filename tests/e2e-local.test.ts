@@ -1,5 +1,5 @@
 import { describe, expect, it, beforeAll, afterAll } from "vitest";
-import { mkdtemp, readdir, readFile, stat } from "node:fs/promises";
+import { mkdtemp, readdir, readFile, rm, stat } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { runCli, type CliRun } from "./helpers/cli.js";
@@ -43,6 +43,9 @@ describe("the built CLI against the real JavaScript LangGraph API server (--loca
     run = await runCli(["--local", "--report-dir", reportDir, "--api-key", API_KEY, "-H", `X-Tenant: ${HEADER_SECRET}`]);
     cert = JSON.parse(await readFile(join(reportDir, "certification.json"), "utf8")) as Certification;
   }, 180_000);
+  afterAll(async () => {
+    await rm(reportDir, { recursive: true, force: true });
+  });
 
   it("exits 0 with a conformant verdict", () => {
     expect(run.stdout).toContain("Verdict: conformant");
@@ -136,5 +139,6 @@ describe("cleanup on the real server", () => {
     }).then((r) => r.json())) as { thread_id: string; metadata: Record<string, unknown> }[];
     expect(threads.filter((t) => TAG_KEY in t.metadata)).toEqual([]);
     expect(threads.map((t) => t.thread_id)).toContain(mine.thread_id);
+    await rm(reportDir, { recursive: true, force: true });
   }, 120_000);
 });

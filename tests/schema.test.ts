@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { existsSync } from "node:fs";
-import { mkdtemp, writeFile } from "node:fs/promises";
+import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { RUN_SCHEMA } from "../src/schema/run-schema.js";
@@ -58,6 +58,7 @@ describe("--openapi documents", () => {
     expect(validate({ status: "ok" })).toEqual([]);
     expect(validate({ status: "success" })[0]?.rule).toMatch(/must be one of \["ok"\]/);
     expect(loaded.version).toBe("9.9");
+    await rm(dir, { recursive: true, force: true });
   });
 
   it("say in one sentence what is wrong with a document", async () => {
