@@ -41,7 +41,10 @@ describe("the built CLI against the real JavaScript LangGraph API server (--loca
   beforeAll(async () => {
     reportDir = await mkdtemp(join(tmpdir(), "lgwc-e2e-"));
     run = await runCli(["--local", "--report-dir", reportDir, "--api-key", API_KEY, "-H", `X-Tenant: ${HEADER_SECRET}`]);
-    cert = JSON.parse(await readFile(join(reportDir, "certification.json"), "utf8")) as Certification;
+    const text = await readFile(join(reportDir, "certification.json"), "utf8").catch(() => {
+      throw new Error(`the CLI wrote no certification.json (exit ${run.code}); its stderr:\n${run.stderr}`);
+    });
+    cert = JSON.parse(text) as Certification;
   }, 180_000);
   afterAll(async () => {
     await rm(reportDir, { recursive: true, force: true });

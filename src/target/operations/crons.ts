@@ -1,6 +1,6 @@
 import type { CreatedRun } from "../../evidence.js";
 import type { CaseDefinition, DriveContext, DrivenRun } from "../drive-types.js";
-import { post, withAssistant } from "./common.js";
+import { newMarker, post, threadByMarker, withAssistant } from "./common.js";
 
 /** Fires at the next minute boundary: the soonest any cron implementation is obliged to run. */
 export const CRON_SCHEDULE = "* * * * *";
@@ -32,7 +32,8 @@ async function firedRun(
   context: DriveContext,
   webhookUrl: string,
   cronId: string,
-  threadId: string | undefined,
+  cronThread: string | undefined,
+  marker: string,
 ): Promise<DrivenRun> {
   const fromBody = await context.firstDelivery(
     webhookUrl,
@@ -40,6 +41,10 @@ async function firedRun(
     `the first run of cron ${cronId} (schedule "${CRON_SCHEDULE}") to fire and deliver`,
   );
   await context.api.send("DELETE", `/runs/crons/${cronId}`);
+  // A stateless cron gives each fired run a thread of its own; the marker in the cron's
+  // metadata finds it where the target copies metadata to the thread.
+  const threadId = cronThread ?? (await threadByMarker(context, marker));
+  if (threadId !== undefined && cronThread === undefined) context.trackThread(threadId);
   let created: CreatedRun = withAssistant(context, threadId === undefined ? {} : { thread_id: threadId });
   if (threadId !== undefined) {
     const runId = await newestRunOn(context, threadId);
@@ -47,7 +52,6 @@ async function firedRun(
   }
   const readThread = threadId ?? fromBody?.thread_id;
   const readRun = created.run_id ?? fromBody?.run_id;
-  if (fromBody?.thread_id !== undefined && threadId === undefined) context.trackThread(fromBody.thread_id);
   return {
     label: "the first fired run",
     webhookUrl,
@@ -60,12 +64,12 @@ async function firedRun(
   };
 }
 
-function cronBody(context: DriveContext, webhook: string | undefined, extra: Record<string, unknown> = {}): Record<string, unknown> {
+function cronBody(context: DriveContext, webhook: string | undefined, marker: string, extra: Record<string, unknown> = {}): Record<string, unknown> {
   return {
     assistant_id: context.assistantId,
     schedule: CRON_SCHEDULE,
     input: context.input,
-    metadata: { ...context.tag },
+    metadata: { ...context.tag, lgwc_marker: marker },
     ...(webhook === undefined ? {} : { webhook }),
     ...extra,
   };
@@ -80,10 +84,11 @@ export const threadCron: CaseDefinition = {
     const threadId = await context.createThread();
     const webhook = await context.hook("the first fired run");
     const path = `/threads/${threadId}/runs/crons`;
-    const response = await post(context, { method: "POST", path, body: cronBody(context, webhook) });
+    const marker = newMarker();
+    const response = await post(context, { method: "POST", path, body: cronBody(context, webhook, marker) });
     const cronId = requireCronId(response.json, path);
     context.trackCron(cronId);
-    return [await firedRun(context, webhook, cronId, threadId)];
+    return [await firedRun(context, webhook, cronId, threadId, marker)];
   },
 };
 
@@ -94,14 +99,15 @@ export const statelessCron: CaseDefinition = {
   cron: true,
   async drive(context) {
     const webhook = await context.hook("the first fired run");
+    const marker = newMarker();
     const response = await post(context, {
       method: "POST",
       path: "/runs/crons",
-      body: cronBody(context, webhook, { on_run_completed: "keep" }),
+      body: cronBody(context, webhook, marker, { on_run_completed: "keep" }),
     });
     const cronId = requireCronId(response.json, "/runs/crons");
     context.trackCron(cronId);
-    return [await firedRun(context, webhook, cronId, undefined)];
+    return [await firedRun(context, webhook, cronId, undefined, marker)];
   },
 };
 
@@ -111,15 +117,16 @@ export const cronPatch: CaseDefinition = {
   title: "cron created without a webhook, webhook added by PATCH",
   cron: true,
   async drive(context) {
+    const marker = newMarker();
     const created = await post(context, {
       method: "POST",
       path: "/runs/crons",
-      body: cronBody(context, undefined, { on_run_completed: "keep" }),
+      body: cronBody(context, undefined, marker, { on_run_completed: "keep" }),
     });
     const cronId = requireCronId(created.json, "/runs/crons");
     context.trackCron(cronId);
     const webhook = await context.hook("the first fired run");
     await post(context, { method: "PATCH", path: `/runs/crons/${cronId}`, body: { webhook } });
-    return [await firedRun(context, webhook, cronId, undefined)];
+    return [await firedRun(context, webhook, cronId, undefined, marker)];
   },
 };
