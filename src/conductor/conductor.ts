@@ -132,8 +132,17 @@ export class Conductor {
   /** Waits for every case started so far, then removes whatever is still left on the target. */
   async finish(): Promise<string[]> {
     await Promise.allSettled([...this.attempts.values()]);
-    await this.remove(new Set(this.crons), new Set(this.threads));
+    await this.remove(new Set(this.crons), new Set([...this.threads, ...(await this.taggedThreads())]));
     return [...this.cleanupProblems];
+  }
+
+  /** Threads carrying this run's tag: a run may have made some the suite never heard of (a cron firing twice). */
+  private async taggedThreads(): Promise<string[]> {
+    const found = await this.settings.api
+      .send("POST", "/threads/search", { metadata: this.settings.tag, limit: 1000 }, { timeoutMs: CLEANUP_TIMEOUT_MS })
+      .catch(() => undefined);
+    const threads = Array.isArray(found?.json) ? (found.json as { thread_id?: unknown }[]) : [];
+    return threads.map((t) => t.thread_id).filter((id): id is string => typeof id === "string");
   }
 
   /** On an interrupt: remove what is known to exist now, without waiting for cases to end. */

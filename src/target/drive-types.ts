@@ -38,7 +38,7 @@ export interface DrivenRun {
   created: CreatedRun;
   /** Where to read the run back after it ends, or why it cannot be. */
   readBack: { thread_id: string; run_id: string } | { skipped: string };
-  /** Settles when the suite has seen the run end (by join, the stream closing, or the wait returning). */
+  /** Settles, never rejecting, when the suite has seen the run end (by join, the stream closing, or the wait returning). */
   terminal: Promise<void>;
 }
 

@@ -20,17 +20,34 @@ export async function post(context: DriveContext, request: SentRequest, timeoutM
   return context.api.ok(request.method, request.path, request.body, timeoutMs === undefined ? {} : { timeoutMs });
 }
 
-/** Blocks (bounded) until the target says the run is over. */
-export async function join(context: DriveContext, threadId: string, runId: string): Promise<void> {
-  await context.api.ok("GET", `/threads/${threadId}/runs/${runId}/join`, undefined, { timeoutMs: context.timeoutMs });
+/**
+ * Settles (bounded) when the target says the run is over. It never rejects: a join that fails
+ * only means the suite did not see the end, which the delivered check reports.
+ */
+export function join(context: DriveContext, threadId: string, runId: string): Promise<void> {
+  return context.api
+    .ok("GET", `/threads/${threadId}/runs/${runId}/join`, undefined, { timeoutMs: context.timeoutMs })
+    .then(
+      () => undefined,
+      () => undefined,
+    );
 }
 
-/** Finds the thread a stateless run was given, by the marker the suite put in the run's metadata. */
-export async function threadByMarker(context: DriveContext, marker: string): Promise<string | undefined> {
-  const found = await context.api.ok("POST", "/threads/search", { metadata: { lgwc_marker: marker }, limit: 2 });
+/** Every thread carrying the marker the suite put in a run's or cron's metadata, oldest first. */
+export async function threadsByMarker(context: DriveContext, marker: string): Promise<string[]> {
+  const found = await context.api.ok("POST", "/threads/search", {
+    metadata: { lgwc_marker: marker },
+    limit: 100,
+    sort_by: "created_at",
+    sort_order: "asc",
+  });
   const threads = Array.isArray(found.json) ? (found.json as { thread_id?: unknown }[]) : [];
-  const id = threads[0]?.thread_id;
-  return typeof id === "string" ? id : undefined;
+  return threads.map((t) => t.thread_id).filter((id): id is string => typeof id === "string");
+}
+
+/** The thread a stateless run was given, found by its marker. */
+export async function threadByMarker(context: DriveContext, marker: string): Promise<string | undefined> {
+  return (await threadsByMarker(context, marker))[0];
 }
 
 export function newMarker(): string {
@@ -89,6 +106,6 @@ export async function streamRun(
   const ended = (async () => {
     let next = await events.next();
     while (!next.done) next = await events.next();
-  })();
+  })().catch(() => undefined);
   return { ids: mergeIds(fromMetadata, fromHeader), ended };
 }

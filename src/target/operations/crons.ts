@@ -1,6 +1,6 @@
 import type { CreatedRun } from "../../evidence.js";
 import type { CaseDefinition, DriveContext, DrivenRun } from "../drive-types.js";
-import { newMarker, post, threadByMarker, withAssistant } from "./common.js";
+import { newMarker, post, threadsByMarker, withAssistant } from "./common.js";
 
 /** Fires at the next minute boundary: the soonest any cron implementation is obliged to run. */
 export const CRON_SCHEDULE = "* * * * *";
@@ -43,8 +43,10 @@ async function firedRun(
   await context.api.send("DELETE", `/runs/crons/${cronId}`);
   // A stateless cron gives each fired run a thread of its own; the marker in the cron's
   // metadata finds it where the target copies metadata to the thread.
-  const threadId = cronThread ?? (await threadByMarker(context, marker));
-  if (threadId !== undefined && cronThread === undefined) context.trackThread(threadId);
+  // It may have fired more than once before it was deleted: every such thread is the suite's to remove.
+  const firedThreads = cronThread === undefined ? await threadsByMarker(context, marker) : [];
+  for (const id of firedThreads) context.trackThread(id);
+  const threadId = cronThread ?? firedThreads[0];
   let created: CreatedRun = withAssistant(context, threadId === undefined ? {} : { thread_id: threadId });
   if (threadId !== undefined) {
     const runId = await newestRunOn(context, threadId);

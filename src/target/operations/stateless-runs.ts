@@ -1,5 +1,5 @@
 import type { CaseDefinition, DriveContext, DrivenRun } from "../drive-types.js";
-import { idsFromContentLocation, mergeIds } from "../run-ids.js";
+import { idsFromContentLocation, idsFromRun, mergeIds } from "../run-ids.js";
 import { join, joinedRun, newMarker, post, runBody, streamRun, threadByMarker, withAssistant } from "./common.js";
 
 /** Stateless runs are kept so they can be read back; the suite deletes their threads afterwards. */
@@ -36,14 +36,16 @@ export const statelessRunDefault: CaseDefinition = {
   async drive(context) {
     const webhook = await context.hook("the run");
     const response = await post(context, { method: "POST", path: "/runs", body: runBody(context, webhook) });
-    const run = joinedRun(context, "the run", webhook, response.json, idsFromContentLocation(response.headers["content-location"]));
-    const { thread_id, run_id } = run.created;
+    const created = withAssistant(context, mergeIds(idsFromRun(response.json), idsFromContentLocation(response.headers["content-location"])));
+    const { thread_id, run_id } = created;
     // The target deletes the run (and its thread) as it ends, so a join may answer "not found":
     // either answer means the run is over.
-    const terminal = thread_id && run_id ? join(context, thread_id, run_id).catch(() => undefined) : Promise.resolve();
+    const terminal = thread_id && run_id ? join(context, thread_id, run_id) : Promise.resolve();
     return [
       {
-        ...run,
+        label: "the run",
+        webhookUrl: webhook,
+        created,
         readBack: { skipped: "on_completion is \"delete\" (the default), so the target deletes the run when it ends" },
         terminal,
       },
