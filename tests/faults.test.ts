@@ -89,6 +89,7 @@ describe("the fault-free test target is certified conformant", () => {
       );
     }
     expect(leftovers).toBe(0);
+    expect(stderr).toMatch(/\[thread-cron\] waiting up to 5 s for the first run of cron [0-9a-f-]+ \(schedule "\* \* \* \* \*"\) to fire and deliver/);
   });
 });
 

@@ -13,4 +13,5 @@ const code = await main(process.argv.slice(2), process.env, {
   stdout: (text) => process.stdout.write(text),
   stderr: (text) => process.stderr.write(text),
 });
-process.exitCode = code;
+// Exit now: after an interrupt, abandoned waits must not keep the process alive.
+process.exit(code);

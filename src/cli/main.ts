@@ -114,6 +114,9 @@ function runPlaywright(runtimePath: string, io: Io, onChild: (child: ChildProces
   });
 }
 
+/** Thrown at a checkpoint after Ctrl-C or SIGTERM, so nothing new starts. */
+class Interrupted extends Error {}
+
 interface Resources {
   local?: LocalTarget;
   sink?: Sink;
@@ -132,7 +135,13 @@ async function release(resources: Resources): Promise<void> {
   if (resources.runtimeDir) await rm(resources.runtimeDir, { recursive: true, force: true }).catch(() => undefined);
 }
 
-async function certify(argv: readonly string[], options: Options, io: Io, resources: Resources): Promise<number> {
+async function certify(
+  argv: readonly string[],
+  options: Options,
+  io: Io,
+  resources: Resources,
+  interrupted: () => boolean,
+): Promise<number> {
   const selection = select(CASE_IDS, CHECK_NAMES, options.only, options.skip);
   const reportDir = resolve(options.reportDir);
   await mkdir(reportDir, { recursive: true }).catch((error: unknown) => {
@@ -142,11 +151,15 @@ async function certify(argv: readonly string[], options: Options, io: Io, resour
   await rm(join(reportDir, "certification.json"), { force: true });
   await rm(join(reportDir, "certification.md"), { force: true });
 
+  const checkpoint = (): void => {
+    if (interrupted()) throw new Interrupted();
+  };
   let targetUrl = options.target;
   if (options.local) {
     resources.local = await startLocalTarget({ progress: (line) => io.stderr(`${line}\n`) });
     targetUrl = resources.local.url;
   }
+  checkpoint();
   const assistantId = options.local && options.assistantId === "conformance" ? LOCAL_ASSISTANT : options.assistantId;
   const api = new TargetClient({
     baseUrl: targetUrl!,
@@ -156,6 +169,7 @@ async function certify(argv: readonly string[], options: Options, io: Io, resour
   });
   const checked = await preflight(api, assistantId);
   const schema = await loadSchema(options, api);
+  checkpoint();
   resources.sink = await startSink();
 
   const secrets = [...(options.apiKey ? [options.apiKey] : []), ...Object.values(options.headers)];
@@ -207,10 +221,13 @@ async function certify(argv: readonly string[], options: Options, io: Io, resour
   await writeFile(runtimePath, JSON.stringify(runtime), { mode: 0o600 });
 
   io.stderr(`Certifying ${runtime.target.url}: ${selection.cases.length} cases at once, settle ${runtime.settleMs} ms …\n`);
+  checkpoint();
   conductor.startAll(selection.cases);
   await runPlaywright(runtimePath, io, (child) => {
     resources.child = child;
   });
+  // Interrupted: do not wait for cases still running; release() deletes what they created.
+  if (interrupted()) return EXIT.internal;
   const leftovers = await conductor.finish();
   if (leftovers.length > 0) io.stderr(`Could not delete everything the suite created on the target: ${leftovers.join(", ")}\n`);
   const text = await readFile(join(reportDir, "certification.json"), "utf8").catch(() => undefined);
@@ -245,7 +262,7 @@ export async function main(argv: readonly string[], env: NodeJS.ProcessEnv, io: 
       io.stdout(`${suiteVersion().version}\n`);
       return exitCodeFor({ kind: "help" });
     }
-    const code = await certify(argv, parsed.options, io, resources);
+    const code = await certify(argv, parsed.options, io, resources, () => interrupted !== undefined);
     return interrupted ? 128 + (interrupted === "SIGINT" ? 2 : 15) : code;
   } catch (error) {
     if (interrupted) return 128 + (interrupted === "SIGINT" ? 2 : 15);
