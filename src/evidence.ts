@@ -19,6 +19,23 @@ export interface CreatedRun {
   assistant_id?: string;
 }
 
+/**
+ * What the published API lets a receiver expect of this run's webhook. Most runs must be
+ * announced exactly once; a rolled-back run may be (the API deletes it); a refused run, or a
+ * URL replaced by PATCH, must not be.
+ */
+export interface RunExpectation {
+  delivery: "required" | "recommended" | "optional" | "none";
+  /** Why delivery is not simply required, for the report. */
+  why?: string;
+  /** The statuses the outcome allows (e.g. error for a graph that raises). */
+  statuses?: string[];
+  /** The run failed: its webhook should say why. */
+  describesError?: boolean;
+}
+
+export const ANNOUNCED: RunExpectation = { delivery: "required" };
+
 /** Everything recorded about one run the suite expects a webhook for. */
 export interface RunEvidence {
   /** Which run of the case this is, e.g. "run" or "item 2 of 2". */
@@ -34,6 +51,7 @@ export interface RunEvidence {
   /** Why the run could not be read back, when it could not. */
   readBackSkipped?: string;
   deliveries: Delivery[];
+  expect: RunExpectation;
   /** How long the suite waited for a first delivery. */
   deadlineMs: number;
   settleMs: number;

@@ -13,7 +13,7 @@ export interface CheckOutcome {
 
 export function evaluate(checks: readonly Check[], evidence: RunEvidence, context: CheckContext): CheckOutcome[] {
   return checks.map((check) => {
-    const base = { name: check.name, severity: check.severity, version: check.version };
+    const base = { name: check.name, severity: check.severityFor?.(evidence) ?? check.severity, version: check.version };
     const verdict = check.run(evidence, context);
     if (verdict === undefined) return { ...base, outcome: "passed", message: "" };
     if (isSkip(verdict)) return { ...base, outcome: "skipped", message: verdict.skipped };

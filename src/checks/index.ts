@@ -9,6 +9,9 @@ import { runSchema } from "./run-schema.js";
 import { runIdentity } from "./run-identity.js";
 import { terminalStatus } from "./terminal-status.js";
 import { statusMatchesApi } from "./status-matches-api.js";
+import { notDelivered } from "./not-delivered.js";
+import { outcomeStatus } from "./outcome-status.js";
+import { errorDescribed } from "./error-described.js";
 
 /** Every check, in the order reports list them. Names are part of the public contract. */
 export const CHECKS: readonly Check[] = [
@@ -22,6 +25,9 @@ export const CHECKS: readonly Check[] = [
   runIdentity,
   terminalStatus,
   statusMatchesApi,
+  notDelivered,
+  outcomeStatus,
+  errorDescribed,
 ];
 
 export const CHECK_NAMES: readonly string[] = CHECKS.map((c) => c.name);

@@ -24,6 +24,8 @@ export type CheckVerdict = CheckFailure | CheckSkip | undefined;
 export interface Check {
   name: string;
   severity: Severity;
+  /** Where the published API promises less for some runs, the severity for this one. */
+  severityFor?(evidence: RunEvidence): Severity;
   /** Bumped whenever what the check accepts changes, so reports can say which rule judged them. */
   version: number;
   description: string;

@@ -189,6 +189,11 @@ async function certify(
     timeoutMs: options.timeoutMs,
     cronTimeoutMs: options.cronTimeoutMs,
     cronsSupported: checked.crons.supported,
+    ...(checked.graphId === LOCAL_ASSISTANT
+      ? {}
+      : {
+          noConformanceGraph: `the assistant "${assistantId}" runs graph "${checked.graphId ?? "unknown"}", not the suite's conformance graph, whose input selects each outcome; deploy fixtures/graphs/conformance.ts as graph "conformance" beside your graphs (see the README) and run with --assistant-id conformance`,
+        }),
     redactor,
     progress: (line) => io.stderr(`${line}\n`),
   });

@@ -5,6 +5,7 @@ import type { Sink } from "../sink/server.js";
 import type { TargetClient } from "../target/client.js";
 import { caseById } from "../target/catalog.js";
 import { runCase, type CaseDeps } from "../target/run-case.js";
+import type { CaseDefinition } from "../target/drive-types.js";
 import { describeError } from "../errors.js";
 
 export interface ConductorSettings {
@@ -21,11 +22,28 @@ export interface ConductorSettings {
   timeoutMs: number;
   cronTimeoutMs: number;
   cronsSupported: boolean;
+  /** Why outcome cases cannot run (the assistant is not the conformance graph), if they cannot. */
+  noConformanceGraph?: string;
   redactor: Redactor;
   progress(line: string): void;
 }
 
 const CLEANUP_TIMEOUT_MS = 10_000;
+
+function skipped(definition: CaseDefinition, reason: string): CaseResult {
+  return {
+    id: definition.id,
+    operation: definition.operation,
+    title: definition.title,
+    outcome: "skipped",
+    reason,
+    deliveries: 0,
+    durationMs: 0,
+    reproduce: "",
+    checks: [],
+    runs: [],
+  };
+}
 
 /**
  * Drives cases against the target from the suite's main process, many at once, so that a run
@@ -61,18 +79,10 @@ export class Conductor {
     if (definition === undefined) throw new Error(`unknown case ${caseId}`);
     const s = this.settings;
     if (definition.cron && !s.cronsSupported) {
-      return {
-        id: definition.id,
-        operation: definition.operation,
-        title: definition.title,
-        outcome: "skipped",
-        reason: "the target's GET /info reports flags.crons = false, so it does not run crons",
-        deliveries: 0,
-        durationMs: 0,
-        reproduce: "",
-        checks: [],
-        runs: [],
-      };
+      return skipped(definition, "the target's GET /info reports flags.crons = false, so it does not run crons");
+    }
+    if (definition.needsGraph && s.noConformanceGraph !== undefined) {
+      return skipped(definition, s.noConformanceGraph);
     }
     const threads = new Set<string>();
     const crons = new Set<string>();

@@ -21,9 +21,9 @@ export function reproduceCommand(baseUrl: string, headers: Record<string, string
       "curl -sS",
       `-X ${req.method}`,
       shellQuote(`${baseUrl.replace(/\/+$/, "")}${req.path}`),
-      `-H 'Content-Type: application/json'`,
+      ...(req.body === undefined ? [] : [`-H 'Content-Type: application/json'`]),
       ...headerArgs,
-      `--data-raw ${shellQuote(JSON.stringify(req.body))}`,
+      ...(req.body === undefined ? [] : [`--data-raw ${shellQuote(JSON.stringify(req.body))}`]),
     ].join(" "),
   );
   return commands.join(" && \\\n  ");

@@ -1,21 +1,54 @@
 import type { CaseDefinition } from "./drive-types.js";
-import { threadRun, threadRunStream, threadRunWait } from "./operations/thread-runs.js";
-import { statelessBatch, statelessRun, statelessRunDefault, statelessRunStream, statelessRunWait } from "./operations/stateless-runs.js";
-import { cronPatch, statelessCron, threadCron } from "./operations/crons.js";
-
-/** Every case, covering the ten webhook-capable operations of the published API. */
-export const CATALOG: readonly CaseDefinition[] = [
-  threadRun,
-  threadRunStream,
-  threadRunWait,
-  threadCron,
-  statelessRun,
+import { threadRunCase, threadRunStreamCase, threadRunWaitCase } from "./operations/thread-runs.js";
+import {
+  statelessBatchCase,
+  statelessRunCase,
   statelessRunDefault,
-  statelessRunStream,
-  statelessRunWait,
-  statelessBatch,
+  statelessRunStreamCase,
+  statelessRunWaitCase,
+} from "./operations/stateless-runs.js";
+import { cronPatch, statelessCron, threadCron } from "./operations/crons.js";
+import { CANCEL_INTERRUPT, CANCEL_PENDING, CANCEL_ROLLBACK, ERROR, INTERRUPT_BEFORE, multitaskCase } from "./operations/outcomes.js";
+
+/**
+ * Every case. The first eleven cover the ten webhook-capable operations of the published API with
+ * runs that succeed; the rest drive the other terminal outcomes and need the conformance graph.
+ */
+export const CATALOG: readonly CaseDefinition[] = [
+  threadRunCase(),
+  threadRunStreamCase(),
+  threadRunWaitCase(),
+  threadCron,
+  statelessRunCase(),
+  statelessRunDefault,
+  statelessRunStreamCase(),
+  statelessRunWaitCase(),
+  statelessBatchCase(),
   statelessCron,
   cronPatch,
+  // A graph that raises, through every operation that starts a run at once.
+  threadRunCase(ERROR),
+  threadRunStreamCase(ERROR),
+  threadRunWaitCase(ERROR),
+  statelessRunCase(ERROR),
+  statelessRunStreamCase(ERROR),
+  statelessRunWaitCase(ERROR),
+  statelessBatchCase(ERROR),
+  // Cancellation, on threads and stateless runs (cancel needs the run's thread, which a kept stateless run has).
+  threadRunCase(CANCEL_INTERRUPT),
+  statelessRunCase(CANCEL_INTERRUPT),
+  threadRunCase(CANCEL_ROLLBACK),
+  statelessRunCase(CANCEL_ROLLBACK),
+  threadRunCase(CANCEL_PENDING),
+  statelessRunCase(CANCEL_PENDING),
+  // Double-texting exists only on threads.
+  multitaskCase("reject"),
+  multitaskCase("interrupt"),
+  multitaskCase("rollback"),
+  multitaskCase("enqueue"),
+  // Human in the loop.
+  threadRunCase(INTERRUPT_BEFORE),
+  statelessRunCase(INTERRUPT_BEFORE),
 ];
 
 export const CASE_IDS: readonly string[] = CATALOG.map((c) => c.id);

@@ -1,4 +1,4 @@
-import type { CreatedRun } from "../evidence.js";
+import type { CreatedRun, RunExpectation } from "../evidence.js";
 import type { TargetClient } from "./client.js";
 
 /** One HTTP request the suite made to create a run, kept so a failure can show how to reproduce it. */
@@ -38,6 +38,13 @@ export interface DrivenRun {
   created: CreatedRun;
   /** Where to read the run back after it ends, or why it cannot be. */
   readBack: { thread_id: string; run_id: string } | { skipped: string };
+  /** What the webhook of this run must do; announced exactly once when absent. */
+  expect?: RunExpectation;
+  /**
+   * For runs the suite itself ends (a cancel) or that must stay silent: how long after the end
+   * a delivery may still come. Without it, the run has --timeout-ms from the start.
+   */
+  graceAfterEndMs?: number;
   /** Settles, never rejecting, when the suite has seen the run end (by join, the stream closing, or the wait returning). */
   terminal: Promise<void>;
 }
@@ -49,5 +56,7 @@ export interface CaseDefinition {
   title: string;
   /** Cron cases need the target's crons and a longer deadline. */
   cron: boolean;
+  /** Outcome cases need the project's conformance graph, whose input selects what a run does. */
+  needsGraph?: boolean;
   drive(context: DriveContext): Promise<DrivenRun[]>;
 }

@@ -4,6 +4,8 @@ import type { TargetClient, TargetResponse } from "./client.js";
 export interface Preflight {
   info: Record<string, unknown>;
   resolvedAssistantId: string;
+  /** The graph behind the assistant; outcome cases need the project's conformance graph. */
+  graphId?: string;
   crons: { supported: boolean; reason?: string };
 }
 
@@ -34,10 +36,12 @@ function snippet(response: TargetResponse): string {
   return text === "" ? "with an empty body" : `with ${JSON.stringify(text.length > 80 ? `${text.slice(0, 80)}…` : text)}`;
 }
 
-async function resolveAssistant(api: TargetClient, assistantId: string): Promise<string> {
+async function resolveAssistant(api: TargetClient, assistantId: string): Promise<{ id: string; graphId?: string }> {
   const response = await api.send("GET", `/assistants/${encodeURIComponent(assistantId)}`);
-  const id = (response.json as { assistant_id?: unknown } | undefined)?.assistant_id;
-  if (response.status === 200 && typeof id === "string") return id;
+  const found = response.json as { assistant_id?: unknown; graph_id?: unknown } | undefined;
+  if (response.status === 200 && typeof found?.assistant_id === "string") {
+    return typeof found.graph_id === "string" ? { id: found.assistant_id, graphId: found.graph_id } : { id: found.assistant_id };
+  }
   if (response.status === 401 || response.status === 403) {
     throw new ConformanceError("LGWC_TARGET_UNREACHABLE", `GET /assistants answered HTTP ${response.status}: ${credentialHint(response.status)}.`);
   }
@@ -54,11 +58,13 @@ async function resolveAssistant(api: TargetClient, assistantId: string): Promise
 
 export async function preflight(api: TargetClient, assistantId: string): Promise<Preflight> {
   const info = await readInfo(api);
-  const resolvedAssistantId = await resolveAssistant(api, assistantId);
+  const assistant = await resolveAssistant(api, assistantId);
   const flags = info.flags as Record<string, unknown> | undefined;
   const crons =
     flags?.crons === false
       ? { supported: false, reason: "the target's GET /info reports flags.crons = false, so it does not run crons" }
       : { supported: true };
-  return { info, resolvedAssistantId, crons };
+  const result: Preflight = { info, resolvedAssistantId: assistant.id, crons };
+  if (assistant.graphId !== undefined) result.graphId = assistant.graphId;
+  return result;
 }

@@ -1,7 +1,7 @@
 import { randomUUID } from "node:crypto";
 import type { Check, CheckContext } from "../checks/types.js";
 import { evaluate, failsRequired, type CheckOutcome } from "../checks/evaluate.js";
-import { bodyText, type Delivery, type RunEvidence } from "../evidence.js";
+import { ANNOUNCED, bodyText, type Delivery, type RunEvidence } from "../evidence.js";
 import { caseUrl, makeCaseKey, makeToken } from "../sink/case-url.js";
 import type { Sink } from "../sink/server.js";
 import type { CaseResult, RunResult } from "../report/types.js";
@@ -153,8 +153,20 @@ async function observe(run: DrivenRun, key: string, started: number, deps: CaseD
     },
     () => undefined,
   );
-  const firstWait = await deps.sink.waitFor(key, 1, deps.timeoutMs);
-  await terminal;
+  const expectation = run.expect ?? ANNOUNCED;
+  const silentOrOptional = expectation.delivery === "none" || expectation.delivery === "optional";
+  const grace = silentOrOptional ? deps.settleMs : run.graceAfterEndMs;
+  let deadlineMs = deps.timeoutMs;
+  let firstWait: Delivery[];
+  if (grace === undefined) {
+    firstWait = await deps.sink.waitFor(key, 1, deps.timeoutMs);
+    await terminal;
+  } else {
+    // The suite knows when this run ended; a delivery is due within the grace after that.
+    await terminal;
+    deadlineMs = grace;
+    firstWait = await deps.sink.waitFor(key, 1, grace);
+  }
   let deliveries = firstWait;
   const first = firstWait[0];
   if (first !== undefined) {
@@ -167,7 +179,8 @@ async function observe(run: DrivenRun, key: string, started: number, deps: CaseD
     webhookUrl: run.webhookUrl,
     created: run.created,
     deliveries,
-    deadlineMs: deps.timeoutMs,
+    expect: expectation,
+    deadlineMs,
     settleMs: deps.settleMs,
   };
   if (terminalAt !== undefined) evidence.terminalAt = terminalAt;

@@ -48,6 +48,7 @@ export function evidence(overrides: Partial<RunEvidence> = {}): RunEvidence {
     terminalAt: 900,
     apiStatus: "success",
     deliveries: [delivery()],
+    expect: { delivery: "required" },
     deadlineMs: 30_000,
     settleMs: 3_000,
     ...overrides,

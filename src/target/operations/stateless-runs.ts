@@ -1,6 +1,7 @@
 import type { CaseDefinition, DriveContext, DrivenRun } from "../drive-types.js";
 import { idsFromContentLocation, idsFromRun, mergeIds } from "../run-ids.js";
 import { join, joinedRun, newMarker, post, runBody, streamRun, threadByMarker, withAssistant } from "./common.js";
+import { defineVariant, SUCCESS, type Variant } from "./variant.js";
 
 /** Stateless runs are kept so they can be read back; the suite deletes their threads afterwards. */
 const KEEP = { on_completion: "keep" } as const;
@@ -16,24 +17,17 @@ async function locate(context: DriveContext, label: string, webhookUrl: string, 
   return { label, webhookUrl, created, readBack, terminal: ended };
 }
 
-export const statelessRun: CaseDefinition = {
-  id: "stateless-run",
-  operation: "POST /runs",
-  title: "stateless background run, kept",
-  cron: false,
-  async drive(context) {
+export const statelessRunCase = (variant: Variant = SUCCESS): CaseDefinition =>
+  defineVariant({ id: "stateless-run", operation: "POST /runs", title: "stateless background run, kept" }, variant, async (context) => {
     const webhook = await context.hook("the run");
-    const response = await post(context, { method: "POST", path: "/runs", body: runBody(context, webhook, KEEP) });
+    const response = await post(context, { method: "POST", path: "/runs", body: runBody(context, webhook, { ...KEEP, ...variant.body }) });
     return [joinedRun(context, "the run", webhook, response.json, idsFromContentLocation(response.headers["content-location"]))];
-  },
-};
+  });
 
-export const statelessRunDefault: CaseDefinition = {
-  id: "stateless-run-default",
-  operation: "POST /runs",
-  title: "stateless background run, deleted on completion (the default)",
-  cron: false,
-  async drive(context) {
+export const statelessRunDefault: CaseDefinition = defineVariant(
+  { id: "stateless-run-default", operation: "POST /runs", title: "stateless background run, deleted on completion (the default)" },
+  SUCCESS,
+  async (context) => {
     const webhook = await context.hook("the run");
     const response = await post(context, { method: "POST", path: "/runs", body: runBody(context, webhook) });
     const created = withAssistant(context, mergeIds(idsFromRun(response.json), idsFromContentLocation(response.headers["content-location"])));
@@ -46,55 +40,45 @@ export const statelessRunDefault: CaseDefinition = {
         label: "the run",
         webhookUrl: webhook,
         created,
-        readBack: { skipped: "on_completion is \"delete\" (the default), so the target deletes the run when it ends" },
+        readBack: { skipped: 'on_completion is "delete" (the default), so the target deletes the run when it ends' },
         terminal,
       },
     ];
   },
-};
+);
 
-export const statelessRunStream: CaseDefinition = {
-  id: "stateless-run-stream",
-  operation: "POST /runs/stream",
-  title: "stateless streamed run, kept",
-  cron: false,
-  async drive(context) {
+export const statelessRunStreamCase = (variant: Variant = SUCCESS): CaseDefinition =>
+  defineVariant({ id: "stateless-run-stream", operation: "POST /runs/stream", title: "stateless streamed run, kept" }, variant, async (context) => {
     const webhook = await context.hook("the run");
     const marker = newMarker();
-    const body = runBody(context, webhook, { ...KEEP, metadata: { ...context.tag, lgwc_marker: marker } });
+    const body = runBody(context, webhook, { ...KEEP, ...variant.body, metadata: { ...context.tag, lgwc_marker: marker } });
     const { ids, ended } = await streamRun(context, { method: "POST", path: "/runs/stream", body });
     return [await locate(context, "the run", webhook, ids.run_id, marker, ended)];
-  },
-};
+  });
 
-export const statelessRunWait: CaseDefinition = {
-  id: "stateless-run-wait",
-  operation: "POST /runs/wait",
-  title: "stateless run, waited for, kept",
-  cron: false,
-  async drive(context) {
+export const statelessRunWaitCase = (variant: Variant = SUCCESS): CaseDefinition =>
+  defineVariant({ id: "stateless-run-wait", operation: "POST /runs/wait", title: "stateless run, waited for, kept" }, variant, async (context) => {
     const webhook = await context.hook("the run");
     const marker = newMarker();
-    const body = runBody(context, webhook, { ...KEEP, metadata: { ...context.tag, lgwc_marker: marker } });
+    const body = runBody(context, webhook, { ...KEEP, ...variant.body, metadata: { ...context.tag, lgwc_marker: marker } });
     const response = await post(context, { method: "POST", path: "/runs/wait", body }, context.timeoutMs);
     const ids = idsFromContentLocation(response.headers["content-location"]);
     return [await locate(context, "the run", webhook, ids.run_id, marker, Promise.resolve())];
-  },
-};
+  });
 
 const BATCH_SIZE = 3;
 
-export const statelessBatch: CaseDefinition = {
-  id: "stateless-batch",
-  operation: "POST /runs/batch",
-  title: `batch of ${BATCH_SIZE} stateless runs, each with its own webhook URL`,
-  cron: false,
-  async drive(context) {
-    const labels = Array.from({ length: BATCH_SIZE }, (_, i) => `item ${i + 1} of ${BATCH_SIZE}`);
-    const hooks = await Promise.all(labels.map((label) => context.hook(label)));
-    const body = hooks.map((webhook) => runBody(context, webhook, KEEP));
-    const response = await post(context, { method: "POST", path: "/runs/batch", body });
-    const runs = Array.isArray(response.json) ? (response.json as unknown[]) : [];
-    return labels.map((label, i) => joinedRun(context, label, hooks[i]!, runs[i]));
-  },
-};
+/** A batch whose items each get their own URL. */
+export const statelessBatchCase = (variant: Variant = SUCCESS): CaseDefinition =>
+  defineVariant(
+    { id: "stateless-batch", operation: "POST /runs/batch", title: `batch of ${BATCH_SIZE} stateless runs, each with its own webhook URL` },
+    variant,
+    async (context) => {
+      const labels = Array.from({ length: BATCH_SIZE }, (_, i) => `item ${i + 1} of ${BATCH_SIZE}`);
+      const hooks = await Promise.all(labels.map((label) => context.hook(label)));
+      const body = hooks.map((webhook) => runBody(context, webhook, { ...KEEP, ...variant.body }));
+      const response = await post(context, { method: "POST", path: "/runs/batch", body });
+      const runs = Array.isArray(response.json) ? (response.json as unknown[]) : [];
+      return labels.map((label, i) => joinedRun(context, label, hooks[i]!, runs[i]));
+    },
+  );
