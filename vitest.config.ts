@@ -8,5 +8,7 @@ export default defineConfig({
     hookTimeout: 60_000,
     // Two cores: more test files at once only slows the ones that start real servers.
     maxWorkers: 2,
+    // Rows of the fault table each run the suite; more at once only thrash two cores.
+    maxConcurrency: 3,
   },
 });

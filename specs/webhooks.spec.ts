@@ -11,7 +11,7 @@ test.describe.configure({ mode: "parallel" });
 
 for (const definition of CATALOG.filter((c) => runtime.cases.includes(c.id))) {
   test(`${definition.id} · ${definition.operation}`, async ({ conformance }, testInfo) => {
-    const budget = runtime.timeoutMs + runtime.settleMs + (definition.cron ? runtime.cronTimeoutMs : 0) + MARGIN_MS;
+    const budget = runtime.timeoutMs + runtime.settleMs + (definition.cron ? 2 * runtime.cronTimeoutMs : 0) + MARGIN_MS;
     test.setTimeout(budget + MARGIN_MS);
     const result = await conformance.result(definition, budget);
     await testInfo.attach(CASE_ATTACHMENT, { body: JSON.stringify(result), contentType: "application/json" });

@@ -50,5 +50,3 @@ export function loadRuntime(): Runtime {
   return JSON.parse(readFileSync(path, "utf8")) as Runtime;
 }
 
-/** The metadata key that marks threads and crons this suite created. */
-export const TAG_KEY = "lg_webhook_conformance";

@@ -3,7 +3,7 @@ import { CHECKS } from "../src/checks/index.js";
 import type { Check, CheckContext } from "../src/checks/types.js";
 import { RUN_SCHEMA } from "../src/schema/run-schema.js";
 import { compileRunValidator } from "../src/schema/validate.js";
-import type { RunEvidence } from "../src/evidence.js";
+import type { RunEvidence, RunExpectation } from "../src/evidence.js";
 import { delivery, evidence, runBody, TOKEN, TARGET } from "./helpers/evidence.js";
 
 const context: CheckContext = { validateRun: compileRunValidator(RUN_SCHEMA, "built-in") };
@@ -19,7 +19,10 @@ function verdict(name: string, ev: RunEvidence) {
 }
 
 /** For each check: evidence on which it passes and evidence on which it must fail, with words the failure must contain. */
-const cases: { name: string; failing: RunEvidence; says: RegExp; expected?: RegExp; received?: RegExp }[] = [
+const ERROR_RUN: RunExpectation = { delivery: "required", statuses: ["error"], describesError: true };
+const SILENT: RunExpectation = { delivery: "none", why: "the target refused it" };
+
+const cases: { name: string; passing?: RunEvidence; failing: RunEvidence; says: RegExp; expected?: RegExp; received?: RegExp }[] = [
   { name: "delivered", failing: evidence({ deliveries: [] }), says: /No webhook arrived for the run within 30000 ms/, received: /no request/ },
   {
     name: "exactly-once",
@@ -65,6 +68,28 @@ const cases: { name: string; failing: RunEvidence; says: RegExp; expected?: RegE
     expected: /"error"/,
     received: /"success"/,
   },
+  {
+    name: "not-delivered",
+    passing: evidence({ expect: { ...SILENT }, deliveries: [] }),
+    failing: evidence({ expect: { ...SILENT } }),
+    says: /must stay silent: the target refused it/,
+    received: /1 request\(s\), the first POST \/hook\//,
+  },
+  {
+    name: "outcome-status",
+    passing: evidence({ expect: { delivery: "required", statuses: ["interrupted"] }, deliveries: [delivery({ body: runBody({ status: "interrupted" }) })] }),
+    failing: evidence({ expect: { delivery: "required", statuses: ["interrupted"] } }),
+    says: /reports the wrong outcome/,
+    expected: /"interrupted"/,
+    received: /"success"/,
+  },
+  {
+    name: "error-described",
+    passing: evidence({ expect: { ...ERROR_RUN }, deliveries: [delivery({ body: runBody({ status: "error", error: "boom" }) })] }),
+    failing: evidence({ expect: { ...ERROR_RUN }, deliveries: [delivery({ body: runBody({ status: "error", error: "" }) })] }),
+    says: /without saying why/,
+    received: /""/,
+  },
 ];
 
 describe("every check passes on conformant evidence and fails on broken evidence", () => {
@@ -74,7 +99,7 @@ describe("every check passes on conformant evidence and fails on broken evidence
 
   for (const c of cases) {
     it(`${c.name} passes on a conformant delivery`, () => {
-      expect(verdict(c.name, evidence())).toBeUndefined();
+      expect(verdict(c.name, c.passing ?? evidence())).toBeUndefined();
     });
     it(`${c.name} fails with expected and received`, () => {
       const result = verdict(c.name, c.failing);
@@ -119,6 +144,22 @@ describe("checks that cannot judge say why instead of passing", () => {
   it("a duplicate is reported even when the first delivery was fine", () => {
     const result = verdict("post-method", evidence({ deliveries: [delivery(), delivery({ method: "GET" })] }));
     expect(result && "message" in result && result.message).toMatch(/^Delivery 2 of 2/);
+  });
+
+  it("delivered is recommended, not required, for a run cancelled while pending", () => {
+    const pending = evidence({ deliveries: [], expect: { delivery: "recommended", why: "cancelled while pending" } });
+    expect(check("delivered").severityFor?.(pending)).toBe("recommended");
+    expect(verdict("delivered", pending)).toMatchObject({ check: "delivered" });
+  });
+
+  it("delivered allows silence where delivery is optional, and says why", () => {
+    const rolledBack = evidence({ deliveries: [], expect: { delivery: "optional", why: "rollback deletes the run" } });
+    expect(verdict("delivered", rolledBack)).toEqual({ skipped: "no webhook came, which is allowed: rollback deletes the run" });
+  });
+
+  it("outcome-status and error-described skip when the outcome prescribes nothing", () => {
+    expect(verdict("outcome-status", evidence())).toMatchObject({ skipped: expect.stringMatching(/prescribes no particular status/) as string });
+    expect(verdict("error-described", evidence())).toEqual({ skipped: "the run did not fail" });
   });
 
   it("content-type-json accepts parameters and case", () => {

@@ -47,7 +47,7 @@ function integer(flag: string, raw: string | undefined, fallback: number, min: n
   return value;
 }
 
-function targetUrl(raw: string): string {
+export function targetUrl(raw: string): string {
   let url: URL;
   try {
     url = new URL(raw);
@@ -61,7 +61,7 @@ function targetUrl(raw: string): string {
   return raw.replace(/\/+$/, "");
 }
 
-function header(raw: string): [string, string] {
+export function parseHeader(raw: string): [string, string] {
   const colon = raw.indexOf(":");
   const name = colon < 0 ? "" : raw.slice(0, colon).trim();
   if (colon < 0 || !/^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/.test(name)) {
@@ -93,7 +93,7 @@ export function parseCommandLine(argv: readonly string[], env: NodeJS.ProcessEnv
       throw usageError(`--input is not valid JSON: ${values.input.length > 60 ? `${values.input.slice(0, 60)}…` : values.input}`);
     }
   }
-  const headers = Object.fromEntries((values.header ?? []).map(header));
+  const headers = Object.fromEntries((values.header ?? []).map(parseHeader));
   const options: Options = {
     local: values.local ?? false,
     assistantId: values["assistant-id"] ?? "conformance",

@@ -3,6 +3,7 @@ export const HELP = `lg-webhook-conformance: certify the webhooks of a LangGraph
 Usage:
   lg-webhook-conformance --target URL [options]
   lg-webhook-conformance --local [options]
+  lg-webhook-conformance cleanup --target URL [--run TAG]   (see cleanup --help)
 
 Target (one of):
   --target URL          Base URL of the LangGraph API server to certify (http or https).

@@ -10,6 +10,7 @@ import { ConformanceError, describeError } from "../errors.js";
 import { exitCodeFor, EXIT } from "./exit-code.js";
 import { parseCommandLine, type Options } from "./args.js";
 import { HELP } from "./help.js";
+import { cleanup } from "./cleanup.js";
 import { renderSummary } from "./summary.js";
 import { select } from "../selection.js";
 import { CASE_IDS } from "../target/catalog.js";
@@ -22,7 +23,8 @@ import { RUN_SCHEMA, RUN_SCHEMA_VERSION } from "../schema/run-schema.js";
 import { loadOpenApiRunSchema, runSchemaFromDocument, type LoadedSchema } from "../schema/openapi.js";
 import { compareRunSchemas } from "../schema/compare.js";
 import { compileRunValidator } from "../schema/validate.js";
-import { RUNTIME_ENV, TAG_KEY, type Runtime } from "../runtime.js";
+import { RUNTIME_ENV, type Runtime } from "../runtime.js";
+import { runTag as tagFor } from "../target/cleanup.js";
 import { Conductor } from "../conductor/conductor.js";
 import { startControlServer, type ControlServer } from "../conductor/control-server.js";
 import type { Certification } from "../report/certification.js";
@@ -182,7 +184,7 @@ async function certify(
     assistantId,
     resolvedAssistantId: checked.resolvedAssistantId,
     input: options.input,
-    tag: { [TAG_KEY]: runTag },
+    tag: tagFor(runTag),
     checks: checksNamed(selection.checks),
     checkContext: { validateRun: compileRunValidator(schema.schema, schema.source) },
     settleMs: options.settleMs,
@@ -258,6 +260,7 @@ export async function main(argv: readonly string[], env: NodeJS.ProcessEnv, io: 
   process.on("SIGINT", onSignal);
   process.on("SIGTERM", onSignal);
   try {
+    if (argv[0] === "cleanup") return await cleanup(argv.slice(1), env, io);
     const parsed = parseCommandLine(argv, env);
     if (parsed.kind === "help") {
       io.stdout(HELP);

@@ -6,6 +6,7 @@ import type { TargetClient } from "../target/client.js";
 import { caseById } from "../target/catalog.js";
 import { runCase, type CaseDeps } from "../target/run-case.js";
 import type { CaseDefinition } from "../target/drive-types.js";
+import { sweep } from "../target/cleanup.js";
 import { describeError } from "../errors.js";
 
 export interface ConductorSettings {
@@ -142,21 +143,17 @@ export class Conductor {
   /** Waits for every case started so far, then removes whatever is still left on the target. */
   async finish(): Promise<string[]> {
     await Promise.allSettled([...this.attempts.values()]);
-    await this.remove(new Set(this.crons), new Set([...this.threads, ...(await this.taggedThreads())]));
+    await this.abandon();
     return [...this.cleanupProblems];
   }
 
-  /** Threads carrying this run's tag: a run may have made some the suite never heard of (a cron firing twice). */
-  private async taggedThreads(): Promise<string[]> {
-    const found = await this.settings.api
-      .send("POST", "/threads/search", { metadata: this.settings.tag, limit: 1000 }, { timeoutMs: CLEANUP_TIMEOUT_MS })
-      .catch(() => undefined);
-    const threads = Array.isArray(found?.json) ? (found.json as { thread_id?: unknown }[]) : [];
-    return threads.map((t) => t.thread_id).filter((id): id is string => typeof id === "string");
-  }
-
-  /** On an interrupt: remove what is known to exist now, without waiting for cases to end. */
+  /**
+   * Removes what is known to exist now, then anything else carrying this run's tag (a cron that
+   * fired twice makes threads the suite never heard of), without waiting for cases to end.
+   */
   async abandon(): Promise<void> {
     await this.remove(new Set(this.crons), new Set(this.threads));
+    const swept = await sweep(this.settings.api, this.settings.tag, { crons: this.settings.cronsSupported });
+    this.cleanupProblems.push(...swept.problems);
   }
 }

@@ -18,6 +18,8 @@ export interface Certification {
   assistant: { requested: string; resolved: string };
   schema: { source: string; version?: string; target: Runtime["schema"]["target"] };
   commandLine: string;
+  /** The tag on everything this run created: `cleanup --run TAG` removes what an interrupted run left. */
+  runTag: string;
   checkDefinitions: { name: string; severity: string; version: number; description: string }[];
   verdict: Verdict;
   summary: { cases: number; passed: number; failed: number; skipped: number; warnings: number };
@@ -80,6 +82,7 @@ export function buildCertification(
       target: runtime.schema.target,
     },
     commandLine: runtime.commandLine,
+    runTag: runtime.runTag,
     checkDefinitions: CHECKS.filter((c) => runtime.checks.includes(c.name)).map((c) => ({
       name: c.name,
       severity: c.severity,

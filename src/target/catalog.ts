@@ -7,7 +7,7 @@ import {
   statelessRunStreamCase,
   statelessRunWaitCase,
 } from "./operations/stateless-runs.js";
-import { cronPatch, statelessCron, threadCron } from "./operations/crons.js";
+import { cronPatch, cronPatchChange, statelessCron, statelessCronDefault, threadCron, threadCronTwice } from "./operations/crons.js";
 import { CANCEL_INTERRUPT, CANCEL_PENDING, CANCEL_ROLLBACK, ERROR, INTERRUPT_BEFORE, multitaskCase } from "./operations/outcomes.js";
 
 /**
@@ -49,6 +49,10 @@ export const CATALOG: readonly CaseDefinition[] = [
   // Human in the loop.
   threadRunCase(INTERRUPT_BEFORE),
   statelessRunCase(INTERRUPT_BEFORE),
+  // Crons to the end: a second firing, the default on_run_completed, a webhook replaced by PATCH.
+  threadCronTwice,
+  statelessCronDefault,
+  cronPatchChange,
 ];
 
 export const CASE_IDS: readonly string[] = CATALOG.map((c) => c.id);

@@ -27,6 +27,11 @@ export interface DriveContext {
   sent(request: SentRequest): void;
   /** Waits (bounded) for the first request at a handed-out URL; used where only a delivery reveals the run. */
   firstDelivery(webhookUrl: string, timeoutMs: number, waitingFor: string): Promise<CreatedRun | undefined>;
+  /**
+   * Waits (bounded) until requests at a URL name `runs` distinct runs (a cron fires one run per
+   * firing at the same URL); returns the runs named so far, in order of arrival.
+   */
+  distinctRuns(webhookUrl: string, runs: number, timeoutMs: number, waitingFor: string): Promise<CreatedRun[]>;
   timeoutMs: number;
   cronTimeoutMs: number;
 }
@@ -38,6 +43,8 @@ export interface DrivenRun {
   created: CreatedRun;
   /** Where to read the run back after it ends, or why it cannot be. */
   readBack: { thread_id: string; run_id: string } | { skipped: string };
+  /** Where several runs share one URL (a cron's firings): only deliveries naming this run_id are this run's. */
+  runFilter?: string;
   /** What the webhook of this run must do; announced exactly once when absent. */
   expect?: RunExpectation;
   /**

@@ -16,7 +16,7 @@ function credentialHint(status: number): string {
 }
 
 /** GET /info answers on every LangGraph API server; its shape tells the suite it is talking to one. */
-async function readInfo(api: TargetClient): Promise<Record<string, unknown>> {
+export async function preflightInfo(api: TargetClient): Promise<Record<string, unknown>> {
   const response = await api.send("GET", "/info", undefined, { timeoutMs: 15_000 });
   if (response.status === 401 || response.status === 403) {
     throw new ConformanceError("LGWC_TARGET_UNREACHABLE", `GET /info answered HTTP ${response.status}: ${credentialHint(response.status)}.`);
@@ -57,7 +57,7 @@ async function resolveAssistant(api: TargetClient, assistantId: string): Promise
 }
 
 export async function preflight(api: TargetClient, assistantId: string): Promise<Preflight> {
-  const info = await readInfo(api);
+  const info = await preflightInfo(api);
   const assistant = await resolveAssistant(api, assistantId);
   const flags = info.flags as Record<string, unknown> | undefined;
   const crons =

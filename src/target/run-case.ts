@@ -1,7 +1,7 @@
 import { randomUUID } from "node:crypto";
 import type { Check, CheckContext } from "../checks/types.js";
 import { evaluate, failsRequired, type CheckOutcome } from "../checks/evaluate.js";
-import { ANNOUNCED, bodyText, type Delivery, type RunEvidence } from "../evidence.js";
+import { ANNOUNCED, bodyText, type CreatedRun, type Delivery, type RunEvidence } from "../evidence.js";
 import { caseUrl, makeCaseKey, makeToken } from "../sink/case-url.js";
 import type { Sink } from "../sink/server.js";
 import type { CaseResult, RunResult } from "../report/types.js";
@@ -98,6 +98,24 @@ export async function runCase(definition: CaseDefinition, deps: CaseDeps): Promi
     trackThread: (id) => deps.created.thread(id),
     trackCron: (id) => deps.created.cron(id),
     sent: (request) => sent.push(request),
+    async distinctRuns(webhookUrl, runs, timeoutMs, waitingFor) {
+      const key = keys.get(webhookUrl);
+      if (key === undefined) return [];
+      const deadline = Date.now() + timeoutMs;
+      say(`waiting up to ${Math.round(timeoutMs / 1000)} s for ${waitingFor}`);
+      const named = (deliveries: Delivery[]): CreatedRun[] => {
+        const seen = new Map<string, CreatedRun>();
+        for (const ids of deliveries.map(parsedIds)) if (ids?.run_id !== undefined && !seen.has(ids.run_id)) seen.set(ids.run_id, ids);
+        return [...seen.values()];
+      };
+      let deliveries = await deps.sink.waitFor(key, 1, timeoutMs);
+      while (named(deliveries).length < runs && Date.now() < deadline) {
+        deliveries = await waitWithProgress(deps.sink.waitFor(key, deliveries.length + 1, deadline - Date.now()), (elapsed) =>
+          say(`still waiting for ${waitingFor} (${Math.round(elapsed / 1000)} s)`),
+        );
+      }
+      return named(deliveries);
+    },
     async firstDelivery(webhookUrl, timeoutMs, waitingFor) {
       const key = keys.get(webhookUrl);
       if (key === undefined) return undefined;
@@ -167,11 +185,14 @@ async function observe(run: DrivenRun, key: string, started: number, deps: CaseD
     deadlineMs = grace;
     firstWait = await deps.sink.waitFor(key, 1, grace);
   }
+  const mine = (all: Delivery[]): Delivery[] =>
+    run.runFilter === undefined ? all : all.filter((d) => parsedIds(d)?.run_id === run.runFilter);
+  firstWait = mine(firstWait);
   let deliveries = firstWait;
   const first = firstWait[0];
   if (first !== undefined) {
     // The settle window: whatever else arrives for this run before it closes is a duplicate.
-    deliveries = await deps.sink.waitFor(key, Number.MAX_SAFE_INTEGER, first.receivedAt + deps.settleMs - Date.now());
+    deliveries = mine(await deps.sink.waitFor(key, Number.MAX_SAFE_INTEGER, first.receivedAt + deps.settleMs - Date.now()));
   }
 
   const evidence: RunEvidence = {

@@ -16,54 +16,79 @@ function requireCronId(json: unknown, path: string): string {
   return id;
 }
 
-/** The newest run on a thread, which for a thread cron is the run it just fired. */
-async function newestRunOn(context: DriveContext, threadId: string): Promise<string | undefined> {
-  const listed = await context.api.ok("GET", `/threads/${threadId}/runs?limit=1`);
-  const first = Array.isArray(listed.json) ? (listed.json[0] as { run_id?: unknown } | undefined) : undefined;
-  return typeof first?.run_id === "string" ? first.run_id : undefined;
+/** Runs on a thread, oldest first: for a thread cron, the runs it fired. */
+async function runsOn(context: DriveContext, threadId: string, limit: number): Promise<string[]> {
+  const listed = await context.api.ok("GET", `/threads/${threadId}/runs?limit=${limit}`);
+  const runs = Array.isArray(listed.json) ? (listed.json as { run_id?: unknown; created_at?: unknown }[]) : [];
+  const when = (r: { created_at?: unknown }): string => (typeof r.created_at === "string" ? r.created_at : "");
+  return runs
+    .filter((r): r is { run_id: string; created_at?: unknown } => typeof r.run_id === "string")
+    .sort((a, b) => when(a).localeCompare(when(b)))
+    .map((r) => r.run_id);
+}
+
+const ORDINALS = ["first", "second", "third"];
+
+interface Firing {
+  firings: number;
+  /** Why a fired run cannot be read back (its thread is deleted when it ends), if so. */
+  readBackSkipped?: string;
 }
 
 /**
- * Waits for the cron's first fired run to deliver, then removes the cron at once so that it
- * cannot fire again. What the run was is learned from the delivery and, for thread crons,
- * confirmed against the thread's run list.
+ * Waits for the cron's fired runs to deliver, then removes the cron at once so that it cannot
+ * fire again. Which runs fired is learned from the API (the thread's runs, or the threads the
+ * marker finds) and, failing that, from the deliveries.
  */
-async function firedRun(
+async function firedRuns(
   context: DriveContext,
   webhookUrl: string,
   cronId: string,
   cronThread: string | undefined,
   marker: string,
-): Promise<DrivenRun> {
-  const fromBody = await context.firstDelivery(
-    webhookUrl,
-    context.cronTimeoutMs,
-    `the first run of cron ${cronId} (schedule "${CRON_SCHEDULE}") to fire and deliver`,
-  );
+  firing: Firing = { firings: 1 },
+): Promise<DrivenRun[]> {
+  const what = `${firing.firings === 1 ? "the first run" : `${firing.firings} runs`} of cron ${cronId} (schedule "${CRON_SCHEDULE}") to fire and deliver`;
+  const fromBodies =
+    firing.firings === 1
+      ? [await context.firstDelivery(webhookUrl, context.cronTimeoutMs, what)]
+      : await context.distinctRuns(webhookUrl, firing.firings, context.cronTimeoutMs * firing.firings, what);
   await context.api.send("DELETE", `/runs/crons/${cronId}`);
-  // A stateless cron gives each fired run a thread of its own; the marker in the cron's
-  // metadata finds it where the target copies metadata to the thread.
-  // It may have fired more than once before it was deleted: every such thread is the suite's to remove.
+  // A stateless cron gives each fired run a thread of its own, found by the marker in the cron's
+  // metadata where the target copies it; every such thread is the suite's to remove.
   const firedThreads = cronThread === undefined ? await threadsByMarker(context, marker) : [];
   for (const id of firedThreads) context.trackThread(id);
-  const threadId = cronThread ?? firedThreads[0];
-  let created: CreatedRun = withAssistant(context, threadId === undefined ? {} : { thread_id: threadId });
-  if (threadId !== undefined) {
-    const runId = await newestRunOn(context, threadId);
-    if (runId !== undefined) created = { ...created, run_id: runId };
+  const apiRuns: { thread_id?: string; run_id?: string }[] = [];
+  if (cronThread !== undefined) {
+    for (const runId of await runsOn(context, cronThread, firing.firings)) apiRuns.push({ thread_id: cronThread, run_id: runId });
+  } else {
+    for (const threadId of firedThreads.slice(0, firing.firings)) {
+      const [runId] = await runsOn(context, threadId, 1).catch(() => []);
+      apiRuns.push(runId === undefined ? { thread_id: threadId } : { thread_id: threadId, run_id: runId });
+    }
   }
-  const readThread = threadId ?? fromBody?.thread_id;
-  const readRun = created.run_id ?? fromBody?.run_id;
-  return {
-    label: "the first fired run",
-    webhookUrl,
-    created,
-    readBack:
-      readThread !== undefined && readRun !== undefined
-        ? { thread_id: readThread, run_id: readRun }
-        : { skipped: "no delivery named the fired run, so it cannot be read back" },
-    terminal: Promise.resolve(),
-  };
+  return Array.from({ length: firing.firings }, (_, i) => {
+    const api = apiRuns[i] ?? (cronThread === undefined ? {} : { thread_id: cronThread });
+    const body = fromBodies[i];
+    const created: CreatedRun = withAssistant(context, { ...api });
+    const readThread = api.thread_id ?? body?.thread_id;
+    const readRun = api.run_id ?? body?.run_id;
+    const run: DrivenRun = {
+      label: `the ${ORDINALS[i] ?? `#${i + 1}`} fired run`,
+      webhookUrl,
+      created,
+      readBack:
+        firing.readBackSkipped !== undefined
+          ? { skipped: firing.readBackSkipped }
+          : readThread !== undefined && readRun !== undefined
+            ? { thread_id: readThread, run_id: readRun }
+            : { skipped: "neither the API nor a delivery named the fired run, so it cannot be read back" },
+      terminal: Promise.resolve(),
+    };
+    // Several firings share one URL: each run owns the deliveries that name it.
+    if (firing.firings > 1) run.runFilter = body?.run_id ?? api.run_id ?? "(no run fired)";
+    return run;
+  });
 }
 
 function cronBody(context: DriveContext, webhook: string | undefined, marker: string, extra: Record<string, unknown> = {}): Record<string, unknown> {
@@ -77,41 +102,78 @@ function cronBody(context: DriveContext, webhook: string | undefined, marker: st
   };
 }
 
-export const threadCron: CaseDefinition = {
-  id: "thread-cron",
-  operation: "POST /threads/{thread_id}/runs/crons",
-  title: "cron on a thread, first fired run",
-  cron: true,
-  async drive(context) {
-    const threadId = await context.createThread();
-    const webhook = await context.hook("the first fired run");
-    const path = `/threads/${threadId}/runs/crons`;
-    const marker = newMarker();
-    const response = await post(context, { method: "POST", path, body: cronBody(context, webhook, marker) });
-    const cronId = requireCronId(response.json, path);
-    context.trackCron(cronId);
-    return [await firedRun(context, webhook, cronId, threadId, marker)];
-  },
-};
+function threadCronCase(id: string, title: string, firing: Firing): CaseDefinition {
+  return {
+    id,
+    operation: "POST /threads/{thread_id}/runs/crons",
+    title,
+    cron: true,
+    async drive(context) {
+      const threadId = await context.createThread();
+      const webhook = await context.hook("the fired runs");
+      const path = `/threads/${threadId}/runs/crons`;
+      const marker = newMarker();
+      const response = await post(context, { method: "POST", path, body: cronBody(context, webhook, marker) });
+      const cronId = requireCronId(response.json, path);
+      context.trackCron(cronId);
+      return firedRuns(context, webhook, cronId, threadId, marker, firing);
+    },
+  };
+}
 
-export const statelessCron: CaseDefinition = {
-  id: "stateless-cron",
-  operation: "POST /runs/crons",
-  title: "stateless cron, first fired run",
-  cron: true,
-  async drive(context) {
-    const webhook = await context.hook("the first fired run");
-    const marker = newMarker();
-    const response = await post(context, {
-      method: "POST",
-      path: "/runs/crons",
-      body: cronBody(context, webhook, marker, { on_run_completed: "keep" }),
-    });
-    const cronId = requireCronId(response.json, "/runs/crons");
-    context.trackCron(cronId);
-    return [await firedRun(context, webhook, cronId, undefined, marker)];
-  },
-};
+export const threadCron = threadCronCase("thread-cron", "cron on a thread, first fired run", { firings: 1 });
+export const threadCronTwice = threadCronCase("thread-cron-second-firing", "cron on a thread, first and second fired runs (about two minutes on a real schedule)", {
+  firings: 2,
+});
+
+function statelessCronCase(id: string, title: string, onRunCompleted: "keep" | undefined): CaseDefinition {
+  return {
+    id,
+    operation: "POST /runs/crons",
+    title,
+    cron: true,
+    async drive(context) {
+      const webhook = await context.hook("the first fired run");
+      const marker = newMarker();
+      const response = await post(context, {
+        method: "POST",
+        path: "/runs/crons",
+        body: cronBody(context, webhook, marker, onRunCompleted ? { on_run_completed: onRunCompleted } : {}),
+      });
+      const cronId = requireCronId(response.json, "/runs/crons");
+      context.trackCron(cronId);
+      return firedRuns(
+        context,
+        webhook,
+        cronId,
+        undefined,
+        marker,
+        onRunCompleted
+          ? { firings: 1 }
+          : { firings: 1, readBackSkipped: 'on_run_completed is "delete" (the default), so the target deletes the fired run\'s thread when it ends' },
+      );
+    },
+  };
+}
+
+export const statelessCron = statelessCronCase("stateless-cron", "stateless cron, first fired run, kept (on_run_completed keep)", "keep");
+export const statelessCronDefault = statelessCronCase(
+  "stateless-cron-default",
+  "stateless cron, first fired run, deleted on completion (the default)",
+  undefined,
+);
+
+/** A stateless cron, kept, created with `webhook` (or none). */
+async function createCron(context: DriveContext, webhook: string | undefined, marker: string): Promise<string> {
+  const created = await post(context, {
+    method: "POST",
+    path: "/runs/crons",
+    body: cronBody(context, webhook, marker, { on_run_completed: "keep" }),
+  });
+  const cronId = requireCronId(created.json, "/runs/crons");
+  context.trackCron(cronId);
+  return cronId;
+}
 
 export const cronPatch: CaseDefinition = {
   id: "cron-patch",
@@ -120,15 +182,33 @@ export const cronPatch: CaseDefinition = {
   cron: true,
   async drive(context) {
     const marker = newMarker();
-    const created = await post(context, {
-      method: "POST",
-      path: "/runs/crons",
-      body: cronBody(context, undefined, marker, { on_run_completed: "keep" }),
-    });
-    const cronId = requireCronId(created.json, "/runs/crons");
-    context.trackCron(cronId);
+    const cronId = await createCron(context, undefined, marker);
     const webhook = await context.hook("the first fired run");
     await post(context, { method: "PATCH", path: `/runs/crons/${cronId}`, body: { webhook } });
-    return [await firedRun(context, webhook, cronId, undefined, marker)];
+    return firedRuns(context, webhook, cronId, undefined, marker);
+  },
+};
+
+export const cronPatchChange: CaseDefinition = {
+  id: "cron-patch-change",
+  operation: "PATCH /runs/crons/{cron_id}",
+  title: "cron's webhook replaced by PATCH before it fires; the old URL must stay silent",
+  cron: true,
+  async drive(context) {
+    const marker = newMarker();
+    const oldHook = await context.hook("the replaced webhook URL");
+    const cronId = await createCron(context, oldHook, marker);
+    const webhook = await context.hook("the first fired run");
+    await post(context, { method: "PATCH", path: `/runs/crons/${cronId}`, body: { webhook } });
+    const fired = await firedRuns(context, webhook, cronId, undefined, marker);
+    const replaced: DrivenRun = {
+      label: "the replaced webhook URL",
+      webhookUrl: oldHook,
+      created: {},
+      readBack: { skipped: "no run belongs to a replaced URL" },
+      expect: { delivery: "none", why: "PATCH replaced this webhook before the cron fired" },
+      terminal: Promise.resolve(),
+    };
+    return [...fired, replaced];
   },
 };

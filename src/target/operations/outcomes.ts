@@ -33,7 +33,7 @@ function cancelAct(action: "interrupt" | "rollback", when: "running" | "pending"
     context.sent({ method: "POST", path, body: undefined });
     const answer = await context.api.send("POST", path, undefined, { timeoutMs: context.timeoutMs });
     if (answer.status < 200 || answer.status >= 300) throw new TargetHttpError("POST", path, answer.status, answer.text);
-    return { ...run, terminal: Promise.resolve(), graceAfterEndMs: GRACE_AFTER_CANCEL_MS };
+    return { ...run, terminal: Promise.resolve(), graceAfterEndMs: Math.min(GRACE_AFTER_CANCEL_MS, context.timeoutMs) };
   };
 }
 
