@@ -33,6 +33,8 @@ export interface Runtime {
   runTag: string;
   startedAt: string;
   commandLine: string;
+  /** Ed25519 private key (PEM file) that signs certification.json, when given. */
+  signKeyPath?: string;
   /** Every secret of this run, so any writer can redact them. */
   secrets: string[];
 }

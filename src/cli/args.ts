@@ -16,6 +16,9 @@ export interface Options {
   workers?: number;
   reportDir: string;
   openapi?: string;
+  signKey?: string;
+  /** Print certification.json on stdout (the summary goes to stderr). */
+  json: boolean;
 }
 
 export type Parsed = { kind: "help" } | { kind: "version" } | { kind: "run"; options: Options };
@@ -35,6 +38,8 @@ const SPEC = {
   workers: { type: "string" },
   "report-dir": { type: "string" },
   openapi: { type: "string" },
+  "sign-key": { type: "string" },
+  json: { type: "boolean" },
   help: { type: "boolean", short: "h" },
   version: { type: "boolean" },
 } as const;
@@ -105,7 +110,9 @@ export function parseCommandLine(argv: readonly string[], env: NodeJS.ProcessEnv
     timeoutMs: integer("--timeout-ms", values["timeout-ms"], 30_000, 100, 3_600_000),
     cronTimeoutMs: integer("--cron-timeout-ms", values["cron-timeout-ms"], 75_000, 100, 3_600_000),
     reportDir: values["report-dir"] ?? "reports",
+    json: values.json ?? false,
   };
+  if (values["sign-key"] !== undefined) options.signKey = values["sign-key"];
   if (values.target !== undefined) options.target = targetUrl(values.target);
   if (values["assistant-id"] === "") throw usageError("--assistant-id cannot be empty.");
   const apiKey = values["api-key"] ?? env.LANGGRAPH_API_KEY ?? env.LANGSMITH_API_KEY;

@@ -4,6 +4,7 @@ Usage:
   lg-webhook-conformance --target URL [options]
   lg-webhook-conformance --local [options]
   lg-webhook-conformance cleanup --target URL [--run TAG]   (see cleanup --help)
+  lg-webhook-conformance verify FILE [--public-key FILE]    (see verify --help)
 
 Target (one of):
   --target URL          Base URL of the LangGraph API server to certify (http or https).
@@ -29,6 +30,10 @@ Options:
   --report-dir DIR      Where reports are written (default: reports).
   --openapi FILE|URL    Validate webhook bodies against components.schemas.Run of this
                         OpenAPI document instead of the built-in Run schema.
+  --sign-key FILE       Sign certification.json with this Ed25519 private key (PEM); check
+                        it later with: lg-webhook-conformance verify FILE [--public-key FILE]
+  --json                Print certification.json on stdout and nothing else there (the
+                        summary and progress go to stderr).
   -h, --help            Show this help.
   --version             Show the suite's version.
 
@@ -39,8 +44,9 @@ Checks: delivered, exactly-once, post-method, token-preserved, json-body,
   content-type-json (recommended), run-schema, run-identity, terminal-status,
   status-matches-api.
 
-Reports (in --report-dir): certification.json, certification.md, junit.xml, results.json
-and Playwright's HTML report in html/.
+Reports (in --report-dir): certification.json (with a SHA-256 digest, and a signature with
+--sign-key), certification.md, badge.svg, junit.xml, results.json and Playwright's HTML
+report in html/.
 
 Exit codes:
   0  conformant: no required check failed

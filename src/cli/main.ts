@@ -11,6 +11,8 @@ import { exitCodeFor, EXIT } from "./exit-code.js";
 import { parseCommandLine, type Options } from "./args.js";
 import { HELP } from "./help.js";
 import { cleanup } from "./cleanup.js";
+import { verifyCommand } from "./verify.js";
+import { createPrivateKey } from "node:crypto";
 import { renderSummary } from "./summary.js";
 import { select } from "../selection.js";
 import { CASE_IDS } from "../target/catalog.js";
@@ -116,6 +118,23 @@ function runPlaywright(runtimePath: string, io: Io, onChild: (child: ChildProces
   });
 }
 
+/** A signing key that cannot sign must stop the run before it starts, not after it ends. */
+function checkSigningKey(path: string): void {
+  let pem: string;
+  try {
+    pem = readFileSync(path, "utf8");
+  } catch (error) {
+    throw new ConformanceError("LGWC_CONFIG", `Cannot read --sign-key ${path}: ${describeError(error)}.`);
+  }
+  let type: string | undefined;
+  try {
+    type = createPrivateKey(pem).asymmetricKeyType;
+  } catch {
+    throw new ConformanceError("LGWC_CONFIG", `--sign-key ${path} is not a PEM private key; make one with \`openssl genpkey -algorithm ed25519\`.`);
+  }
+  if (type !== "ed25519") throw new ConformanceError("LGWC_CONFIG", `--sign-key ${path} is a ${type ?? "unknown"} key; certification reports are signed with Ed25519.`);
+}
+
 /** Thrown at a checkpoint after Ctrl-C or SIGTERM, so nothing new starts. */
 class Interrupted extends Error {}
 
@@ -145,6 +164,8 @@ async function certify(
   interrupted: () => boolean,
 ): Promise<number> {
   const selection = select(CASE_IDS, CHECK_NAMES, options.only, options.skip);
+  const signKeyPath = options.signKey === undefined ? undefined : resolve(options.signKey);
+  if (signKeyPath !== undefined) checkSigningKey(signKeyPath);
   const reportDir = resolve(options.reportDir);
   await mkdir(reportDir, { recursive: true }).catch((error: unknown) => {
     throw new ConformanceError("LGWC_CONFIG", `Cannot create the report folder ${reportDir}: ${describeError(error)}.`);
@@ -223,6 +244,7 @@ async function certify(
     commandLine: redactedCommandLine(argv, redactor),
     secrets,
   };
+  if (signKeyPath !== undefined) runtime.signKeyPath = signKeyPath;
   resources.runtimeDir = await mkdtemp(join(tmpdir(), "lgwc-run-"));
   const runtimePath = join(resources.runtimeDir, "runtime.json");
   await writeFile(runtimePath, JSON.stringify(runtime), { mode: 0o600 });
@@ -242,7 +264,12 @@ async function certify(
     throw new ConformanceError("LGWC_INTERNAL", "The test run ended without writing certification.json; see the output above.");
   }
   const certification = JSON.parse(text) as Certification;
-  io.stdout(renderSummary(certification, options.reportDir));
+  if (options.json) {
+    io.stderr(renderSummary(certification, options.reportDir));
+    io.stdout(text);
+  } else {
+    io.stdout(renderSummary(certification, options.reportDir));
+  }
   return exitCodeFor({ kind: "verdict", verdict: certification.verdict });
 }
 
@@ -261,6 +288,7 @@ export async function main(argv: readonly string[], env: NodeJS.ProcessEnv, io: 
   process.on("SIGTERM", onSignal);
   try {
     if (argv[0] === "cleanup") return await cleanup(argv.slice(1), env, io);
+    if (argv[0] === "verify") return await verifyCommand(argv.slice(1), io);
     const parsed = parseCommandLine(argv, env);
     if (parsed.kind === "help") {
       io.stdout(HELP);

@@ -4,6 +4,7 @@ import { CHECKS } from "../checks/index.js";
 import type { Runtime } from "../runtime.js";
 import type { CaseResult } from "./types.js";
 import { Redactor } from "./redact.js";
+import type { Integrity } from "./integrity.js";
 
 export type Verdict = "conformant" | "non-conformant";
 
@@ -25,6 +26,8 @@ export interface Certification {
   summary: { cases: number; passed: number; failed: number; skipped: number; warnings: number };
   strays: { count: number; dropped: number; requests: { method: string; target: string; receivedAt: string; body: string }[] };
   cases: CaseResult[];
+  /** SHA-256 over the canonical report and, with --sign-key, an Ed25519 signature. */
+  integrity?: Integrity;
 }
 
 export const STRAY_CASE_ID = "unexpected-deliveries";

@@ -1,0 +1,87 @@
+import { createHash, createPrivateKey, createPublicKey, sign, verify, type KeyObject } from "node:crypto";
+
+/** How certification.json is made canonical before hashing: JSON with keys sorted, no whitespace. */
+export const CANONICALIZATION = "json-sorted-keys/1";
+
+export interface Integrity {
+  canonicalization: string;
+  /** SHA-256 of the canonical report without its integrity field, hex. */
+  sha256: string;
+  signature?: {
+    algorithm: "Ed25519";
+    /** The signer's public key, SPKI PEM, so a reader can verify without asking for it. */
+    publicKey: string;
+    /** SHA-256 of the public key's DER, first 16 hex digits: who signed, in short. */
+    keyId: string;
+    /** Signature over the sha256 digest's bytes, base64. */
+    value: string;
+  };
+}
+
+export function canonical(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(canonical).join(",")}]`;
+  if (value !== null && typeof value === "object") {
+    const entries = Object.entries(value as Record<string, unknown>)
+      .filter(([, v]) => v !== undefined)
+      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+    return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonical(v)}`).join(",")}}`;
+  }
+  return JSON.stringify(value) ?? "null";
+}
+
+export function digest(report: Record<string, unknown>): string {
+  const content = { ...report };
+  delete content.integrity;
+  return createHash("sha256").update(canonical(content)).digest("hex");
+}
+
+export function keyId(publicKey: KeyObject): string {
+  return createHash("sha256").update(publicKey.export({ type: "spki", format: "der" })).digest("hex").slice(0, 16);
+}
+
+/** Adds the digest, and a signature when a private key is given. */
+export function seal(report: Record<string, unknown>, privateKeyPem?: string): Integrity {
+  const sha256 = digest(report);
+  const integrity: Integrity = { canonicalization: CANONICALIZATION, sha256 };
+  if (privateKeyPem !== undefined) {
+    const privateKey = createPrivateKey(privateKeyPem);
+    const publicKey = createPublicKey(privateKey);
+    integrity.signature = {
+      algorithm: "Ed25519",
+      publicKey: publicKey.export({ type: "spki", format: "pem" }).toString(),
+      keyId: keyId(publicKey),
+      value: sign(null, Buffer.from(sha256, "hex"), privateKey).toString("base64"),
+    };
+  }
+  return integrity;
+}
+
+export type Verification =
+  | { ok: true; signedBy?: string }
+  | { ok: false; reason: string };
+
+/** Checks the digest and, if signed, the signature (against `trustedPublicKeyPem` when given). */
+export function check(report: Record<string, unknown>, trustedPublicKeyPem?: string): Verification {
+  const integrity = report.integrity as Integrity | undefined;
+  if (!integrity || typeof integrity.sha256 !== "string") return { ok: false, reason: "it has no integrity field, so nothing vouches for it" };
+  if (integrity.canonicalization !== CANONICALIZATION) return { ok: false, reason: `it uses an unknown canonicalization (${String(integrity.canonicalization)})` };
+  const actual = digest(report);
+  if (actual !== integrity.sha256) return { ok: false, reason: `its content changed after it was written (SHA-256 ${actual.slice(0, 16)}…, recorded ${integrity.sha256.slice(0, 16)}…)` };
+  const signature = integrity.signature;
+  if (!signature) {
+    return trustedPublicKeyPem === undefined ? { ok: true } : { ok: false, reason: "it is not signed, but a public key was given to check a signature against" };
+  }
+  let embedded: KeyObject;
+  try {
+    embedded = createPublicKey(signature.publicKey);
+  } catch {
+    return { ok: false, reason: "its signature carries a public key that cannot be read" };
+  }
+  if (trustedPublicKeyPem !== undefined) {
+    const trusted = createPublicKey(trustedPublicKeyPem);
+    if (keyId(trusted) !== keyId(embedded)) return { ok: false, reason: `it was signed by key ${keyId(embedded)}, not by the given key ${keyId(trusted)}` };
+  }
+  const valid = verify(null, Buffer.from(integrity.sha256, "hex"), embedded, Buffer.from(signature.value, "base64"));
+  if (!valid) return { ok: false, reason: "its signature does not match its content" };
+  return { ok: true, signedBy: keyId(embedded) };
+}
