@@ -7,6 +7,7 @@ import type { Delivery } from "../evidence.js";
 import { buildCertification } from "./certification.js";
 import { renderMarkdown } from "./markdown.js";
 import { renderBadge } from "./badge.js";
+import { renderHtml } from "./html.js";
 import { seal } from "./integrity.js";
 import { CASE_ATTACHMENT, type CaseResult } from "./types.js";
 import { Redactor } from "./redact.js";
@@ -72,6 +73,7 @@ export default class CertificationReporter implements Reporter {
     await writeFile(join(this.runtime.reportDir, "certification.json"), `${JSON.stringify(certification, null, 2)}\n`);
     await writeFile(join(this.runtime.reportDir, "certification.md"), renderMarkdown(certification));
     await writeFile(join(this.runtime.reportDir, "badge.svg"), renderBadge(certification));
+    await writeFile(join(this.runtime.reportDir, "certification.html"), renderHtml(certification));
   }
 
   printsToStdio(): boolean {

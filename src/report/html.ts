@@ -1,0 +1,146 @@
+import type { Certification } from "./certification.js";
+import type { CaseResult } from "./types.js";
+
+function esc(text: string): string {
+  return text.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/"/g, "&quot;");
+}
+
+function pretty(text: string): string {
+  try {
+    return JSON.stringify(JSON.parse(text), null, 2);
+  } catch {
+    return text;
+  }
+}
+
+const OUTCOME_SUFFIXES = [
+  "cancel-interrupt",
+  "cancel-rollback",
+  "cancel-pending",
+  "interrupt-before",
+  "second-firing",
+  "error",
+  "default",
+  "change",
+];
+
+/** The outcome a case drives, read from its id: "thread-run-error" → "error". */
+export function outcomeOf(id: string): string {
+  const multitask = /^thread-multitask-(\w+)$/.exec(id);
+  if (multitask) return `multitask ${multitask[1]}`;
+  const suffix = OUTCOME_SUFFIXES.find((s) => id.endsWith(`-${s}`));
+  if (suffix === "default") return "deleted on completion";
+  if (suffix === "change") return "webhook replaced";
+  return suffix ?? "success";
+}
+
+const MARK: Record<string, string> = { passed: "pass", failed: "FAIL", skipped: "skip" };
+
+function matrix(cases: CaseResult[]): string {
+  const rows = [...new Set(cases.map((c) => c.operation))];
+  const cols = [...new Set(cases.map((c) => outcomeOf(c.id)))];
+  const head = `<tr><th>Operation</th>${cols.map((c) => `<th>${esc(c)}</th>`).join("")}</tr>`;
+  const body = rows
+    .map((op) => {
+      const cells = cols.map((col) => {
+        const here = cases.filter((c) => c.operation === op && outcomeOf(c.id) === col);
+        if (here.length === 0) return `<td class="none">—</td>`;
+        return `<td>${here.map((c) => `<a class="${c.outcome}" href="#${esc(c.id)}" title="${esc(c.id)}">${MARK[c.outcome] ?? c.outcome}</a>`).join(" ")}</td>`;
+      });
+      return `<tr><th scope="row">${esc(op)}</th>${cells.join("")}</tr>`;
+    })
+    .join("\n");
+  return `<table class="matrix">${head}\n${body}</table>`;
+}
+
+function caseSection(c: CaseResult): string {
+  const failed = c.checks.filter((k) => k.outcome === "failed");
+  const checks = failed
+    .map(
+      (k) => `<div class="check ${k.severity}"><h4>${esc(k.name)} <small>(${k.severity})</small></h4>
+<p>${esc(k.message)}</p>
+<dl><dt>Expected</dt><dd><pre>${esc(k.expected ?? "")}</pre></dd><dt>Received</dt><dd><pre>${esc(k.received ?? "")}</pre></dd></dl></div>`,
+    )
+    .join("\n");
+  const evidence = c.runs
+    .filter((r) => r.evidence)
+    .map(
+      (r) => `<details><summary>Evidence: first delivery for ${esc(r.label)}</summary>
+<pre>${esc(`${r.evidence!.method} ${r.evidence!.target}\n${r.evidence!.headers.map(([k, v]) => `${k}: ${v}`).join("\n")}`)}</pre>
+<pre>${esc(pretty(r.evidence!.body))}</pre></details>`,
+    )
+    .join("\n");
+  const timings = c.runs
+    .map((r) => `${esc(r.label)}: creation to end ${r.timings.createdToTerminalMs ?? "?"} ms, end to delivery ${r.timings.terminalToDeliveryMs ?? "?"} ms`)
+    .join("<br>");
+  return `<section class="case ${c.outcome}" id="${esc(c.id)}">
+<h3>${esc(c.id)} — ${esc(c.operation)} <span class="badge ${c.outcome}">${c.outcome}</span></h3>
+<p class="title">${esc(c.title)} · ${c.deliveries} deliveries · ${c.durationMs} ms</p>
+${c.reason ? `<p class="reason">${esc(c.reason)}</p>` : ""}
+${checks}
+${timings ? `<p class="timings">${timings}</p>` : ""}
+${evidence}
+${c.reproduce ? `<h4>Reproduce with:</h4><pre class="curl">${esc(c.reproduce)}</pre>` : ""}
+</section>`;
+}
+
+const STYLE = `
+body{font:14px/1.45 system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;margin:2rem auto;max-width:1100px;color:#1b1b1b;padding:0 1rem}
+h1{font-size:1.6rem;margin:.2rem 0}
+.verdict{padding:1rem 1.2rem;border-radius:6px;color:#fff;font-size:1.3rem;font-weight:600}
+.verdict.conformant{background:#2e7d32}.verdict.non-conformant{background:#c62828}
+table{border-collapse:collapse;margin:.6rem 0;width:100%}
+th,td{border:1px solid #ccc;padding:.3rem .5rem;text-align:left;vertical-align:top}
+.matrix td{text-align:center}
+a.passed{color:#2e7d32}a.failed{color:#c62828;font-weight:700}a.skipped{color:#777}
+td.none{color:#bbb}
+pre{background:#f5f5f5;padding:.5rem;overflow-x:auto;white-space:pre-wrap;word-break:break-all;margin:.3rem 0}
+.case{border-top:1px solid #ddd;padding-top:.4rem;margin-top:1rem}
+.badge{font-size:.8rem;padding:.1rem .4rem;border-radius:4px;color:#fff}
+.badge.passed{background:#2e7d32}.badge.failed{background:#c62828}.badge.skipped{background:#777}
+.check.required h4{color:#c62828}.check.recommended h4{color:#a15c00}
+dl{margin:.2rem 0}dt{font-weight:600}dd{margin:0 0 .4rem 0}
+.meta dt{float:left;clear:left;width:11rem}.meta dd{margin-left:11.5rem}
+@media print{details{display:block}details>summary{display:none}.case{break-inside:avoid}}
+`;
+
+/** certification.html: one self-contained page (no scripts, no external assets) a person can read and print. */
+export function renderHtml(c: Certification): string {
+  const s = c.summary;
+  const findings = c.cases.filter((k) => k.outcome === "failed" || k.checks.some((x) => x.outcome === "failed"));
+  const target = c.schema.target;
+  return `<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><title>Webhook certification: ${esc(c.verdict)}</title>
+<meta name="viewport" content="width=device-width, initial-scale=1"><style>${STYLE}</style></head>
+<body>
+<h1>Webhook certification</h1>
+<div class="verdict ${c.verdict}" role="status">Verdict: ${esc(c.verdict)} — ${s.passed} passed, ${s.failed} failed, ${s.skipped} skipped of ${s.cases} cases; ${s.warnings} warning(s)</div>
+<h2>Target</h2>
+<dl class="meta">
+<dt>URL</dt><dd>${esc(c.target.url)}</dd>
+<dt>Assistant</dt><dd>${esc(c.assistant.requested)} (${esc(c.assistant.resolved)})</dd>
+<dt>GET /info</dt><dd><pre>${esc(JSON.stringify(c.target.info, null, 2))}</pre></dd>
+</dl>
+<h2>Suite and settings</h2>
+<dl class="meta">
+<dt>Suite</dt><dd>${esc(`${c.suite.name} ${c.suite.version}`)}</dd>
+<dt>Schema</dt><dd>${esc(c.schema.source)}${c.schema.version ? ` (version ${esc(c.schema.version)})` : ""}</dd>
+<dt>Target's /openapi.json</dt><dd>${esc(target.available ? (target.differences.length === 0 ? "its Run schema agrees" : `its Run schema differs: ${target.differences.join("; ")}`) : target.reason)}</dd>
+<dt>Settle window</dt><dd>${c.settleMs} ms</dd>
+<dt>Deadlines</dt><dd>run ${c.timeoutMs} ms, cron ${c.cronTimeoutMs} ms</dd>
+<dt>Started / finished</dt><dd>${esc(c.startedAt)} / ${esc(c.finishedAt)}</dd>
+<dt>Command</dt><dd><code>${esc(c.commandLine)}</code></dd>
+<dt>Run tag</dt><dd><code>${esc(c.runTag)}</code></dd>
+${c.integrity ? `<dt>SHA-256</dt><dd><code>${esc(c.integrity.sha256)}</code>${c.integrity.signature ? ` · signed with Ed25519 key ${esc(c.integrity.signature.keyId)}` : ""}</dd>` : ""}
+</dl>
+<h2>Operations × outcomes</h2>
+${matrix(c.cases)}
+<h2>Findings</h2>
+${findings.length === 0 ? "<p>None.</p>" : findings.map(caseSection).join("\n")}
+<h2>All cases</h2>
+${c.cases.filter((k) => !findings.includes(k)).map(caseSection).join("\n")}
+<h2>Checks</h2>
+<ul>${c.checkDefinitions.map((d) => `<li><code>${esc(d.name)}</code> (${d.severity}, v${d.version}): ${esc(d.description)}</li>`).join("")}</ul>
+</body></html>
+`;
+}

@@ -1,0 +1,61 @@
+import { afterAll, describe, expect, it } from "vitest";
+import { mkdtemp, readFile, rm } from "node:fs/promises";
+import { existsSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { pathToFileURL } from "node:url";
+import { chromium } from "playwright-core";
+import { ROOT, runCli } from "./helpers/cli.js";
+import { startTestTarget } from "../fixtures/test-target/server.js";
+
+const CHROMIUM = "/usr/bin/chromium";
+const dirs: string[] = [];
+afterAll(async () => {
+  await Promise.all(dirs.map((d) => rm(d, { recursive: true, force: true })));
+});
+
+describe("certification.html in a real browser", () => {
+  it("shows the verdict, the matrix, and each failure with its evidence and curl, loading nothing from the network", { timeout: 90_000 }, async () => {
+    expect(existsSync(CHROMIUM), `${CHROMIUM} is missing: install Debian's chromium (apt-get install chromium), as .ci/run does`).toBe(true);
+    const target = await startTestTarget({ faults: ["method-put"] });
+    const dir = await mkdtemp(join(tmpdir(), "lgwc-html-"));
+    dirs.push(dir);
+    try {
+      const run = await runCli([
+        "--target", target.url, "--report-dir", dir, "--settle-ms", "300",
+        "--only", "thread-run,stateless-run,stateless-batch", "--api-key", "sk-html-secret",
+      ]);
+      expect(run.code, run.stderr).toBe(1);
+    } finally {
+      await target.close();
+    }
+    const html = await readFile(join(dir, "certification.html"), "utf8");
+    expect(html).not.toMatch(/<script|<link|src=|url\(/i);
+    expect(html).not.toContain("sk-html-secret");
+
+    const browser = await chromium.launch({
+      executablePath: CHROMIUM,
+      args: ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
+    });
+    try {
+      const page = await browser.newPage({ viewport: { width: 1200, height: 900 } });
+      const requests: string[] = [];
+      page.on("request", (r) => requests.push(r.url()));
+      await page.goto(pathToFileURL(join(dir, "certification.html")).href);
+      await expect.poll(() => page.getByRole("status").innerText()).toMatch(/^Verdict: non-conformant — 0 passed, 3 failed/);
+      const cell = page.locator("table.matrix tr", { hasText: "POST /runs/batch" }).locator("a.failed");
+      expect(await cell.innerText()).toBe("FAIL");
+      const batch = page.locator("section#stateless-batch");
+      expect(await batch.locator(".check.required h4").first().innerText()).toMatch(/post-method/);
+      expect(await batch.innerText()).toMatch(/Expected\s+POST\s+Received\s+PUT/);
+      expect(await batch.locator("pre.curl").innerText()).toMatch(/^curl -sS -X POST '.*\/runs\/batch'/);
+      expect(await batch.locator("details summary").first().innerText()).toMatch(/Evidence: first delivery for item 1 of 3/);
+      await page.screenshot({ path: join(dir, "certification.png"), fullPage: false });
+      expect(requests.every((u) => u.startsWith("file:"))).toBe(true);
+      if (process.env.LGWC_SAVE_SCREENSHOT) await page.screenshot({ path: join(ROOT, "docs", "certification.png") });
+    } finally {
+      await browser.close();
+    }
+    expect(existsSync(join(dir, "certification.png"))).toBe(true);
+  });
+});
