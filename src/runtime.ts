@@ -1,5 +1,6 @@
 import { readFileSync } from "node:fs";
 import { ConformanceError } from "./errors.js";
+import type { Expectation } from "./report/gate.js";
 
 /**
  * Everything the suite's main process decided, handed to Playwright's config, workers and
@@ -33,6 +34,9 @@ export interface Runtime {
   runTag: string;
   startedAt: string;
   commandLine: string;
+  /** Failures the user accepts for now (--expect-failures). */
+  expectations?: Expectation[];
+  strictExpectations?: boolean;
   /** Ed25519 private key (PEM file) that signs certification.json, when given. */
   signKeyPath?: string;
   /** Every secret of this run, so any writer can redact them. */

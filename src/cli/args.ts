@@ -17,6 +17,9 @@ export interface Options {
   reportDir: string;
   openapi?: string;
   signKey?: string;
+  expectFailures?: string;
+  strictExpectations: boolean;
+  retries: number;
   /** Print certification.json on stdout (the summary goes to stderr). */
   json: boolean;
 }
@@ -39,6 +42,9 @@ const SPEC = {
   "report-dir": { type: "string" },
   openapi: { type: "string" },
   "sign-key": { type: "string" },
+  "expect-failures": { type: "string" },
+  "strict-expectations": { type: "boolean" },
+  retries: { type: "string" },
   json: { type: "boolean" },
   help: { type: "boolean", short: "h" },
   version: { type: "boolean" },
@@ -111,7 +117,13 @@ export function parseCommandLine(argv: readonly string[], env: NodeJS.ProcessEnv
     cronTimeoutMs: integer("--cron-timeout-ms", values["cron-timeout-ms"], 75_000, 100, 3_600_000),
     reportDir: values["report-dir"] ?? "reports",
     json: values.json ?? false,
+    strictExpectations: values["strict-expectations"] ?? false,
+    retries: integer("--retries", values.retries, 0, 0, 5),
   };
+  if (values["expect-failures"] !== undefined) options.expectFailures = values["expect-failures"];
+  if (options.strictExpectations && options.expectFailures === undefined) {
+    throw usageError("--strict-expectations needs --expect-failures FILE.");
+  }
   if (values["sign-key"] !== undefined) options.signKey = values["sign-key"];
   if (values.target !== undefined) options.target = targetUrl(values.target);
   if (values["assistant-id"] === "") throw usageError("--assistant-id cannot be empty.");

@@ -10,6 +10,7 @@ export const EXIT = {
 
 export type Ending =
   | { kind: "verdict"; verdict: "conformant" | "non-conformant" }
+  | { kind: "gate"; passed: boolean }
   | { kind: "error"; code: ErrorCode }
   | { kind: "help" };
 
@@ -20,6 +21,8 @@ export function exitCodeFor(ending: Ending): number {
       return EXIT.conformant;
     case "verdict":
       return ending.verdict === "conformant" ? EXIT.conformant : EXIT.nonConformant;
+    case "gate":
+      return ending.passed ? EXIT.conformant : EXIT.nonConformant;
     case "error":
       switch (ending.code) {
         case "LGWC_USAGE":

@@ -30,6 +30,13 @@ Options:
   --report-dir DIR      Where reports are written (default: reports).
   --openapi FILE|URL    Validate webhook bodies against components.schemas.Run of this
                         OpenAPI document instead of the built-in Run schema.
+  --expect-failures FILE
+                        Failures to accept for now: a JSON or YAML list of {case, check,
+                        reason} (check "*" for any). They do not fail the exit code; a new
+                        failure does; an expectation that no longer fails is reported.
+  --strict-expectations An expectation that no longer fails also fails the exit code.
+  --retries N           Retry a failed case up to N times (default 0). A case that passes only
+                        on a retry is flaky, and flaky is not passing.
   --sign-key FILE       Sign certification.json with this Ed25519 private key (PEM); check
                         it later with: lg-webhook-conformance verify FILE [--public-key FILE]
   --json                Print certification.json on stdout and nothing else there (the

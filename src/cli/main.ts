@@ -12,6 +12,7 @@ import { parseCommandLine, type Options } from "./args.js";
 import { HELP } from "./help.js";
 import { cleanup } from "./cleanup.js";
 import { verifyCommand } from "./verify.js";
+import { loadExpectations } from "./expectations.js";
 import { createPrivateKey } from "node:crypto";
 import { renderSummary } from "./summary.js";
 import { select } from "../selection.js";
@@ -166,6 +167,7 @@ async function certify(
   const selection = select(CASE_IDS, CHECK_NAMES, options.only, options.skip);
   const signKeyPath = options.signKey === undefined ? undefined : resolve(options.signKey);
   if (signKeyPath !== undefined) checkSigningKey(signKeyPath);
+  const expectations = options.expectFailures === undefined ? undefined : loadExpectations(options.expectFailures, CASE_IDS, CHECK_NAMES);
   const reportDir = resolve(options.reportDir);
   await mkdir(reportDir, { recursive: true }).catch((error: unknown) => {
     throw new ConformanceError("LGWC_CONFIG", `Cannot create the report folder ${reportDir}: ${describeError(error)}.`);
@@ -231,7 +233,7 @@ async function certify(
     timeoutMs: options.timeoutMs,
     cronTimeoutMs: options.cronTimeoutMs,
     workers: options.workers ?? Math.min(selection.cases.length, DEFAULT_WORKERS),
-    retries: 0,
+    retries: options.retries,
     reportDir,
     sink: { url: resources.sink.url },
     control: resources.control.url,
@@ -245,6 +247,10 @@ async function certify(
     secrets,
   };
   if (signKeyPath !== undefined) runtime.signKeyPath = signKeyPath;
+  if (expectations !== undefined) {
+    runtime.expectations = expectations;
+    runtime.strictExpectations = options.strictExpectations;
+  }
   resources.runtimeDir = await mkdtemp(join(tmpdir(), "lgwc-run-"));
   const runtimePath = join(resources.runtimeDir, "runtime.json");
   await writeFile(runtimePath, JSON.stringify(runtime), { mode: 0o600 });
@@ -270,7 +276,10 @@ async function certify(
   } else {
     io.stdout(renderSummary(certification, options.reportDir));
   }
-  return exitCodeFor({ kind: "verdict", verdict: certification.verdict });
+  // With expectations the gate decides: expected failures are forgiven, new ones and flaky cases are not.
+  return expectations === undefined
+    ? exitCodeFor({ kind: "verdict", verdict: certification.verdict })
+    : exitCodeFor({ kind: "gate", passed: certification.gate.passed });
 }
 
 /** Runs the command; never throws. Returns the exit status. */

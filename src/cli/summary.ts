@@ -1,7 +1,7 @@
 import type { Certification } from "../report/certification.js";
 import { formatCaseFailure } from "../report/format.js";
 
-const MARK = { passed: "✓", failed: "✗", skipped: "-" } as const;
+const MARK = { passed: "✓", failed: "✗", skipped: "-", flaky: "~" } as const;
 
 /** What the user reads on stdout when the run ends. */
 export function renderSummary(c: Certification, reportDir: string): string {
@@ -25,9 +25,20 @@ export function renderSummary(c: Certification, reportDir: string): string {
     lines.push(`  Expected: ${x.expected ?? ""}`, `  Received: ${x.received ?? ""}`);
   }
   const s = c.summary;
+  const g = c.gate;
+  const list = (items: { case: string; check: string; reason?: string }[]): string =>
+    items.map((f) => `${f.case}/${f.check}${f.reason ? ` (${f.reason})` : ""}`).join(", ");
+  if (g.flaky.length > 0) lines.push("", `Flaky (passed only on a retry, which is not passing): ${g.flaky.join(", ")}`);
+  if (g.expected.length + g.nowPassing.length > 0 || g.strict) {
+    lines.push("", `Gate: ${g.passed ? "passed" : "FAILED"} — ${g.unexpected.length} unexpected failure(s), ${g.expected.length} expected.`);
+    if (g.unexpected.length > 0) lines.push(`  Unexpected: ${list(g.unexpected)}`);
+    if (g.nowPassing.length > 0) {
+      lines.push(`  No longer failing, trim them from --expect-failures${g.strict ? " (--strict-expectations fails the gate)" : ""}: ${list(g.nowPassing)}`);
+    }
+  }
   lines.push(
     "",
-    `Verdict: ${c.verdict} — ${s.passed} passed, ${s.failed} failed, ${s.skipped} skipped of ${s.cases} cases; ${s.warnings} warning(s).`,
+    `Verdict: ${c.verdict} — ${s.passed} passed, ${s.failed} failed, ${s.skipped} skipped${s.flaky ? `, ${s.flaky} flaky` : ""} of ${s.cases} cases; ${s.warnings} warning(s).`,
     `Reports: ${reportDir}/certification.md, certification.json, junit.xml, html/index.html`,
   );
   return `${lines.join("\n")}\n`;

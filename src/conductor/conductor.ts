@@ -1,32 +1,19 @@
-import type { Check, CheckContext } from "../checks/types.js";
 import type { CaseResult } from "../report/types.js";
 import type { Redactor } from "../report/redact.js";
 import type { Sink } from "../sink/server.js";
-import type { TargetClient } from "../target/client.js";
 import { caseById } from "../target/catalog.js";
 import { runCase, type CaseDeps } from "../target/run-case.js";
 import type { CaseDefinition } from "../target/drive-types.js";
 import { sweep } from "../target/cleanup.js";
 import { describeError } from "../errors.js";
 
-export interface ConductorSettings {
-  api: TargetClient;
+/** What every case needs, plus what the conductor decides for all of them. */
+export interface ConductorSettings extends Omit<CaseDeps, "created" | "sink"> {
   sink: Sink;
-  sinkUrl: string;
-  assistantId: string;
-  resolvedAssistantId: string;
-  input: unknown;
-  tag: Record<string, string>;
-  checks: readonly Check[];
-  checkContext: CheckContext;
-  settleMs: number;
-  timeoutMs: number;
-  cronTimeoutMs: number;
   cronsSupported: boolean;
   /** Why outcome cases cannot run (the assistant is not the conformance graph), if they cannot. */
   noConformanceGraph?: string;
   redactor: Redactor;
-  progress(line: string): void;
 }
 
 const CLEANUP_TIMEOUT_MS = 10_000;
@@ -88,18 +75,7 @@ export class Conductor {
     const threads = new Set<string>();
     const crons = new Set<string>();
     const deps: CaseDeps = {
-      api: s.api,
-      sink: s.sink,
-      sinkUrl: s.sinkUrl,
-      assistantId: s.assistantId,
-      resolvedAssistantId: s.resolvedAssistantId,
-      input: s.input,
-      tag: s.tag,
-      checks: s.checks,
-      checkContext: s.checkContext,
-      settleMs: s.settleMs,
-      timeoutMs: s.timeoutMs,
-      cronTimeoutMs: s.cronTimeoutMs,
+      ...s,
       progress: (line) => s.progress(s.redactor.text(line)),
       created: {
         thread: (id) => {

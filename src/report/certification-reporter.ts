@@ -44,6 +44,7 @@ export default class CertificationReporter implements Reporter {
   private readonly runtime: Runtime = loadRuntime();
   private readonly redactor = new Redactor(this.runtime.secrets);
   private readonly results = new Map<string, CaseResult>();
+  private readonly tests = new Map<string, TestCase>();
 
   onTestEnd(test: TestCase, result: TestResult): void {
     const attachment = result.attachments.find((a) => a.name === CASE_ATTACHMENT);
@@ -55,6 +56,7 @@ export default class CertificationReporter implements Reporter {
       parsed.reason = `The case failed after its checks: ${this.redactor.text(result.error?.message?.split("\n")[0] ?? result.status)}`;
     }
     this.results.set(test.id, caseResult);
+    this.tests.set(test.id, test);
   }
 
   async onEnd(_result: FullResult): Promise<void> {
@@ -63,6 +65,13 @@ export default class CertificationReporter implements Reporter {
       strays = await new ConductorClient(this.runtime.control).strays();
     } catch {
       // The main process is gone only if it is shutting down; report what is known.
+    }
+    for (const [id, test] of this.tests) {
+      const result = this.results.get(id);
+      if (result && test.outcome() === "flaky") {
+        result.outcome = "flaky";
+        result.reason = `failed on a first attempt and passed on retry ${test.results.length - 1}; a flaky pass is not a pass`;
+      }
     }
     const order = this.runtime.cases;
     const cases = [...this.results.values()].sort((a, b) => order.indexOf(a.id) - order.indexOf(b.id));

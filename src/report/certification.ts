@@ -5,6 +5,7 @@ import type { Runtime } from "../runtime.js";
 import type { CaseResult } from "./types.js";
 import { Redactor } from "./redact.js";
 import type { Integrity } from "./integrity.js";
+import { evaluateGate, type Gate } from "./gate.js";
 
 export type Verdict = "conformant" | "non-conformant";
 
@@ -23,7 +24,9 @@ export interface Certification {
   runTag: string;
   checkDefinitions: { name: string; severity: string; version: number; description: string }[];
   verdict: Verdict;
-  summary: { cases: number; passed: number; failed: number; skipped: number; warnings: number };
+  summary: { cases: number; passed: number; failed: number; skipped: number; flaky: number; warnings: number };
+  /** The CI gate: expected failures (--expect-failures) forgiven, flaky cases not. */
+  gate: Gate;
   strays: { count: number; dropped: number; requests: { method: string; target: string; receivedAt: string; body: string }[] };
   cases: CaseResult[];
   /** SHA-256 over the canonical report and, with --sign-key, an Ed25519 signature. */
@@ -92,8 +95,9 @@ export function buildCertification(
       version: c.version,
       description: c.description,
     })),
-    verdict: count("failed") > 0 ? "non-conformant" : "conformant",
-    summary: { cases: all.length, passed: count("passed"), failed: count("failed"), skipped: count("skipped"), warnings },
+    verdict: count("failed") + count("flaky") > 0 ? "non-conformant" : "conformant",
+    summary: { cases: all.length, passed: count("passed"), failed: count("failed"), skipped: count("skipped"), flaky: count("flaky"), warnings },
+    gate: evaluateGate(all, runtime.expectations ?? [], runtime.strictExpectations ?? false),
     strays: {
       count: strays.strays.length,
       dropped: strays.dropped,

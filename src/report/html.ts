@@ -34,7 +34,7 @@ export function outcomeOf(id: string): string {
   return suffix ?? "success";
 }
 
-const MARK: Record<string, string> = { passed: "pass", failed: "FAIL", skipped: "skip" };
+const MARK: Record<string, string> = { passed: "pass", failed: "FAIL", skipped: "skip", flaky: "FLAKY" };
 
 function matrix(cases: CaseResult[]): string {
   const rows = [...new Set(cases.map((c) => c.operation))];

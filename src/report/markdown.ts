@@ -29,7 +29,14 @@ export function renderMarkdown(c: Certification): string {
   lines.push(`- Started ${c.startedAt}, finished ${c.finishedAt}`);
   lines.push(`- Command: \`${c.commandLine}\``, "");
   const s = c.summary;
-  lines.push(`**${s.passed} passed, ${s.failed} failed, ${s.skipped} skipped** of ${s.cases} cases; ${s.warnings} recommended-check warning(s).`, "");
+  lines.push(`**${s.passed} passed, ${s.failed} failed, ${s.skipped} skipped, ${s.flaky} flaky** of ${s.cases} cases; ${s.warnings} recommended-check warning(s).`, "");
+  const g = c.gate;
+  if (g.expected.length + g.nowPassing.length + g.flaky.length > 0) {
+    lines.push(
+      `Gate: ${g.passed ? "passed" : "failed"}; expected failures: ${g.expected.map((f) => `${f.case}/${f.check}`).join(", ") || "none"}; no longer failing: ${g.nowPassing.map((f) => `${f.case}/${f.check}`).join(", ") || "none"}; flaky: ${g.flaky.join(", ") || "none"}.`,
+      "",
+    );
+  }
   lines.push("| Case | Operation | Outcome | Deliveries | Duration | Notes |", "|---|---|---|---|---|---|");
   for (const k of c.cases) {
     const failed = k.checks.filter((x) => x.outcome === "failed" && x.severity === "required").map((x) => x.name);

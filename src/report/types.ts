@@ -1,7 +1,8 @@
 import type { CheckOutcome } from "../checks/evaluate.js";
 import type { CreatedRun } from "../evidence.js";
 
-export type Outcome = "passed" | "failed" | "skipped";
+/** flaky: failed, then passed on a retry; a certification cannot stand on it. */
+export type Outcome = "passed" | "failed" | "skipped" | "flaky";
 
 /** The first delivery of a run, as a reader needs it to judge a finding (secrets redacted). */
 export interface DeliveryEvidence {
