@@ -20,6 +20,8 @@ export default defineConfig({
     ["html", { outputFolder: join(reports, "html"), open: "never" }],
     ["junit", { outputFile: join(reports, "junit.xml") }],
     ["json", { outputFile: join(reports, "results.json") }],
+    // Blob reports are what `lg-webhook-conformance merge` combines across shards.
+    ["blob", { outputDir: join(reports, "blob"), fileName: `report-${runtime.runTag}.zip` }],
     [join(here, "src", "report", "certification-reporter.js")],
   ],
 });

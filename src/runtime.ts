@@ -32,6 +32,8 @@ export interface Runtime {
   cases: string[];
   checks: string[];
   runTag: string;
+  /** This run's share of the cases, when the matrix is spread over machines. */
+  shard?: { index: number; total: number };
   startedAt: string;
   commandLine: string;
   /** Failures the user accepts for now (--expect-failures). */

@@ -44,3 +44,21 @@ export function select(
   if (checks.length === 0) throw usageError("--only and --skip leave no check to apply; loosen them.");
   return { cases, checks };
 }
+
+/** `--shard i/n`: the i-th of n contiguous, near-equal shares of the cases, in catalog order. */
+export function shardOf<T>(items: readonly T[], index: number, total: number): T[] {
+  const size = Math.floor(items.length / total);
+  const extra = items.length - size * total;
+  const from = size * (index - 1) + Math.min(extra, index - 1);
+  return items.slice(from, from + size + (index <= extra ? 1 : 0));
+}
+
+export function parseShard(raw: string): { index: number; total: number } {
+  const match = /^(\d+)\/(\d+)$/.exec(raw);
+  const index = Number(match?.[1]);
+  const total = Number(match?.[2]);
+  if (!match || total < 1 || index < 1 || index > total) {
+    throw usageError(`--shard takes i/n with 1 <= i <= n, e.g. --shard 2/3, not "${raw}".`);
+  }
+  return { index, total };
+}

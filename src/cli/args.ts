@@ -1,5 +1,6 @@
 import { parseArgs } from "node:util";
 import { usageError } from "../errors.js";
+import { parseShard } from "../selection.js";
 
 export interface Options {
   target?: string;
@@ -20,6 +21,7 @@ export interface Options {
   expectFailures?: string;
   strictExpectations: boolean;
   retries: number;
+  shard?: { index: number; total: number };
   /** Print certification.json on stdout (the summary goes to stderr). */
   json: boolean;
 }
@@ -45,6 +47,7 @@ const SPEC = {
   "expect-failures": { type: "string" },
   "strict-expectations": { type: "boolean" },
   retries: { type: "string" },
+  shard: { type: "string" },
   json: { type: "boolean" },
   help: { type: "boolean", short: "h" },
   version: { type: "boolean" },
@@ -121,6 +124,7 @@ export function parseCommandLine(argv: readonly string[], env: NodeJS.ProcessEnv
     retries: integer("--retries", values.retries, 0, 0, 5),
   };
   if (values["expect-failures"] !== undefined) options.expectFailures = values["expect-failures"];
+  if (values.shard !== undefined) options.shard = parseShard(values.shard);
   if (options.strictExpectations && options.expectFailures === undefined) {
     throw usageError("--strict-expectations needs --expect-failures FILE.");
   }

@@ -5,6 +5,7 @@ Usage:
   lg-webhook-conformance --local [options]
   lg-webhook-conformance cleanup --target URL [--run TAG]   (see cleanup --help)
   lg-webhook-conformance verify FILE [--public-key FILE]    (see verify --help)
+  lg-webhook-conformance merge DIR... --report-dir OUT      (see merge --help)
 
 Target (one of):
   --target URL          Base URL of the LangGraph API server to certify (http or https).
@@ -37,6 +38,8 @@ Options:
   --strict-expectations An expectation that no longer fails also fails the exit code.
   --retries N           Retry a failed case up to N times (default 0). A case that passes only
                         on a retry is flaky, and flaky is not passing.
+  --shard i/n           Run the i-th of n shares of the cases (merge the shares' report folders
+                        with: lg-webhook-conformance merge DIR... --report-dir OUT).
   --sign-key FILE       Sign certification.json with this Ed25519 private key (PEM); check
                         it later with: lg-webhook-conformance verify FILE [--public-key FILE]
   --json                Print certification.json on stdout and nothing else there (the

@@ -6,16 +6,17 @@ import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { randomBytes } from "node:crypto";
-import { ConformanceError, describeError } from "../errors.js";
+import { ConformanceError, describeError, usageError } from "../errors.js";
 import { exitCodeFor, EXIT } from "./exit-code.js";
 import { parseCommandLine, type Options } from "./args.js";
 import { HELP } from "./help.js";
 import { cleanup } from "./cleanup.js";
 import { verifyCommand } from "./verify.js";
+import { mergeCommand } from "./merge.js";
 import { loadExpectations } from "./expectations.js";
 import { createPrivateKey } from "node:crypto";
 import { renderSummary } from "./summary.js";
-import { select } from "../selection.js";
+import { select, shardOf } from "../selection.js";
 import { CASE_IDS } from "../target/catalog.js";
 import { CHECK_NAMES, checksNamed } from "../checks/index.js";
 import { TargetClient } from "../target/client.js";
@@ -164,7 +165,9 @@ async function certify(
   resources: Resources,
   interrupted: () => boolean,
 ): Promise<number> {
-  const selection = select(CASE_IDS, CHECK_NAMES, options.only, options.skip);
+  const chosen = select(CASE_IDS, CHECK_NAMES, options.only, options.skip);
+  const selection = options.shard ? { ...chosen, cases: shardOf(chosen.cases, options.shard.index, options.shard.total) } : chosen;
+  if (selection.cases.length === 0) throw usageError(`--shard ${options.shard?.index}/${options.shard?.total} leaves no case: use fewer shards.`);
   const signKeyPath = options.signKey === undefined ? undefined : resolve(options.signKey);
   if (signKeyPath !== undefined) checkSigningKey(signKeyPath);
   const expectations = options.expectFailures === undefined ? undefined : loadExpectations(options.expectFailures, CASE_IDS, CHECK_NAMES);
@@ -247,6 +250,7 @@ async function certify(
     secrets,
   };
   if (signKeyPath !== undefined) runtime.signKeyPath = signKeyPath;
+  if (options.shard) runtime.shard = options.shard;
   if (expectations !== undefined) {
     runtime.expectations = expectations;
     runtime.strictExpectations = options.strictExpectations;
@@ -298,6 +302,7 @@ export async function main(argv: readonly string[], env: NodeJS.ProcessEnv, io: 
   try {
     if (argv[0] === "cleanup") return await cleanup(argv.slice(1), env, io);
     if (argv[0] === "verify") return await verifyCommand(argv.slice(1), io);
+    if (argv[0] === "merge") return await mergeCommand(argv.slice(1), io);
     const parsed = parseCommandLine(argv, env);
     if (parsed.kind === "help") {
       io.stdout(HELP);

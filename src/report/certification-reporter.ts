@@ -1,14 +1,10 @@
-import { mkdir, readFile, writeFile } from "node:fs/promises";
-import { join } from "node:path";
+import { readFile } from "node:fs/promises";
 import type { FullResult, Reporter, TestCase, TestResult } from "@playwright/test/reporter";
 import { loadRuntime, type Runtime } from "../runtime.js";
 import { ConductorClient } from "../conductor/client.js";
 import type { Delivery } from "../evidence.js";
 import { buildCertification } from "./certification.js";
-import { renderMarkdown } from "./markdown.js";
-import { renderBadge } from "./badge.js";
-import { renderHtml } from "./html.js";
-import { seal } from "./integrity.js";
+import { writeCertification } from "./write.js";
 import { CASE_ATTACHMENT, type CaseResult } from "./types.js";
 import { Redactor } from "./redact.js";
 
@@ -77,12 +73,7 @@ export default class CertificationReporter implements Reporter {
     const cases = [...this.results.values()].sort((a, b) => order.indexOf(a.id) - order.indexOf(b.id));
     const certification = buildCertification(this.runtime, cases, strays, new Date());
     const key = this.runtime.signKeyPath === undefined ? undefined : await readFile(this.runtime.signKeyPath, "utf8");
-    certification.integrity = seal(certification as unknown as Record<string, unknown>, key);
-    await mkdir(this.runtime.reportDir, { recursive: true });
-    await writeFile(join(this.runtime.reportDir, "certification.json"), `${JSON.stringify(certification, null, 2)}\n`);
-    await writeFile(join(this.runtime.reportDir, "certification.md"), renderMarkdown(certification));
-    await writeFile(join(this.runtime.reportDir, "badge.svg"), renderBadge(certification));
-    await writeFile(join(this.runtime.reportDir, "certification.html"), renderHtml(certification));
+    await writeCertification(this.runtime.reportDir, certification, key);
   }
 
   printsToStdio(): boolean {

@@ -5,7 +5,7 @@ import type { Runtime } from "../runtime.js";
 import type { CaseResult } from "./types.js";
 import { Redactor } from "./redact.js";
 import type { Integrity } from "./integrity.js";
-import { evaluateGate, type Gate } from "./gate.js";
+import { evaluateGate, type Expectation, type Gate } from "./gate.js";
 
 export type Verdict = "conformant" | "non-conformant";
 
@@ -27,6 +27,11 @@ export interface Certification {
   summary: { cases: number; passed: number; failed: number; skipped: number; flaky: number; warnings: number };
   /** The CI gate: expected failures (--expect-failures) forgiven, flaky cases not. */
   gate: Gate;
+  /** The expectations the gate used, so merged shards can be judged again. */
+  expectations: Expectation[];
+  strictExpectations: boolean;
+  /** Which share of the cases this report covers, or the shares merged into it. */
+  shards?: { index: number; total: number }[];
   strays: { count: number; dropped: number; requests: { method: string; target: string; receivedAt: string; body: string }[] };
   cases: CaseResult[];
   /** SHA-256 over the canonical report and, with --sign-key, an Ed25519 signature. */
@@ -36,7 +41,7 @@ export interface Certification {
 export const STRAY_CASE_ID = "unexpected-deliveries";
 
 /** Requests to URLs the suite never handed out become one failed case, so they cannot go unseen. */
-function strayCase(strays: readonly Delivery[]): CaseResult {
+export function strayCase(strays: readonly Delivery[]): CaseResult {
   return {
     id: STRAY_CASE_ID,
     operation: "(any)",
@@ -60,6 +65,21 @@ function strayCase(strays: readonly Delivery[]): CaseResult {
   };
 }
 
+/** Verdict, counts and gate, from the cases alone: one rule for a run and for merged shards. */
+export function judge(
+  cases: readonly CaseResult[],
+  expectations: readonly Expectation[],
+  strict: boolean,
+): Pick<Certification, "verdict" | "summary" | "gate"> {
+  const count = (outcome: string): number => cases.filter((c) => c.outcome === outcome).length;
+  const warnings = cases.reduce((n, c) => n + c.checks.filter((k) => k.outcome === "failed" && k.severity === "recommended").length, 0);
+  return {
+    verdict: count("failed") + count("flaky") > 0 ? "non-conformant" : "conformant",
+    summary: { cases: cases.length, passed: count("passed"), failed: count("failed"), skipped: count("skipped"), flaky: count("flaky"), warnings },
+    gate: evaluateGate(cases, expectations, strict),
+  };
+}
+
 export function buildCertification(
   runtime: Runtime,
   cases: readonly CaseResult[],
@@ -68,11 +88,6 @@ export function buildCertification(
 ): Certification {
   const redactor = new Redactor(runtime.secrets);
   const all = strays.strays.length > 0 ? [...cases, strayCase(strays.strays)] : [...cases];
-  const count = (outcome: string): number => all.filter((c) => c.outcome === outcome).length;
-  const warnings = all.reduce(
-    (n, c) => n + c.checks.filter((k) => k.outcome === "failed" && k.severity === "recommended").length,
-    0,
-  );
   const certification: Certification = {
     suite: runtime.suite,
     target: runtime.target,
@@ -95,9 +110,10 @@ export function buildCertification(
       version: c.version,
       description: c.description,
     })),
-    verdict: count("failed") + count("flaky") > 0 ? "non-conformant" : "conformant",
-    summary: { cases: all.length, passed: count("passed"), failed: count("failed"), skipped: count("skipped"), flaky: count("flaky"), warnings },
-    gate: evaluateGate(all, runtime.expectations ?? [], runtime.strictExpectations ?? false),
+    ...judge(all, runtime.expectations ?? [], runtime.strictExpectations ?? false),
+    expectations: runtime.expectations ?? [],
+    strictExpectations: runtime.strictExpectations ?? false,
+    ...(runtime.shard ? { shards: [runtime.shard] } : {}),
     strays: {
       count: strays.strays.length,
       dropped: strays.dropped,

@@ -1,0 +1,18 @@
+import { mkdir, writeFile } from "node:fs/promises";
+import { join } from "node:path";
+import type { Certification } from "./certification.js";
+import { seal } from "./integrity.js";
+import { renderMarkdown } from "./markdown.js";
+import { renderBadge } from "./badge.js";
+import { renderHtml } from "./html.js";
+
+/** Seals (and, given a key, signs) a certification and writes it in every form the suite offers. */
+export async function writeCertification(dir: string, certification: Certification, privateKeyPem?: string): Promise<void> {
+  delete certification.integrity;
+  certification.integrity = seal(certification as unknown as Record<string, unknown>, privateKeyPem);
+  await mkdir(dir, { recursive: true });
+  await writeFile(join(dir, "certification.json"), `${JSON.stringify(certification, null, 2)}\n`);
+  await writeFile(join(dir, "certification.md"), renderMarkdown(certification));
+  await writeFile(join(dir, "badge.svg"), renderBadge(certification));
+  await writeFile(join(dir, "certification.html"), renderHtml(certification));
+}
