@@ -20,6 +20,8 @@ export interface Certification {
   assistant: { requested: string; resolved: string };
   schema: { source: string; version?: string; target: Runtime["schema"]["target"] };
   commandLine: string;
+  /** Which set of cases judged the target; there is one profile so far. */
+  profile: "standard";
   /** The tag on everything this run created: `cleanup --run TAG` removes what an interrupted run left. */
   runTag: string;
   checkDefinitions: { name: string; severity: string; version: number; description: string }[];
@@ -103,6 +105,7 @@ export function buildCertification(
       target: runtime.schema.target,
     },
     commandLine: runtime.commandLine,
+    profile: "standard",
     runTag: runtime.runTag,
     checkDefinitions: CHECKS.filter((c) => runtime.checks.includes(c.name)).map((c) => ({
       name: c.name,

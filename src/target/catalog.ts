@@ -35,8 +35,11 @@ export const CATALOG: readonly CaseDefinition[] = [
   statelessRunWaitCase(ERROR),
   statelessBatchCase(ERROR),
   // Cancellation, on threads and stateless runs (cancel needs the run's thread, which a kept stateless run has).
+  // A wait call returns only when the run ends, so it cannot be cancelled while running from the same client.
   threadRunCase(CANCEL_INTERRUPT),
+  threadRunStreamCase(CANCEL_INTERRUPT),
   statelessRunCase(CANCEL_INTERRUPT),
+  statelessRunStreamCase(CANCEL_INTERRUPT),
   threadRunCase(CANCEL_ROLLBACK),
   statelessRunCase(CANCEL_ROLLBACK),
   threadRunCase(CANCEL_PENDING),
@@ -48,7 +51,11 @@ export const CATALOG: readonly CaseDefinition[] = [
   multitaskCase("enqueue"),
   // Human in the loop.
   threadRunCase(INTERRUPT_BEFORE),
+  threadRunStreamCase(INTERRUPT_BEFORE),
+  threadRunWaitCase(INTERRUPT_BEFORE),
   statelessRunCase(INTERRUPT_BEFORE),
+  statelessRunStreamCase(INTERRUPT_BEFORE),
+  statelessRunWaitCase(INTERRUPT_BEFORE),
   // Crons to the end: a second firing, the default on_run_completed, a webhook replaced by PATCH.
   threadCronTwice,
   statelessCronDefault,
