@@ -70,8 +70,14 @@ function caseSection(c: CaseResult): string {
 <pre>${esc(pretty(r.evidence!.body))}</pre></details>`,
     )
     .join("\n");
+  const delivery = (ms: number | undefined): string =>
+    ms === undefined
+      ? "no delivery timed"
+      : ms >= 0
+        ? `end to delivery ${ms} ms`
+        : `delivered ${-ms} ms before the API reported the end`;
   const timings = c.runs
-    .map((r) => `${esc(r.label)}: creation to end ${r.timings.createdToTerminalMs ?? "?"} ms, end to delivery ${r.timings.terminalToDeliveryMs ?? "?"} ms`)
+    .map((r) => `${esc(r.label)}: creation to end ${r.timings.createdToTerminalMs ?? "?"} ms, ${delivery(r.timings.terminalToDeliveryMs)}`)
     .join("<br>");
   return `<section class="case ${c.outcome}" id="${esc(c.id)}">
 <h3>${esc(c.id)} — ${esc(c.operation)} <span class="badge ${c.outcome}">${c.outcome}</span></h3>

@@ -20,7 +20,11 @@ export interface RunResult {
   apiStatus?: string;
   readBackSkipped?: string;
   deliveries: number;
-  /** Creation to terminal, and terminal to first delivery, when both were seen. */
+  /**
+   * Creation to the moment the suite saw the run end (join returned, stream closed, wait
+   * returned), and from then to the first delivery: negative when the webhook came before the
+   * API reported the end, as servers that deliver before answering a join do.
+   */
   timings: { createdToTerminalMs?: number; terminalToDeliveryMs?: number };
   checks: CheckOutcome[];
   evidence?: DeliveryEvidence;
