@@ -90,7 +90,8 @@ export function parseCommandLine(argv: readonly string[], env: NodeJS.ProcessEnv
   try {
     values = parseArgs({ args: [...argv], options: SPEC, strict: true, allowPositionals: false }).values;
   } catch (error) {
-    const message = error instanceof Error ? error.message.split("\n")[0]!.replace(/\.$/, "") : String(error);
+    // Node's parser adds advice about "--" that does not apply here: keep its first sentence.
+    const message = error instanceof Error ? error.message.split("\n")[0]!.split(". ")[0]!.replace(/\.$/, "") : String(error);
     throw usageError(`${message}; run with --help to see every flag.`);
   }
   if (values.help) return { kind: "help" };

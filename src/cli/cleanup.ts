@@ -1,10 +1,10 @@
-import { parseArgs } from "node:util";
 import { usageError } from "../errors.js";
 import { TargetClient } from "../target/client.js";
 import { preflightInfo } from "../target/preflight.js";
 import { RUN_KEY, SUITE_MARK, sweep } from "../target/cleanup.js";
 import { parseHeader, targetUrl } from "./args.js";
 import type { Io } from "./main.js";
+import { parseSubcommand } from "./subcommand.js";
 
 export const CLEANUP_HELP = `lg-webhook-conformance cleanup: remove what an interrupted run left on a target.
 
@@ -21,23 +21,13 @@ Exit codes: 0 everything found was removed; 1 something could not be removed or 
 
 /** `cleanup`: finds what the suite marked on a target and deletes it. */
 export async function cleanup(argv: readonly string[], env: NodeJS.ProcessEnv, io: Io): Promise<number> {
-  let values;
-  try {
-    values = parseArgs({
-      args: [...argv],
-      options: {
-        target: { type: "string" },
-        run: { type: "string" },
-        "api-key": { type: "string" },
-        header: { type: "string", short: "H", multiple: true },
-        help: { type: "boolean", short: "h" },
-      },
-      strict: true,
-      allowPositionals: false,
-    }).values;
-  } catch (error) {
-    throw usageError(`${error instanceof Error ? error.message.split("\n")[0]!.replace(/\.$/, "") : String(error)}; run cleanup --help.`);
-  }
+  const { values, positionals } = parseSubcommand("cleanup", argv, {
+    target: { type: "string" },
+    run: { type: "string" },
+    "api-key": { type: "string" },
+    header: { type: "string", short: "H", multiple: true },
+  });
+  if (positionals.length > 0) throw usageError(`cleanup takes no ${positionals[0]}; run cleanup --help.`);
   if (values.help) {
     io.stdout(CLEANUP_HELP);
     return 0;

@@ -1,4 +1,3 @@
-import { parseArgs } from "node:util";
 import { copyFile, mkdtemp, readdir, readFile, rm } from "node:fs/promises";
 import { spawn } from "node:child_process";
 import { createRequire } from "node:module";
@@ -10,6 +9,7 @@ import { writeCertification } from "../report/write.js";
 import { exitCodeFor } from "./exit-code.js";
 import { renderSummary } from "./summary.js";
 import type { Io } from "./main.js";
+import { parseSubcommand } from "./subcommand.js";
 
 export const MERGE_HELP = `lg-webhook-conformance merge: combine the report folders of several --shard runs.
 
@@ -67,17 +67,7 @@ async function mergePlaywright(dirs: string[], out: string): Promise<void> {
 }
 
 export async function mergeCommand(argv: readonly string[], io: Io): Promise<number> {
-  let parsed;
-  try {
-    parsed = parseArgs({
-      args: [...argv],
-      options: { "report-dir": { type: "string" }, "sign-key": { type: "string" }, help: { type: "boolean", short: "h" } },
-      strict: true,
-      allowPositionals: true,
-    });
-  } catch (error) {
-    throw usageError(`${error instanceof Error ? error.message.split("\n")[0]!.replace(/\.$/, "") : String(error)}; run merge --help.`);
-  }
+  const parsed = parseSubcommand("merge", argv, { "report-dir": { type: "string" }, "sign-key": { type: "string" } });
   if (parsed.values.help) {
     io.stdout(MERGE_HELP);
     return 0;

@@ -1,8 +1,8 @@
-import { parseArgs } from "node:util";
 import { readFile } from "node:fs/promises";
 import { ConformanceError, usageError } from "../errors.js";
 import { check } from "../report/integrity.js";
 import type { Io } from "./main.js";
+import { parseSubcommand } from "./subcommand.js";
 
 export const VERIFY_HELP = `lg-webhook-conformance verify: say whether a certification.json is intact and who signed it.
 
@@ -25,17 +25,7 @@ async function read(path: string, what: string): Promise<string> {
 }
 
 export async function verifyCommand(argv: readonly string[], io: Io): Promise<number> {
-  let parsed;
-  try {
-    parsed = parseArgs({
-      args: [...argv],
-      options: { "public-key": { type: "string" }, help: { type: "boolean", short: "h" } },
-      strict: true,
-      allowPositionals: true,
-    });
-  } catch (error) {
-    throw usageError(`${error instanceof Error ? error.message.split("\n")[0]!.replace(/\.$/, "") : String(error)}; run verify --help.`);
-  }
+  const parsed = parseSubcommand("verify", argv, { "public-key": { type: "string" } });
   if (parsed.values.help) {
     io.stdout(VERIFY_HELP);
     return 0;
