@@ -1,5 +1,9 @@
 import { describe, expect, it } from "vitest";
-import { readFile } from "node:fs/promises";
+import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { loadExpectations } from "../src/cli/expectations.js";
+import { CASE_IDS } from "../src/target/catalog.js";
+import { CHECK_NAMES } from "../src/checks/index.js";
 import { join } from "node:path";
 import { parse } from "yaml";
 import { ROOT } from "./helpers/cli.js";
@@ -29,9 +33,21 @@ describe("the CI recipe and the composite action", () => {
     expect(action.runs.steps.some((s) => s.uses?.startsWith("actions/upload-artifact"))).toBe(true);
   });
 
+  it("the README's expected-failures example is a file the suite accepts", async () => {
+    const readme = await readFile(join(ROOT, "README.md"), "utf8");
+    const block = [...readme.matchAll(/```yaml\n([\s\S]*?)```/g)].map((m) => m[1]!).find((b) => b.includes("reason:"))!;
+    const dir = await mkdtemp(join(tmpdir(), "lgwc-readme-"));
+    try {
+      await writeFile(join(dir, "known.yaml"), block);
+      expect(loadExpectations(join(dir, "known.yaml"), CASE_IDS, CHECK_NAMES)).toHaveLength(1);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+
   it("the README's workflow parses, takes the URL and key from secrets, and uploads the reports", async () => {
     const readme = await readFile(join(ROOT, "README.md"), "utf8");
-    const block = /```yaml\n([\s\S]*?)```/.exec(readme)?.[1];
+    const block = [...readme.matchAll(/```yaml\n([\s\S]*?)```/g)].map((m) => m[1]!).find((b) => b.includes("jobs:"));
     expect(block).toBeDefined();
     const workflow = parse(block!) as { jobs: Record<string, { steps: Step[] }> };
     const steps = Object.values(workflow.jobs)[0]!.steps;
