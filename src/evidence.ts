@@ -52,6 +52,11 @@ export interface RunEvidence {
   readBackSkipped?: string;
   deliveries: Delivery[];
   expect: RunExpectation;
+  /**
+   * The path of --public-url (e.g. "/hooks"), when it has one: a reverse proxy may strip it
+   * before the sink sees the request, which token-preserved accepts.
+   */
+  publicPrefix?: string;
   /** How long the suite waited for a first delivery. */
   deadlineMs: number;
   settleMs: number;

@@ -55,7 +55,7 @@ async function run(faults: string[], args: string[]): Promise<{ code: number | n
   const dir = await mkdtemp(join(tmpdir(), "lgwc-gate-"));
   dirs.push(dir);
   try {
-    const result = await runCli(["--target", target.url, "--report-dir", dir, "--settle-ms", "300", "--timeout-ms", "3000", "--workers", "1", ...args.map((a) => a.replace("$DIR", dir))]);
+    const result = await runCli(["--target", target.url, "--report-dir", dir, "--settle-ms", "300", "--timeout-ms", "3000", "--workers", "1", "--no-canary", ...args.map((a) => a.replace("$DIR", dir))]);
     const cert = JSON.parse(await readFile(join(dir, "certification.json"), "utf8")) as Certification;
     return { code: result.code, stdout: result.stdout, cert };
   } finally {

@@ -86,6 +86,14 @@ describe("the sink", () => {
     expect(Date.now() - started).toBeLessThan(10_000);
   });
 
+  it("listening on every interface, gives a loopback URL for its own use", async () => {
+    sink = await startSink({ host: "0.0.0.0" });
+    expect(sink.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
+    sink.register("any");
+    await fetch(`${sink.url}/hook/any`, { method: "POST", body: "{}" });
+    expect(sink.deliveriesFor("any")).toHaveLength(1);
+  });
+
   it("returns what arrived when the wait times out", async () => {
     sink = await startSink();
     sink.register("none");

@@ -13,7 +13,10 @@ export const tokenPreserved = defineCheck({
     const deliveries = deliveriesOrSkip(evidence);
     if (!Array.isArray(deliveries)) return deliveries;
     const expected = requestTargetOf(evidence.webhookUrl);
-    const index = deliveries.findIndex((d) => d.target !== expected);
+    const prefix = evidence.publicPrefix;
+    // A reverse proxy in front of the sink may strip the public URL's path prefix; the rest must be untouched.
+    const stripped = prefix && expected.startsWith(`${prefix}/`) ? expected.slice(prefix.length) : undefined;
+    const index = deliveries.findIndex((d) => d.target !== expected && d.target !== stripped);
     if (index < 0) return undefined;
     const received = deliveries[index]!.target;
     const sentToken = rawQueryParam(expected, "token");

@@ -22,6 +22,12 @@ export interface Options {
   strictExpectations: boolean;
   retries: number;
   shard?: { index: number; total: number };
+  publicUrl?: string;
+  sinkHost: string;
+  sinkPort: number;
+  ca?: string;
+  preflightOnly: boolean;
+  canary: boolean;
   /** Print certification.json on stdout (the summary goes to stderr). */
   json: boolean;
 }
@@ -48,6 +54,12 @@ const SPEC = {
   "strict-expectations": { type: "boolean" },
   retries: { type: "string" },
   shard: { type: "string" },
+  "public-url": { type: "string" },
+  "sink-host": { type: "string" },
+  "sink-port": { type: "string" },
+  ca: { type: "string" },
+  "preflight-only": { type: "boolean" },
+  "no-canary": { type: "boolean" },
   json: { type: "boolean" },
   help: { type: "boolean", short: "h" },
   version: { type: "boolean" },
@@ -72,6 +84,18 @@ export function targetUrl(raw: string): string {
     throw usageError(`--target must be an http or https URL, not ${url.protocol}//…`);
   }
   if (url.search || url.hash) throw usageError("--target takes the server's base URL without a query string or fragment.");
+  return raw.replace(/\/+$/, "");
+}
+
+function publicUrl(raw: string): string {
+  let url: URL;
+  try {
+    url = new URL(raw);
+  } catch {
+    throw usageError(`--public-url "${raw}" is not a URL; give the URL at which the target reaches the sink, e.g. https://hooks.example.com/lgwc.`);
+  }
+  if (url.protocol !== "http:" && url.protocol !== "https:") throw usageError("--public-url must be an http or https URL.");
+  if (url.search || url.hash) throw usageError("--public-url takes no query string or fragment: the suite adds its own.");
   return raw.replace(/\/+$/, "");
 }
 
@@ -123,7 +147,13 @@ export function parseCommandLine(argv: readonly string[], env: NodeJS.ProcessEnv
     json: values.json ?? false,
     strictExpectations: values["strict-expectations"] ?? false,
     retries: integer("--retries", values.retries, 0, 0, 5),
+    sinkHost: values["sink-host"] ?? "127.0.0.1",
+    sinkPort: integer("--sink-port", values["sink-port"], 0, 0, 65_535),
+    preflightOnly: values["preflight-only"] ?? false,
+    canary: !(values["no-canary"] ?? false),
   };
+  if (values["public-url"] !== undefined) options.publicUrl = publicUrl(values["public-url"]);
+  if (values.ca !== undefined) options.ca = values.ca;
   if (values["expect-failures"] !== undefined) options.expectFailures = values["expect-failures"];
   if (values.shard !== undefined) options.shard = parseShard(values.shard);
   if (options.strictExpectations && options.expectFailures === undefined) {

@@ -33,6 +33,9 @@ export function exitCodeFor(ending: Ending): number {
         case "LGWC_TARGET_UNREACHABLE":
         case "LGWC_NOT_LANGGRAPH":
         case "LGWC_ASSISTANT_MISSING":
+        case "LGWC_SINK_UNREACHABLE":
+        case "LGWC_WEBHOOK_REFUSED":
+        case "LGWC_WEBHOOKS_DISABLED":
           return EXIT.unreachable;
         case "LGWC_INTERNAL":
           return EXIT.internal;

@@ -13,6 +13,16 @@ Target (one of):
                         conformance graph on a free loopback port, and certify that.
 
 Options:
+  --public-url URL      The URL at which the target reaches the sink (a tunnel, an ingress, a
+                        reverse proxy; a path prefix is kept). Webhook URLs are handed out under
+                        it and still checked byte for byte.
+  --sink-host HOST      Where the sink listens (default 127.0.0.1; e.g. 0.0.0.0 behind an ingress).
+  --sink-port N         The sink's port (default: a free one).
+  --ca FILE             PEM certificate authority for an https target with a private CA.
+                        HTTPS_PROXY, HTTP_PROXY and NO_PROXY are honoured.
+  --preflight-only      Check the target, the credentials, the assistant and the webhook path
+                        with one canary run, then stop.
+  --no-canary           Skip the canary run (the preflight still checks target and assistant).
   --assistant-id ID     Assistant or graph id to run (default: conformance).
   --input JSON          Input for every run, as JSON (default: {}).
   --api-key KEY         Sent as X-Api-Key (default: $LANGGRAPH_API_KEY or $LANGSMITH_API_KEY).

@@ -21,6 +21,7 @@ import { CASE_IDS } from "../target/catalog.js";
 import { CHECK_NAMES, checksNamed } from "../checks/index.js";
 import { TargetClient } from "../target/client.js";
 import { preflight } from "../target/preflight.js";
+import { canary } from "../target/canary.js";
 import { LOCAL_ASSISTANT, startLocalTarget, type LocalTarget } from "../target/local.js";
 import { startSink, type Sink } from "../sink/server.js";
 import { RUN_SCHEMA, RUN_SCHEMA_VERSION } from "../schema/run-schema.js";
@@ -120,6 +121,14 @@ function runPlaywright(runtimePath: string, io: Io, onChild: (child: ChildProces
   });
 }
 
+function readCa(path: string): string {
+  try {
+    return readFileSync(path, "utf8");
+  } catch (error) {
+    throw new ConformanceError("LGWC_CONFIG", `Cannot read --ca ${path}: ${describeError(error)}.`);
+  }
+}
+
 /** A signing key that cannot sign must stop the run before it starts, not after it ends. */
 function checkSigningKey(path: string): void {
   let pem: string;
@@ -192,21 +201,41 @@ async function certify(
   const api = new TargetClient({
     baseUrl: targetUrl!,
     ...(options.apiKey === undefined ? {} : { apiKey: options.apiKey }),
+    ...(options.ca === undefined ? {} : { ca: readCa(options.ca) }),
     headers: options.headers,
     requestTimeoutMs: options.timeoutMs,
   });
   const checked = await preflight(api, assistantId);
   const schema = await loadSchema(options, api);
   checkpoint();
-  resources.sink = await startSink();
+  resources.sink = await startSink({ host: options.sinkHost, port: options.sinkPort });
+  const sinkUrl = options.publicUrl ?? resources.sink.url;
+  const runTag = `${new Date().toISOString().replace(/[:.]/g, "-")}-${randomBytes(3).toString("hex")}`;
+  if (options.canary) {
+    io.stderr(`Preflight: one canary run to prove webhooks reach ${sinkUrl} …\n`);
+    await canary(api, resources.sink, {
+      publicUrl: sinkUrl,
+      throughPublicUrl: options.publicUrl !== undefined,
+      assistantId,
+      input: options.input,
+      tag: tagFor(runTag),
+      timeoutMs: options.timeoutMs,
+    });
+  }
+  if (options.preflightOnly) {
+    io.stdout(
+      `Preflight passed: ${withoutCredentials(targetUrl!)} is a LangGraph API server, assistant ${assistantId} exists${options.canary ? `, and a canary run's webhook reached ${sinkUrl}` : ""}.\n`,
+    );
+    return EXIT.conformant;
+  }
+  checkpoint();
 
   const secrets = [...(options.apiKey ? [options.apiKey] : []), ...Object.values(options.headers)];
   const redactor = new Redactor(secrets);
-  const runTag = `${new Date().toISOString().replace(/[:.]/g, "-")}-${randomBytes(3).toString("hex")}`;
   const conductor = new Conductor({
     api,
     sink: resources.sink,
-    sinkUrl: resources.sink.url,
+    sinkUrl,
     assistantId,
     resolvedAssistantId: checked.resolvedAssistantId,
     input: options.input,
@@ -238,7 +267,7 @@ async function certify(
     workers: options.workers ?? Math.min(selection.cases.length, DEFAULT_WORKERS),
     retries: options.retries,
     reportDir,
-    sink: { url: resources.sink.url },
+    sink: { url: sinkUrl },
     control: resources.control.url,
     schema,
     crons: checked.crons,

@@ -121,7 +121,9 @@ export async function startSink(options: SinkOptions = {}): Promise<Sink> {
     server.listen(options.port ?? 0, host, resolve);
   });
   const address = server.address() as AddressInfo;
-  const hostPart = address.family === "IPv6" ? `[${address.address}]` : address.address;
+  // Listening on every interface: the URL for this machine's own use is loopback.
+  const reachable = address.address === "0.0.0.0" ? "127.0.0.1" : address.address === "::" ? "::1" : address.address;
+  const hostPart = address.family === "IPv6" ? `[${reachable}]` : reachable;
   const url = `http://${hostPart}:${address.port}`;
 
   return {

@@ -1,4 +1,4 @@
-import { request, type Dispatcher } from "undici";
+import { EnvHttpProxyAgent, request, type Dispatcher } from "undici";
 import { ConformanceError, describeError } from "../errors.js";
 
 export interface TargetOptions {
@@ -8,6 +8,20 @@ export interface TargetOptions {
   headers?: Record<string, string>;
   /** Bound on any single request that is not expected to block. */
   requestTimeoutMs?: number;
+  /** PEM certificate authority for https targets with a private CA. */
+  ca?: string;
+}
+
+/** Why a connection failed, in words a user can act on. */
+export function connectionHint(error: unknown): string {
+  const code = (error as { code?: string; cause?: { code?: string } }).cause?.code ?? (error as { code?: string }).code ?? "";
+  if (code === "ENOTFOUND" || code === "EAI_AGAIN") return "the host name does not resolve; check --target";
+  if (code === "ECONNREFUSED") return "nothing is listening there; check --target and that the server is running";
+  if (/CERT|SELF_SIGNED|UNABLE_TO_VERIFY|TLS|SSL/i.test(code)) {
+    return "its TLS certificate is not trusted; pass --ca FILE with the certificate authority that signed it";
+  }
+  if (code === "UND_ERR_CONNECT_TIMEOUT" || code === "UND_ERR_HEADERS_TIMEOUT") return "it did not answer in time";
+  return "check --target";
 }
 
 export interface TargetResponse {
@@ -43,8 +57,11 @@ export class TargetClient {
   readonly baseUrl: string;
   private readonly headers: Record<string, string>;
   private readonly timeoutMs: number;
+  /** Honours HTTPS_PROXY / HTTP_PROXY / NO_PROXY, and --ca. */
+  private readonly dispatcher: Dispatcher;
 
   constructor(options: TargetOptions) {
+    this.dispatcher = new EnvHttpProxyAgent(options.ca ? { connect: { ca: options.ca } } : {});
     this.baseUrl = options.baseUrl.replace(/\/+$/, "");
     this.headers = { ...(options.headers ?? {}) };
     if (options.apiKey) this.headers["x-api-key"] = options.apiKey;
@@ -68,6 +85,7 @@ export class TargetClient {
     let response: Dispatcher.ResponseData;
     try {
       response = await request(`${this.baseUrl}${path}`, {
+        dispatcher: this.dispatcher,
         method,
         headers,
         body: body === undefined ? null : JSON.stringify(body),
@@ -77,7 +95,7 @@ export class TargetClient {
     } catch (error) {
       throw new ConformanceError(
         "LGWC_TARGET_UNREACHABLE",
-        `${method} ${path} on ${this.baseUrl} failed: ${describeError(error)}.`,
+        `${method} ${path} on ${this.baseUrl} failed: ${describeError(error)}; ${connectionHint(error)}.`,
         { cause: error },
       );
     }
@@ -96,6 +114,7 @@ export class TargetClient {
   async stream(path: string, body: unknown, timeoutMs: number): Promise<Dispatcher.ResponseData> {
     try {
       return await request(`${this.baseUrl}${path}`, {
+        dispatcher: this.dispatcher,
         method: "POST",
         headers: { ...this.headers, accept: "text/event-stream", "content-type": "application/json" },
         body: JSON.stringify(body),
@@ -103,7 +122,7 @@ export class TargetClient {
         bodyTimeout: timeoutMs,
       });
     } catch (error) {
-      throw new ConformanceError("LGWC_TARGET_UNREACHABLE", `POST ${path} on ${this.baseUrl} failed: ${describeError(error)}.`, {
+      throw new ConformanceError("LGWC_TARGET_UNREACHABLE", `POST ${path} on ${this.baseUrl} failed: ${describeError(error)}; ${connectionHint(error)}.`, {
         cause: error,
       });
     }

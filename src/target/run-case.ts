@@ -32,6 +32,11 @@ export interface CaseDeps {
 
 const PROGRESS_EVERY_MS = 15_000;
 
+function publicPrefix(sinkUrl: string): { publicPrefix?: string } {
+  const path = new URL(sinkUrl).pathname.replace(/\/+$/, "");
+  return path === "" ? {} : { publicPrefix: path };
+}
+
 async function waitWithProgress<T>(work: Promise<T>, progress: (elapsedMs: number) => void): Promise<T> {
   const started = Date.now();
   const timer = setInterval(() => progress(Date.now() - started), PROGRESS_EVERY_MS);
@@ -201,6 +206,7 @@ async function observe(run: DrivenRun, key: string, started: number, deps: CaseD
     created: run.created,
     deliveries,
     expect: expectation,
+    ...publicPrefix(deps.sinkUrl),
     deadlineMs,
     settleMs: deps.settleMs,
   };
