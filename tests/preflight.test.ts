@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { execFileSync } from "node:child_process";
 import { createServer, request as httpRequest, type Server } from "node:http";
-import type { AddressInfo } from "node:net";
+import { connect, type AddressInfo, type Socket } from "node:net";
 import { mkdtemp, readFile, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -48,6 +48,10 @@ describe("preflight: one sentence and exit 3 before any case runs", () => {
       const missing = await runCli(["--target", target.url, ...QUICK]);
       expect(missing.code).toBe(3);
       expect(missing.stderr).toMatch(/GET \/info answered HTTP 401: the target wants credentials: pass --api-key \(or set LANGGRAPH_API_KEY\)/);
+      const wrong = await runCli(["--target", target.url, "--api-key", "k-wrong-456", ...QUICK]);
+      expect(wrong.code).toBe(3);
+      expect(wrong.stderr).toMatch(/GET \/info answered HTTP 403: the credentials were refused: check --api-key and any -H headers/);
+      expect(wrong.stderr).not.toContain("k-wrong-456");
       const fromEnv = await runCli(["--target", target.url, "--preflight-only", ...QUICK], { env: { LANGGRAPH_API_KEY: "k-preflight-123" } });
       expect(fromEnv.code, fromEnv.stderr).toBe(0);
       expect(fromEnv.stdout + fromEnv.stderr).not.toContain("k-preflight-123");
@@ -89,6 +93,41 @@ describe("preflight: one sentence and exit 3 before any case runs", () => {
       expect(run.stderr).toMatch(/The sink cannot be reached through --public-url http:\/\/127\.0\.0\.1:\d+\/hooks: a request sent there did not arrive \(.*ECONNREFUSED.*\); make the tunnel or ingress forward to the sink/);
     } finally {
       await target.close();
+    }
+  });
+});
+
+describe("proxy variables", () => {
+  it("HTTP_PROXY carries every request to the target through the proxy", { timeout: 60_000 }, async () => {
+    const target = await startTestTarget();
+    const seen: string[] = [];
+    // A forward proxy that tunnels with CONNECT, as undici's proxy agent asks it to.
+    const proxy = createServer((_req, res) => {
+      res.writeHead(405);
+      res.end();
+    });
+    proxy.on("connect", (req, client: Socket, head: Buffer) => {
+      seen.push(`CONNECT ${req.url}`);
+      const [host, port] = (req.url ?? "").split(":");
+      const upstream = connect(Number(port), host, () => {
+        client.write("HTTP/1.1 200 Connection Established\r\n\r\n");
+        upstream.write(head);
+        upstream.pipe(client);
+        client.pipe(upstream);
+      });
+      upstream.on("error", () => client.destroy());
+      client.on("error", () => upstream.destroy());
+    });
+    const port = await listen(proxy);
+    try {
+      const run = await runCli(["--target", target.url, "--preflight-only", ...QUICK], {
+        env: { HTTP_PROXY: `http://127.0.0.1:${port}`, NO_PROXY: "" },
+      });
+      expect(run.code, run.stderr).toBe(0);
+      expect(seen).toContain(`CONNECT ${new URL(target.url).host}`);
+    } finally {
+      await target.close();
+      await new Promise<void>((r) => proxy.close(() => r()));
     }
   });
 });
