@@ -61,3 +61,12 @@ describe("Content-Location", () => {
     expect(idsFromContentLocation(undefined)).toEqual({});
   });
 });
+
+describe("connection failures say what to do", () => {
+  it("names DNS, refusal and TLS trust (tested without a lookup: no DNS query leaves this machine)", async () => {
+    const { connectionHint } = await import("../src/target/client.js");
+    expect(connectionHint({ code: "ENOTFOUND" })).toBe("the host name does not resolve; check --target");
+    expect(connectionHint({ cause: { code: "ECONNREFUSED" } })).toMatch(/nothing is listening there/);
+    expect(connectionHint({ cause: { code: "DEPTH_ZERO_SELF_SIGNED_CERT" } })).toMatch(/pass --ca FILE/);
+  });
+});
