@@ -132,6 +132,30 @@ describe("proxy variables", () => {
   });
 });
 
+describe("a proxy that never opens its tunnel", () => {
+  it("is a bounded wait and one sentence, not a hang", { timeout: 60_000 }, async () => {
+    // Answers every request with 405 and drops CONNECT: the tunnel never opens.
+    const proxy = createServer((_req, res) => {
+      res.writeHead(405);
+      res.end();
+    });
+    const port = await listen(proxy);
+    try {
+      const started = Date.now();
+      const run = await runCli(["--target", "http://127.0.0.1:9", "--no-canary"], {
+        env: { HTTP_PROXY: `http://127.0.0.1:${port}`, NO_PROXY: "" },
+        timeoutMs: 50_000,
+      });
+      expect(run.code).toBe(3);
+      expect(run.stderr).toMatch(/GET \/info on http:\/\/127\.0\.0\.1:9 failed: no answer within 20000 ms; it did not answer in time/);
+      expect(Date.now() - started).toBeLessThan(45_000);
+    } finally {
+      proxy.closeAllConnections();
+      await new Promise<void>((r) => proxy.close(() => r()));
+    }
+  });
+});
+
 describe("--public-url through a reverse proxy with a path prefix", () => {
   it("hands out URLs under the prefix, and a proxy that strips it still preserves the token", { timeout: 90_000 }, async () => {
     const sinkPort = await getPort({ host: "127.0.0.1" });

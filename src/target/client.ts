@@ -12,6 +12,24 @@ export interface TargetOptions {
   ca?: string;
 }
 
+const OVERALL_MARGIN_MS = 5_000;
+
+class DeadlineError extends Error {
+  override name = "TimeoutError";
+}
+
+/**
+ * Rejects when `ms` pass. undici's proxy agent ignores both its timeouts and an abort signal
+ * while a proxy refuses to open a tunnel (seen with undici 7.30), so only a race bounds that wait.
+ */
+function withDeadline<T>(work: Promise<T>, ms: number): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const deadline = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new DeadlineError(`no answer within ${ms} ms`)), ms);
+  });
+  return Promise.race([work, deadline]).finally(() => clearTimeout(timer));
+}
+
 /** Why a connection failed, in words a user can act on. */
 export function connectionHint(error: unknown): string {
   const code = (error as { code?: string; cause?: { code?: string } }).cause?.code ?? (error as { code?: string }).code ?? "";
@@ -20,7 +38,9 @@ export function connectionHint(error: unknown): string {
   if (/CERT|SELF_SIGNED|UNABLE_TO_VERIFY|TLS|SSL/i.test(code)) {
     return "its TLS certificate is not trusted; pass --ca FILE with the certificate authority that signed it";
   }
-  if (code === "UND_ERR_CONNECT_TIMEOUT" || code === "UND_ERR_HEADERS_TIMEOUT") return "it did not answer in time";
+  if (code === "UND_ERR_CONNECT_TIMEOUT" || code === "UND_ERR_HEADERS_TIMEOUT" || (error as { name?: string }).name === "TimeoutError") {
+    return "it did not answer in time (through HTTP_PROXY/HTTPS_PROXY, if set)";
+  }
   return "check --target";
 }
 
@@ -84,14 +104,17 @@ export class TargetClient {
     if (body !== undefined) headers["content-type"] = "application/json";
     let response: Dispatcher.ResponseData;
     try {
-      response = await request(`${this.baseUrl}${path}`, {
+      response = await withDeadline(request(`${this.baseUrl}${path}`, {
         dispatcher: this.dispatcher,
         method,
         headers,
         body: body === undefined ? null : JSON.stringify(body),
         headersTimeout: timeout,
         bodyTimeout: timeout,
-      });
+        // The per-phase timeouts do not cover every phase (a proxy that never opens its tunnel):
+        // this bounds the whole exchange.
+        signal: AbortSignal.timeout(timeout + OVERALL_MARGIN_MS),
+      }), timeout + OVERALL_MARGIN_MS);
     } catch (error) {
       throw new ConformanceError(
         "LGWC_TARGET_UNREACHABLE",
@@ -113,14 +136,15 @@ export class TargetClient {
   /** Opens a server-sent-event stream; the caller consumes the body. */
   async stream(path: string, body: unknown, timeoutMs: number): Promise<Dispatcher.ResponseData> {
     try {
-      return await request(`${this.baseUrl}${path}`, {
+      return await withDeadline(request(`${this.baseUrl}${path}`, {
         dispatcher: this.dispatcher,
         method: "POST",
         headers: { ...this.headers, accept: "text/event-stream", "content-type": "application/json" },
         body: JSON.stringify(body),
         headersTimeout: timeoutMs,
         bodyTimeout: timeoutMs,
-      });
+        signal: AbortSignal.timeout(timeoutMs + OVERALL_MARGIN_MS),
+      }), timeoutMs + OVERALL_MARGIN_MS);
     } catch (error) {
       throw new ConformanceError("LGWC_TARGET_UNREACHABLE", `POST ${path} on ${this.baseUrl} failed: ${describeError(error)}; ${connectionHint(error)}.`, {
         cause: error,
