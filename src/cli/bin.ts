@@ -1,5 +1,10 @@
 #!/usr/bin/env node
 import { main } from "./main.js";
+import { killLocalTargetsNow } from "../target/local.js";
+
+// The embedded server runs in a process group of its own; whatever way this process ends
+// (short of SIGKILL), that group must not outlive it.
+process.on("exit", killLocalTargetsNow);
 
 // A promise that rejects with no handler is a bug in the suite: say so in one line and exit 4.
 process.on("unhandledRejection", (reason) => {

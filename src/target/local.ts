@@ -13,6 +13,21 @@ import { ConformanceError } from "../errors.js";
 export const LOCAL_PACKAGES = "@langchain/langgraph-cli@1.5.1 @langchain/langgraph-api@1.5.1 @langchain/langgraph@1.7.3 @langchain/core@1.4.0";
 export const LOCAL_ASSISTANT = "conformance";
 
+/** Process groups of servers started here, so even a crashing suite can take them down. */
+const running = new Set<number>();
+
+/** Kills every embedded server's process group at once; for exits that cannot wait. */
+export function killLocalTargetsNow(): void {
+  for (const pid of running) {
+    try {
+      process.kill(-pid, "SIGKILL");
+    } catch {
+      // Already gone.
+    }
+  }
+  running.clear();
+}
+
 export interface LocalTarget {
   url: string;
   stop(): Promise<void>;
@@ -117,6 +132,7 @@ export async function startLocalTarget(options: { startTimeoutMs?: number; progr
     env: { ...process.env, LANGGRAPH_CLI_NO_ANALYTICS: "1", BROWSER: "none", LANGSMITH_TRACING: "false" },
   });
   closeSync(log);
+  if (child.pid !== undefined) running.add(child.pid);
   let exited = false;
   child.once("exit", () => {
     exited = true;
@@ -124,6 +140,7 @@ export async function startLocalTarget(options: { startTimeoutMs?: number; progr
 
   const stop = async (): Promise<void> => {
     await stopTree(child, 5_000);
+    if (child.pid !== undefined) running.delete(child.pid);
     await rm(folder, { recursive: true, force: true });
   };
 
