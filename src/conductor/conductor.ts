@@ -4,8 +4,7 @@ import type { Sink } from "../sink/server.js";
 import { caseById } from "../target/catalog.js";
 import { runCase, type CaseDeps } from "../target/run-case.js";
 import type { CaseDefinition } from "../target/drive-types.js";
-import { sweep } from "../target/cleanup.js";
-import { describeError } from "../errors.js";
+import { deleteOne, sweep } from "../target/cleanup.js";
 
 /** What every case needs, plus what the conductor decides for all of them. */
 export interface ConductorSettings extends Omit<CaseDeps, "created" | "sink"> {
@@ -16,7 +15,6 @@ export interface ConductorSettings extends Omit<CaseDeps, "created" | "sink"> {
   redactor: Redactor;
 }
 
-const CLEANUP_TIMEOUT_MS = 10_000;
 
 function skipped(definition: CaseDefinition, reason: string): CaseResult {
   return {
@@ -97,20 +95,15 @@ export class Conductor {
 
   /** Crons first, so none fires into a thread that is being deleted. */
   private async remove(crons: Set<string>, threads: Set<string>): Promise<void> {
-    for (const [kind, ids, path, all] of [
-      ["cron", crons, "/runs/crons/", this.crons],
-      ["thread", threads, "/threads/", this.threads],
+    for (const [ids, base, all] of [
+      [crons, "/runs/crons/", this.crons],
+      [threads, "/threads/", this.threads],
     ] as const) {
       await Promise.all(
         [...ids].map(async (id) => {
-          const answer = await this.settings.api
-            .send("DELETE", `${path}${id}`, undefined, { timeoutMs: CLEANUP_TIMEOUT_MS })
-            .catch((error: unknown) => describeError(error));
-          if (typeof answer === "string" || (answer.status >= 300 && answer.status !== 404)) {
-            this.cleanupProblems.push(`${kind} ${id} (${typeof answer === "string" ? answer : `HTTP ${answer.status}`})`);
-            return;
-          }
-          all.delete(id);
+          const problem = await deleteOne(this.settings.api, base, id);
+          if (problem === undefined) all.delete(id);
+          else this.cleanupProblems.push(problem);
         }),
       );
     }

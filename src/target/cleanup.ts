@@ -36,6 +36,16 @@ async function ids(api: TargetClient, path: string, key: string, metadata: Recor
   return [...new Set(found)];
 }
 
+/** Deletes one thread or cron ("/threads/" or "/runs/crons/" + id); gone already is fine. Returns what went wrong, if anything. */
+export async function deleteOne(api: TargetClient, base: string, id: string): Promise<string | undefined> {
+  const answer = await api
+    .send("DELETE", `${base}${id}`, undefined, { timeoutMs: TIMEOUT_MS })
+    .catch((error: unknown) => (error instanceof Error ? error.message : String(error)));
+  if (typeof answer === "string") return `DELETE ${base}${id} failed: ${answer}`;
+  if ((answer.status >= 200 && answer.status < 300) || answer.status === 404) return undefined;
+  return `DELETE ${base}${id} answered HTTP ${answer.status}`;
+}
+
 /**
  * Deletes every cron, then every thread, whose metadata carries `metadata` (the suite's mark, or
  * one run's tag). Only what the suite marked is touched.
@@ -50,9 +60,9 @@ export async function sweep(api: TargetClient, metadata: Record<string, string>,
   // A target without crons (GET /info says so) has none to list.
   for (const [kind, search, key, base] of kinds.filter(([kind]) => options.crons || kind !== "crons")) {
     for (const id of await ids(api, search, key, metadata, problems)) {
-      const answer = await api.send("DELETE", `${base}${id}`, undefined, { timeoutMs: TIMEOUT_MS }).catch(() => undefined);
-      if (answer && ((answer.status >= 200 && answer.status < 300) || answer.status === 404)) result[kind] += 1;
-      else problems.push(`DELETE ${base}${id} answered ${answer ? `HTTP ${answer.status}` : "nothing"}`);
+      const problem = await deleteOne(api, base, id);
+      if (problem === undefined) result[kind] += 1;
+      else problems.push(problem);
     }
   }
   return result;
