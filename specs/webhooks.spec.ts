@@ -1,17 +1,27 @@
 import { test } from "../fixtures/conformance.js";
 import { loadRuntime } from "../src/runtime.js";
-import { CATALOG } from "../src/target/catalog.js";
+import { ALL_CASES } from "../src/target/catalog.js";
 import { CASE_ATTACHMENT } from "../src/report/types.js";
 import { formatCaseFailure, formatWarnings } from "../src/report/format.js";
 
 const runtime = loadRuntime();
 const MARGIN_MS = 30_000;
+/** A probe that runs alone waits for a normal run, its failing runs and another normal run, plus a fresh server's start. */
+const ALONE_STEPS = 3;
 
 test.describe.configure({ mode: "parallel" });
 
-for (const definition of CATALOG.filter((c) => runtime.cases.includes(c.id))) {
+const selected = ALL_CASES.filter((c) => runtime.cases.includes(c.id));
+const alone = selected.filter((c) => c.alone === true);
+
+for (const definition of selected) {
   test(`${definition.id} · ${definition.operation}`, async ({ conformance }, testInfo) => {
-    const budget = runtime.timeoutMs + runtime.settleMs + (definition.cron ? 2 * runtime.cronTimeoutMs : 0) + MARGIN_MS;
+    const once = runtime.timeoutMs + runtime.settleMs + (definition.cron ? 2 * runtime.cronTimeoutMs : 0) + MARGIN_MS;
+    // Load mode: the repetitions of every case share the concurrency, so the worst case waits for all of them.
+    const rounds = runtime.load === undefined ? 1 : Math.ceil((runtime.load.repeat * selected.length) / runtime.load.concurrency);
+    // A probe that runs alone waits for every case before it, then for those queued ahead of it.
+    const queued = definition.alone === true ? (alone.indexOf(definition) + 1) * ALONE_STEPS + 1 : 1;
+    const budget = once * rounds * queued;
     test.setTimeout(budget + MARGIN_MS);
     const result = await conformance.result(definition, budget);
     await testInfo.attach(CASE_ATTACHMENT, { body: JSON.stringify(result), contentType: "application/json" });

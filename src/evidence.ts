@@ -10,6 +10,8 @@ export interface Delivery {
   /** True when the body exceeded the sink's cap and was cut. */
   truncated: boolean;
   receivedAt: number;
+  /** How and when the sink answered; absent while it holds the request, or when the client left first. */
+  answer?: { status: number; at: number };
 }
 
 /** The identity the target gave the run when the suite created it. */
@@ -36,6 +38,19 @@ export interface RunExpectation {
 
 export const ANNOUNCED: RunExpectation = { delivery: "required" };
 
+/** Hardening: a run created with a webhook value the target should refuse, and what it answered. */
+export interface CreationProbe {
+  /** What is wrong with the value, e.g. "an empty string". */
+  invalid: string;
+  /** Whether the published API leaves the value's acceptance to the server (a relative reference). */
+  mayAccept?: string;
+  status: number;
+  body: string;
+}
+
+/** Hardening: the receiver the sink played for a run whose first delivery must fail. */
+export type Receiver = "fails-once" | "hangs-once" | "always-fails" | "hangs";
+
 /** Everything recorded about one run the suite expects a webhook for. */
 export interface RunEvidence {
   /** Which run of the case this is, e.g. "run" or "item 2 of 2". */
@@ -60,6 +75,10 @@ export interface RunEvidence {
   /** How long the suite waited for a first delivery. */
   deadlineMs: number;
   settleMs: number;
+  /** Hardening probes only: the answer to a create call with an invalid webhook. */
+  creation?: CreationProbe;
+  /** Hardening probes only: how the sink answered this run's deliveries on purpose. */
+  receiver?: Receiver;
 }
 
 export function headerValue(delivery: Delivery, name: string): string | undefined {

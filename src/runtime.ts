@@ -31,6 +31,9 @@ export interface Runtime {
   crons: { supported: boolean; reason?: string };
   cases: string[];
   checks: string[];
+  profile: "standard" | "hardening";
+  /** Load mode's settings, when --repeat was given. */
+  load?: { repeat: number; concurrency: number };
   runTag: string;
   /** This run's share of the cases, when the matrix is spread over machines. */
   shard?: { index: number; total: number };

@@ -12,6 +12,9 @@ import { statusMatchesApi } from "./status-matches-api.js";
 import { notDelivered } from "./not-delivered.js";
 import { outcomeStatus } from "./outcome-status.js";
 import { errorDescribed } from "./error-described.js";
+import { refusedAtCreate } from "./refused-at-create.js";
+import { retried } from "./retried.js";
+import { retriesBounded } from "./retries-bounded.js";
 
 /** Every check, in the order reports list them. Names are part of the public contract. */
 export const CHECKS: readonly Check[] = [
@@ -28,6 +31,10 @@ export const CHECKS: readonly Check[] = [
   notDelivered,
   outcomeStatus,
   errorDescribed,
+  // Hardening probes; they skip on every run of the standard profile.
+  refusedAtCreate,
+  retried,
+  retriesBounded,
 ];
 
 export const CHECK_NAMES: readonly string[] = CHECKS.map((c) => c.name);

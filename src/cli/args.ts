@@ -1,6 +1,7 @@
 import { parseArgs } from "node:util";
 import { usageError } from "../errors.js";
 import { parseShard } from "../selection.js";
+import { PROFILES, type Profile } from "../target/catalog.js";
 
 export interface Options {
   target?: string;
@@ -30,6 +31,9 @@ export interface Options {
   canary: boolean;
   /** Print certification.json on stdout (the summary goes to stderr). */
   json: boolean;
+  profile: Profile;
+  /** Load mode (--repeat): every selected case `repeat` times, `concurrency` repetitions at once. */
+  load?: { repeat: number; concurrency: number };
 }
 
 export type Parsed = { kind: "help" } | { kind: "version" } | { kind: "run"; options: Options };
@@ -61,6 +65,9 @@ const SPEC = {
   "preflight-only": { type: "boolean" },
   "no-canary": { type: "boolean" },
   json: { type: "boolean" },
+  profile: { type: "string" },
+  repeat: { type: "string" },
+  concurrency: { type: "string" },
   help: { type: "boolean", short: "h" },
   version: { type: "boolean" },
 } as const;
@@ -108,6 +115,13 @@ export function parseHeader(raw: string): [string, string] {
   return [name, raw.slice(colon + 1).trim()];
 }
 
+function profileNamed(raw: string | undefined): Profile {
+  if (raw === undefined) return "standard";
+  const found = PROFILES.find((p) => p === raw);
+  if (found === undefined) throw usageError(`--profile must be one of ${PROFILES.join(", ")}, not "${raw}".`);
+  return found;
+}
+
 /** Reads argv into options, or says in one sentence which flag is wrong. */
 export function parseCommandLine(argv: readonly string[], env: NodeJS.ProcessEnv): Parsed {
   let values: ReturnType<typeof parseArgs<{ options: typeof SPEC; strict: true; allowPositionals: false }>>["values"];
@@ -151,7 +165,20 @@ export function parseCommandLine(argv: readonly string[], env: NodeJS.ProcessEnv
     sinkPort: integer("--sink-port", values["sink-port"], 0, 0, 65_535),
     preflightOnly: values["preflight-only"] ?? false,
     canary: !(values["no-canary"] ?? false),
+    profile: profileNamed(values.profile),
   };
+  if (values.concurrency !== undefined && values.repeat === undefined) {
+    throw usageError("--concurrency sets how many repetitions run at once in load mode; give --repeat N too.");
+  }
+  if (values.repeat !== undefined) {
+    if (options.profile === "hardening") {
+      throw usageError("--repeat runs the standard cases under load; the hardening probes load the target on purpose, so run them without it.");
+    }
+    options.load = {
+      repeat: integer("--repeat", values.repeat, 1, 1, 100_000),
+      concurrency: integer("--concurrency", values.concurrency, 1, 1, 1_000),
+    };
+  }
   if (values["public-url"] !== undefined) options.publicUrl = publicUrl(values["public-url"]);
   if (values.ca !== undefined) options.ca = values.ca;
   if (values["expect-failures"] !== undefined) options.expectFailures = values["expect-failures"];

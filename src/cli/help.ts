@@ -52,6 +52,14 @@ Options:
                         with: lg-webhook-conformance merge DIR... --report-dir OUT).
   --sign-key FILE       Sign certification.json with this Ed25519 private key (PEM); check
                         it later with: lg-webhook-conformance verify FILE [--public-key FILE]
+  --profile NAME        standard (default): the cases above. hardening: probes that may
+                        DISRUPT the target (invalid webhook values, failing and hanging
+                        receivers, retries); use it only on a deployment you may break.
+                        With --local each disruptive probe gets a fresh server of its own.
+  --repeat N            Load mode: run every selected case N times and account for every
+                        delivery (losses, duplicates) with p50/p95/p99 delivery latency per
+                        operation in the reports.
+  --concurrency C       In load mode, how many repetitions run at once (default 1).
   --json                Print certification.json on stdout and nothing else there (the
                         summary and progress go to stderr).
   -h, --help            Show this help.
@@ -60,9 +68,15 @@ Options:
 Cases: thread-run, thread-run-stream, thread-run-wait, thread-cron, stateless-run,
   stateless-run-default, stateless-run-stream, stateless-run-wait, stateless-batch,
   stateless-cron, cron-patch.
+  The outcome cases (…-error, …-cancel-*, thread-multitask-*, …-interrupt-before,
+  thread-cron-second-firing, stateless-cron-default, cron-patch-change) need the
+  conformance graph. Hardening probes: hardening-webhook-{not-a-url,scheme,empty,
+  relative,too-long}, hardening-retry-{after-500,after-hang},
+  hardening-survives-{refused,http-500,hangs,unresolvable}.
 Checks: delivered, exactly-once, post-method, token-preserved, json-body,
   content-type-json (recommended), run-schema, run-identity, terminal-status,
-  status-matches-api.
+  status-matches-api, not-delivered, outcome-status, error-described (recommended);
+  hardening: refused-at-create, retried (recommended), retries-bounded (recommended).
 
 Reports (in --report-dir): certification.json (with a SHA-256 digest, and a signature with
 --sign-key), certification.md, badge.svg, junit.xml, results.json and Playwright's HTML

@@ -17,7 +17,7 @@ import { loadExpectations } from "./expectations.js";
 import { createPrivateKey } from "node:crypto";
 import { renderSummary } from "./summary.js";
 import { select, shardOf } from "../selection.js";
-import { CASE_IDS } from "../target/catalog.js";
+import { ALL_CASE_IDS, caseIdsOf } from "../target/catalog.js";
 import { CHECK_NAMES, checksNamed } from "../checks/index.js";
 import { TargetClient } from "../target/client.js";
 import { preflight } from "../target/preflight.js";
@@ -30,7 +30,7 @@ import { compareRunSchemas } from "../schema/compare.js";
 import { compileRunValidator } from "../schema/validate.js";
 import { RUNTIME_ENV, type Runtime } from "../runtime.js";
 import { runTag as tagFor } from "../target/cleanup.js";
-import { Conductor } from "../conductor/conductor.js";
+import { Conductor, type FreshTarget } from "../conductor/conductor.js";
 import { startControlServer, type ControlServer } from "../conductor/control-server.js";
 import type { Certification } from "../report/certification.js";
 import { Redactor } from "../report/redact.js";
@@ -146,6 +146,19 @@ function checkSigningKey(path: string): void {
   if (type !== "ed25519") throw new ConformanceError("LGWC_CONFIG", `--sign-key ${path} is a ${type ?? "unknown"} key; certification reports are signed with Ed25519.`);
 }
 
+/** A server of its own for one disruptive probe, with the same credentials and limits as the main target. */
+async function freshLocalTarget(like: TargetClient, io: Io): Promise<FreshTarget> {
+  const local = await startLocalTarget({ progress: (line) => io.stderr(`${line}\n`) });
+  try {
+    const api = like.withBaseUrl(local.url);
+    const checked = await preflight(api, LOCAL_ASSISTANT);
+    return { api, resolvedAssistantId: checked.resolvedAssistantId, stop: () => local.stop() };
+  } catch (error) {
+    await local.stop();
+    throw error;
+  }
+}
+
 /** Thrown at a checkpoint after Ctrl-C or SIGTERM, so nothing new starts. */
 class Interrupted extends Error {}
 
@@ -174,12 +187,12 @@ async function certify(
   resources: Resources,
   interrupted: () => boolean,
 ): Promise<number> {
-  const chosen = select(CASE_IDS, CHECK_NAMES, options.only, options.skip);
+  const chosen = select(caseIdsOf(options.profile), CHECK_NAMES, options.only, options.skip);
   const selection = options.shard ? { ...chosen, cases: shardOf(chosen.cases, options.shard.index, options.shard.total) } : chosen;
   if (selection.cases.length === 0) throw usageError(`--shard ${options.shard?.index}/${options.shard?.total} leaves no case: use fewer shards.`);
   const signKeyPath = options.signKey === undefined ? undefined : resolve(options.signKey);
   if (signKeyPath !== undefined) checkSigningKey(signKeyPath);
-  const expectations = options.expectFailures === undefined ? undefined : loadExpectations(options.expectFailures, CASE_IDS, CHECK_NAMES);
+  const expectations = options.expectFailures === undefined ? undefined : loadExpectations(options.expectFailures, ALL_CASE_IDS, CHECK_NAMES);
   const reportDir = resolve(options.reportDir);
   await mkdir(reportDir, { recursive: true }).catch((error: unknown) => {
     throw new ConformanceError("LGWC_CONFIG", `Cannot create the report folder ${reportDir}: ${describeError(error)}.`);
@@ -191,6 +204,11 @@ async function certify(
   const checkpoint = (): void => {
     if (interrupted()) throw new Interrupted();
   };
+  if (options.profile === "hardening") {
+    io.stderr(
+      `Profile hardening: these probes send invalid webhook values and make deliveries fail, hang and retry; they may stall or crash the target. Use a deployment you may disrupt${options.local ? "" : " (--local starts fresh servers for them)"}.\n`,
+    );
+  }
   let targetUrl = options.target;
   if (options.local) {
     resources.local = await startLocalTarget({ progress: (line) => io.stderr(`${line}\n`) });
@@ -254,6 +272,8 @@ async function certify(
         }),
     redactor,
     progress: (line) => io.stderr(`${line}\n`),
+    ...(options.load === undefined ? {} : { load: options.load }),
+    ...(options.local && options.profile === "hardening" ? { freshTarget: () => freshLocalTarget(api, io) } : {}),
   });
   resources.conductor = conductor;
   resources.control = await startControlServer(conductor, resources.sink);
@@ -274,6 +294,8 @@ async function certify(
     crons: checked.crons,
     cases: selection.cases,
     checks: selection.checks,
+    profile: options.profile,
+    ...(options.load === undefined ? {} : { load: options.load }),
     runTag,
     startedAt: new Date().toISOString(),
     commandLine: redactedCommandLine(argv, redactor),
@@ -289,7 +311,11 @@ async function certify(
   const runtimePath = join(resources.runtimeDir, "runtime.json");
   await writeFile(runtimePath, JSON.stringify(runtime), { mode: 0o600 });
 
-  io.stderr(`Certifying ${runtime.target.url}: ${selection.cases.length} cases at once, settle ${runtime.settleMs} ms …\n`);
+  io.stderr(
+    options.load === undefined
+      ? `Certifying ${runtime.target.url}: ${selection.cases.length} cases at once, settle ${runtime.settleMs} ms …\n`
+      : `Load mode on ${runtime.target.url}: ${selection.cases.length} case(s) × ${options.load.repeat}, ${options.load.concurrency} at once …\n`,
+  );
   checkpoint();
   conductor.startAll(selection.cases);
   await runPlaywright(runtimePath, io, (child) => {

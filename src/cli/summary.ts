@@ -1,5 +1,6 @@
 import type { Certification } from "../report/certification.js";
 import { formatCaseFailure } from "../report/format.js";
+import { loadLines } from "../report/load.js";
 
 const MARK = { passed: "✓", failed: "✗", skipped: "-", flaky: "~" } as const;
 
@@ -36,6 +37,7 @@ export function renderSummary(c: Certification, reportDir: string): string {
       lines.push(`  No longer failing, trim them from --expect-failures${g.strict ? " (--strict-expectations fails the gate)" : ""}: ${list(g.nowPassing)}`);
     }
   }
+  if (c.load !== undefined) lines.push("", ...loadLines(c.load));
   lines.push(
     "",
     `Verdict: ${c.verdict} — ${s.passed} passed, ${s.failed} failed, ${s.skipped} skipped${s.flaky ? `, ${s.flaky} flaky` : ""} of ${s.cases} cases; ${s.warnings} warning(s).`,

@@ -2,9 +2,20 @@ import type { CaseResult } from "../report/types.js";
 import type { Redactor } from "../report/redact.js";
 import type { Sink } from "../sink/server.js";
 import { caseById } from "../target/catalog.js";
-import { runCase, type CaseDeps } from "../target/run-case.js";
+import { rejudgeCase, runCase, type CaseDeps } from "../target/run-case.js";
+import type { RunResult } from "../report/types.js";
+import { accountRuns, emptyLoad } from "../report/load.js";
+import { Limit } from "./limit.js";
 import type { CaseDefinition } from "../target/drive-types.js";
 import { deleteOne, sweep } from "../target/cleanup.js";
+import type { TargetClient } from "../target/client.js";
+
+/** A target of the case's own, started for one disruptive probe and thrown away after it. */
+export interface FreshTarget {
+  api: TargetClient;
+  resolvedAssistantId: string;
+  stop(): Promise<void>;
+}
 
 /** What every case needs, plus what the conductor decides for all of them. */
 export interface ConductorSettings extends Omit<CaseDeps, "created" | "sink"> {
@@ -13,7 +24,14 @@ export interface ConductorSettings extends Omit<CaseDeps, "created" | "sink"> {
   /** Why outcome cases cannot run (the assistant is not the conformance graph), if they cannot. */
   noConformanceGraph?: string;
   redactor: Redactor;
+  /** With --local: starts a server for each case that must run alone, so no probe inherits another's damage. */
+  freshTarget?: () => Promise<FreshTarget>;
+  /** Load mode: every case `repeat` times, `concurrency` repetitions (over all cases) at once. */
+  load?: { repeat: number; concurrency: number };
 }
+
+/** How often load mode says how far it has got. */
+const LOAD_PROGRESS_MS = 2_000;
 
 
 function skipped(definition: CaseDefinition, reason: string): CaseResult {
@@ -42,19 +60,36 @@ export class Conductor {
   private readonly threads = new Set<string>();
   private readonly crons = new Set<string>();
   private readonly cleanupProblems: string[] = [];
+  /** Settles when every case that may share the target has ended; cases that run alone wait for it. */
+  private sharedDone: Promise<unknown> = Promise.resolve();
+  private aloneQueue: Promise<unknown> = Promise.resolve();
+  private readonly limit: Limit;
+  private loadDone = 0;
+  private loadTotal = 0;
+  private loadSaidAt = 0;
 
-  constructor(private readonly settings: ConductorSettings) {}
+  constructor(private readonly settings: ConductorSettings) {
+    this.limit = new Limit(settings.load?.concurrency ?? Number.MAX_SAFE_INTEGER);
+  }
 
-  /** Starts every case now; results are kept for the workers. */
+  /** Starts every case now (those that must run alone, one after another once the rest have ended); results are kept for the workers. */
   startAll(caseIds: readonly string[]): void {
-    for (const id of caseIds) void this.result(id, 0);
+    const alone = (id: string): boolean => caseById(id)?.alone === true;
+    this.sharedDone = Promise.allSettled(caseIds.filter((id) => !alone(id)).map((id) => this.result(id, 0)));
+    for (const id of caseIds.filter(alone)) void this.result(id, 0);
   }
 
   result(caseId: string, attempt: number): Promise<CaseResult> {
     const key = `${caseId}#${attempt}`;
     let pending = this.attempts.get(key);
     if (pending === undefined) {
-      pending = this.drive(caseId);
+      if (caseById(caseId)?.alone === true) {
+        const shared = this.sharedDone;
+        pending = this.aloneQueue.then(() => shared).then(() => this.drive(caseId));
+        this.aloneQueue = pending.catch(() => undefined);
+      } else {
+        pending = this.drive(caseId);
+      }
       this.attempts.set(key, pending);
     }
     return pending;
@@ -63,6 +98,7 @@ export class Conductor {
   private async drive(caseId: string): Promise<CaseResult> {
     const definition = caseById(caseId);
     if (definition === undefined) throw new Error(`unknown case ${caseId}`);
+    if (definition.alone && this.settings.freshTarget) return this.driveOnFreshTarget(definition, this.settings.freshTarget);
     const s = this.settings;
     if (definition.cron && !s.cronsSupported) {
       return skipped(definition, "the target's GET /info reports flags.crons = false, so it does not run crons");
@@ -70,6 +106,12 @@ export class Conductor {
     if (definition.needsGraph && s.noConformanceGraph !== undefined) {
       return skipped(definition, s.noConformanceGraph);
     }
+    return s.load === undefined ? this.driveOnce(definition) : this.driveLoad(definition, s.load.repeat);
+  }
+
+  /** One run of a case; what it created on the target is deleted as soon as it ends. */
+  private async driveOnce(definition: CaseDefinition, extra: Partial<CaseDeps> = {}): Promise<CaseResult> {
+    const s = this.settings;
     const threads = new Set<string>();
     const crons = new Set<string>();
     const deps: CaseDeps = {
@@ -85,11 +127,90 @@ export class Conductor {
           this.crons.add(id);
         },
       },
+      ...extra,
     };
     try {
       return s.redactor.deep(await runCase(definition, deps));
     } finally {
       await this.remove(crons, threads);
+    }
+  }
+
+  /**
+   * Load mode: the case `repeat` times through the shared limit. Each repetition is observed up to
+   * its first delivery; once the last has ended, one settle window passes and every run is judged
+   * again with all that arrived, so late duplicates and late deliveries are counted exactly.
+   */
+  private async driveLoad(definition: CaseDefinition, repeat: number): Promise<CaseResult> {
+    const s = this.settings;
+    const started = Date.now();
+    this.loadTotal += repeat;
+    const rejudges: (() => RunResult)[][] = [];
+    const results = await Promise.all(
+      Array.from({ length: repeat }, (_, i) =>
+        this.limit.run(async () => {
+          const mine: (() => RunResult)[] = [];
+          rejudges[i] = mine;
+          const result = await this.driveOnce(definition, { deferSettle: (rejudge) => mine.push(rejudge), progress: () => undefined });
+          this.loadProgress();
+          return result;
+        }),
+      ),
+    );
+    await new Promise((resolve) => setTimeout(resolve, s.settleMs));
+    const load = emptyLoad(repeat);
+    const allRuns: RunResult[] = [];
+    let sample: { runs: RunResult[]; reason?: string } | undefined;
+    results.forEach((result, i) => {
+      const runs = (rejudges[i] ?? []).map((rejudge) => rejudge());
+      const judged = runs.length === 0 ? result : rejudgeCase(result, runs, s.checks);
+      accountRuns(load, runs);
+      allRuns.push(...runs.map((run) => ({ ...run, label: `repetition ${i + 1}: ${run.label}` })));
+      if (judged.outcome !== "failed") return;
+      load.failedRepetitions += 1;
+      if (sample === undefined) sample = { runs: allRuns.slice(allRuns.length - runs.length), ...(judged.reason ? { reason: `repetition ${i + 1}: ${judged.reason}` } : {}) };
+    });
+    const first = results[0]!;
+    if (results.every((r) => r.outcome === "skipped")) return first;
+    const whole = rejudgeCase({ ...first, durationMs: Date.now() - started }, allRuns, s.checks);
+    return s.redactor.deep({
+      ...whole,
+      outcome: load.failedRepetitions > 0 ? "failed" : "passed",
+      ...(sample?.reason === undefined ? {} : { reason: sample.reason }),
+      runs: sample?.runs ?? allRuns.slice(0, rejudges[0]?.length ?? 0),
+      load,
+    });
+  }
+
+  private loadProgress(): void {
+    this.loadDone += 1;
+    const now = Date.now();
+    if (now - this.loadSaidAt < LOAD_PROGRESS_MS && this.loadDone < this.loadTotal) return;
+    this.loadSaidAt = now;
+    this.settings.progress(`load: ${this.loadDone} of ${this.loadTotal} repetitions done`);
+  }
+
+  /** The case runs on a server of its own, which is stopped afterwards with whatever the case made on it. */
+  private async driveOnFreshTarget(definition: CaseDefinition, start: () => Promise<FreshTarget>): Promise<CaseResult> {
+    const s = this.settings;
+    s.progress(`[${definition.id}] starting a fresh server for this probe …`);
+    let fresh: FreshTarget;
+    try {
+      fresh = await start();
+    } catch (error) {
+      return { ...skipped(definition, ""), outcome: "failed", reason: `A fresh server for this probe did not start: ${error instanceof Error ? error.message : String(error)}` };
+    }
+    try {
+      const deps: CaseDeps = {
+        ...s,
+        api: fresh.api,
+        resolvedAssistantId: fresh.resolvedAssistantId,
+        progress: (line) => s.progress(s.redactor.text(line)),
+        created: { thread: () => undefined, cron: () => undefined },
+      };
+      return s.redactor.deep(await runCase(definition, deps));
+    } finally {
+      await fresh.stop();
     }
   }
 

@@ -5,6 +5,7 @@ import type { Runtime } from "../runtime.js";
 import type { CaseResult } from "./types.js";
 import { Redactor } from "./redact.js";
 import type { Integrity } from "./integrity.js";
+import { summarizeLoad, type LoadSummary } from "./load.js";
 import { evaluateGate, type Expectation, type Gate } from "./gate.js";
 
 export type Verdict = "conformant" | "non-conformant";
@@ -20,8 +21,10 @@ export interface Certification {
   assistant: { requested: string; resolved: string };
   schema: { source: string; version?: string; target: Runtime["schema"]["target"] };
   commandLine: string;
-  /** Which set of cases judged the target; there is one profile so far. */
-  profile: "standard";
+  /** Which set of cases judged the target: the standard cases, or the hardening probes. */
+  profile: "standard" | "hardening";
+  /** Load mode's accounting and delivery latency per operation, when --repeat was given. */
+  load?: LoadSummary;
   /** The tag on everything this run created: `cleanup --run TAG` removes what an interrupted run left. */
   runTag: string;
   checkDefinitions: { name: string; severity: string; version: number; description: string }[];
@@ -105,7 +108,7 @@ export function buildCertification(
       target: runtime.schema.target,
     },
     commandLine: runtime.commandLine,
-    profile: "standard",
+    profile: runtime.profile,
     runTag: runtime.runTag,
     checkDefinitions: CHECKS.filter((c) => runtime.checks.includes(c.name)).map((c) => ({
       name: c.name,
@@ -129,5 +132,6 @@ export function buildCertification(
     },
     cases: all,
   };
+  if (runtime.load !== undefined) certification.load = summarizeLoad(cases, runtime.load, strays.strays.length, strays.dropped);
   return redactor.deep(certification);
 }

@@ -1,5 +1,6 @@
 import type { Certification } from "./certification.js";
-import type { CaseResult } from "./types.js";
+import type { CaseResult, RunResult } from "./types.js";
+import { loadLines, type LoadSummary } from "./load.js";
 
 function esc(text: string): string {
   return text.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/"/g, "&quot;");
@@ -76,8 +77,10 @@ function caseSection(c: CaseResult): string {
       : ms >= 0
         ? `end to delivery ${ms} ms`
         : `delivered ${-ms} ms before the API reported the end`;
+  const probe = (r: RunResult): string =>
+    `${r.creation === undefined ? "" : `; create answer ${esc(r.creation)}`}${r.attempts === undefined ? "" : `; receiver saw ${esc(r.attempts)}`}`;
   const timings = c.runs
-    .map((r) => `${esc(r.label)}: creation to end ${r.timings.createdToTerminalMs ?? "?"} ms, ${delivery(r.timings.terminalToDeliveryMs)}`)
+    .map((r) => `${esc(r.label)}: creation to end ${r.timings.createdToTerminalMs ?? "?"} ms, ${delivery(r.timings.terminalToDeliveryMs)}${probe(r)}`)
     .join("<br>");
   return `<section class="case ${c.outcome}" id="${esc(c.id)}">
 <h3>${esc(c.id)} — ${esc(c.operation)} <span class="badge ${c.outcome}">${c.outcome}</span></h3>
@@ -88,6 +91,18 @@ ${timings ? `<p class="timings">${timings}</p>` : ""}
 ${evidence}
 ${c.reproduce ? `<h4>Reproduce with:</h4><pre class="curl">${esc(c.reproduce)}</pre>` : ""}
 </section>`;
+}
+
+function loadTable(load: LoadSummary): string {
+  const rows = load.operations
+    .map(
+      (o) =>
+        `<tr><td>${esc(o.operation)}</td><td>${o.runs}</td><td>${o.delivered}</td><td>${o.lost}</td><td>${o.duplicates}</td><td>${o.p50Ms ?? "–"} ms</td><td>${o.p95Ms ?? "–"} ms</td><td>${o.p99Ms ?? "–"} ms</td></tr>`,
+    )
+    .join("");
+  return `<h2>Load</h2><p>${esc(loadLines(load)[0]!)}</p>
+<table class="load"><tr><th>Operation</th><th>Runs</th><th>Delivered</th><th>Lost</th><th>Duplicates</th><th>p50</th><th>p95</th><th>p99</th></tr>${rows}</table>
+<p>Latency: from the API reporting the run's end to the first delivery; negative when the webhook came first.</p>`;
 }
 
 const STYLE = `
@@ -139,6 +154,8 @@ export function renderHtml(c: Certification): string {
 <dt>Run tag</dt><dd><code>${esc(c.runTag)}</code></dd>
 ${c.integrity ? `<dt>SHA-256</dt><dd><code>${esc(c.integrity.sha256)}</code>${c.integrity.signature ? ` · signed with Ed25519 key ${esc(c.integrity.signature.keyId)}` : ""}</dd>` : ""}
 </dl>
+${c.profile === "hardening" ? `<p><strong>Profile: hardening</strong> — probes that may disrupt the target.</p>` : ""}
+${c.load === undefined ? "" : loadTable(c.load)}
 <h2>Operations × outcomes</h2>
 ${matrix(c.cases)}
 <h2>Findings</h2>

@@ -1,4 +1,5 @@
 import type { Certification } from "./certification.js";
+import { loadLines } from "./load.js";
 
 function cell(text: string): string {
   return text.replace(/\|/g, "\\|").replace(/\n/g, "<br>");
@@ -37,6 +38,17 @@ export function renderMarkdown(c: Certification): string {
       "",
     );
   }
+  if (c.profile === "hardening") {
+    lines.push("Profile: **hardening** (probes that may disrupt the target: invalid webhook values, failing receivers, retries).", "");
+  }
+  if (c.load !== undefined) {
+    const [head, ...rows] = loadLines(c.load);
+    lines.push(`**${head}**`, "", "| Operation | Runs | Delivered | Lost | Duplicates | p50 | p95 | p99 |", "|---|---|---|---|---|---|---|---|");
+    for (const o of c.load.operations) {
+      lines.push(`| ${cell(o.operation)} | ${o.runs} | ${o.delivered} | ${o.lost} | ${o.duplicates} | ${o.p50Ms ?? "–"} ms | ${o.p95Ms ?? "–"} ms | ${o.p99Ms ?? "–"} ms |`);
+    }
+    lines.push("", `Latency is from the moment the API reported the run's end to the first delivery; negative when the webhook came first. (${rows.length} operation(s).)`, "");
+  }
   lines.push("| Case | Operation | Outcome | Deliveries | Duration | Notes |", "|---|---|---|---|---|---|");
   for (const k of c.cases) {
     const failed = k.checks.filter((x) => x.outcome === "failed" && x.severity === "required").map((x) => x.name);
@@ -57,6 +69,15 @@ export function renderMarkdown(c: Certification): string {
       lines.push(`  - Received: ${cell(x.received ?? "")}`);
     }
     if (k.reproduce) lines.push("", "Reproduce with:", "", fence(k.reproduce));
+  }
+  const probes = c.cases.filter((k) => k.runs.some((r) => r.attempts !== undefined || r.creation !== undefined));
+  if (probes.length > 0) lines.push("", "## What the probes saw");
+  for (const k of probes) {
+    lines.push("", `- **${k.id}** (${k.outcome})`);
+    for (const r of k.runs) {
+      if (r.creation !== undefined) lines.push(`  - create answer: ${cell(r.creation)}`);
+      if (r.attempts !== undefined) lines.push(`  - ${cell(r.label)}: ${cell(r.attempts)}`);
+    }
   }
   lines.push("", "## Checks", "");
   for (const d of c.checkDefinitions) lines.push(`- \`${d.name}\` (${d.severity}, v${d.version}): ${d.description}`);

@@ -1,5 +1,6 @@
 import type { CheckOutcome } from "../checks/evaluate.js";
 import type { CreatedRun } from "../evidence.js";
+import type { CaseLoad } from "./load.js";
 
 /** flaky: failed, then passed on a retry; a certification cannot stand on it. */
 export type Outcome = "passed" | "failed" | "skipped" | "flaky";
@@ -28,6 +29,14 @@ export interface RunResult {
   timings: { createdToTerminalMs?: number; terminalToDeliveryMs?: number };
   checks: CheckOutcome[];
   evidence?: DeliveryEvidence;
+  /** Whether the target had to announce the run (required, recommended) or need not / must not. */
+  expected?: "required" | "recommended" | "optional" | "none";
+  /** Requests for the run after the receiver had accepted one. */
+  duplicates?: number;
+  /** Hardening: every request the failing receiver saw for the run, with its answer ("+1012 ms → 204"). */
+  attempts?: string;
+  /** Hardening: the target's answer to a create call with an invalid webhook. */
+  creation?: string;
 }
 
 export interface CaseResult {
@@ -42,6 +51,8 @@ export interface CaseResult {
   reproduce: string;
   checks: CheckOutcome[];
   runs: RunResult[];
+  /** Load mode: the accounting over every repetition (runs lists only a few of them). */
+  load?: CaseLoad;
 }
 
 export const CASE_ATTACHMENT = "lgwc-case.json";

@@ -13,6 +13,15 @@ export interface SinkOptions {
   maxRecords?: number;
 }
 
+/**
+ * How the sink answers one case's requests. By default every request gets 204 at once; the
+ * hardening probes make a receiver that fails (5xx) or answers only when released.
+ */
+export interface Answering {
+  /** The answer to the request with this 1-based number at the case's URL; `after` holds it (a receiver that hangs). */
+  answer(attempt: number): { status: number; after?: Promise<void> };
+}
+
 interface Waiter {
   min: number;
   resolve: () => void;
@@ -21,7 +30,7 @@ interface Waiter {
 export interface Sink {
   /** Base URL that reaches the sink, e.g. http://127.0.0.1:PORT */
   url: string;
-  register(caseKey: string): void;
+  register(caseKey: string, answering?: Answering): void;
   deliveriesFor(caseKey: string): Delivery[];
   /** Resolves when the case has at least `min` deliveries or the time is up. */
   waitFor(caseKey: string, min: number, timeoutMs: number): Promise<Delivery[]>;
@@ -37,6 +46,7 @@ export async function startSink(options: SinkOptions = {}): Promise<Sink> {
   const maxBody = options.maxBodyBytes ?? DEFAULT_MAX_BODY;
   const maxRecords = options.maxRecords ?? DEFAULT_MAX_RECORDS;
   const cases = new Map<string, Delivery[]>();
+  const answering = new Map<string, Answering>();
   const waiters = new Map<string, Set<Waiter>>();
   const strays: Delivery[] = [];
   let recorded = 0;
@@ -47,19 +57,21 @@ export async function startSink(options: SinkOptions = {}): Promise<Sink> {
     for (const waiter of waiters.get(caseKey) ?? []) if (count >= waiter.min) waiter.resolve();
   };
 
-  const record = (delivery: Delivery): void => {
+  /** Keeps the request and returns the case it belongs to, if any. */
+  const record = (delivery: Delivery): string | undefined => {
     if (recorded >= maxRecords) {
       dropped += 1;
-      return;
+      return undefined;
     }
     recorded += 1;
     const key = caseKeyOf(delivery.target, (segment) => cases.has(segment));
     if (key === undefined) {
       strays.push(delivery);
-      return;
+      return undefined;
     }
     cases.get(key)!.push(delivery);
     notify(key);
+    return key;
   };
 
   const waitFor = (caseKey: string, min: number, timeoutMs: number): Promise<Delivery[]> => {
@@ -98,16 +110,27 @@ export async function startSink(options: SinkOptions = {}): Promise<Sink> {
     req.on("end", () => {
       const headers: [string, string][] = [];
       for (let i = 0; i + 1 < req.rawHeaders.length; i += 2) headers.push([req.rawHeaders[i]!, req.rawHeaders[i + 1]!]);
-      record({
+      const delivery: Delivery = {
         method: req.method ?? "",
         target,
         headers,
         bodyBase64: Buffer.concat(chunks).toString("base64"),
         truncated,
         receivedAt,
-      });
-      res.writeHead(204);
-      res.end();
+      };
+      const key = record(delivery);
+      const how = key === undefined ? undefined : answering.get(key);
+      const chosen = how?.answer(cases.get(key!)?.length ?? 1) ?? { status: 204 };
+      const status = chosen.status;
+      const answer = (): void => {
+        if (res.destroyed) return;
+        // Recorded on the delivery itself so checks can tell a retry after a failure from a duplicate after success.
+        delivery.answer = { status, at: Date.now() };
+        res.writeHead(status);
+        res.end();
+      };
+      if (chosen.after === undefined) answer();
+      else void chosen.after.then(answer);
     });
     req.on("error", () => res.destroy());
   });
@@ -128,8 +151,9 @@ export async function startSink(options: SinkOptions = {}): Promise<Sink> {
 
   return {
     url,
-    register(caseKey) {
+    register(caseKey, how) {
       if (!cases.has(caseKey)) cases.set(caseKey, []);
+      if (how !== undefined) answering.set(caseKey, how);
     },
     deliveriesFor: (caseKey) => [...(cases.get(caseKey) ?? [])],
     waitFor,

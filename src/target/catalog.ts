@@ -8,6 +8,7 @@ import {
   statelessRunWaitCase,
 } from "./operations/stateless-runs.js";
 import { cronPatch, cronPatchChange, statelessCron, statelessCronDefault, threadCron, threadCronTwice } from "./operations/crons.js";
+import { HARDENING } from "./operations/hardening.js";
 import { CANCEL_INTERRUPT, CANCEL_PENDING, CANCEL_ROLLBACK, ERROR, INTERRUPT_BEFORE, multitaskCase } from "./operations/outcomes.js";
 
 /**
@@ -62,8 +63,19 @@ export const CATALOG: readonly CaseDefinition[] = [
   cronPatchChange,
 ];
 
+export type Profile = "standard" | "hardening";
+export const PROFILES: readonly Profile[] = ["standard", "hardening"];
+
+/** The standard catalog, then the hardening probes, which run only when asked for. */
+export const ALL_CASES: readonly CaseDefinition[] = [...CATALOG, ...HARDENING];
+
 export const CASE_IDS: readonly string[] = CATALOG.map((c) => c.id);
+export const ALL_CASE_IDS: readonly string[] = ALL_CASES.map((c) => c.id);
+
+export function caseIdsOf(profile: Profile): string[] {
+  return ALL_CASES.filter((c) => (c.profile ?? "standard") === profile).map((c) => c.id);
+}
 
 export function caseById(id: string): CaseDefinition | undefined {
-  return CATALOG.find((c) => c.id === id);
+  return ALL_CASES.find((c) => c.id === id);
 }

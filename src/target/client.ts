@@ -80,12 +80,17 @@ export class TargetClient {
   /** Honours HTTPS_PROXY / HTTP_PROXY / NO_PROXY, and --ca. */
   private readonly dispatcher: Dispatcher;
 
-  constructor(options: TargetOptions) {
+  constructor(private readonly options: TargetOptions) {
     this.dispatcher = new EnvHttpProxyAgent(options.ca ? { connect: { ca: options.ca } } : {});
     this.baseUrl = options.baseUrl.replace(/\/+$/, "");
     this.headers = { ...(options.headers ?? {}) };
     if (options.apiKey) this.headers["x-api-key"] = options.apiKey;
     this.timeoutMs = options.requestTimeoutMs ?? 30_000;
+  }
+
+  /** The same client (headers, credentials, CA, limits) for another server. */
+  withBaseUrl(baseUrl: string): TargetClient {
+    return new TargetClient({ ...this.options, baseUrl });
   }
 
   /** Headers to send, for reproduction commands (the caller redacts them). */

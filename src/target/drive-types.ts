@@ -1,4 +1,5 @@
-import type { CreatedRun, RunExpectation } from "../evidence.js";
+import type { CreatedRun, CreationProbe, Receiver, RunExpectation } from "../evidence.js";
+import type { Answering } from "../sink/server.js";
 import type { TargetClient } from "./client.js";
 
 /** One HTTP request the suite made to create a run, kept so a failure can show how to reproduce it. */
@@ -18,9 +19,11 @@ export interface DriveContext {
   /** Metadata that marks everything the suite creates, so it can be found and removed. */
   tag: Record<string, string>;
   /** Hands out a fresh webhook URL for one expected run and tells the sink to expect it. */
-  hook(label: string): Promise<string>;
-  /** Creates a tagged thread and remembers it for cleanup. */
-  createThread(): Promise<string>;
+  hook(label: string, answering?: Answering): Promise<string>;
+  /** Settles when the case's runs have all been observed; a receiver that hangs lets go then. */
+  caseEnded: Promise<void>;
+  /** Creates a tagged thread and remembers it for cleanup; `quiet` leaves it out of the reproduction command. */
+  createThread(options?: { quiet?: boolean }): Promise<string>;
   trackThread(threadId: string): void;
   trackCron(cronId: string): void;
   /** Records a create request for the report's reproduction command. */
@@ -52,8 +55,17 @@ export interface DrivenRun {
    * a delivery may still come. Without it, the run has --timeout-ms from the start.
    */
   graceAfterEndMs?: number;
-  /** Settles, never rejecting, when the suite has seen the run end (by join, the stream closing, or the wait returning). */
-  terminal: Promise<void>;
+  /** Hardening: the receiver the sink plays for this run. */
+  receiver?: Receiver;
+  /** Hardening: the target's answer to a create call with an invalid webhook. */
+  creation?: CreationProbe;
+  /** How long after the first request to keep watching for more (retries), instead of the settle window. */
+  observeMs?: number;
+  /**
+   * Settles, never rejecting, when the suite has seen the run end (by join, the stream closing, or
+   * the wait returning); with `false` when it stopped waiting without seeing the end (a join that timed out).
+   */
+  terminal: Promise<boolean | void>;
 }
 
 export interface CaseDefinition {
@@ -65,5 +77,15 @@ export interface CaseDefinition {
   cron: boolean;
   /** Outcome cases need the project's conformance graph, whose input selects what a run does. */
   needsGraph?: boolean;
+  /** Hardening probes run only with --profile hardening; they may disrupt the target. */
+  profile?: "hardening";
+  /**
+   * Runs alone, after every other case, one at a time: the probe may leave the target unable
+   * to run anything, which must not be blamed on another case. With --local it gets a server of its own.
+   */
+  alone?: boolean;
   drive(context: DriveContext): Promise<DrivenRun[]>;
 }
+
+/** Thrown by a drive when the case cannot judge the target (its precondition failed); the case is reported skipped. */
+export class CaseSkipped extends Error {}

@@ -8,12 +8,13 @@ import type { CaseResult, RunResult } from "../report/types.js";
 import { reproduceCommand } from "../report/curl.js";
 import { describeError } from "../errors.js";
 import type { TargetClient } from "./client.js";
-import type { CaseDefinition, DriveContext, DrivenRun, SentRequest } from "./drive-types.js";
+import { CaseSkipped, type CaseDefinition, type DriveContext, type DrivenRun, type SentRequest } from "./drive-types.js";
+import { describeAttempts, duplicates } from "../checks/attempts.js";
 import { idsFromRun } from "./run-ids.js";
 
 export interface CaseDeps {
   api: TargetClient;
-  sink: Pick<Sink, "register" | "waitFor">;
+  sink: Pick<Sink, "register" | "waitFor" | "deliveriesFor">;
   /** Base URL at which the target reaches the sink. */
   sinkUrl: string;
   assistantId: string;
@@ -26,6 +27,11 @@ export interface CaseDeps {
   timeoutMs: number;
   cronTimeoutMs: number;
   progress(message: string): void;
+  /**
+   * Load mode: observe a run only until its first delivery and hand over a function that judges
+   * it again with everything that arrived by the time it is called (after one shared settle window).
+   */
+  deferSettle?: (rejudge: () => RunResult) => void;
   /** Every thread and cron created is reported here at once, so cleanup survives a crash mid-case. */
   created: { thread(id: string): void; cron(id: string): void };
 }
@@ -76,6 +82,8 @@ export async function runCase(definition: CaseDefinition, deps: CaseDeps): Promi
   const sent: SentRequest[] = [];
   const keys = new Map<string, string>();
   const say = (message: string): void => deps.progress(`[${definition.id}] ${message}`);
+  let endCase = (): void => undefined;
+  const caseEnded = new Promise<void>((resolve) => (endCase = resolve));
 
   const context: DriveContext = {
     api: deps.api,
@@ -85,17 +93,18 @@ export async function runCase(definition: CaseDefinition, deps: CaseDeps): Promi
     tag: deps.tag,
     timeoutMs: deps.timeoutMs,
     cronTimeoutMs: deps.cronTimeoutMs,
-    hook() {
+    caseEnded,
+    hook(_label, answering) {
       const key = makeCaseKey(definition.id);
-      deps.sink.register(key);
+      deps.sink.register(key, answering);
       const url = caseUrl(deps.sinkUrl, key, makeToken());
       keys.set(url, key);
       return Promise.resolve(url);
     },
-    async createThread() {
+    async createThread(options = {}) {
       const threadId = randomUUID();
       const request: SentRequest = { method: "POST", path: "/threads", body: { thread_id: threadId, metadata: deps.tag } };
-      sent.push(request);
+      if (options.quiet !== true) sent.push(request);
       deps.created.thread(threadId);
       await deps.api.ok(request.method, request.path, request.body);
       return threadId;
@@ -137,6 +146,21 @@ export async function runCase(definition: CaseDefinition, deps: CaseDeps): Promi
   try {
     driven = await definition.drive(context);
   } catch (error) {
+    endCase();
+    if (error instanceof CaseSkipped) {
+      return {
+        id: definition.id,
+        operation: definition.operation,
+        title: definition.title,
+        outcome: "skipped",
+        reason: error.message,
+        deliveries: 0,
+        durationMs: Date.now() - started,
+        reproduce: reproduce(),
+        checks: [],
+        runs: [],
+      };
+    }
     return {
       id: definition.id,
       operation: definition.operation,
@@ -152,17 +176,25 @@ export async function runCase(definition: CaseDefinition, deps: CaseDeps): Promi
   }
 
   const runs = await Promise.all(driven.map((run) => observe(run, keys.get(run.webhookUrl) ?? "", started, deps)));
-  const deliveries = runs.reduce((sum, run) => sum + run.deliveries, 0);
-  const checks = aggregate(runs, deps.checks);
+  endCase();
+  return rejudgeCase(
+    { id: definition.id, operation: definition.operation, title: definition.title, durationMs: Date.now() - started, reproduce: reproduce() },
+    runs,
+    deps.checks,
+  );
+}
+
+/** A case's outcome, delivery count and checks from its runs' results (again, after a deferred settle window). */
+export function rejudgeCase(
+  base: Pick<CaseResult, "id" | "operation" | "title" | "durationMs" | "reproduce">,
+  runs: RunResult[],
+  checks: readonly Check[],
+): CaseResult {
   return {
-    id: definition.id,
-    operation: definition.operation,
-    title: definition.title,
+    ...base,
     outcome: runs.some((run) => failsRequired(run.checks)) ? "failed" : "passed",
-    deliveries,
-    durationMs: Date.now() - started,
-    reproduce: reproduce(),
-    checks,
+    deliveries: runs.reduce((sum, run) => sum + run.deliveries, 0),
+    checks: aggregate(runs, checks),
     runs,
   };
 }
@@ -171,17 +203,22 @@ export async function runCase(definition: CaseDefinition, deps: CaseDeps): Promi
 async function observe(run: DrivenRun, key: string, started: number, deps: CaseDeps): Promise<RunResult> {
   let terminalAt: number | undefined;
   const terminal = run.terminal.then(
-    () => {
-      terminalAt = Date.now();
+    (ended) => {
+      if (ended !== false) terminalAt = Date.now();
     },
     () => undefined,
   );
   const expectation = run.expect ?? ANNOUNCED;
+  const settleMs = run.observeMs ?? deps.settleMs;
   const silentOrOptional = expectation.delivery === "none" || expectation.delivery === "optional";
   const grace = silentOrOptional ? deps.settleMs : run.graceAfterEndMs;
   let deadlineMs = deps.timeoutMs;
   let firstWait: Delivery[];
-  if (grace === undefined) {
+  if (run.creation !== undefined) {
+    // The probe is the create call's answer; the value reaches no sink, so there is nothing to wait for.
+    deadlineMs = 0;
+    firstWait = [];
+  } else if (grace === undefined) {
     firstWait = await deps.sink.waitFor(key, 1, deps.timeoutMs);
     await terminal;
   } else {
@@ -195,53 +232,70 @@ async function observe(run: DrivenRun, key: string, started: number, deps: CaseD
   firstWait = mine(firstWait);
   let deliveries = firstWait;
   const first = firstWait[0];
-  if (first !== undefined) {
+  if (first !== undefined && deps.deferSettle === undefined) {
     // The settle window: whatever else arrives for this run before it closes is a duplicate.
-    deliveries = mine(await deps.sink.waitFor(key, Number.MAX_SAFE_INTEGER, first.receivedAt + deps.settleMs - Date.now()));
+    deliveries = mine(await deps.sink.waitFor(key, Number.MAX_SAFE_INTEGER, first.receivedAt + settleMs - Date.now()));
   }
 
-  const evidence: RunEvidence = {
-    label: run.label,
-    webhookUrl: run.webhookUrl,
-    created: run.created,
-    deliveries,
-    expect: expectation,
-    ...publicPrefix(deps.sinkUrl),
-    deadlineMs,
-    settleMs: deps.settleMs,
-  };
-  if (terminalAt !== undefined) evidence.terminalAt = terminalAt;
+  const readBack: { status?: string; skipped?: string } = {};
   if ("skipped" in run.readBack) {
-    evidence.readBackSkipped = run.readBack.skipped;
+    readBack.skipped = run.readBack.skipped;
   } else {
     const { thread_id, run_id } = run.readBack;
     const read = await deps.api.send("GET", `/threads/${thread_id}/runs/${run_id}`).catch(() => undefined);
     const status = (read?.json as { status?: unknown } | undefined)?.status;
-    if (read?.status === 200 && typeof status === "string") evidence.apiStatus = status;
-    else evidence.readBackSkipped = `GET /threads/${thread_id}/runs/${run_id} answered ${read ? `HTTP ${read.status}` : "nothing"}`;
+    if (read?.status === 200 && typeof status === "string") readBack.status = status;
+    else readBack.skipped = `GET /threads/${thread_id}/runs/${run_id} answered ${read ? `HTTP ${read.status}` : "nothing"}`;
   }
 
-  const checks = evaluate(deps.checks, evidence, deps.checkContext);
-  const result: RunResult = {
-    label: run.label,
-    webhookUrl: run.webhookUrl,
-    created: run.created,
-    deliveries: deliveries.length,
-    timings: {},
-    checks,
-  };
-  if (evidence.apiStatus !== undefined) result.apiStatus = evidence.apiStatus;
-  if (evidence.readBackSkipped !== undefined) result.readBackSkipped = evidence.readBackSkipped;
-  if (terminalAt !== undefined) result.timings.createdToTerminalMs = terminalAt - started;
-  if (terminalAt !== undefined && first !== undefined) result.timings.terminalToDeliveryMs = first.receivedAt - terminalAt;
-  if (first !== undefined) {
-    result.evidence = {
-      method: first.method,
-      target: first.target,
-      headers: first.headers,
-      body: bodyText(first),
-      truncated: first.truncated,
+  const judge = (deliveries: Delivery[]): RunResult => {
+    const first = deliveries[0];
+    const evidence: RunEvidence = {
+      label: run.label,
+      webhookUrl: run.webhookUrl,
+      created: run.created,
+      deliveries,
+      expect: expectation,
+      ...publicPrefix(deps.sinkUrl),
+      deadlineMs,
+      settleMs,
     };
-  }
-  return result;
+    if (run.creation !== undefined) evidence.creation = run.creation;
+    if (run.receiver !== undefined) evidence.receiver = run.receiver;
+    if (terminalAt !== undefined) evidence.terminalAt = terminalAt;
+    if (readBack.status !== undefined) evidence.apiStatus = readBack.status;
+    if (readBack.skipped !== undefined) evidence.readBackSkipped = readBack.skipped;
+    const checks = evaluate(deps.checks, evidence, deps.checkContext);
+    const result: RunResult = {
+      label: run.label,
+      webhookUrl: run.webhookUrl,
+      created: run.created,
+      deliveries: deliveries.length,
+      expected: expectation.delivery,
+      timings: {},
+      checks,
+    };
+    const repeated = duplicates(deliveries).length;
+    if (repeated > 0) result.duplicates = repeated;
+    if (evidence.apiStatus !== undefined) result.apiStatus = evidence.apiStatus;
+    if (run.receiver !== undefined) result.attempts = `${deliveries.length} request(s): ${describeAttempts(deliveries) || "none"}`;
+    if (run.creation !== undefined) result.creation = `HTTP ${run.creation.status}: ${run.creation.body.slice(0, 300) || "(empty body)"}`;
+    if (evidence.readBackSkipped !== undefined) result.readBackSkipped = evidence.readBackSkipped;
+    if (terminalAt !== undefined) result.timings.createdToTerminalMs = terminalAt - started;
+    if (terminalAt !== undefined && first !== undefined) result.timings.terminalToDeliveryMs = first.receivedAt - terminalAt;
+    if (first !== undefined) {
+      result.evidence = {
+        method: first.method,
+        target: first.target,
+        headers: first.headers,
+        body: bodyText(first),
+        truncated: first.truncated,
+      };
+    }
+    return result;
+  };
+  // Load mode: the case's runs are judged again once one settle window has passed after the last of them.
+  deps.deferSettle?.(() => judge(mine(deps.sink.deliveriesFor(key))));
+  return judge(deliveries);
 }
+

@@ -24,12 +24,12 @@ export async function post(context: DriveContext, request: SentRequest, timeoutM
  * Settles (bounded) when the target says the run is over. It never rejects: a join that fails
  * only means the suite did not see the end, which the delivered check reports.
  */
-export function join(context: DriveContext, threadId: string, runId: string): Promise<void> {
+export function join(context: DriveContext, threadId: string, runId: string): Promise<boolean> {
   return context.api
     .ok("GET", `/threads/${threadId}/runs/${runId}/join`, undefined, { timeoutMs: context.timeoutMs })
     .then(
-      () => undefined,
-      () => undefined,
+      () => true,
+      () => false,
     );
 }
 
