@@ -3,7 +3,7 @@ import { CHECKS } from "../src/checks/index.js";
 import type { Check, CheckContext } from "../src/checks/types.js";
 import { RUN_SCHEMA } from "../src/schema/run-schema.js";
 import { compileRunValidator } from "../src/schema/validate.js";
-import type { RunEvidence, RunExpectation } from "../src/evidence.js";
+import type { Delivery, RunEvidence, RunExpectation } from "../src/evidence.js";
 import { delivery, evidence, runBody, TOKEN, TARGET } from "./helpers/evidence.js";
 
 const context: CheckContext = { validateRun: compileRunValidator(RUN_SCHEMA, "built-in") };
@@ -90,7 +90,34 @@ const cases: { name: string; passing?: RunEvidence; failing: RunEvidence; says: 
     says: /without saying why/,
     received: /""/,
   },
+  {
+    name: "refused-at-create",
+    passing: evidence({ deliveries: [], creation: { invalid: "an empty string", status: 422, body: '{"detail":"webhook must not be empty"}' } }),
+    failing: evidence({ deliveries: [], creation: { invalid: "an empty string", status: 200, body: '{"run_id":"x"}' } }),
+    says: /accepted an empty string as a webhook and created the run/,
+    expected: /HTTP 4xx with a reason/,
+    received: /^HTTP 200: \{"run_id":"x"\}$/,
+  },
+  {
+    name: "retried",
+    passing: evidence({ receiver: "fails-once", deliveries: [answered(delivery(), 500), answered(delivery({ receivedAt: 1_250 }), 204)] }),
+    failing: evidence({ receiver: "fails-once", settleMs: 10_000, deliveries: [answered(delivery(), 500)] }),
+    says: /did not retry after the receiver answered HTTP 500/,
+    received: /1 request \(\+0 ms → 500\), none more within 10000 ms/,
+  },
+  {
+    name: "retries-bounded",
+    passing: evidence({ receiver: "always-fails", deliveries: [0, 250, 750, 1_750].map((at) => answered(delivery({ receivedAt: 1_000 + at }), 500)) }),
+    failing: evidence({ receiver: "always-fails", deliveries: Array.from({ length: 31 }, (_, i) => answered(delivery({ receivedAt: 1_000 + i }), 500)) }),
+    says: /retried the run 30 times, 1 ms apart at the closest/,
+    expected: /at most 10 attempts, at least 100 ms apart/,
+  },
 ];
+
+/** A delivery as the sink answered it. */
+function answered(d: Delivery, status: number, afterMs = 1): Delivery {
+  return { ...d, answer: { status, at: d.receivedAt + afterMs } };
+}
 
 describe("every check passes on conformant evidence and fails on broken evidence", () => {
   it("covers every registered check", () => {
@@ -160,6 +187,30 @@ describe("checks that cannot judge say why instead of passing", () => {
   it("outcome-status and error-described skip when the outcome prescribes nothing", () => {
     expect(verdict("outcome-status", evidence())).toMatchObject({ skipped: expect.stringMatching(/prescribes no particular status/) as string });
     expect(verdict("error-described", evidence())).toEqual({ skipped: "the run did not fail" });
+  });
+
+  it("exactly-once forgives a retry after a failed answer and counts a repeat after success", () => {
+    const retry = evidence({ deliveries: [answered(delivery(), 500), answered(delivery({ receivedAt: 1_250 }), 204)] });
+    expect(verdict("exactly-once", retry)).toBeUndefined();
+    // The receiver held the first request 5 s; a second sent while it waited is a retry after a timeout.
+    const afterHang = evidence({ deliveries: [answered(delivery(), 204, 5_000), answered(delivery({ receivedAt: 3_000 }), 204)] });
+    expect(verdict("exactly-once", afterHang)).toBeUndefined();
+    const repeat = evidence({ deliveries: [answered(delivery(), 500), answered(delivery({ receivedAt: 1_250 }), 204), answered(delivery({ receivedAt: 1_600 }), 204)] });
+    const result = verdict("exactly-once", repeat);
+    expect(result && "message" in result && result.message).toMatch(/sent 2 webhooks for the run that the receiver accepted/);
+    expect(result && "received" in result && result.received).toMatch(/\+0 ms → 500, \+250 ms → 204, \+600 ms → 204\); repeats after success at \+600 ms/);
+  });
+
+  it("refused-at-create lets a relative reference be accepted, but never a 5xx or a silent refusal", () => {
+    const relative = { invalid: "a relative reference", mayAccept: "uri-reference", body: "{}" };
+    expect(verdict("refused-at-create", evidence({ creation: { ...relative, status: 200 } }))).toBeUndefined();
+    expect(verdict("refused-at-create", evidence({ creation: { ...relative, status: 500 } }))).toMatchObject({ message: expect.stringMatching(/answered 500/) as string });
+    const silent = verdict("refused-at-create", evidence({ creation: { invalid: "an empty string", status: 422, body: "" } }));
+    expect(silent).toMatchObject({ message: expect.stringMatching(/without saying why/) as string });
+  });
+
+  it("the hardening checks skip on runs of the standard profile", () => {
+    for (const name of ["refused-at-create", "retried", "retries-bounded"]) expect(verdict(name, evidence())).toHaveProperty("skipped");
   });
 
   it("content-type-json accepts parameters and case", () => {

@@ -6,6 +6,7 @@ export const refusedAtCreate = defineCheck({
   name: "refused-at-create",
   severity: "required",
   version: 1,
+  profile: "hardening",
   description:
     "Hardening: a run created with an unusable webhook value (not a URL, an unsupported scheme, an empty string, longer than the published 65,536 characters) is refused with a 4xx answer that says why, not accepted and failed later. A relative reference, which the published schema's uri-reference format allows, may be accepted; no value may make the target answer 5xx.",
   run(evidence) {

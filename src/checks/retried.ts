@@ -5,6 +5,7 @@ export const retried = defineCheck({
   name: "retried",
   severity: "recommended",
   version: 1,
+  profile: "hardening",
   description:
     "Hardening: when the receiver's first answer is a failure (HTTP 500, or no answer while it hangs), the target tries the delivery again within the observation window. The published API does not promise retries, so a target that never retries gets a warning: a receiver's brief outage loses the webhook.",
   run(evidence) {

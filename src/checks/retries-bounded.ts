@@ -10,6 +10,7 @@ export const retriesBounded = defineCheck({
   name: "retries-bounded",
   severity: "recommended",
   version: 1,
+  profile: "hardening",
   description: `Hardening: a target that retries a failed delivery does so at most ${MAX_ATTEMPTS} times within the observation window and waits at least ${MIN_SPACING_MS} ms between attempts, so a struggling receiver is not flooded.`,
   run(evidence) {
     const deliveries = evidence.deliveries;

@@ -29,6 +29,8 @@ export interface Check {
   /** Bumped whenever what the check accepts changes, so reports can say which rule judged them. */
   version: number;
   description: string;
+  /** Hardening checks judge only the probes of --profile hardening and skip everywhere else. */
+  profile?: "hardening";
   run(evidence: RunEvidence, context: CheckContext): CheckVerdict;
 }
 

@@ -174,6 +174,9 @@ export function parseCommandLine(argv: readonly string[], env: NodeJS.ProcessEnv
     if (options.profile === "hardening") {
       throw usageError("--repeat runs the standard cases under load; the hardening probes load the target on purpose, so run them without it.");
     }
+    if (values.retries !== undefined) {
+      throw usageError("--retries re-runs a failed case's test; load mode runs no per-case tests, so leave it out with --repeat.");
+    }
     options.load = {
       repeat: integer("--repeat", values.repeat, 1, 1, 100_000),
       concurrency: integer("--concurrency", values.concurrency, 1, 1, 1_000),

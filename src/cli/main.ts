@@ -32,7 +32,8 @@ import { RUNTIME_ENV, type Runtime } from "../runtime.js";
 import { runTag as tagFor } from "../target/cleanup.js";
 import { Conductor, type FreshTarget } from "../conductor/conductor.js";
 import { startControlServer, type ControlServer } from "../conductor/control-server.js";
-import type { Certification } from "../report/certification.js";
+import { buildCertification, type Certification } from "../report/certification.js";
+import { writeCertification } from "../report/write.js";
 import { Redactor } from "../report/redact.js";
 
 /** Workers only collect results the main process computes concurrently, so two are plenty. */
@@ -146,6 +147,17 @@ function checkSigningKey(path: string): void {
   if (type !== "ed25519") throw new ConformanceError("LGWC_CONFIG", `--sign-key ${path} is a ${type ?? "unknown"} key; certification reports are signed with Ed25519.`);
 }
 
+/**
+ * Load mode judges and writes the reports in this process: its cases are measurements, not tests
+ * of record, and Playwright's runner and worker would add about 300 MB to the suite's footprint.
+ */
+async function certifyInProcess(conductor: Conductor, sink: Sink, runtime: Runtime): Promise<void> {
+  const cases = await Promise.all(runtime.cases.map((id) => conductor.result(id, 0)));
+  const certification = buildCertification(runtime, cases, { strays: sink.strays(), dropped: sink.dropped() }, new Date());
+  const key = runtime.signKeyPath === undefined ? undefined : await readFile(runtime.signKeyPath, "utf8");
+  await writeCertification(runtime.reportDir, certification, key);
+}
+
 /** A server of its own for one disruptive probe, with the same credentials and limits as the main target. */
 async function freshLocalTarget(like: TargetClient, io: Io): Promise<FreshTarget> {
   const local = await startLocalTarget({ progress: (line) => io.stderr(`${line}\n`) });
@@ -200,6 +212,10 @@ async function certify(
   // A stale verdict must never outlive a run that failed to write a new one.
   await rm(join(reportDir, "certification.json"), { force: true });
   await rm(join(reportDir, "certification.md"), { force: true });
+  if (options.load !== undefined) {
+    // Load mode writes no Playwright reports; older ones beside its certification would mislead.
+    for (const name of ["junit.xml", "results.json", "html", "blob", "test-results"]) await rm(join(reportDir, name), { recursive: true, force: true });
+  }
 
   const checkpoint = (): void => {
     if (interrupted()) throw new Interrupted();
@@ -318,9 +334,13 @@ async function certify(
   );
   checkpoint();
   conductor.startAll(selection.cases);
-  await runPlaywright(runtimePath, io, (child) => {
-    resources.child = child;
-  });
+  if (options.load === undefined) {
+    await runPlaywright(runtimePath, io, (child) => {
+      resources.child = child;
+    });
+  } else {
+    await certifyInProcess(conductor, resources.sink, runtime);
+  }
   // Interrupted: do not wait for cases still running; release() deletes what they created.
   if (interrupted()) return EXIT.internal;
   const leftovers = await conductor.finish();

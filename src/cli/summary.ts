@@ -41,7 +41,9 @@ export function renderSummary(c: Certification, reportDir: string): string {
   lines.push(
     "",
     `Verdict: ${c.verdict} — ${s.passed} passed, ${s.failed} failed, ${s.skipped} skipped${s.flaky ? `, ${s.flaky} flaky` : ""} of ${s.cases} cases; ${s.warnings} warning(s).`,
-    `Reports: ${reportDir}/certification.md, certification.json, junit.xml, html/index.html`,
+    c.load === undefined
+      ? `Reports: ${reportDir}/certification.md, certification.json, junit.xml, html/index.html`
+      : `Reports: ${reportDir}/certification.md, certification.json, certification.html (load mode runs no Playwright tests, so there is no junit.xml)`,
   );
   return `${lines.join("\n")}\n`;
 }

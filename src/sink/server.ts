@@ -1,4 +1,4 @@
-import { createServer, type Server } from "node:http";
+import { createServer, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import type { Delivery } from "../evidence.js";
 import { caseKeyOf } from "./case-url.js";
@@ -41,6 +41,54 @@ export interface Sink {
 
 const DEFAULT_MAX_BODY = 1024 * 1024;
 const DEFAULT_MAX_RECORDS = 10_000;
+
+/**
+ * One recorded request. The body stays in a Buffer (outside the JS heap) and header pairs are
+ * made when first read: a sink under load keeps every request, and garbage collection of what
+ * it keeps is most of its cost.
+ */
+class RecordedDelivery implements Delivery {
+  answer?: { status: number; at: number };
+  private pairs: [string, string][] | undefined;
+
+  constructor(
+    readonly method: string,
+    readonly target: string,
+    private readonly raw: string[],
+    private readonly bytes: Buffer,
+    readonly truncated: boolean,
+    readonly receivedAt: number,
+  ) {}
+
+  get headers(): [string, string][] {
+    if (this.pairs === undefined) {
+      this.pairs = [];
+      for (let i = 0; i + 1 < this.raw.length; i += 2) this.pairs.push([this.raw[i]!, this.raw[i + 1]!]);
+    }
+    return this.pairs;
+  }
+
+  get bodyBase64(): string {
+    return this.bytes.toString("base64");
+  }
+
+  /** What crosses to Playwright's processes: the plain Delivery. */
+  toJSON(): Delivery {
+    const plain: Delivery = { method: this.method, target: this.target, headers: this.headers, bodyBase64: this.bodyBase64, truncated: this.truncated, receivedAt: this.receivedAt };
+    if (this.answer !== undefined) plain.answer = this.answer;
+    return plain;
+  }
+}
+
+const ANSWER_AT_ONCE: { status: number; after?: Promise<void> } = { status: 204 };
+
+/** Answers a request, recording on the delivery how and when, so checks can tell a retry after a failure from a duplicate after success. */
+function answer(res: ServerResponse, delivery: Delivery, status: number): void {
+  if (res.destroyed) return;
+  delivery.answer = { status, at: Date.now() };
+  res.writeHead(status);
+  res.end();
+}
 
 export async function startSink(options: SinkOptions = {}): Promise<Sink> {
   const maxBody = options.maxBodyBytes ?? DEFAULT_MAX_BODY;
@@ -108,29 +156,15 @@ export async function startSink(options: SinkOptions = {}): Promise<Sink> {
       chunks.push(chunk);
     });
     req.on("end", () => {
-      const headers: [string, string][] = [];
-      for (let i = 0; i + 1 < req.rawHeaders.length; i += 2) headers.push([req.rawHeaders[i]!, req.rawHeaders[i + 1]!]);
-      const delivery: Delivery = {
-        method: req.method ?? "",
-        target,
-        headers,
-        bodyBase64: Buffer.concat(chunks).toString("base64"),
-        truncated,
-        receivedAt,
-      };
+      const delivery = new RecordedDelivery(req.method ?? "", target, req.rawHeaders, Buffer.concat(chunks), truncated, receivedAt);
       const key = record(delivery);
       const how = key === undefined ? undefined : answering.get(key);
-      const chosen = how?.answer(cases.get(key!)?.length ?? 1) ?? { status: 204 };
-      const status = chosen.status;
-      const answer = (): void => {
-        if (res.destroyed) return;
-        // Recorded on the delivery itself so checks can tell a retry after a failure from a duplicate after success.
-        delivery.answer = { status, at: Date.now() };
-        res.writeHead(status);
-        res.end();
-      };
-      if (chosen.after === undefined) answer();
-      else void chosen.after.then(answer);
+      const chosen = how === undefined ? ANSWER_AT_ONCE : how.answer(cases.get(key!)?.length ?? 1);
+      if (chosen.after === undefined) {
+        answer(res, delivery, chosen.status);
+      } else {
+        void chosen.after.then(() => answer(res, delivery, chosen.status));
+      }
     });
     req.on("error", () => res.destroy());
   });

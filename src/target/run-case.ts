@@ -130,6 +130,10 @@ export async function runCase(definition: CaseDefinition, deps: CaseDeps): Promi
       }
       return named(deliveries);
     },
+    hasDelivery(webhookUrl) {
+      const key = keys.get(webhookUrl);
+      return key !== undefined && deps.sink.deliveriesFor(key).length > 0;
+    },
     async firstDelivery(webhookUrl, timeoutMs, waitingFor) {
       const key = keys.get(webhookUrl);
       if (key === undefined) return undefined;

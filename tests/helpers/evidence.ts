@@ -26,7 +26,10 @@ export function runBody(overrides: Record<string, unknown> = {}): Record<string,
 export function delivery(overrides: Partial<Delivery> & { body?: unknown; rawBody?: string } = {}): Delivery {
   const { body, rawBody, ...rest } = overrides;
   const text = rawBody ?? JSON.stringify(body ?? runBody());
+  const receivedAt = rest.receivedAt ?? 1_000;
+  // The sink answers 204 at once unless a probe tells it otherwise.
   return {
+    answer: { status: 204, at: receivedAt + 1 },
     method: "POST",
     target: TARGET,
     headers: [
