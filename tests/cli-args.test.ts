@@ -28,6 +28,11 @@ describe("command-line errors are one sentence naming the flag", () => {
     [["--local", "-H", "NoColon"], /-H takes "Name: value"/],
     [["--local", "--frobnicate"], /Unknown option '--frobnicate'.*--help/],
     [["--local", "--assistant-id", ""], /cannot be empty/],
+    [["--local", "--profile", "paranoid"], /--profile must be one of standard, hardening, not "paranoid"/],
+    [["--local", "--concurrency", "4"], /give --repeat N too/],
+    [["--local", "--repeat", "0"], /--repeat must be between 1 and 100000/],
+    [["--local", "--repeat", "5", "--profile", "hardening"], /run them without it/],
+    [["--local", "--repeat", "5", "--retries", "1"], /leave it out with --repeat/],
   ] as [string[], RegExp][])("%j", (argv, message) => {
     const text = usage(argv);
     expect(text).toMatch(message);
@@ -42,6 +47,14 @@ describe("command-line values", () => {
       kind: "run",
       options: { target: "http://127.0.0.1:9", apiKey: "k-123", settleMs: 3000, timeoutMs: 30000, cronTimeoutMs: 75000, assistantId: "conformance" },
     });
+  });
+
+  it("reads the profile and load mode", () => {
+    expect(parseCommandLine(["--local"], {})).toMatchObject({ options: { profile: "standard" } });
+    const parsed = parseCommandLine(["--local", "--profile", "standard", "--repeat", "1000", "--concurrency", "50"], {});
+    expect(parsed).toMatchObject({ kind: "run", options: { profile: "standard", load: { repeat: 1000, concurrency: 50 } } });
+    expect(parseCommandLine(["--local", "--repeat", "3"], {})).toMatchObject({ options: { load: { repeat: 3, concurrency: 1 } } });
+    expect(parseCommandLine(["--local", "--profile", "hardening"], {})).not.toHaveProperty("options.load");
   });
 
   it("reads repeated headers and patterns", () => {

@@ -16,6 +16,7 @@ export interface Certified {
   leftovers: number;
   stdout: string;
   stderr: string;
+  reportDir: string;
 }
 
 const dirs: string[] = [];
@@ -35,7 +36,7 @@ export async function certifyTestTarget(faults: string[], args: string[], option
     });
     const leftovers =
       target.threads().filter((t) => TAG_KEY in ((t.metadata as Record<string, unknown> | undefined) ?? {})).length + target.crons().length;
-    return { code: run.code, cert: JSON.parse(text) as Certification, leftovers, stdout: run.stdout, stderr: run.stderr };
+    return { code: run.code, cert: JSON.parse(text) as Certification, leftovers, stdout: run.stdout, stderr: run.stderr, reportDir };
   } finally {
     await target.close();
   }

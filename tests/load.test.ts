@@ -1,0 +1,65 @@
+import { describe, expect, it } from "vitest";
+import { existsSync } from "node:fs";
+import { readFile } from "node:fs/promises";
+import { join } from "node:path";
+import { certifyTestTarget } from "./helpers/certify.js";
+import { percentile } from "../src/report/load.js";
+
+const LOAD = ["--settle-ms", "1500", "--timeout-ms", "5000", "--no-canary"];
+
+describe("load mode (--repeat N --concurrency C) against the test target", () => {
+  it("accounts for every run exactly, with latency percentiles per operation, in the reports and the summary", { timeout: 120_000 }, async () => {
+    const { code, cert, leftovers, stdout, stderr, reportDir } = await certifyTestTarget(
+      [],
+      [...LOAD, "--only", "thread-run,stateless-run,stateless-batch", "--repeat", "20", "--concurrency", "8"],
+    );
+    expect(code, stderr).toBe(0);
+    const load = cert.load!;
+    expect({ runs: load.runs, delivered: load.delivered, lost: load.lost, duplicates: load.duplicates, strays: load.strays, exact: load.exact }).toEqual({
+      // A batch case makes three runs per repetition.
+      runs: 100,
+      delivered: 100,
+      lost: 0,
+      duplicates: 0,
+      strays: 0,
+      exact: true,
+    });
+    expect(load.operations.map((o) => `${o.operation}:${o.runs}`)).toEqual(["POST /threads/{thread_id}/runs:20", "POST /runs:20", "POST /runs/batch:60"]);
+    for (const o of load.operations) expect(o.p50Ms! <= o.p95Ms! && o.p95Ms! <= o.p99Ms!, o.operation).toBe(true);
+    const threadRun = cert.cases.find((c) => c.id === "thread-run")!;
+    expect(threadRun.load?.latenciesMs).toHaveLength(20);
+    expect(stdout).toMatch(/Load: 20 repetition\(s\) of each case, 8 at once: 100 runs, 100 delivered, 0 lost, 0 duplicate\(s\), 0 stray request\(s\); accounting exact\./);
+    expect(stderr).toMatch(/load: 60 of 60 repetitions done/);
+    const markdown = await readFile(join(reportDir, "certification.md"), "utf8");
+    expect(markdown).toMatch(/\| POST \/runs\/batch \| 60 \| 60 \| 0 \| 0 \| -?\d+ ms \| -?\d+ ms \| -?\d+ ms \|/);
+    expect(existsSync(join(reportDir, "junit.xml"))).toBe(false);
+    expect(leftovers).toBe(0);
+  });
+
+  it("counts each lost delivery: the test target that loses the first webhook of each operation loses exactly one of twenty", { timeout: 120_000 }, async () => {
+    const { code, cert } = await certifyTestTarget(["flaky"], [...LOAD, "--only", "thread-run", "--repeat", "20", "--concurrency", "5"]);
+    expect(code).toBe(1);
+    expect(cert.load).toMatchObject({ runs: 20, delivered: 19, lost: 1, duplicates: 0, exact: false });
+    const thread = cert.cases.find((c) => c.id === "thread-run")!;
+    expect(thread.load?.failedRepetitions).toBe(1);
+    expect(thread.checks.find((k) => k.name === "delivered")?.outcome).toBe("failed");
+    // The report shows the repetition that failed, not all twenty.
+    expect(thread.runs.map((r) => r.deliveries)).toEqual([0]);
+  });
+
+  it("counts duplicates that arrive after a run was judged, within the one settle window at the end", { timeout: 120_000 }, async () => {
+    const { code, cert } = await certifyTestTarget(["duplicate-delayed"], [...LOAD, "--only", "thread-run", "--repeat", "10", "--concurrency", "10"]);
+    expect(code).toBe(1);
+    expect(cert.load).toMatchObject({ runs: 10, delivered: 10, lost: 0, duplicates: 10, exact: false });
+    expect(cert.cases[0]!.checks.find((k) => k.name === "exactly-once")?.outcome).toBe("failed");
+  });
+});
+
+describe("percentile", () => {
+  it("takes the nearest rank", () => {
+    const values = Array.from({ length: 100 }, (_, i) => i + 1);
+    expect([50, 95, 99].map((p) => percentile(values, p))).toEqual([50, 95, 99]);
+    expect(percentile([7], 99)).toBe(7);
+    expect(percentile([], 50)).toBeUndefined();
+  });
+});
