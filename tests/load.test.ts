@@ -1,9 +1,13 @@
 import { describe, expect, it } from "vitest";
 import { existsSync } from "node:fs";
-import { readFile } from "node:fs/promises";
+import { mkdtemp, readFile, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { certifyTestTarget } from "./helpers/certify.js";
 import { percentile } from "../src/report/load.js";
+import { runCli } from "./helpers/cli.js";
+import { startTestTarget } from "../fixtures/test-target/server.js";
+import type { Certification } from "../src/report/certification.js";
 
 const LOAD = ["--settle-ms", "1500", "--timeout-ms", "5000", "--no-canary"];
 
@@ -61,5 +65,25 @@ describe("percentile", () => {
     expect([50, 95, 99].map((p) => percentile(values, p))).toEqual([50, 95, 99]);
     expect(percentile([7], 99)).toBe(7);
     expect(percentile([], 50)).toBeUndefined();
+  });
+});
+
+describe("load mode in shares", () => {
+  it("merges the shares' accounting into one", { timeout: 120_000 }, async () => {
+    const target = await startTestTarget({});
+    const dirs = await Promise.all([1, 2, 3].map(() => mkdtemp(join(tmpdir(), "lgwc-load-shard-"))));
+    try {
+      const args = (i: number): string[] => ["--target", target.url, ...LOAD, "--only", "thread-run,stateless-run", "--repeat", "5", "--concurrency", "5", "--shard", `${i + 1}/2`, "--report-dir", dirs[i]!];
+      const shares = await Promise.all([0, 1].map((i) => runCli(args(i))));
+      for (const share of shares) expect(share.code, share.stderr).toBe(0);
+      const merged = await runCli(["merge", dirs[0]!, dirs[1]!, "--report-dir", dirs[2]!]);
+      expect(merged.code, merged.stderr).toBe(0);
+      const cert = JSON.parse(await readFile(join(dirs[2]!, "certification.json"), "utf8")) as Certification;
+      expect(cert.load).toMatchObject({ repeat: 5, runs: 10, delivered: 10, exact: true });
+      expect(cert.load!.operations.map((o) => o.operation)).toEqual(["POST /threads/{thread_id}/runs", "POST /runs"]);
+    } finally {
+      await target.close();
+      await Promise.all(dirs.map((d) => rm(d, { recursive: true, force: true })));
+    }
   });
 });

@@ -4,6 +4,7 @@ import { createRequire } from "node:module";
 import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { ConformanceError, usageError } from "../errors.js";
+import { summarizeLoad } from "../report/load.js";
 import { judge, strayCase, STRAY_CASE_ID, type Certification } from "../report/certification.js";
 import { writeCertification } from "../report/write.js";
 import { exitCodeFor } from "./exit-code.js";
@@ -82,6 +83,9 @@ export async function mergeCommand(argv: readonly string[], io: Io): Promise<num
     if (part.target.url !== first.target.url) {
       throw usageError(`${dirs[i]} certifies ${part.target.url}, not ${first.target.url}: merge only shares of one run.`);
     }
+    if (part.profile !== first.profile || (part.load === undefined) !== (first.load === undefined)) {
+      throw usageError(`${dirs[i]} was run with another profile or load mode than ${dirs[0]}: merge only shares of one run.`);
+    }
   }
   const seen = new Map<string, string>();
   const cases = parts.flatMap((part, i) =>
@@ -109,9 +113,14 @@ export async function mergeCommand(argv: readonly string[], io: Io): Promise<num
     cases,
     ...judge(cases, expectations, strict),
   };
+  if (first.load !== undefined) {
+    const settings = { repeat: first.load.repeat, concurrency: first.load.concurrency };
+    merged.load = summarizeLoad(cases, settings, merged.strays.count, merged.strays.dropped);
+  }
   const key = parsed.values["sign-key"] === undefined ? undefined : await readFile(parsed.values["sign-key"], "utf8");
   await writeCertification(resolve(out), merged, key);
-  await mergePlaywright(dirs, resolve(out));
+  // Load mode writes no Playwright reports, so there are none to merge.
+  if (first.load === undefined) await mergePlaywright(dirs, resolve(out));
   io.stdout(renderSummary(merged, out));
   return expectations.length > 0
     ? exitCodeFor({ kind: "gate", passed: merged.gate.passed })
