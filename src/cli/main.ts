@@ -242,7 +242,9 @@ async function certify(
   const checked = await preflight(api, assistantId);
   const schema = await loadSchema(options, api);
   checkpoint();
-  resources.sink = await startSink({ host: options.sinkHost, port: options.sinkPort });
+  // Load mode must keep every delivery to account for it; a batch makes three runs, and a run may be repeated.
+  const maxRecords = options.load === undefined ? undefined : 10_000 + options.load.repeat * selection.cases.length * 6;
+  resources.sink = await startSink({ host: options.sinkHost, port: options.sinkPort, ...(maxRecords === undefined ? {} : { maxRecords }) });
   const sinkUrl = options.publicUrl ?? resources.sink.url;
   const runTag = `${new Date().toISOString().replace(/[:.]/g, "-")}-${randomBytes(3).toString("hex")}`;
   if (options.canary) {
