@@ -1,11 +1,10 @@
 import { afterAll, describe, expect, it } from "vitest";
-import { spawn } from "node:child_process";
 import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
 import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { BIN, ROOT, runCli } from "./helpers/cli.js";
+import { runCli, startCliUntil } from "./helpers/cli.js";
 import { startTestTarget } from "../fixtures/test-target/server.js";
 import { RUN_SCHEMA } from "../src/schema/run-schema.js";
 import type { Certification } from "../src/report/certification.js";
@@ -127,24 +126,12 @@ describe("a target that is not what the user thinks exits 3 with one sentence", 
 describe("Ctrl-C", () => {
   it("stops the run and the embedded server's whole process tree", { timeout: 120_000 }, async () => {
     const dir = await reportDir();
-    const child = spawn(process.execPath, [BIN, "--local", "--report-dir", dir, "--input", '{"mode":"sleep","sleep_ms":60000}'], {
-      cwd: ROOT,
-      stdio: ["ignore", "pipe", "pipe"],
-    });
-    let stderr = "";
-    const started = new Promise<string>((resolve, reject) => {
-      child.stderr.on("data", (c: Buffer) => {
-        stderr += c.toString();
-        const url = /embedded LangGraph API server on (http:\/\/127\.0\.0\.1:\d+)/.exec(stderr)?.[1];
-        if (url && stderr.includes("Certifying")) resolve(url);
-      });
-      child.once("close", () => reject(new Error(`the CLI ended before it started certifying:\n${stderr}`)));
-    });
-    const url = await started;
-    const closed = new Promise<number | null>((resolve) => child.once("close", resolve));
-    child.kill("SIGINT");
-    expect(await closed).toBe(130);
-    expect(stderr).toMatch(/Received SIGINT: stopping the run and cleaning up/);
+    const cli = await startCliUntil(["--local", "--report-dir", dir, "--input", '{"mode":"sleep","sleep_ms":60000}'], (stderr) =>
+      /embedded LangGraph API server on http:\/\/127\.0\.0\.1:\d+[\s\S]*Certifying/.test(stderr),
+    );
+    const url = /embedded LangGraph API server on (http:\/\/127\.0\.0\.1:\d+)/.exec(cli.stderr())![1]!;
+    expect(await cli.stop("SIGINT")).toBe(130);
+    expect(cli.stderr()).toMatch(/Received SIGINT: stopping the run and cleaning up/);
     await expect(fetch(`${url}/ok`)).rejects.toThrow();
   });
 });

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { mkdtemp, readFile, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { runCli, type CliRun } from "./helpers/cli.js";
+import { runCli, startCliUntil, type CliRun } from "./helpers/cli.js";
 import type { Certification } from "../src/report/certification.js";
 import { caseIdsOf } from "../src/target/catalog.js";
 
@@ -71,5 +71,24 @@ describe("--profile hardening against the real JavaScript server (--local, a fre
     expect(markdown).toContain("## What the probes saw");
     expect(markdown).toMatch(/hardening-retry-after-500[\s\S]*the run: 1 request\(s\): \+0 ms → 500/);
     expect(markdown).toMatch(/hardening-webhook-empty[\s\S]*create answer: HTTP 200/);
+  });
+});
+
+describe("Ctrl-C during a probe on a fresh server", () => {
+  it("exits 130 and stops the main server and the probe's own server", { timeout: 180_000 }, async () => {
+    const reportDir = await mkdtemp(join(tmpdir(), "lgwc-hardening-int-"));
+    try {
+      const servers = (stderr: string): string[] => [...stderr.matchAll(/embedded LangGraph API server on (http:\/\/127\.0\.0\.1:\d+)/g)].map((m) => m[1]!);
+      // Interrupted while the probe's own server is up and the probe is waiting on it.
+      const cli = await startCliUntil(["--local", "--profile", "hardening", "--only", "hardening-survives-hangs", "--report-dir", reportDir], (stderr) =>
+        /\[hardening-survives-hangs\] waiting up to \d+ s for the webhook of a normal run before the probe/.test(stderr),
+      );
+      const urls = servers(cli.stderr());
+      expect(urls).toHaveLength(2);
+      expect(await cli.stop("SIGINT")).toBe(130);
+      for (const url of urls) await expect(fetch(`${url}/ok`), url).rejects.toThrow();
+    } finally {
+      await rm(reportDir, { recursive: true, force: true });
+    }
   });
 });

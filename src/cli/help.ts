@@ -37,7 +37,8 @@ Options:
   --timeout-ms N        How long a run may take to end and deliver (default: 30000).
   --cron-timeout-ms N   How long to wait for a cron's first run to fire and deliver
                         (default: 75000).
-  --workers N           Cases run side by side (default: one per case, at most 16).
+  --workers N           Playwright workers that collect the cases' results (default 2); the
+                        cases themselves all run at once in the main process.
   --report-dir DIR      Where reports are written (default: reports).
   --openapi FILE|URL    Validate webhook bodies against components.schemas.Run of this
                         OpenAPI document instead of the built-in Run schema.

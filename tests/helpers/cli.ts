@@ -32,3 +32,35 @@ export function runCli(args: string[], options: { timeoutMs?: number; env?: Node
     });
   });
 }
+
+export interface RunningCli {
+  /** Everything the CLI wrote on stderr so far. */
+  stderr(): string;
+  /** Sends a signal and resolves with the exit code. */
+  stop(signal: NodeJS.Signals): Promise<number | null>;
+}
+
+/**
+ * Starts the built CLI and resolves once its stderr matches `ready` (or rejects when it ends
+ * first), so a test can interrupt it at a known point.
+ */
+export function startCliUntil(args: string[], ready: (stderr: string) => boolean): Promise<RunningCli> {
+  const child = spawn(process.execPath, [BIN, ...args], { cwd: ROOT, stdio: ["ignore", "pipe", "pipe"] });
+  let stderr = "";
+  const closed = new Promise<number | null>((resolve) => child.once("close", resolve));
+  return new Promise((resolve, reject) => {
+    child.stderr.on("data", (c: Buffer) => {
+      stderr += c.toString();
+      if (ready(stderr)) {
+        resolve({
+          stderr: () => stderr,
+          stop: (signal) => {
+            child.kill(signal);
+            return closed;
+          },
+        });
+      }
+    });
+    void closed.then(() => reject(new Error(`the CLI ended before it was ready:\n${stderr}`)));
+  });
+}
