@@ -79,6 +79,13 @@ describe.concurrent("each fault of the test target is caught by its probe", () =
     });
   }
 
+  it("a deployment whose webhook policy refuses the failing URL gets a skip that says so, not a failure", { timeout: 120_000 }, async () => {
+    const { code, cert, stderr } = await certifyTestTarget([], [...FAST, "--only", "hardening-survives-unresolvable"], { refuseWebhookHosts: ["lgwc-unresolvable.invalid"] });
+    expect(code, stderr).toBe(0);
+    expect(cert.cases[0]).toMatchObject({ id: "hardening-survives-unresolvable", outcome: "skipped" });
+    expect(cert.cases[0]!.reason).toMatch(/refused a webhook where the receiver's host name cannot be resolved \(POST \/threads\/[0-9a-f-]+\/runs answered HTTP 422: .*allow list/);
+  });
+
   it("the table makes every hardening check fail at least once", () => {
     const caught = new Set(TABLE.flatMap((r) => [...(r.fails?.checks ?? []), ...(r.warns ? [r.warns.check] : [])]));
     expect(CHECKS.filter((c) => c.profile === "hardening" && !caught.has(c.name)).map((c) => c.name)).toEqual([]);

@@ -3,6 +3,7 @@ import type { Receiver } from "../../evidence.js";
 import type { Answering } from "../../sink/server.js";
 import { CaseSkipped, type CaseDefinition, type DriveContext, type DrivenRun } from "../drive-types.js";
 import { idsFromContentLocation, idsFromRun, mergeIds } from "../run-ids.js";
+import { TargetHttpError } from "../client.js";
 import { joinedRun, post, runBody, withAssistant } from "./common.js";
 
 /** The published schema's limit on a webhook value. */
@@ -169,7 +170,13 @@ function survivesCase(mode: FailureMode): CaseDefinition {
           const label = `failing delivery ${i + 1} of ${FAILING_DELIVERIES} (${mode.how})`;
           const { url, receiver } = await mode.url(context, label);
           // One failing run in the reproduction command stands for all of them.
-          const run = await threadRun(context, label, url, i > 0);
+          const run = await threadRun(context, label, url, i > 0).catch((error: unknown) => {
+            // A deployment whose URL policy refuses such webhooks cannot be made to fail this way: nothing to judge.
+            if (error instanceof TargetHttpError && error.status >= 400 && error.status < 500) {
+              throw new CaseSkipped(`the target refused a webhook where ${mode.how} (${error.message}), so it cannot be made to deliver there`);
+            }
+            throw error;
+          });
           return receiver === undefined ? run : { ...run, receiver };
         }),
       );
