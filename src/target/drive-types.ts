@@ -28,6 +28,8 @@ export interface DriveContext {
   trackCron(cronId: string): void;
   /** Records a create request for the report's reproduction command. */
   sent(request: SentRequest): void;
+  /** A progress line for the user, prefixed with the case id. */
+  say(message: string): void;
   /** Whether any request has arrived at a handed-out URL yet (no waiting). */
   hasDelivery(webhookUrl: string): boolean;
   /** Waits (bounded) for the first request at a handed-out URL; used where only a delivery reveals the run. */

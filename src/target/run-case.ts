@@ -130,6 +130,7 @@ export async function runCase(definition: CaseDefinition, deps: CaseDeps): Promi
       }
       return named(deliveries);
     },
+    say,
     hasDelivery(webhookUrl) {
       const key = keys.get(webhookUrl);
       return key !== undefined && deps.sink.deliveriesFor(key).length > 0;

@@ -181,6 +181,7 @@ function survivesCase(mode: FailureMode): CaseDefinition {
         }),
       );
       // The failing runs' ends, bounded by each join's deadline; a target that stalls shows it in the run after.
+      context.say(`${FAILING_DELIVERIES} runs whose deliveries fail because ${mode.how} created; waiting up to ${Math.round(context.timeoutMs / 1000)} s for them to end`);
       await Promise.all(failing.map((run) => run.terminal));
       const after = await threadRun(
         context,
