@@ -4,7 +4,8 @@ import { mkdtemp, readFile, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { certifyTestTarget } from "./helpers/certify.js";
-import { percentile } from "../src/report/load.js";
+import { accountRuns, emptyLoad, percentile, summarizeLoad } from "../src/report/load.js";
+import type { RunResult } from "../src/report/types.js";
 import { runCli } from "./helpers/cli.js";
 import { startTestTarget } from "../fixtures/test-target/server.js";
 import type { Certification } from "../src/report/certification.js";
@@ -56,6 +57,34 @@ describe("load mode (--repeat N --concurrency C) against the test target", () =>
     expect(code).toBe(1);
     expect(cert.load).toMatchObject({ runs: 10, delivered: 10, lost: 0, duplicates: 10, exact: false });
     expect(cert.cases[0]!.checks.find((k) => k.name === "exactly-once")?.outcome).toBe("failed");
+  });
+});
+
+describe("accounting", () => {
+  const run = (expected: NonNullable<RunResult["expected"]>, deliveries: number, extra: Partial<RunResult> = {}): RunResult => ({
+    label: "r",
+    webhookUrl: "http://sink/hook/k?token=t",
+    created: {},
+    deliveries,
+    expected,
+    timings: deliveries > 0 ? { terminalToDeliveryMs: 7 } : {},
+    checks: [],
+    ...extra,
+  });
+
+  it("counts runs that must be announced, and duplicates wherever they come", () => {
+    const load = emptyLoad(1);
+    accountRuns(load, [run("required", 1), run("required", 0), run("recommended", 0), run("optional", 0), run("none", 0), run("recommended", 2, { duplicates: 1 })]);
+    expect(load).toMatchObject({ runs: 2, delivered: 1, lost: 1, duplicates: 1, requests: 3, latenciesMs: [7] });
+  });
+
+  it("is exact only without losses, duplicates, strays or dropped requests", () => {
+    const passed = { id: "c", operation: "POST /runs", title: "", outcome: "passed" as const, deliveries: 1, durationMs: 1, reproduce: "", checks: [], runs: [] };
+    const clean = { ...passed, load: { ...emptyLoad(1), runs: 1, delivered: 1, requests: 1, latenciesMs: [3] } };
+    expect(summarizeLoad([clean], { repeat: 1, concurrency: 1 }, 0, 0).exact).toBe(true);
+    expect(summarizeLoad([clean], { repeat: 1, concurrency: 1 }, 1, 0).exact).toBe(false);
+    expect(summarizeLoad([clean], { repeat: 1, concurrency: 1 }, 0, 1).exact).toBe(false);
+    expect(summarizeLoad([{ ...clean, load: { ...clean.load, duplicates: 1 } }], { repeat: 1, concurrency: 1 }, 0, 0).exact).toBe(false);
   });
 });
 

@@ -4,7 +4,7 @@ import type { CaseResult, RunResult } from "./types.js";
 export interface CaseLoad {
   repetitions: number;
   failedRepetitions: number;
-  /** Runs the target had to announce (refused or silent runs are not counted). */
+  /** Runs the target had to announce (not those cancelled before they started, rolled back, or refused). */
   runs: number;
   /** Runs whose webhook arrived. */
   delivered: number;
@@ -53,15 +53,19 @@ export function percentile(sorted: readonly number[], p: number): number | undef
   return sorted[Math.min(sorted.length, Math.max(1, rank)) - 1];
 }
 
-/** Accounts one repetition's runs into the case's totals; only runs the target had to announce count as runs. */
+/**
+ * Accounts one repetition's runs into the case's totals. Only runs the published API says must be
+ * announced count as runs (a run cancelled before it started, or rolled back, need not be);
+ * duplicates count wherever they arrive.
+ */
 export function accountRuns(load: CaseLoad, runs: readonly RunResult[]): void {
   for (const run of runs) {
     load.requests += run.deliveries;
-    if (run.expected === "none" || run.expected === "optional") continue;
+    load.duplicates += run.duplicates ?? 0;
+    if (run.expected !== undefined && run.expected !== "required") continue;
     load.runs += 1;
     if (run.deliveries > 0) load.delivered += 1;
     else load.lost += 1;
-    load.duplicates += run.duplicates ?? 0;
     const latency = run.timings.terminalToDeliveryMs;
     if (latency !== undefined && run.deliveries > 0) load.latenciesMs.push(latency);
   }
