@@ -6,7 +6,7 @@ import { join } from "node:path";
 import { certifyTestTarget } from "./helpers/certify.js";
 import { accountRuns, emptyLoad, percentile, summarizeLoad } from "../src/report/load.js";
 import type { RunResult } from "../src/report/types.js";
-import { runCli } from "./helpers/cli.js";
+import { runCli, startCliUntil } from "./helpers/cli.js";
 import { startTestTarget } from "../fixtures/test-target/server.js";
 import type { Certification } from "../src/report/certification.js";
 
@@ -94,6 +94,28 @@ describe("percentile", () => {
     expect([50, 95, 99].map((p) => percentile(values, p))).toEqual([50, 95, 99]);
     expect(percentile([7], 99)).toBe(7);
     expect(percentile([], 50)).toBeUndefined();
+  });
+});
+
+describe("Ctrl-C in load mode", () => {
+  it("stops at once, starts no more repetitions and leaves nothing on the target", { timeout: 60_000 }, async () => {
+    // Runs of 300 ms, 400 of them 10 at once: twelve seconds of work if nothing stopped it.
+    const target = await startTestTarget({ runMs: 300 });
+    const dir = await mkdtemp(join(tmpdir(), "lgwc-load-int-"));
+    try {
+      const cli = await startCliUntil(["--target", target.url, ...LOAD, "--only", "thread-run", "--repeat", "400", "--concurrency", "10", "--report-dir", dir], (stderr) =>
+        /load: \d+ of 200 repetitions done/.test(stderr),
+      );
+      const stopped = Date.now();
+      expect(await cli.stop("SIGINT")).toBe(130);
+      expect(Date.now() - stopped).toBeLessThan(5_000);
+      const tagged = target.threads().filter((t) => "lg_webhook_conformance" in ((t.metadata as Record<string, unknown> | undefined) ?? {}));
+      expect(tagged).toEqual([]);
+      expect(existsSync(join(dir, "certification.json"))).toBe(false);
+    } finally {
+      await target.close();
+      await rm(dir, { recursive: true, force: true });
+    }
   });
 });
 

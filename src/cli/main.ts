@@ -181,6 +181,8 @@ interface Resources {
   control?: ControlServer;
   runtimeDir?: string;
   child?: ChildProcess;
+  /** Ends a wait that no child process would end on a signal (load mode's in-process run). */
+  interrupt?: () => void;
 }
 
 async function release(resources: Resources): Promise<void> {
@@ -341,7 +343,8 @@ async function certify(
       resources.child = child;
     });
   } else {
-    await certifyInProcess(conductor, resources.sink, runtime);
+    const stopped = new Promise<void>((resolve) => (resources.interrupt = resolve));
+    await Promise.race([certifyInProcess(conductor, resources.sink, runtime), stopped]);
   }
   // Interrupted: do not wait for cases still running; release() deletes what they created.
   if (interrupted()) return EXIT.internal;
@@ -374,6 +377,7 @@ export async function main(argv: readonly string[], env: NodeJS.ProcessEnv, io: 
     io.stderr(`\nReceived ${signal}: stopping the run and cleaning up …\n`);
     // Playwright tears down its fixtures (deleting what the cases created) when asked to stop.
     resources.child?.kill("SIGINT");
+    resources.interrupt?.();
   };
   process.on("SIGINT", onSignal);
   process.on("SIGTERM", onSignal);

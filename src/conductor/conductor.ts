@@ -67,6 +67,8 @@ export class Conductor {
   private loadDone = 0;
   private loadTotal = 0;
   private loadSaidAt = 0;
+  /** Set when the suite is stopping: no repetition starts after it. */
+  private stopping = false;
 
   constructor(private readonly settings: ConductorSettings) {
     this.limit = new Limit(settings.load?.concurrency ?? Number.MAX_SAFE_INTEGER);
@@ -149,6 +151,7 @@ export class Conductor {
     const results = await Promise.all(
       Array.from({ length: repeat }, (_, i) =>
         this.limit.run(async () => {
+          if (this.stopping) return skipped(definition, "the suite was stopped before this repetition started");
           const mine: (() => RunResult)[] = [];
           rejudges[i] = mine;
           const result = await this.driveOnce(definition, { deferSettle: (rejudge) => mine.push(rejudge), progress: () => undefined });
@@ -242,6 +245,7 @@ export class Conductor {
    * fired twice makes threads the suite never heard of), without waiting for cases to end.
    */
   async abandon(): Promise<void> {
+    this.stopping = true;
     await this.remove(new Set(this.crons), new Set(this.threads));
     const swept = await sweep(this.settings.api, this.settings.tag, { crons: this.settings.cronsSupported });
     this.cleanupProblems.push(...swept.problems);
