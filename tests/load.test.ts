@@ -104,7 +104,7 @@ describe("Ctrl-C in load mode", () => {
     const dir = await mkdtemp(join(tmpdir(), "lgwc-load-int-"));
     try {
       const cli = await startCliUntil(["--target", target.url, ...LOAD, "--only", "thread-run", "--repeat", "400", "--concurrency", "10", "--report-dir", dir], (stderr) =>
-        /load: \d+ of 200 repetitions done/.test(stderr),
+        /load: \d+ of 400 repetitions done/.test(stderr),
       );
       const stopped = Date.now();
       expect(await cli.stop("SIGINT")).toBe(130);
