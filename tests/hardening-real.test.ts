@@ -71,6 +71,11 @@ describe("--profile hardening against the real JavaScript server (--local, a fre
     expect(markdown).toContain("## What the probes saw");
     expect(markdown).toMatch(/hardening-retry-after-500[\s\S]*the run: 1 request\(s\): \+0 ms → 500/);
     expect(markdown).toMatch(/hardening-webhook-empty[\s\S]*create answer: HTTP 200/);
+    // The HTML matrix groups the probes and names each mark.
+    const html = await readFile(join(reportDir, "certification.html"), "utf8");
+    for (const column of ["invalid webhook value", "receiver fails once", "many deliveries fail"]) expect(html).toContain(`<th>${column}</th>`);
+    expect(html).toMatch(/href="#hardening-webhook-relative" title="hardening-webhook-relative">relative: pass</);
+    expect(html).toMatch(/href="#hardening-survives-hangs" title="hardening-survives-hangs">hangs: FAIL</);
   });
 });
 

@@ -26,7 +26,21 @@ const OUTCOME_SUFFIXES = [
 ];
 
 /** The outcome a case drives, read from its id: "thread-run-error" → "error". */
+/** Hardening probes: the column of their group, and the short name their mark carries. */
+const PROBE_GROUPS: [string, string][] = [
+  ["hardening-webhook-", "invalid webhook value"],
+  ["hardening-retry-", "receiver fails once"],
+  ["hardening-survives-", "many deliveries fail"],
+];
+
+function probeName(id: string): string | undefined {
+  const group = PROBE_GROUPS.find(([prefix]) => id.startsWith(prefix));
+  return group === undefined ? undefined : id.slice(group[0].length);
+}
+
 export function outcomeOf(id: string): string {
+  const probe = PROBE_GROUPS.find(([prefix]) => id.startsWith(prefix));
+  if (probe) return probe[1];
   const multitask = /^thread-multitask-(\w+)$/.exec(id);
   if (multitask) return `multitask ${multitask[1]}`;
   const suffix = OUTCOME_SUFFIXES.find((s) => id.endsWith(`-${s}`));
@@ -46,7 +60,11 @@ function matrix(cases: CaseResult[]): string {
       const cells = cols.map((col) => {
         const here = cases.filter((c) => c.operation === op && outcomeOf(c.id) === col);
         if (here.length === 0) return `<td class="none">—</td>`;
-        return `<td>${here.map((c) => `<a class="${c.outcome}" href="#${esc(c.id)}" title="${esc(c.id)}">${MARK[c.outcome] ?? c.outcome}</a>`).join(" ")}</td>`;
+        const mark = (c: CaseResult): string => {
+          const name = probeName(c.id);
+          return `${name === undefined ? "" : `${esc(name)}: `}${MARK[c.outcome] ?? c.outcome}`;
+        };
+        return `<td>${here.map((c) => `<a class="${c.outcome}" href="#${esc(c.id)}" title="${esc(c.id)}">${mark(c)}</a>`).join(" ")}</td>`;
       });
       return `<tr><th scope="row">${esc(op)}</th>${cells.join("")}</tr>`;
     })

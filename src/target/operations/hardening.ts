@@ -62,7 +62,7 @@ function shortUrl(value: string): string {
 
 /** Creates a run with an invalid webhook and keeps the answer; a run that was created anyway is cancelled before it starts. */
 function invalidValueCase(value: InvalidValue): CaseDefinition {
-  return hardening(`webhook-${value.id}`, `a webhook that is ${value.invalid} is refused at create`, async (context) => {
+  return hardening(`webhook-${value.id}`, `a run whose webhook is ${value.invalid} is refused when created`, async (context) => {
     const threadId = await context.createThread();
     const webhook = await value.make(context);
     const path = `/threads/${threadId}/runs`;
