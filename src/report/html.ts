@@ -95,11 +95,12 @@ function caseSection(c: CaseResult): string {
       : ms >= 0
         ? `end to delivery ${ms} ms`
         : `delivered ${-ms} ms before the API reported the end`;
-  const probe = (r: RunResult): string =>
-    `${r.creation === undefined ? "" : `; create answer ${esc(r.creation)}`}${r.attempts === undefined ? "" : `; receiver saw ${esc(r.attempts)}`}`;
-  const timings = c.runs
-    .map((r) => `${esc(r.label)}: creation to end ${r.timings.createdToTerminalMs ?? "?"} ms, ${delivery(r.timings.terminalToDeliveryMs)}${probe(r)}`)
-    .join("<br>");
+  // A create probe has no run to time: its answer is all there is.
+  const line = (r: RunResult): string =>
+    r.creation !== undefined
+      ? `${esc(r.label)}: create answer ${esc(r.creation)}`
+      : `${esc(r.label)}: creation to end ${r.timings.createdToTerminalMs ?? "?"} ms, ${delivery(r.timings.terminalToDeliveryMs)}${r.attempts === undefined ? "" : `; receiver saw ${esc(r.attempts)}`}`;
+  const timings = c.runs.map(line).join("<br>");
   return `<section class="case ${c.outcome}" id="${esc(c.id)}">
 <h3>${esc(c.id)} — ${esc(c.operation)} <span class="badge ${c.outcome}">${c.outcome}</span></h3>
 <p class="title">${esc(c.title)} · ${c.deliveries} deliveries · ${c.durationMs} ms</p>
