@@ -1,10 +1,11 @@
 import getPort from "get-port";
 import type { Receiver } from "../../evidence.js";
 import type { Answering } from "../../sink/server.js";
-import { CaseSkipped, type CaseDefinition, type DriveContext, type DrivenRun } from "../drive-types.js";
+import { CaseSkipped, type CaseDefinition, type DriveContext } from "../drive-types.js";
 import { idsFromContentLocation, idsFromRun, mergeIds } from "../run-ids.js";
 import { TargetHttpError } from "../client.js";
-import { joinedRun, post, runBody, withAssistant } from "./common.js";
+import { runBody, withAssistant } from "./common.js";
+import { backgroundThreadRun } from "./thread-runs.js";
 
 /** The published schema's limit on a webhook value. */
 export const WEBHOOK_MAX_LENGTH = 65_536;
@@ -104,16 +105,6 @@ function answering(receiver: Receiver, context: DriveContext): Answering {
   };
 }
 
-/** One background run on a fresh thread, ended by joining it; a quiet one stays out of the reproduction command. */
-async function threadRun(context: DriveContext, label: string, webhook: string, quiet = false): Promise<DrivenRun> {
-  const threadId = await context.createThread({ quiet });
-  if (quiet) context = { ...context, sent: () => undefined };
-  const path = `/threads/${threadId}/runs`;
-  const response = await post(context, { method: "POST", path, body: runBody(context, webhook) });
-  const ids = mergeIds({ thread_id: threadId }, idsFromContentLocation(response.headers["content-location"]));
-  return joinedRun(context, label, webhook, response.json, ids);
-}
-
 interface FailureMode {
   id: string;
   /** How the deliveries fail, for titles and labels. */
@@ -158,7 +149,7 @@ function survivesCase(mode: FailureMode): CaseDefinition {
     `survives-${mode.id}`,
     `the target keeps running and announcing runs after ${FAILING_DELIVERIES} deliveries fail because ${mode.how}`,
     async (context) => {
-      const before = await threadRun(context, "a normal run before the failing deliveries", await context.hook("the normal run before"));
+      const before = await backgroundThreadRun(context, "a normal run before the failing deliveries", await context.hook("the normal run before"));
       const announced = await context.firstDelivery(before.webhookUrl, context.timeoutMs, "the webhook of a normal run before the probe");
       if (announced === undefined) {
         throw new CaseSkipped(
@@ -170,7 +161,7 @@ function survivesCase(mode: FailureMode): CaseDefinition {
           const label = `failing delivery ${i + 1} of ${FAILING_DELIVERIES} (${mode.how})`;
           const { url, receiver } = await mode.url(context, label);
           // One failing run in the reproduction command stands for all of them.
-          const run = await threadRun(context, label, url, i > 0).catch((error: unknown) => {
+          const run = await backgroundThreadRun(context, label, url, {}, i > 0).catch((error: unknown) => {
             // A deployment whose URL policy refuses such webhooks cannot be made to fail this way: nothing to judge.
             if (error instanceof TargetHttpError && error.status >= 400 && error.status < 500) {
               throw new CaseSkipped(`the target refused a webhook where ${mode.how} (${error.message}), so it cannot be made to deliver there`);
@@ -183,7 +174,7 @@ function survivesCase(mode: FailureMode): CaseDefinition {
       // The failing runs' ends, bounded by each join's deadline; a target that stalls shows it in the run after.
       context.say(`${FAILING_DELIVERIES} runs whose deliveries fail because ${mode.how} created; waiting up to ${Math.round(context.timeoutMs / 1000)} s for them to end`);
       await Promise.all(failing.map((run) => run.terminal));
-      const after = await threadRun(
+      const after = await backgroundThreadRun(
         context,
         `a normal run after ${FAILING_DELIVERIES} failing deliveries`,
         await context.hook("the normal run after"),
@@ -201,7 +192,7 @@ function survivesCase(mode: FailureMode): CaseDefinition {
 function retryCase(id: string, receiver: "fails-once" | "hangs-once", how: string): CaseDefinition {
   return hardening(`retry-${id}`, `the delivery is retried after ${how}, and not repeated after success`, async (context) => {
     const webhook = await context.hook("the run", answering(receiver, context));
-    const run = await threadRun(context, "the run", webhook);
+    const run = await backgroundThreadRun(context, "the run", webhook);
     return [{ ...run, receiver, observeMs: RETRY_WINDOW_MS }];
   });
 }

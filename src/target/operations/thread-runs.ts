@@ -1,17 +1,38 @@
-import type { CaseDefinition } from "../drive-types.js";
+import type { CreatedRun } from "../../evidence.js";
+import type { CaseDefinition, DriveContext, DrivenRun } from "../drive-types.js";
 import { idsFromContentLocation, mergeIds } from "../run-ids.js";
 import { joinedRun, post, runBody, streamRun, withAssistant } from "./common.js";
 import { defineVariant, SUCCESS, type Variant } from "./variant.js";
 
+/**
+ * A background run on a new thread, ended by joining it. A quiet one stays out of the
+ * reproduction command (a probe that makes many alike shows one).
+ */
+export async function backgroundThreadRun(
+  context: DriveContext,
+  label: string,
+  webhook: string,
+  extra: Record<string, unknown> = {},
+  quiet = false,
+): Promise<DrivenRun> {
+  const threadId = await context.createThread({ quiet });
+  const scoped: DriveContext = quiet ? { ...context, sent: () => undefined } : context;
+  const response = await post(scoped, { method: "POST", path: `/threads/${threadId}/runs`, body: runBody(scoped, webhook, extra) });
+  const ids = mergeIds({ thread_id: threadId }, idsFromContentLocation(response.headers["content-location"]));
+  return joinedRun(scoped, label, webhook, response.json, ids);
+}
+
+/** A run on a known thread, read back if the create call named it. */
+function runOnThread(context: DriveContext, threadId: string, webhook: string, ids: CreatedRun, terminal: Promise<void>, unnamed: string): DrivenRun {
+  const created = withAssistant(context, mergeIds(ids, { thread_id: threadId }));
+  const readBack = created.run_id === undefined ? { skipped: unnamed } : { thread_id: threadId, run_id: created.run_id };
+  return { label: "the run", webhookUrl: webhook, created, readBack, terminal };
+}
+
 export const threadRunCase = (variant: Variant = SUCCESS): CaseDefinition =>
-  defineVariant({ id: "thread-run", operation: "POST /threads/{thread_id}/runs", title: "background run on a thread" }, variant, async (context) => {
-    const threadId = await context.createThread();
-    const webhook = await context.hook("the run");
-    const path = `/threads/${threadId}/runs`;
-    const response = await post(context, { method: "POST", path, body: runBody(context, webhook, variant.body) });
-    const ids = mergeIds({ thread_id: threadId }, idsFromContentLocation(response.headers["content-location"]));
-    return [joinedRun(context, "the run", webhook, response.json, ids)];
-  });
+  defineVariant({ id: "thread-run", operation: "POST /threads/{thread_id}/runs", title: "background run on a thread" }, variant, async (context) => [
+    await backgroundThreadRun(context, "the run", await context.hook("the run"), variant.body),
+  ]);
 
 export const threadRunStreamCase = (variant: Variant = SUCCESS): CaseDefinition =>
   defineVariant(
@@ -25,12 +46,7 @@ export const threadRunStreamCase = (variant: Variant = SUCCESS): CaseDefinition 
         path: `/threads/${threadId}/runs/stream`,
         body: runBody(context, webhook, variant.body),
       });
-      const created = withAssistant(context, mergeIds(ids, { thread_id: threadId }));
-      const readBack =
-        created.run_id === undefined
-          ? { skipped: "neither Content-Location nor the stream's metadata event named the run" }
-          : { thread_id: threadId, run_id: created.run_id };
-      return [{ label: "the run", webhookUrl: webhook, created, readBack, terminal: ended }];
+      return [runOnThread(context, threadId, webhook, ids, ended, "neither Content-Location nor the stream's metadata event named the run")];
     },
   );
 
@@ -46,11 +62,7 @@ export const threadRunWaitCase = (variant: Variant = SUCCESS): CaseDefinition =>
         { method: "POST", path: `/threads/${threadId}/runs/wait`, body: runBody(context, webhook, variant.body) },
         context.timeoutMs,
       );
-      const created = withAssistant(context, mergeIds(idsFromContentLocation(response.headers["content-location"]), { thread_id: threadId }));
-      const readBack =
-        created.run_id === undefined
-          ? { skipped: "the wait response had no Content-Location naming the run" }
-          : { thread_id: threadId, run_id: created.run_id };
-      return [{ label: "the run", webhookUrl: webhook, created, readBack, terminal: Promise.resolve() }];
+      const ids = idsFromContentLocation(response.headers["content-location"]);
+      return [runOnThread(context, threadId, webhook, ids, Promise.resolve(), "the wait response had no Content-Location naming the run")];
     },
   );
