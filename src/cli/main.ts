@@ -32,8 +32,8 @@ import { RUNTIME_ENV, type Runtime } from "../runtime.js";
 import { runTag as tagFor } from "../target/cleanup.js";
 import { Conductor, type FreshTarget } from "../conductor/conductor.js";
 import { startControlServer, type ControlServer } from "../conductor/control-server.js";
-import { buildCertification, type Certification } from "../report/certification.js";
-import { writeCertification } from "../report/write.js";
+import type { Certification } from "../report/certification.js";
+import { writeRunReports } from "../report/write.js";
 import { Redactor } from "../report/redact.js";
 
 /** Workers only collect results the main process computes concurrently, so two are plenty. */
@@ -153,9 +153,7 @@ function checkSigningKey(path: string): void {
  */
 async function certifyInProcess(conductor: Conductor, sink: Sink, runtime: Runtime): Promise<void> {
   const cases = await Promise.all(runtime.cases.map((id) => conductor.result(id, 0)));
-  const certification = buildCertification(runtime, cases, { strays: sink.strays(), dropped: sink.dropped() }, new Date());
-  const key = runtime.signKeyPath === undefined ? undefined : await readFile(runtime.signKeyPath, "utf8");
-  await writeCertification(runtime.reportDir, certification, key);
+  await writeRunReports(runtime, cases, { strays: sink.strays(), dropped: sink.dropped() });
 }
 
 /** A server of its own for one disruptive probe, with the same credentials and limits as the main target. */

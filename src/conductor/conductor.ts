@@ -34,12 +34,13 @@ export interface ConductorSettings extends Omit<CaseDeps, "created" | "sink"> {
 const LOAD_PROGRESS_MS = 2_000;
 
 
-function skipped(definition: CaseDefinition, reason: string): CaseResult {
+/** A case that produced no runs to judge: skipped, or failed before it could start. */
+function withoutRuns(definition: CaseDefinition, outcome: "skipped" | "failed", reason: string): CaseResult {
   return {
     id: definition.id,
     operation: definition.operation,
     title: definition.title,
-    outcome: "skipped",
+    outcome,
     reason,
     deliveries: 0,
     durationMs: 0,
@@ -103,10 +104,10 @@ export class Conductor {
     if (definition.alone && this.settings.freshTarget) return this.driveOnFreshTarget(definition, this.settings.freshTarget);
     const s = this.settings;
     if (definition.cron && !s.cronsSupported) {
-      return skipped(definition, "the target's GET /info reports flags.crons = false, so it does not run crons");
+      return withoutRuns(definition, "skipped", "the target's GET /info reports flags.crons = false, so it does not run crons");
     }
     if (definition.needsGraph && s.noConformanceGraph !== undefined) {
-      return skipped(definition, s.noConformanceGraph);
+      return withoutRuns(definition, "skipped", s.noConformanceGraph);
     }
     return s.load === undefined ? this.driveOnce(definition) : this.driveLoad(definition, s.load.repeat);
   }
@@ -151,7 +152,7 @@ export class Conductor {
     const results = await Promise.all(
       Array.from({ length: repeat }, (_, i) =>
         this.limit.run(async () => {
-          if (this.stopping) return skipped(definition, "the suite was stopped before this repetition started");
+          if (this.stopping) return withoutRuns(definition, "skipped", "the suite was stopped before this repetition started");
           const mine: (() => RunResult)[] = [];
           rejudges[i] = mine;
           const result = await this.driveOnce(definition, { deferSettle: (rejudge) => mine.push(rejudge), progress: () => undefined });
@@ -201,17 +202,15 @@ export class Conductor {
     try {
       fresh = await start();
     } catch (error) {
-      return { ...skipped(definition, ""), outcome: "failed", reason: `A fresh server for this probe did not start: ${error instanceof Error ? error.message : String(error)}` };
+      return withoutRuns(definition, "failed", `A fresh server for this probe did not start: ${error instanceof Error ? error.message : String(error)}`);
     }
     try {
-      const deps: CaseDeps = {
-        ...s,
+      // Nothing to delete afterwards: the server goes, with all the case made on it.
+      return await this.driveOnce(definition, {
         api: fresh.api,
         resolvedAssistantId: fresh.resolvedAssistantId,
-        progress: (line) => s.progress(s.redactor.text(line)),
         created: { thread: () => undefined, cron: () => undefined },
-      };
-      return s.redactor.deep(await runCase(definition, deps));
+      });
     } finally {
       await fresh.stop();
     }

@@ -1,10 +1,8 @@
-import { readFile } from "node:fs/promises";
 import type { FullResult, Reporter, TestCase, TestResult } from "@playwright/test/reporter";
 import { loadRuntime, type Runtime } from "../runtime.js";
 import { ConductorClient } from "../conductor/client.js";
 import type { Delivery } from "../evidence.js";
-import { buildCertification } from "./certification.js";
-import { writeCertification } from "./write.js";
+import { writeRunReports } from "./write.js";
 import { CASE_ATTACHMENT, type CaseResult } from "./types.js";
 import { Redactor } from "./redact.js";
 
@@ -71,9 +69,7 @@ export default class CertificationReporter implements Reporter {
     }
     const order = this.runtime.cases;
     const cases = [...this.results.values()].sort((a, b) => order.indexOf(a.id) - order.indexOf(b.id));
-    const certification = buildCertification(this.runtime, cases, strays, new Date());
-    const key = this.runtime.signKeyPath === undefined ? undefined : await readFile(this.runtime.signKeyPath, "utf8");
-    await writeCertification(this.runtime.reportDir, certification, key);
+    await writeRunReports(this.runtime, cases, strays);
   }
 
   printsToStdio(): boolean {

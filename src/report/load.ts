@@ -82,19 +82,18 @@ export function summarizeLoad(
   strays: number,
   dropped: number,
 ): LoadSummary {
-  const byOperation = new Map<string, { load: CaseLoad }>();
+  const byOperation = new Map<string, CaseLoad>();
   for (const c of cases) {
     if (c.load === undefined) continue;
-    const entry = byOperation.get(c.operation) ?? { load: emptyLoad(0) };
-    const l = entry.load;
+    const l = byOperation.get(c.operation) ?? emptyLoad(0);
     l.runs += c.load.runs;
     l.delivered += c.load.delivered;
     l.lost += c.load.lost;
     l.duplicates += c.load.duplicates;
     l.latenciesMs.push(...c.load.latenciesMs);
-    byOperation.set(c.operation, entry);
+    byOperation.set(c.operation, l);
   }
-  const operations: OperationLoad[] = [...byOperation].map(([operation, { load }]) => {
+  const operations: OperationLoad[] = [...byOperation].map(([operation, load]) => {
     const sorted = [...load.latenciesMs].sort((a, b) => a - b);
     const row: OperationLoad = { operation, runs: load.runs, delivered: load.delivered, lost: load.lost, duplicates: load.duplicates };
     const [p50, p95, p99] = [50, 95, 99].map((p) => percentile(sorted, p));

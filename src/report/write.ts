@@ -1,6 +1,9 @@
-import { mkdir, writeFile } from "node:fs/promises";
+import { mkdir, readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
-import type { Certification } from "./certification.js";
+import type { Delivery } from "../evidence.js";
+import type { Runtime } from "../runtime.js";
+import { buildCertification, type Certification } from "./certification.js";
+import type { CaseResult } from "./types.js";
 import { seal } from "./integrity.js";
 import { renderMarkdown } from "./markdown.js";
 import { renderBadge } from "./badge.js";
@@ -15,4 +18,11 @@ export async function writeCertification(dir: string, certification: Certificati
   await writeFile(join(dir, "certification.md"), renderMarkdown(certification));
   await writeFile(join(dir, "badge.svg"), renderBadge(certification));
   await writeFile(join(dir, "certification.html"), renderHtml(certification));
+}
+
+/** Judges a run's cases and writes its reports, signed when the run has a key: Playwright's reporter and load mode both end here. */
+export async function writeRunReports(runtime: Runtime, cases: readonly CaseResult[], strays: { strays: Delivery[]; dropped: number }): Promise<void> {
+  const certification = buildCertification(runtime, cases, strays, new Date());
+  const key = runtime.signKeyPath === undefined ? undefined : await readFile(runtime.signKeyPath, "utf8");
+  await writeCertification(runtime.reportDir, certification, key);
 }
