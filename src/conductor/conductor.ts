@@ -2,7 +2,7 @@ import type { CaseResult } from "../report/types.js";
 import type { Redactor } from "../report/redact.js";
 import type { Sink } from "../sink/server.js";
 import { caseById } from "../target/catalog.js";
-import { rejudgeCase, runCase, type CaseDeps } from "../target/run-case.js";
+import { rejudgeCase, runCase, withoutRuns, type CaseDeps } from "../target/run-case.js";
 import type { RunResult } from "../report/types.js";
 import { accountRuns, emptyLoad } from "../report/load.js";
 import { Limit } from "./limit.js";
@@ -32,23 +32,6 @@ export interface ConductorSettings extends Omit<CaseDeps, "created" | "sink"> {
 
 /** How often load mode says how far it has got. */
 const LOAD_PROGRESS_MS = 2_000;
-
-
-/** A case that produced no runs to judge: skipped, or failed before it could start. */
-function withoutRuns(definition: CaseDefinition, outcome: "skipped" | "failed", reason: string): CaseResult {
-  return {
-    id: definition.id,
-    operation: definition.operation,
-    title: definition.title,
-    outcome,
-    reason,
-    deliveries: 0,
-    durationMs: 0,
-    reproduce: "",
-    checks: [],
-    runs: [],
-  };
-}
 
 /**
  * Drives cases against the target from the suite's main process, many at once, so that a run

@@ -77,6 +77,16 @@ function aggregate(runs: readonly RunResult[], checks: readonly Check[]): CheckO
   });
 }
 
+/** A case that produced no runs to judge: skipped, or failed before its runs existed. */
+export function withoutRuns(
+  definition: CaseDefinition,
+  outcome: "skipped" | "failed",
+  reason: string,
+  ran: { durationMs: number; reproduce: string } = { durationMs: 0, reproduce: "" },
+): CaseResult {
+  return { id: definition.id, operation: definition.operation, title: definition.title, outcome, reason, deliveries: 0, ...ran, checks: [], runs: [] };
+}
+
 export async function runCase(definition: CaseDefinition, deps: CaseDeps): Promise<CaseResult> {
   const started = Date.now();
   const sent: SentRequest[] = [];
@@ -152,32 +162,10 @@ export async function runCase(definition: CaseDefinition, deps: CaseDeps): Promi
     driven = await definition.drive(context);
   } catch (error) {
     endCase();
-    if (error instanceof CaseSkipped) {
-      return {
-        id: definition.id,
-        operation: definition.operation,
-        title: definition.title,
-        outcome: "skipped",
-        reason: error.message,
-        deliveries: 0,
-        durationMs: Date.now() - started,
-        reproduce: reproduce(),
-        checks: [],
-        runs: [],
-      };
-    }
-    return {
-      id: definition.id,
-      operation: definition.operation,
-      title: definition.title,
-      outcome: "failed",
-      reason: `The target could not run this operation: ${describeError(error)}`,
-      deliveries: 0,
-      durationMs: Date.now() - started,
-      reproduce: reproduce(),
-      checks: [],
-      runs: [],
-    };
+    const ran = { durationMs: Date.now() - started, reproduce: reproduce() };
+    return error instanceof CaseSkipped
+      ? withoutRuns(definition, "skipped", error.message, ran)
+      : withoutRuns(definition, "failed", `The target could not run this operation: ${describeError(error)}`, ran);
   }
 
   const runs = await Promise.all(driven.map((run) => observe(run, keys.get(run.webhookUrl) ?? "", started, deps)));
