@@ -9,6 +9,8 @@ export interface Delivery {
   bodyBase64: string;
   /** True when the body exceeded the sink's cap and was cut. */
   truncated: boolean;
+  /** True when the sink's byte budget was spent, so the body was not kept at all (bodyBase64 is empty). */
+  discarded?: boolean;
   receivedAt: number;
   /** How and when the sink answered; absent while it holds the request, or when the client left first. */
   answer?: { status: number; at: number };
@@ -59,6 +61,8 @@ export interface RunEvidence {
   webhookUrl: string;
   /** What the target said about the run when it was created. */
   created: CreatedRun;
+  /** Why the suite cannot tell which run this is (the create answer did not name it), if so. */
+  unidentified?: string;
   /** When the suite saw the run reach a terminal state, if it did. */
   terminalAt?: number;
   /** The run's status read back from the API after the settle window. */

@@ -3,8 +3,8 @@ import { ConformanceError } from "./errors.js";
 import type { Expectation } from "./report/gate.js";
 
 /**
- * Everything the suite's main process decided, handed to Playwright's config, workers and
- * reporter through one file (mode 0600: it holds the credentials) named by LGWC_RUNTIME.
+ * Everything the suite's main process decided for a run: what the certification records. It stays
+ * in the main process; Playwright's processes get only the SpecRuntime below.
  */
 export interface Runtime {
   suite: { name: string; version: string };
@@ -44,13 +44,46 @@ export interface Runtime {
   strictExpectations?: boolean;
   /** Ed25519 private key (PEM file) that signs certification.json, when given. */
   signKeyPath?: string;
-  /** Every secret of this run, so any writer can redact them. */
-  secrets: string[];
+}
+
+/**
+ * What Playwright's config, workers and reporter need, handed over in one file named by
+ * LGWC_RUNTIME. It holds no secret: the credentials stay in the main process, which alone talks
+ * to the target and writes the certification.
+ */
+export interface SpecRuntime {
+  /** Loopback URL of the main process's control server (results, and the tests' outcomes at the end). */
+  control: string;
+  reportDir: string;
+  workers: number;
+  retries: number;
+  runTag: string;
+  cases: string[];
+  settleMs: number;
+  timeoutMs: number;
+  cronTimeoutMs: number;
+  load?: { repeat: number; concurrency: number };
+}
+
+export function specRuntimeOf(runtime: Runtime): SpecRuntime {
+  const spec: SpecRuntime = {
+    control: runtime.control,
+    reportDir: runtime.reportDir,
+    workers: runtime.workers,
+    retries: runtime.retries,
+    runTag: runtime.runTag,
+    cases: runtime.cases,
+    settleMs: runtime.settleMs,
+    timeoutMs: runtime.timeoutMs,
+    cronTimeoutMs: runtime.cronTimeoutMs,
+  };
+  if (runtime.load !== undefined) spec.load = runtime.load;
+  return spec;
 }
 
 export const RUNTIME_ENV = "LGWC_RUNTIME";
 
-export function loadRuntime(): Runtime {
+export function loadRuntime(): SpecRuntime {
   const path = process.env[RUNTIME_ENV];
   if (!path) {
     throw new ConformanceError(
@@ -58,6 +91,6 @@ export function loadRuntime(): Runtime {
       `${RUNTIME_ENV} is not set: the specs are run by the lg-webhook-conformance command, not by Playwright directly.`,
     );
   }
-  return JSON.parse(readFileSync(path, "utf8")) as Runtime;
+  return JSON.parse(readFileSync(path, "utf8")) as SpecRuntime;
 }
 

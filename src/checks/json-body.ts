@@ -1,4 +1,4 @@
-import { defineCheck, fail } from "./types.js";
+import { defineCheck, fail, skip } from "./types.js";
 import { deliveriesOrSkip, nth } from "./evidence-helpers.js";
 import { bodyText, parseBody } from "../evidence.js";
 
@@ -12,7 +12,9 @@ export const jsonBody = defineCheck({
   run(evidence) {
     const deliveries = deliveriesOrSkip(evidence);
     if (!Array.isArray(deliveries)) return deliveries;
+    if (deliveries.every((d) => d.discarded === true)) return skip("the sink's byte budget was spent, so no body was kept to judge");
     for (const [index, delivery] of deliveries.entries()) {
+      if (delivery.discarded === true) continue;
       const parsed = parseBody(delivery);
       if (parsed.ok) continue;
       const text = bodyText(delivery);

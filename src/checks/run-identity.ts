@@ -7,9 +7,18 @@ const FIELDS = ["run_id", "thread_id", "assistant_id"] as const satisfies readon
 export const runIdentity = defineCheck({
   name: "run-identity",
   severity: "required",
-  version: 1,
-  description: "The body's run_id, thread_id and assistant_id are those of the run the suite created.",
+  version: 2,
+  description:
+    "The target named the run it created (in the create answer, Content-Location or the stream's metadata event), and the body's run_id, thread_id and assistant_id are those of that run.",
   run(evidence) {
+    if (evidence.unidentified !== undefined && evidence.expect.delivery !== "none") {
+      return fail(
+        "run-identity",
+        "the create call names the run it started (run_id in its answer or Content-Location)",
+        evidence.unidentified,
+        `The suite cannot tell which run ${evidence.label} is: ${evidence.unidentified}, so no webhook can be matched to it or read back.`,
+      );
+    }
     const known = FIELDS.filter((field) => evidence.created[field] !== undefined);
     if (known.length === 0) return skip("the target never told the suite which run it created");
     const bodies = objectBodies(evidence);

@@ -4,7 +4,10 @@ import { parseShard } from "../selection.js";
 import { PROFILES, type Profile } from "../target/catalog.js";
 
 export interface Options {
+  /** The target's base URL, without credentials. */
   target?: string;
+  /** user:password from --target, sent as HTTP Basic (in `headers`); kept to be redacted. */
+  credentials?: { username: string; password: string };
   local: boolean;
   assistantId: string;
   input: unknown;
@@ -26,9 +29,13 @@ export interface Options {
   publicUrl?: string;
   sinkHost: string;
   sinkPort: number;
+  /** The bytes of webhook bodies the sink keeps in all, in MiB. */
+  sinkBudgetMb: number;
   ca?: string;
   preflightOnly: boolean;
   canary: boolean;
+  /** The API key came from --api-key, where every user of the machine can read it (ps). */
+  keyOnCommandLine?: boolean;
   /** Print certification.json on stdout (the summary goes to stderr). */
   json: boolean;
   profile: Profile;
@@ -61,6 +68,7 @@ const SPEC = {
   "public-url": { type: "string" },
   "sink-host": { type: "string" },
   "sink-port": { type: "string" },
+  "sink-budget-mb": { type: "string" },
   ca: { type: "string" },
   "preflight-only": { type: "boolean" },
   "no-canary": { type: "boolean" },
@@ -80,18 +88,56 @@ function integer(flag: string, raw: string | undefined, fallback: number, min: n
   return value;
 }
 
-export function targetUrl(raw: string): string {
+/** A --target value: the base URL without credentials, and the credentials it carried (sent as HTTP Basic). */
+export interface TargetUrl {
+  url: string;
+  credentials?: { username: string; password: string };
+}
+
+/** The URL with any user:password@ replaced, for messages about a value that could not be used. */
+function withoutUserinfo(raw: string): string {
+  return raw.replace(/^([a-z][a-z0-9+.-]*:\/\/)[^/?#]*@/i, "$1REDACTED@");
+}
+
+export function targetUrl(raw: string): TargetUrl {
   let url: URL;
   try {
     url = new URL(raw);
   } catch {
-    throw usageError(`--target "${raw}" is not a URL; give the server's base URL, e.g. http://127.0.0.1:2024.`);
+    throw usageError(`--target "${withoutUserinfo(raw)}" is not a URL; give the server's base URL, e.g. http://127.0.0.1:2024.`);
   }
   if (url.protocol !== "http:" && url.protocol !== "https:") {
     throw usageError(`--target must be an http or https URL, not ${url.protocol}//…`);
   }
   if (url.search || url.hash) throw usageError("--target takes the server's base URL without a query string or fragment.");
-  return raw.replace(/\/+$/, "");
+  const parsed: TargetUrl = { url: "" };
+  if (url.username !== "" || url.password !== "") {
+    parsed.credentials = { username: decodeURIComponent(url.username), password: decodeURIComponent(url.password) };
+    url.username = "";
+    url.password = "";
+  }
+  parsed.url = url.toString().replace(/\/+$/, "");
+  return parsed;
+}
+
+/** The Authorization header for credentials given in --target. */
+export function basicAuthorization(credentials: { username: string; password: string }): string {
+  return `Basic ${Buffer.from(`${credentials.username}:${credentials.password}`).toString("base64")}`;
+}
+
+/**
+ * The headers sent to the target: -H values, and HTTP Basic from credentials in --target (which
+ * must not clash with an Authorization header given by -H).
+ */
+export function targetHeaders(raw: readonly string[], target: TargetUrl | undefined): Record<string, string> {
+  const headers = Object.fromEntries(raw.map(parseHeader));
+  if (target?.credentials !== undefined) {
+    if (Object.keys(headers).some((name) => name.toLowerCase() === "authorization")) {
+      throw usageError("--target carries credentials (user:password@) and -H gives an Authorization header too; give only one of them.");
+    }
+    headers.Authorization = basicAuthorization(target.credentials);
+  }
+  return headers;
 }
 
 function publicUrl(raw: string): string {
@@ -106,13 +152,38 @@ function publicUrl(raw: string): string {
   return raw.replace(/\/+$/, "");
 }
 
-export function parseHeader(raw: string): [string, string] {
+export function parseHeader(raw: string, index = 0): [string, string] {
   const colon = raw.indexOf(":");
   const name = colon < 0 ? "" : raw.slice(0, colon).trim();
   if (colon < 0 || !/^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/.test(name)) {
-    throw usageError(`-H takes "Name: value"; "${raw.length > 40 ? `${raw.slice(0, 40)}…` : raw}" has no valid header name before a colon.`);
+    // The value is not echoed: a header given on the command line is often a credential.
+    throw usageError(`-H takes "Name: value", but the ${ordinal(index + 1)} -H has no valid header name before a colon (its text is not shown, as it may be secret).`);
   }
   return [name, raw.slice(colon + 1).trim()];
+}
+
+function ordinal(n: number): string {
+  const suffix = n % 10 === 1 && n % 100 !== 11 ? "st" : n % 10 === 2 && n % 100 !== 12 ? "nd" : n % 10 === 3 && n % 100 !== 13 ? "rd" : "th";
+  return `${n}${suffix}`;
+}
+
+/**
+ * Node's parser reads "-1" after a flag as another flag ("argument is ambiguous"); a value that
+ * looks like a negative number is joined to its flag, so the flag's own check can say what is wrong.
+ */
+export function joinNegativeValues(argv: readonly string[], valued: ReadonlySet<string>): string[] {
+  const out: string[] = [];
+  for (let i = 0; i < argv.length; i += 1) {
+    const arg = argv[i]!;
+    const next = argv[i + 1];
+    if (valued.has(arg) && arg.startsWith("--") && next !== undefined && /^-\d/.test(next)) {
+      out.push(`${arg}=${next}`);
+      i += 1;
+    } else {
+      out.push(arg);
+    }
+  }
+  return out;
 }
 
 function profileNamed(raw: string | undefined): Profile {
@@ -126,7 +197,8 @@ function profileNamed(raw: string | undefined): Profile {
 export function parseCommandLine(argv: readonly string[], env: NodeJS.ProcessEnv): Parsed {
   let values: ReturnType<typeof parseArgs<{ options: typeof SPEC; strict: true; allowPositionals: false }>>["values"];
   try {
-    values = parseArgs({ args: [...argv], options: SPEC, strict: true, allowPositionals: false }).values;
+    const valued = new Set(Object.entries(SPEC).filter(([, spec]) => spec.type === "string").map(([name]) => `--${name}`));
+    values = parseArgs({ args: joinNegativeValues(argv, valued), options: SPEC, strict: true, allowPositionals: false }).values;
   } catch (error) {
     // Node's parser adds advice about "--" that does not apply here: keep its first sentence.
     const message = error instanceof Error ? error.message.split("\n")[0]!.split(". ")[0]!.replace(/\.$/, "") : String(error);
@@ -146,7 +218,8 @@ export function parseCommandLine(argv: readonly string[], env: NodeJS.ProcessEnv
       throw usageError(`--input is not valid JSON: ${values.input.length > 60 ? `${values.input.slice(0, 60)}…` : values.input}`);
     }
   }
-  const headers = Object.fromEntries((values.header ?? []).map(parseHeader));
+  const target = values.target === undefined ? undefined : targetUrl(values.target);
+  const headers = targetHeaders(values.header ?? [], target);
   const options: Options = {
     local: values.local ?? false,
     assistantId: values["assistant-id"] ?? "conformance",
@@ -163,6 +236,7 @@ export function parseCommandLine(argv: readonly string[], env: NodeJS.ProcessEnv
     retries: integer("--retries", values.retries, 0, 0, 5),
     sinkHost: values["sink-host"] ?? "127.0.0.1",
     sinkPort: integer("--sink-port", values["sink-port"], 0, 0, 65_535),
+    sinkBudgetMb: integer("--sink-budget-mb", values["sink-budget-mb"], 256, 1, 65_536),
     preflightOnly: values["preflight-only"] ?? false,
     canary: !(values["no-canary"] ?? false),
     profile: profileNamed(values.profile),
@@ -190,11 +264,23 @@ export function parseCommandLine(argv: readonly string[], env: NodeJS.ProcessEnv
     throw usageError("--strict-expectations needs --expect-failures FILE.");
   }
   if (values["sign-key"] !== undefined) options.signKey = values["sign-key"];
-  if (values.target !== undefined) options.target = targetUrl(values.target);
+  if (target !== undefined) options.target = target.url;
+  if (target?.credentials !== undefined) options.credentials = target.credentials;
   if (values["assistant-id"] === "") throw usageError("--assistant-id cannot be empty.");
   const apiKey = values["api-key"] ?? env.LANGGRAPH_API_KEY ?? env.LANGSMITH_API_KEY;
   if (apiKey) options.apiKey = apiKey;
+  if (values["api-key"] !== undefined) options.keyOnCommandLine = true;
   if (values.workers !== undefined) options.workers = integer("--workers", values.workers, 1, 1, 64);
   if (values.openapi !== undefined) options.openapi = values.openapi;
   return { kind: "run", options };
+}
+
+/** Every secret the options carry, for the run's redactor. */
+export function secretsOf(options: Pick<Options, "apiKey" | "headers" | "credentials">): string[] {
+  const secrets = [...(options.apiKey === undefined ? [] : [options.apiKey]), ...Object.values(options.headers)];
+  if (options.credentials !== undefined) {
+    const { username, password } = options.credentials;
+    secrets.push(`${username}:${password}`, password);
+  }
+  return secrets.filter((secret) => secret !== "");
 }

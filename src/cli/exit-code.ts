@@ -27,11 +27,13 @@ export function exitCodeFor(ending: Ending): number {
       switch (ending.code) {
         case "LGWC_USAGE":
         case "LGWC_CONFIG":
+        case "LGWC_REPORT_DIR_BUSY":
         case "LGWC_SCHEMA":
         case "LGWC_LOCAL_TARGET":
           return EXIT.usage;
         case "LGWC_TARGET_UNREACHABLE":
         case "LGWC_NOT_LANGGRAPH":
+        case "LGWC_TARGET_BROKEN":
         case "LGWC_ASSISTANT_MISSING":
         case "LGWC_SINK_UNREACHABLE":
         case "LGWC_WEBHOOK_REFUSED":

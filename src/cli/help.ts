@@ -9,6 +9,7 @@ Usage:
 
 Target (one of):
   --target URL          Base URL of the LangGraph API server to certify (http or https).
+                        user:password@ in it is sent as HTTP Basic and never printed.
   --local               Start the embedded open-source JavaScript server with the suite's
                         conformance graph on a free loopback port, and certify that.
 
@@ -18,6 +19,11 @@ Options:
                         it and still checked byte for byte.
   --sink-host HOST      Where the sink listens (default 127.0.0.1; e.g. 0.0.0.0 behind an ingress).
   --sink-port N         The sink's port (default: a free one).
+  --sink-budget-mb N    How many MiB of request bodies the sink keeps in all (default 256;
+                        one body is cut at 1 MiB). Past it, a request for a run is answered
+                        507 and counted without its body, and that run's case fails saying
+                        so; a request to a URL the suite never handed out is answered 404,
+                        counted, and only the first 20 are kept (2 KiB of body each).
   --ca FILE             PEM certificate authority for an https target with a private CA.
                         HTTPS_PROXY, HTTP_PROXY and NO_PROXY are honoured.
   --preflight-only      Check the target, the credentials, the assistant and the webhook path
@@ -26,7 +32,8 @@ Options:
   --assistant-id ID     Assistant or graph id to run (default: conformance).
   --input JSON          Input for every run, as JSON (default: {}).
   --api-key KEY         Sent as X-Api-Key (default: $LANGGRAPH_API_KEY or $LANGSMITH_API_KEY).
-                        Never printed or written to a report.
+                        Never printed or written to a report. Prefer the environment
+                        variable: a flag is visible to every user of the machine (ps).
   -H, --header "N: V"   Extra header for every request to the target; repeatable. Values are
                         never printed or written to a report.
   --only PATTERN        Run only the cases or checks matching PATTERN (globs, comma-separated;
@@ -86,8 +93,9 @@ report in html/.
 Exit codes:
   0  conformant: no required check failed
   1  not conformant: at least one required check failed
-  2  usage or configuration error (a flag, a URL, a schema, a missing package)
+  2  usage or configuration error (a flag, a URL, a schema, a missing package, a report
+     folder in use by another run)
   3  the target could not be reached, refused the credentials, is not a LangGraph API
-     server, or lacks the assistant
+     server, answered in a way no such server does, or lacks the assistant
   4  the suite itself failed to finish (a bug: please report it)
 `;

@@ -7,6 +7,9 @@ import { ConformanceError, usageError } from "../errors.js";
 import { summarizeLoad } from "../report/load.js";
 import { judge, strayCase, STRAY_CASE_ID, type Certification } from "../report/certification.js";
 import { writeCertification } from "../report/write.js";
+import { check } from "../report/integrity.js";
+import { claimReportFolder } from "../report/files.js";
+import { checkSigningKey } from "./certify.js";
 import { exitCodeFor } from "./exit-code.js";
 import { renderSummary } from "./summary.js";
 import type { Io } from "./main.js";
@@ -24,6 +27,19 @@ Playwright's HTML, JUnit and JSON reports merged from the shares' blob reports.
 Exit codes: as for a run (0 conformant or gate passed, 1 not), 2 for unusable input.
 `;
 
+/** What merge needs of a share; anything else is not a certification this suite wrote. */
+function shapeProblem(report: Record<string, unknown>): string | undefined {
+  const target = report.target as { url?: unknown } | undefined;
+  if (typeof target?.url !== "string") return "it names no target";
+  if (!Array.isArray(report.cases)) return "it lists no cases";
+  const strays = report.strays as { count?: unknown; requests?: unknown } | undefined;
+  if (typeof strays?.count !== "number" || !Array.isArray(strays.requests)) return "it has no account of stray requests";
+  if (typeof (report.sink as { keptBytes?: unknown } | undefined)?.keptBytes !== "number") return "it has no account of the sink";
+  if (typeof report.profile !== "string") return "it names no profile";
+  return undefined;
+}
+
+/** A share, read and checked: intact (its digest and any signature hold) and shaped like a certification. */
 async function load(dir: string): Promise<Certification> {
   const file = join(dir, "certification.json");
   let text: string;
@@ -32,11 +48,19 @@ async function load(dir: string): Promise<Certification> {
   } catch {
     throw new ConformanceError("LGWC_CONFIG", `${file} does not exist: give merge the --report-dir of each --shard run.`);
   }
+  let report: unknown;
   try {
-    return JSON.parse(text) as Certification;
+    report = JSON.parse(text);
   } catch {
     throw new ConformanceError("LGWC_CONFIG", `${file} is not JSON.`);
   }
+  if (report === null || typeof report !== "object" || Array.isArray(report)) throw new ConformanceError("LGWC_CONFIG", `${file} is not a certification.`);
+  const verified = check(report as Record<string, unknown>);
+  // A merged report is sealed anew: it must not launder a share that was altered after it was written.
+  if (!verified.ok) throw new ConformanceError("LGWC_CONFIG", `${file} is not intact (${verified.reason}), so it cannot be merged.`);
+  const problem = shapeProblem(report as Record<string, unknown>);
+  if (problem !== undefined) throw new ConformanceError("LGWC_CONFIG", `${file} is not a certification of this suite: ${problem}.`);
+  return report as Certification;
 }
 
 /** Merges the shares' blob reports into Playwright's HTML, JUnit and JSON reports in `out`. */
@@ -76,6 +100,8 @@ export async function mergeCommand(argv: readonly string[], io: Io): Promise<num
   const out = parsed.values["report-dir"];
   if (out === undefined) throw usageError("merge needs --report-dir OUT: where the merged reports go.");
   if (parsed.positionals.length === 0) throw usageError("merge needs the report folders of the shares to combine.");
+  const signKey = parsed.values["sign-key"];
+  const key = signKey === undefined ? undefined : checkSigningKey(resolve(signKey));
   const dirs = parsed.positionals.map((d) => resolve(d));
   const parts = await Promise.all(dirs.map(load));
   const first = parts[0]!;
@@ -98,9 +124,9 @@ export async function mergeCommand(argv: readonly string[], io: Io): Promise<num
     }),
   );
   const requests = parts.flatMap((p) => p.strays.requests);
-  if (requests.length > 0) {
-    cases.push(strayCase(requests.map((r) => ({ method: r.method, target: r.target, headers: [], bodyBase64: Buffer.from(r.body).toString("base64"), truncated: false, receivedAt: Date.parse(r.receivedAt) }))));
-  }
+  const strayCount = parts.reduce((n, p) => n + p.strays.count, 0);
+  if (strayCount > 0) cases.push(strayCase(strayCount, requests));
+  const sum = (key: "budgetBytes" | "keptBytes" | "discarded" | "dropped"): number => parts.reduce((n, p) => n + p.sink[key], 0);
   const expectations = first.expectations ?? [];
   const strict = first.strictExpectations ?? false;
   const merged: Certification = {
@@ -109,18 +135,23 @@ export async function mergeCommand(argv: readonly string[], io: Io): Promise<num
     finishedAt: parts.map((p) => p.finishedAt).sort().at(-1)!,
     commandLine: `merge of ${parts.length} share(s): ${parts.map((p) => p.commandLine).join(" | ")}`,
     shards: parts.flatMap((p) => p.shards ?? []),
-    strays: { count: requests.length, dropped: parts.reduce((n, p) => n + p.strays.dropped, 0), requests },
+    strays: { count: strayCount, bytes: parts.reduce((n, p) => n + p.strays.bytes, 0), requests },
+    sink: { budgetBytes: sum("budgetBytes"), keptBytes: sum("keptBytes"), discarded: sum("discarded"), dropped: sum("dropped") },
     cases,
     ...judge(cases, expectations, strict),
   };
   if (first.load !== undefined) {
     const settings = { repeat: first.load.repeat, concurrency: first.load.concurrency };
-    merged.load = summarizeLoad(cases, settings, merged.strays.count, merged.strays.dropped);
+    merged.load = summarizeLoad(cases, settings, merged.strays.count, merged.sink.dropped + merged.sink.discarded);
   }
-  const key = parsed.values["sign-key"] === undefined ? undefined : await readFile(parsed.values["sign-key"], "utf8");
-  await writeCertification(resolve(out), merged, key);
-  // Load mode writes no Playwright reports, so there are none to merge.
-  if (first.load === undefined) await mergePlaywright(dirs, resolve(out));
+  const folder = await claimReportFolder(resolve(out));
+  try {
+    await writeCertification(folder.path, merged, key);
+    // Load mode writes no Playwright reports, so there are none to merge.
+    if (first.load === undefined) await mergePlaywright(dirs, folder.path);
+  } finally {
+    await folder.release();
+  }
   io.stdout(renderSummary(merged, out));
   return expectations.length > 0
     ? exitCodeFor({ kind: "gate", passed: merged.gate.passed })

@@ -1,8 +1,8 @@
 import { request } from "undici";
 import type { CaseResult } from "../report/types.js";
-import type { Delivery } from "../evidence.js";
+import type { TestOutcome } from "./test-outcomes.js";
 
-/** How Playwright's workers and the reporter ask the main process for results. */
+/** How Playwright's workers and reporter talk to the main process. */
 export class ConductorClient {
   constructor(private readonly url: string) {}
 
@@ -18,8 +18,16 @@ export class ConductorClient {
     return body;
   }
 
-  async strays(): Promise<{ strays: Delivery[]; dropped: number }> {
-    const response = await request(`${this.url}/strays`, { headersTimeout: 5_000, bodyTimeout: 5_000 });
-    return (await response.body.json()) as { strays: Delivery[]; dropped: number };
+  /** Hands the main process how every test ended; it judges and writes the reports from them. */
+  async outcomes(outcomes: readonly TestOutcome[]): Promise<void> {
+    const response = await request(`${this.url}/outcomes`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify(outcomes),
+      headersTimeout: 30_000,
+      bodyTimeout: 30_000,
+    });
+    await response.body.dump();
+    if (response.statusCode !== 200) throw new Error(`the suite's main process refused the tests' outcomes (HTTP ${response.statusCode})`);
   }
 }

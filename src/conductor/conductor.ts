@@ -7,7 +7,7 @@ import type { RunResult } from "../report/types.js";
 import { accountRuns, emptyLoad } from "../report/load.js";
 import { Limit } from "./limit.js";
 import type { CaseDefinition } from "../target/drive-types.js";
-import { deleteOne, sweep } from "../target/cleanup.js";
+import { deleteOwn, ignoredNote, sweep } from "../target/cleanup.js";
 import type { TargetClient } from "../target/client.js";
 
 /** A target of the case's own, started for one disruptive probe and thrown away after it. */
@@ -199,17 +199,17 @@ export class Conductor {
     }
   }
 
-  /** Crons first, so none fires into a thread that is being deleted. */
+  /** Crons first, so none fires into a thread that is being deleted; each only once read back with this run's tag. */
   private async remove(crons: Set<string>, threads: Set<string>): Promise<void> {
-    for (const [ids, base, all] of [
-      [crons, "/runs/crons/", this.crons],
-      [threads, "/threads/", this.threads],
+    for (const [ids, kind, all] of [
+      [crons, "cron", this.crons],
+      [threads, "thread", this.threads],
     ] as const) {
       await Promise.all(
         [...ids].map(async (id) => {
-          const problem = await deleteOne(this.settings.api, base, id);
-          if (problem === undefined) all.delete(id);
-          else this.cleanupProblems.push(problem);
+          const removal = await deleteOwn(this.settings.api, kind, id, this.settings.tag);
+          if ("done" in removal) all.delete(id);
+          else this.cleanupProblems.push("foreign" in removal ? removal.foreign : removal.problem);
         }),
       );
     }
@@ -231,5 +231,7 @@ export class Conductor {
     await this.remove(new Set(this.crons), new Set(this.threads));
     const swept = await sweep(this.settings.api, this.settings.tag, { crons: this.settings.cronsSupported });
     this.cleanupProblems.push(...swept.problems);
+    const note = ignoredNote(swept);
+    if (note !== undefined) this.cleanupProblems.push(note);
   }
 }

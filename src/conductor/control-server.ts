@@ -2,19 +2,29 @@ import { createServer, type Server } from "node:http";
 import { randomBytes } from "node:crypto";
 import type { AddressInfo } from "node:net";
 import type { Conductor } from "./conductor.js";
-import type { Sink } from "../sink/server.js";
+import type { TestOutcome } from "./test-outcomes.js";
+import type { Redactor } from "../report/redact.js";
 import { describeError } from "../errors.js";
 
 export interface ControlServer {
   /** Loopback URL with a secret path segment; only the suite's own processes know it. */
   url: string;
+  /** What Playwright's reporter sent when its run ended, if it did. */
+  outcomes(): TestOutcome[] | undefined;
   close(): Promise<void>;
 }
 
-/** The channel through which Playwright's workers and reporter reach the main process. */
-export async function startControlServer(conductor: Conductor, sink: Sink): Promise<ControlServer> {
+/** The reporter sends a few hundred bytes a case; anything far larger is not the reporter. */
+const MAX_OUTCOMES_BYTES = 8 * 1024 * 1024;
+
+/**
+ * The channel through which Playwright's workers fetch each case's result (already judged and
+ * redacted) and its reporter hands back how the tests ended. Nothing else crosses it.
+ */
+export async function startControlServer(conductor: Conductor, redactor: Redactor): Promise<ControlServer> {
   const key = randomBytes(16).toString("hex");
   const prefix = `/${key}`;
+  let outcomes: TestOutcome[] | undefined;
   const server: Server = createServer((req, res) => {
     const send = (status: number, body: unknown): void => {
       res.writeHead(status, { "content-type": "application/json" });
@@ -28,11 +38,28 @@ export async function startControlServer(conductor: Conductor, sink: Sink): Prom
       const attempt = Number(url.searchParams.get("attempt") ?? "0");
       conductor.result(caseId, attempt).then(
         (result) => send(200, result),
-        (error: unknown) => send(500, { error: describeError(error) }),
+        (error: unknown) => send(500, { error: redactor.text(describeError(error)) }),
       );
       return;
     }
-    if (req.method === "GET" && route === "/strays") return send(200, { strays: sink.strays(), dropped: sink.dropped() });
+    if (req.method === "POST" && route === "/outcomes") {
+      const chunks: Buffer[] = [];
+      let size = 0;
+      req.on("data", (chunk: Buffer) => {
+        size += chunk.length;
+        if (size <= MAX_OUTCOMES_BYTES) chunks.push(chunk);
+      });
+      req.on("end", () => {
+        try {
+          if (size > MAX_OUTCOMES_BYTES) throw new Error("too large");
+          outcomes = JSON.parse(Buffer.concat(chunks).toString("utf8")) as TestOutcome[];
+          send(200, { ok: true });
+        } catch {
+          send(400, { error: "not a list of test outcomes" });
+        }
+      });
+      return;
+    }
     return send(404, { error: "unknown route" });
   });
   // A cron case may hold a request open for minutes.
@@ -42,6 +69,7 @@ export async function startControlServer(conductor: Conductor, sink: Sink): Prom
   const { port } = server.address() as AddressInfo;
   return {
     url: `http://127.0.0.1:${port}${prefix}`,
+    outcomes: () => outcomes,
     close: () =>
       new Promise<void>((resolve) => {
         server.closeAllConnections();

@@ -1,9 +1,8 @@
-import type { Delivery } from "../evidence.js";
-import { bodyText } from "../evidence.js";
+import type { SinkStats } from "../sink/server.js";
 import { CHECKS } from "../checks/index.js";
 import type { Runtime } from "../runtime.js";
 import type { CaseResult } from "./types.js";
-import { Redactor } from "./redact.js";
+import type { Redactor } from "./redact.js";
 import type { Integrity } from "./integrity.js";
 import { summarizeLoad, type LoadSummary } from "./load.js";
 import { evaluateGate, type Expectation, type Gate } from "./gate.js";
@@ -37,22 +36,45 @@ export interface Certification {
   strictExpectations: boolean;
   /** Which share of the cases this report covers, or the shares merged into it. */
   shards?: { index: number; total: number }[];
-  strays: { count: number; dropped: number; requests: { method: string; target: string; receivedAt: string; body: string }[] };
+  /** Requests to URLs the suite never handed out: all counted, the first few kept with a preview of their body. */
+  strays: { count: number; bytes: number; requests: StrayRecord[] };
+  /** What the webhook sink kept and what it could not (its byte budget and record cap). */
+  sink: SinkAccount;
   cases: CaseResult[];
   /** SHA-256 over the canonical report and, with --sign-key, an Ed25519 signature. */
   integrity?: Integrity;
 }
 
+export interface StrayRecord {
+  method: string;
+  target: string;
+  receivedAt: string;
+  bytes: number;
+  /** The body's first bytes, as text. */
+  body: string;
+}
+
+export interface SinkAccount {
+  budgetBytes: number;
+  keptBytes: number;
+  /** Requests for a run whose body did not fit the byte budget: counted, body not kept, answered 507. */
+  discarded: number;
+  /** Requests for a run beyond the sink's record cap: counted only, answered 503. */
+  dropped: number;
+}
+
 export const STRAY_CASE_ID = "unexpected-deliveries";
 
 /** Requests to URLs the suite never handed out become one failed case, so they cannot go unseen. */
-export function strayCase(strays: readonly Delivery[]): CaseResult {
+export function strayCase(count: number, strays: readonly StrayRecord[]): CaseResult {
+  const listed = strays.map((s) => `${s.method} ${s.target}`);
+  if (count > strays.length) listed.push(`… and ${count - strays.length} more`);
   return {
     id: STRAY_CASE_ID,
     operation: "(any)",
     title: "requests to URLs the suite never handed out",
     outcome: "failed",
-    deliveries: strays.length,
+    deliveries: count,
     durationMs: 0,
     reproduce: "",
     runs: [],
@@ -62,9 +84,9 @@ export function strayCase(strays: readonly Delivery[]): CaseResult {
         severity: "required",
         version: 1,
         outcome: "failed",
-        message: `${strays.length} request${strays.length === 1 ? "" : "s"} arrived for no run the suite created (first: ${strays[0]?.method} ${strays[0]?.target}).`,
+        message: `${count} request${count === 1 ? "" : "s"} arrived for no run the suite created (first: ${strays[0]?.method} ${strays[0]?.target}).`,
         expected: "no request other than one per run the suite created",
-        received: strays.map((s) => `${s.method} ${s.target}`).join("\n"),
+        received: listed.join("\n"),
       },
     ],
   };
@@ -85,14 +107,27 @@ export function judge(
   };
 }
 
+/** The sink's counts as the certification records them. */
+export function sinkRecords(stats: SinkStats): Pick<Certification, "strays" | "sink"> {
+  return {
+    strays: {
+      count: stats.strays,
+      bytes: stats.strayBytes,
+      requests: stats.straySample.map((s) => ({ method: s.method, target: s.target, receivedAt: new Date(s.receivedAt).toISOString(), bytes: s.bytes, body: s.bodyPreview })),
+    },
+    sink: { budgetBytes: stats.budgetBytes, keptBytes: stats.keptBytes, discarded: stats.discarded, dropped: stats.dropped },
+  };
+}
+
 export function buildCertification(
   runtime: Runtime,
   cases: readonly CaseResult[],
-  strays: { strays: Delivery[]; dropped: number },
+  stats: SinkStats,
   finishedAt: Date,
+  redactor: Redactor,
 ): Certification {
-  const redactor = new Redactor(runtime.secrets);
-  const all = strays.strays.length > 0 ? [...cases, strayCase(strays.strays)] : [...cases];
+  const { strays, sink } = sinkRecords(stats);
+  const all = strays.count > 0 ? [...cases, strayCase(strays.count, strays.requests)] : [...cases];
   const certification: Certification = {
     suite: runtime.suite,
     target: runtime.target,
@@ -120,18 +155,10 @@ export function buildCertification(
     expectations: runtime.expectations ?? [],
     strictExpectations: runtime.strictExpectations ?? false,
     ...(runtime.shard ? { shards: [runtime.shard] } : {}),
-    strays: {
-      count: strays.strays.length,
-      dropped: strays.dropped,
-      requests: strays.strays.map((s) => ({
-        method: s.method,
-        target: s.target,
-        receivedAt: new Date(s.receivedAt).toISOString(),
-        body: bodyText(s).slice(0, 2_000),
-      })),
-    },
+    strays,
+    sink,
     cases: all,
   };
-  if (runtime.load !== undefined) certification.load = summarizeLoad(cases, runtime.load, strays.strays.length, strays.dropped);
+  if (runtime.load !== undefined) certification.load = summarizeLoad(cases, runtime.load, strays.count, sink.dropped + sink.discarded);
   return redactor.deep(certification);
 }

@@ -123,7 +123,7 @@ const ms = (value: number | undefined): string => (value === undefined ? "–" :
 /** The load summary as plain lines, shared by the terminal summary and the Markdown report. */
 export function loadLines(load: LoadSummary): string[] {
   const lines = [
-    `Load: ${load.repeat} repetition(s) of each case, ${load.concurrency} at once: ${load.runs} runs, ${load.delivered} delivered, ${load.lost} lost, ${load.duplicates} duplicate(s), ${load.strays} stray request(s)${load.dropped > 0 ? `, ${load.dropped} not recorded (sink full)` : ""}; accounting ${load.exact ? "exact" : "NOT exact"}.`,
+    `Load: ${load.repeat} repetition(s) of each case, ${load.concurrency} at once: ${load.runs} runs, ${load.delivered} delivered, ${load.lost} lost, ${load.duplicates} duplicate(s), ${load.strays} stray request(s)${load.dropped > 0 ? `, ${load.dropped} not kept whole (sink full)` : ""}; accounting ${load.exact ? "exact" : "NOT exact"}.`,
   ];
   for (const o of load.operations) {
     lines.push(`  ${o.operation}: ${o.runs} runs, ${o.delivered} delivered, ${o.lost} lost, ${o.duplicates} dup; end to delivery p50 ${ms(o.p50Ms)}, p95 ${ms(o.p95Ms)}, p99 ${ms(o.p99Ms)}`);

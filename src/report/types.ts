@@ -33,6 +33,8 @@ export interface RunResult {
   expected?: "required" | "recommended" | "optional" | "none";
   /** Requests for the run after the receiver had accepted one. */
   duplicates?: number;
+  /** Requests for the run whose body the sink could not keep (its byte budget was spent). */
+  discarded?: number;
   /** Hardening: every request the failing receiver saw for the run, with its answer ("+1012 ms → 204"). */
   attempts?: string;
   /** Hardening: the target's answer to a create call with an invalid webhook. */

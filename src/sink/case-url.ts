@@ -8,9 +8,14 @@ export const HOOK_PREFIX = "/hook/";
  * re-encode, and a percent-encoded "+" that a decoder turns into "+" or " ".
  */
 export function makeToken(): string {
+  return makeTokenParts().token;
+}
+
+/** A token and its random pieces, which a redactor can find in any encoding of the URL. */
+export function makeTokenParts(): { token: string; pieces: [string, string] } {
   const left = randomBytes(9).toString("base64url").replace(/[-_]/g, "x");
   const right = randomBytes(6).toString("base64url").replace(/[-_]/g, "y");
-  return `${left}-_.~%2B${right}`;
+  return { token: `${left}-_.~%2B${right}`, pieces: [left, right] };
 }
 
 export function makeCaseKey(caseId: string): string {

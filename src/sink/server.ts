@@ -1,4 +1,4 @@
-import { createServer, type Server, type ServerResponse } from "node:http";
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import type { Delivery } from "../evidence.js";
 import { caseKeyOf } from "./case-url.js";
@@ -9,7 +9,9 @@ export interface SinkOptions {
   port?: number;
   /** Bodies beyond this many bytes are cut (and marked truncated). */
   maxBodyBytes?: number;
-  /** Requests beyond this many are counted, not kept, so a flood cannot exhaust memory. */
+  /** The bytes of request bodies the sink keeps in all; past it, a request is counted and its body not kept. */
+  budgetBytes?: number;
+  /** Requests for cases beyond this many are counted, not recorded, so a flood cannot exhaust memory. */
   maxRecords?: number;
 }
 
@@ -27,6 +29,32 @@ interface Waiter {
   resolve: () => void;
 }
 
+/** A request to a URL the suite never handed out, as far as the sink keeps it. */
+export interface StrayRequest {
+  method: string;
+  target: string;
+  receivedAt: number;
+  /** The body's size in bytes. */
+  bytes: number;
+  /** Its first bytes as text, at most STRAY_PREVIEW_BYTES. */
+  bodyPreview: string;
+}
+
+/** Everything the sink counted, including what it could not keep. */
+export interface SinkStats {
+  budgetBytes: number;
+  keptBytes: number;
+  /** Requests to URLs the suite never handed out (answered 404), all counted. */
+  strays: number;
+  strayBytes: number;
+  /** The first few of them, with a preview of each body. */
+  straySample: StrayRequest[];
+  /** Requests for a case whose body did not fit the byte budget: recorded without it, answered 507. */
+  discarded: number;
+  /** Requests for a case beyond the record cap: counted only, answered 503. */
+  dropped: number;
+}
+
 export interface Sink {
   /** Base URL that reaches the sink, e.g. http://127.0.0.1:PORT */
   url: string;
@@ -34,13 +62,21 @@ export interface Sink {
   deliveriesFor(caseKey: string): Delivery[];
   /** Resolves when the case has at least `min` deliveries or the time is up. */
   waitFor(caseKey: string, min: number, timeoutMs: number): Promise<Delivery[]>;
-  strays(): Delivery[];
-  dropped(): number;
+  stats(): SinkStats;
   close(): Promise<void>;
 }
 
-const DEFAULT_MAX_BODY = 1024 * 1024;
-const DEFAULT_MAX_RECORDS = 10_000;
+const MIB = 1024 * 1024;
+export const DEFAULT_MAX_BODY = MIB;
+export const DEFAULT_BUDGET = 256 * MIB;
+const DEFAULT_MAX_RECORDS = 100_000;
+/** How many stray requests are kept as a sample, and how much of each body. */
+const STRAY_SAMPLE = 20;
+const STRAY_PREVIEW_BYTES = 2_048;
+/** A request whose body has not arrived after this long is given up on; a flood of slow bodies must not hold sockets for ever. */
+const REQUEST_TIMEOUT_MS = 60_000;
+/** Generous for a target's connection pool, small enough that a flood of sockets cannot exhaust the process. */
+const MAX_CONNECTIONS = 4_096;
 
 /**
  * One recorded request. The body stays in a Buffer (outside the JS heap) and header pairs are
@@ -58,6 +94,7 @@ class RecordedDelivery implements Delivery {
     private readonly bytes: Buffer,
     readonly truncated: boolean,
     readonly receivedAt: number,
+    readonly discarded: boolean,
   ) {}
 
   get headers(): [string, string][] {
@@ -72,9 +109,10 @@ class RecordedDelivery implements Delivery {
     return this.bytes.toString("base64");
   }
 
-  /** What crosses to Playwright's processes: the plain Delivery. */
+  /** The plain Delivery, as tests and reports see it. */
   toJSON(): Delivery {
     const plain: Delivery = { method: this.method, target: this.target, headers: this.headers, bodyBase64: this.bodyBase64, truncated: this.truncated, receivedAt: this.receivedAt };
+    if (this.discarded) plain.discarded = true;
     if (this.answer !== undefined) plain.answer = this.answer;
     return plain;
   }
@@ -90,36 +128,25 @@ function answer(res: ServerResponse, delivery: Delivery, status: number): void {
   res.end();
 }
 
+function reply(res: ServerResponse, status: number, text: string): void {
+  if (res.destroyed) return;
+  res.writeHead(status, { "content-type": "text/plain; charset=utf-8" });
+  res.end(`${text}\n`);
+}
+
 export async function startSink(options: SinkOptions = {}): Promise<Sink> {
   const maxBody = options.maxBodyBytes ?? DEFAULT_MAX_BODY;
+  const budget = options.budgetBytes ?? DEFAULT_BUDGET;
   const maxRecords = options.maxRecords ?? DEFAULT_MAX_RECORDS;
   const cases = new Map<string, Delivery[]>();
   const answering = new Map<string, Answering>();
   const waiters = new Map<string, Set<Waiter>>();
-  const strays: Delivery[] = [];
+  const stats: SinkStats = { budgetBytes: budget, keptBytes: 0, strays: 0, strayBytes: 0, straySample: [], discarded: 0, dropped: 0 };
   let recorded = 0;
-  let dropped = 0;
 
   const notify = (caseKey: string): void => {
     const count = cases.get(caseKey)?.length ?? 0;
     for (const waiter of waiters.get(caseKey) ?? []) if (count >= waiter.min) waiter.resolve();
-  };
-
-  /** Keeps the request and returns the case it belongs to, if any. */
-  const record = (delivery: Delivery): string | undefined => {
-    if (recorded >= maxRecords) {
-      dropped += 1;
-      return undefined;
-    }
-    recorded += 1;
-    const key = caseKeyOf(delivery.target, (segment) => cases.has(segment));
-    if (key === undefined) {
-      strays.push(delivery);
-      return undefined;
-    }
-    cases.get(key)!.push(delivery);
-    notify(key);
-    return key;
   };
 
   const waitFor = (caseKey: string, min: number, timeoutMs: number): Promise<Delivery[]> => {
@@ -139,36 +166,90 @@ export async function startSink(options: SinkOptions = {}): Promise<Sink> {
     });
   };
 
-  const server: Server = createServer((req, res) => {
-    const receivedAt = Date.now();
-    const target = req.url ?? "";
-    const chunks: Buffer[] = [];
-    let size = 0;
-    let truncated = false;
+  /** A request to no handed-out URL: counted, a few kept as a sample, the body read and thrown away. */
+  const stray = (req: IncomingMessage, res: ServerResponse, receivedAt: number): void => {
+    const sampled = stats.straySample.length < STRAY_SAMPLE;
+    const preview: Buffer[] = [];
+    let bytes = 0;
     req.on("data", (chunk: Buffer) => {
-      if (size + chunk.length > maxBody) {
-        truncated = true;
-        chunks.push(chunk.subarray(0, Math.max(0, maxBody - size)));
-        size = maxBody;
-        return;
-      }
-      size += chunk.length;
-      chunks.push(chunk);
+      if (sampled && bytes < STRAY_PREVIEW_BYTES) preview.push(chunk.subarray(0, STRAY_PREVIEW_BYTES - bytes));
+      bytes += chunk.length;
     });
     req.on("end", () => {
-      const delivery = new RecordedDelivery(req.method ?? "", target, req.rawHeaders, Buffer.concat(chunks), truncated, receivedAt);
-      const key = record(delivery);
-      const how = key === undefined ? undefined : answering.get(key);
-      const chosen = how === undefined ? ANSWER_AT_ONCE : how.answer(cases.get(key!)?.length ?? 1);
-      if (chosen.after === undefined) {
-        answer(res, delivery, chosen.status);
-      } else {
-        void chosen.after.then(() => answer(res, delivery, chosen.status));
+      stats.strays += 1;
+      stats.strayBytes += bytes;
+      if (sampled && stats.straySample.length < STRAY_SAMPLE) {
+        const target = req.url ?? "";
+        stats.straySample.push({
+          method: req.method ?? "",
+          target: target.length > STRAY_PREVIEW_BYTES ? `${target.slice(0, STRAY_PREVIEW_BYTES)}…` : target,
+          receivedAt,
+          bytes,
+          bodyPreview: Buffer.concat(preview).toString("utf8"),
+        });
       }
+      reply(res, 404, "lg-webhook-conformance sink: this URL was not handed out by the running suite");
     });
+  };
+
+  /** A request for a case: kept whole within the per-request cap and the byte budget, or counted without its body. */
+  const forCase = (req: IncomingMessage, res: ServerResponse, key: string, receivedAt: number): void => {
+    if (recorded >= maxRecords) {
+      stats.dropped += 1;
+      req.resume();
+      req.on("end", () => reply(res, 503, `lg-webhook-conformance sink: more than ${maxRecords} requests; this one was counted, not recorded`));
+      return;
+    }
+    recorded += 1;
+    let chunks: Buffer[] = [];
+    let size = 0;
+    let truncated = false;
+    let discarded = false;
+    req.on("data", (chunk: Buffer) => {
+      if (discarded || truncated) return;
+      const room = maxBody - size;
+      const part = chunk.length > room ? chunk.subarray(0, room) : chunk;
+      if (stats.keptBytes + part.length > budget) {
+        // The budget is spent: give back what this request held, so the record says plainly that its body is gone.
+        discarded = true;
+        stats.keptBytes -= size;
+        chunks = [];
+        size = 0;
+        return;
+      }
+      chunks.push(part);
+      size += part.length;
+      stats.keptBytes += part.length;
+      if (part.length < chunk.length) truncated = true;
+    });
+    req.on("end", () => {
+      const delivery = new RecordedDelivery(req.method ?? "", req.url ?? "", req.rawHeaders, Buffer.concat(chunks), truncated, receivedAt, discarded);
+      cases.get(key)!.push(delivery);
+      notify(key);
+      if (discarded) {
+        stats.discarded += 1;
+        const text = `lg-webhook-conformance sink: its byte budget of ${Math.round(budget / MIB)} MiB is spent; the request was counted, its body not kept`;
+        delivery.answer = { status: 507, at: Date.now() };
+        reply(res, 507, text);
+        return;
+      }
+      const how = answering.get(key);
+      const chosen = how === undefined ? ANSWER_AT_ONCE : how.answer(cases.get(key)!.length);
+      if (chosen.after === undefined) answer(res, delivery, chosen.status);
+      else void chosen.after.then(() => answer(res, delivery, chosen.status));
+    });
+  };
+
+  const server: Server = createServer((req, res) => {
+    const receivedAt = Date.now();
     req.on("error", () => res.destroy());
+    const key = caseKeyOf(req.url ?? "", (segment) => cases.has(segment));
+    if (key === undefined) stray(req, res, receivedAt);
+    else forCase(req, res, key, receivedAt);
   });
   server.keepAliveTimeout = 5_000;
+  server.requestTimeout = REQUEST_TIMEOUT_MS;
+  server.maxConnections = MAX_CONNECTIONS;
 
   const host = options.host ?? "127.0.0.1";
   await new Promise<void>((resolve, reject) => {
@@ -191,8 +272,7 @@ export async function startSink(options: SinkOptions = {}): Promise<Sink> {
     },
     deliveriesFor: (caseKey) => [...(cases.get(caseKey) ?? [])],
     waitFor,
-    strays: () => [...strays],
-    dropped: () => dropped,
+    stats: () => ({ ...stats, straySample: [...stats.straySample] }),
     close: () =>
       new Promise<void>((resolve) => {
         for (const set of waiters.values()) for (const waiter of set) waiter.resolve();

@@ -1,6 +1,6 @@
 import { request } from "undici";
 import { ConformanceError, describeError } from "../errors.js";
-import { caseUrl, makeCaseKey, makeToken } from "../sink/case-url.js";
+import { caseUrl, makeCaseKey } from "../sink/case-url.js";
 import type { Sink } from "../sink/server.js";
 import type { TargetClient } from "./client.js";
 
@@ -13,15 +13,17 @@ export interface CanaryOptions {
   input: unknown;
   tag: Record<string, string>;
   timeoutMs: number;
+  /** A fresh webhook token, already known to the run's redactor. */
+  newToken: () => string;
 }
 
 const SINK_CANARY_TIMEOUT_MS = 10_000;
 
 /** A request the suite itself sends through --public-url must reach the sink. */
-async function sinkReachable(sink: Sink, publicUrl: string): Promise<void> {
+async function sinkReachable(sink: Sink, publicUrl: string, newToken: () => string): Promise<void> {
   const key = makeCaseKey("canary-sink");
   sink.register(key);
-  const url = caseUrl(publicUrl, key, makeToken());
+  const url = caseUrl(publicUrl, key, newToken());
   let failure = "";
   try {
     const answer = await request(url, { method: "POST", body: "{}", headersTimeout: SINK_CANARY_TIMEOUT_MS, bodyTimeout: SINK_CANARY_TIMEOUT_MS });
@@ -44,10 +46,10 @@ async function sinkReachable(sink: Sink, publicUrl: string): Promise<void> {
  * sentence instead of a report full of timeouts.
  */
 export async function canary(api: TargetClient, sink: Sink, options: CanaryOptions): Promise<void> {
-  if (options.throughPublicUrl) await sinkReachable(sink, options.publicUrl);
+  if (options.throughPublicUrl) await sinkReachable(sink, options.publicUrl, options.newToken);
   const key = makeCaseKey("canary-run");
   sink.register(key);
-  const webhook = caseUrl(options.publicUrl, key, makeToken());
+  const webhook = caseUrl(options.publicUrl, key, options.newToken());
   const body = { assistant_id: options.assistantId, input: options.input, metadata: options.tag, webhook };
   const created = await api.send("POST", "/runs", body);
   if (created.status === 422 || created.status === 400) {

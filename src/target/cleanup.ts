@@ -1,4 +1,5 @@
 import type { TargetClient } from "./client.js";
+import { asRecord, records, stringField, type JsonRecord } from "./json.js";
 
 /** The metadata every thread and cron the suite creates carries, whatever the run. */
 export const SUITE_MARK = { lg_webhook_conformance: "suite" } as const;
@@ -8,9 +9,18 @@ export function runTag(tag: string): Record<string, string> {
   return { ...SUITE_MARK, [RUN_KEY]: tag };
 }
 
+export type Kind = "thread" | "cron";
+
+const ROUTES = {
+  thread: { one: "/threads/", search: "/threads/search", id: "thread_id" },
+  cron: { one: "/runs/crons/", search: "/runs/crons/search", id: "cron_id" },
+} as const;
+
 export interface SweepResult {
   threads: number;
   crons: number;
+  /** Items a search returned that did not carry the mark when read: left alone. */
+  ignored: number;
   problems: string[];
 }
 
@@ -18,52 +28,110 @@ const PAGE = 100;
 const MAX_PAGES = 100;
 const TIMEOUT_MS = 10_000;
 
-async function ids(api: TargetClient, path: string, key: string, metadata: Record<string, string>, problems: string[]): Promise<string[]> {
-  const found: string[] = [];
+/** Whether the item's own metadata holds every key and value of the mark. */
+export function carriesMark(item: unknown, mark: Record<string, string>): boolean {
+  const metadata = asRecord(asRecord(item)?.metadata);
+  return metadata !== undefined && Object.entries(mark).every(([key, value]) => metadata[key] === value);
+}
+
+function failure(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
+
+/** Every item a search returns for the metadata filter, page by page (collected before anything is deleted, so deleting cannot shift the pages). */
+async function search(api: TargetClient, kind: Kind, metadata: Record<string, string>, problems: string[]): Promise<JsonRecord[]> {
+  const found: JsonRecord[] = [];
+  const path = ROUTES[kind].search;
   for (let page = 0; page < MAX_PAGES; page += 1) {
-    const answer = await api
-      .send("POST", path, { metadata, limit: PAGE, offset: page * PAGE }, { timeoutMs: TIMEOUT_MS })
-      .catch((error: unknown) => (error instanceof Error ? error.message : String(error)));
+    const answer = await api.send("POST", path, { metadata, limit: PAGE, offset: page * PAGE }, { timeoutMs: TIMEOUT_MS }).catch(failure);
     if (typeof answer === "string" || answer.status < 200 || answer.status >= 300 || !Array.isArray(answer.json)) {
       const why = typeof answer === "string" ? answer : `HTTP ${answer.status} ${answer.text.slice(0, 120)}`;
       problems.push(`POST ${path} could not list them (${why})`);
       break;
     }
-    const items = answer.json as Record<string, unknown>[];
-    for (const item of items) if (typeof item[key] === "string") found.push(item[key]);
-    if (items.length < PAGE) break;
+    found.push(...records(answer.json));
+    if (answer.json.length < PAGE) break;
   }
-  return [...new Set(found)];
+  return found;
 }
 
-/** Deletes one thread or cron ("/threads/" or "/runs/crons/" + id); gone already is fine. Returns what went wrong, if anything. */
-export async function deleteOne(api: TargetClient, base: string, id: string): Promise<string | undefined> {
-  const answer = await api
-    .send("DELETE", `${base}${id}`, undefined, { timeoutMs: TIMEOUT_MS })
-    .catch((error: unknown) => (error instanceof Error ? error.message : String(error)));
-  if (typeof answer === "string") return `DELETE ${base}${id} failed: ${answer}`;
-  if ((answer.status >= 200 && answer.status < 300) || answer.status === 404) return undefined;
-  return `DELETE ${base}${id} answered HTTP ${answer.status}`;
+type ReadBack = { found: JsonRecord } | { absent: true } | { problem: string };
+
+/** The item as the target describes it now: by its own route, or (for a cron, where that route is missing) by a search that names it. */
+async function readBack(api: TargetClient, kind: Kind, id: string, mark: Record<string, string>): Promise<ReadBack> {
+  const route = ROUTES[kind];
+  const answer = await api.send("GET", `${route.one}${encodeURIComponent(id)}`, undefined, { timeoutMs: TIMEOUT_MS }).catch(failure);
+  if (typeof answer !== "string" && answer.status === 200 && stringField(answer.json, route.id) === id) return { found: asRecord(answer.json)! };
+  if (typeof answer !== "string" && answer.status === 404 && kind === "thread") return { absent: true };
+  if (kind === "cron") {
+    // Not every server can show one cron; its search can, and the item it returns is read all the same.
+    const problems: string[] = [];
+    const listed = (await search(api, kind, mark, problems)).find((item) => stringField(item, route.id) === id);
+    if (listed !== undefined) return { found: listed };
+    if (problems.length === 0) return { absent: true };
+  }
+  return { problem: `GET ${route.one}${id} ${typeof answer === "string" ? `failed: ${answer}` : `answered HTTP ${answer.status}`}` };
+}
+
+/** What became of one item: deleted (or already gone), left alone because it is not the suite's, or a problem. */
+export type Removal = { done: true } | { foreign: string } | { problem: string };
+
+async function remove(api: TargetClient, kind: Kind, id: string): Promise<Removal> {
+  const path = `${ROUTES[kind].one}${encodeURIComponent(id)}`;
+  const answer = await api.send("DELETE", path, undefined, { timeoutMs: TIMEOUT_MS }).catch(failure);
+  if (typeof answer === "string") return { problem: `DELETE ${path} failed: ${answer}` };
+  if ((answer.status >= 200 && answer.status < 300) || answer.status === 404) return { done: true };
+  return { problem: `DELETE ${path} answered HTTP ${answer.status}` };
+}
+
+const foreign = (kind: Kind, id: string): Removal => ({
+  foreign: `${kind} ${id} was left alone: read back, it does not carry this run's mark in its metadata`,
+});
+
+/** Deletes an item just read (by its route or a search) if it carries the mark itself. */
+function removeIfMarked(api: TargetClient, kind: Kind, id: string, item: JsonRecord, mark: Record<string, string>): Promise<Removal> {
+  return carriesMark(item, mark) ? remove(api, kind, id) : Promise.resolve(foreign(kind, id));
 }
 
 /**
- * Deletes every cron, then every thread, whose metadata carries `metadata` (the suite's mark, or
- * one run's tag). Only what the suite marked is touched.
+ * Deletes one thread or cron, but only after reading it back and finding the mark on it: an id
+ * the target handed over is not proof that the item is the suite's. Gone already is fine.
+ */
+export async function deleteOwn(api: TargetClient, kind: Kind, id: string, mark: Record<string, string>): Promise<Removal> {
+  const read = await readBack(api, kind, id, mark);
+  if ("absent" in read) return { done: true };
+  if ("problem" in read) return { problem: `${kind} ${id} was left alone: it could not be read back to prove it is the suite's (${read.problem})` };
+  return removeIfMarked(api, kind, id, read.found, mark);
+}
+
+/**
+ * Deletes every cron, then every thread, that a search for `metadata` (the suite's mark, or one
+ * run's tag) returns and that carries that metadata itself. A target whose search ignores the
+ * filter returns other people's items too: those are counted as ignored and never touched.
  */
 export async function sweep(api: TargetClient, metadata: Record<string, string>, options: { crons: boolean }): Promise<SweepResult> {
   const problems: string[] = [];
-  const result: SweepResult = { threads: 0, crons: 0, problems };
-  const kinds = [
-    ["crons", "/runs/crons/search", "cron_id", "/runs/crons/"],
-    ["threads", "/threads/search", "thread_id", "/threads/"],
-  ] as const;
+  const result: SweepResult = { threads: 0, crons: 0, ignored: 0, problems };
   // A target without crons (GET /info says so) has none to list.
-  for (const [kind, search, key, base] of kinds.filter(([kind]) => options.crons || kind !== "crons")) {
-    for (const id of await ids(api, search, key, metadata, problems)) {
-      const problem = await deleteOne(api, base, id);
-      if (problem === undefined) result[kind] += 1;
-      else problems.push(problem);
+  const kinds: Kind[] = options.crons ? ["cron", "thread"] : ["thread"];
+  for (const kind of kinds) {
+    const idKey = ROUTES[kind].id;
+    for (const item of await search(api, kind, metadata, problems)) {
+      const id = stringField(item, idKey);
+      if (id === undefined) continue;
+      // An item listed with its metadata has just been read; one listed without it is read back first.
+      const removal = asRecord(item.metadata) === undefined ? await deleteOwn(api, kind, id, metadata) : await removeIfMarked(api, kind, id, item, metadata);
+      if ("done" in removal) result[kind === "cron" ? "crons" : "threads"] += 1;
+      else if ("foreign" in removal) result.ignored += 1;
+      else problems.push(removal.problem);
     }
   }
   return result;
+}
+
+/** One sentence about what a sweep left alone, for a target whose search ignores the metadata filter. */
+export function ignoredNote(result: SweepResult): string | undefined {
+  return result.ignored === 0
+    ? undefined
+    : `the target's search returned ${result.ignored} item(s) without the suite's mark (it ignores the metadata filter); they were not touched`;
 }

@@ -13,6 +13,11 @@ export interface TargetOptions {
 }
 
 const OVERALL_MARGIN_MS = 5_000;
+/**
+ * The most the suite reads of one answer. The largest answers it asks for are searches of at
+ * most 100 threads; anything near this is a target that streams without end.
+ */
+export const MAX_RESPONSE_BYTES = 16 * 1024 * 1024;
 
 class DeadlineError extends Error {
   override name = "TimeoutError";
@@ -49,6 +54,37 @@ export interface TargetResponse {
   headers: Record<string, string | string[] | undefined>;
   text: string;
   json: unknown;
+}
+
+/** Reads a body to its end, refusing more than `maxBytes`; the caller bounds the time. */
+export async function readCapped(body: AsyncIterable<Buffer | string> & { destroy?: (error?: Error) => unknown }, maxBytes: number): Promise<Buffer> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of body) {
+    const bytes = typeof chunk === "string" ? Buffer.from(chunk) : chunk;
+    size += bytes.length;
+    if (size > maxBytes) {
+      body.destroy?.();
+      throw new BodyTooLarge(maxBytes);
+    }
+    chunks.push(bytes);
+  }
+  return Buffer.concat(chunks);
+}
+
+class BodyTooLarge extends Error {
+  constructor(readonly maxBytes: number) {
+    super(`its body is larger than ${Math.round(maxBytes / 1024 / 1024)} MiB`);
+  }
+}
+
+/** Why reading an answer's body failed, in words about the target, not the suite. */
+function bodyProblem(error: unknown, timeoutMs: number): string {
+  if (error instanceof BodyTooLarge) return `${error.message}, more than any answer of the API needs`;
+  if ((error as { name?: string }).name === "TimeoutError" || (error as { code?: string }).code === "UND_ERR_BODY_TIMEOUT") {
+    return `its body did not finish within ${timeoutMs} ms`;
+  }
+  return `its body was cut off (${describeError(error)})`;
 }
 
 /** An answer from the target that was not a success; its text is quoted in findings. */
@@ -107,6 +143,7 @@ export class TargetClient {
     const timeout = options.timeoutMs ?? this.timeoutMs;
     const headers: Record<string, string> = { ...this.headers, accept: options.accept ?? "application/json" };
     if (body !== undefined) headers["content-type"] = "application/json";
+    const started = Date.now();
     let response: Dispatcher.ResponseData;
     try {
       response = await withDeadline(request(`${this.baseUrl}${path}`, {
@@ -127,7 +164,20 @@ export class TargetClient {
         { cause: error },
       );
     }
-    const text = await response.body.text();
+    // The body shares the request's deadline: a body that drips without end is as broken as no answer.
+    const left = Math.max(1, timeout + OVERALL_MARGIN_MS - (Date.now() - started));
+    let bytes: Buffer;
+    try {
+      bytes = await withDeadline(readCapped(response.body, MAX_RESPONSE_BYTES), left);
+    } catch (error) {
+      response.body.destroy();
+      throw new ConformanceError(
+        "LGWC_TARGET_BROKEN",
+        `${method} ${path} on ${this.baseUrl} answered HTTP ${response.statusCode}, but ${bodyProblem(error, timeout)}; the target is not answering as a LangGraph API server does.`,
+        { cause: error },
+      );
+    }
+    const text = bytes.toString("utf8");
     return { status: response.statusCode, headers: response.headers, text, json: parseJson(text) };
   }
 

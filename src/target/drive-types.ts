@@ -26,6 +26,8 @@ export interface DriveContext {
   createThread(options?: { quiet?: boolean }): Promise<string>;
   trackThread(threadId: string): void;
   trackCron(cronId: string): void;
+  /** Deletes a cron the case made now (so it fires no more), once read back with the run's tag. */
+  deleteCron(cronId: string): Promise<void>;
   /** Records a create request for the report's reproduction command. */
   sent(request: SentRequest): void;
   /** A progress line for the user, prefixed with the case id. */
@@ -48,6 +50,8 @@ export interface DrivenRun {
   label: string;
   webhookUrl: string;
   created: CreatedRun;
+  /** Why the suite cannot tell which run this is, where the published API says the target must name it. */
+  unidentified?: string;
   /** Where to read the run back after it ends, or why it cannot be. */
   readBack: { thread_id: string; run_id: string } | { skipped: string };
   /** Where several runs share one URL (a cron's firings): only deliveries naming this run_id are this run's. */

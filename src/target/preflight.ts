@@ -1,5 +1,6 @@
 import { ConformanceError } from "../errors.js";
 import type { TargetClient, TargetResponse } from "./client.js";
+import { asRecord, records, stringField } from "./json.js";
 
 export interface Preflight {
   info: Record<string, unknown>;
@@ -17,18 +18,28 @@ function credentialHint(status: number): string {
 
 /** GET /info answers on every LangGraph API server; its shape tells the suite it is talking to one. */
 export async function preflightInfo(api: TargetClient): Promise<Record<string, unknown>> {
-  const response = await api.send("GET", "/info", undefined, { timeoutMs: 15_000 });
+  const response = await api.send("GET", "/info");
   if (response.status === 401 || response.status === 403) {
     throw new ConformanceError("LGWC_TARGET_UNREACHABLE", `GET /info answered HTTP ${response.status}: ${credentialHint(response.status)}.`);
   }
-  const info = response.json;
-  if (response.status !== 200 || info === null || typeof info !== "object" || Array.isArray(info)) {
+  const info = asRecord(response.json);
+  if (response.status !== 200 || info === undefined) {
     throw new ConformanceError(
       "LGWC_NOT_LANGGRAPH",
-      `${api.baseUrl} is not a LangGraph API server: GET /info answered HTTP ${response.status} ${snippet(response)}; check --target.`,
+      `${api.baseUrl} is not a LangGraph API server: GET /info answered HTTP ${response.status} ${snippet(response)}; ${redirectHint(response) ?? "check --target"}.`,
     );
   }
-  return info as Record<string, unknown>;
+  return info;
+}
+
+/** Where a redirect pointed, so the user can give that URL instead (the suite follows none). */
+function redirectHint(response: TargetResponse): string | undefined {
+  if (response.status < 300 || response.status >= 400) return undefined;
+  const location = response.headers.location;
+  const where = Array.isArray(location) ? location[0] : location;
+  if (!where) return "it redirects without saying where; check --target";
+  const base = where.replace(/\/info\/?(\?.*)?$/, "");
+  return `it redirects to ${JSON.stringify(where.length > 200 ? `${where.slice(0, 200)}…` : where)}; the suite follows no redirects, so pass ${base === where ? "the server's base URL there" : JSON.stringify(base)} as --target`;
 }
 
 function snippet(response: TargetResponse): string {
@@ -38,17 +49,20 @@ function snippet(response: TargetResponse): string {
 
 async function resolveAssistant(api: TargetClient, assistantId: string): Promise<{ id: string; graphId?: string }> {
   const response = await api.send("GET", `/assistants/${encodeURIComponent(assistantId)}`);
-  const found = response.json as { assistant_id?: unknown; graph_id?: unknown } | undefined;
-  if (response.status === 200 && typeof found?.assistant_id === "string") {
-    return typeof found.graph_id === "string" ? { id: found.assistant_id, graphId: found.graph_id } : { id: found.assistant_id };
+  const id = stringField(response.json, "assistant_id");
+  if (response.status === 200 && id !== undefined) {
+    const graphId = stringField(response.json, "graph_id");
+    return graphId === undefined ? { id } : { id, graphId };
   }
   if (response.status === 401 || response.status === 403) {
     throw new ConformanceError("LGWC_TARGET_UNREACHABLE", `GET /assistants answered HTTP ${response.status}: ${credentialHint(response.status)}.`);
   }
   const search = await api.send("POST", "/assistants/search", { limit: 20 });
-  const known = Array.isArray(search.json)
-    ? (search.json as { graph_id?: unknown; assistant_id?: unknown }[]).map((a) => String(a.graph_id ?? a.assistant_id))
-    : [];
+  const known = records(search.json)
+    .map((a) => stringField(a, "graph_id") ?? stringField(a, "assistant_id"))
+    .filter((name): name is string => name !== undefined)
+    .map((name) => (name.length > 60 ? `${name.slice(0, 60)}…` : name))
+    .slice(0, 20);
   const list = known.length > 0 ? `the target has ${[...new Set(known)].join(", ")}` : "the target lists no assistants";
   throw new ConformanceError(
     "LGWC_ASSISTANT_MISSING",
@@ -59,7 +73,7 @@ async function resolveAssistant(api: TargetClient, assistantId: string): Promise
 export async function preflight(api: TargetClient, assistantId: string): Promise<Preflight> {
   const info = await preflightInfo(api);
   const assistant = await resolveAssistant(api, assistantId);
-  const flags = info.flags as Record<string, unknown> | undefined;
+  const flags = asRecord(info.flags);
   const crons =
     flags?.crons === false
       ? { supported: false, reason: "the target's GET /info reports flags.crons = false, so it does not run crons" }

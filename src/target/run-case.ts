@@ -2,15 +2,16 @@ import { randomUUID } from "node:crypto";
 import type { Check, CheckContext } from "../checks/types.js";
 import { evaluate, failsRequired, type CheckOutcome } from "../checks/evaluate.js";
 import { ANNOUNCED, bodyText, type CreatedRun, type Delivery, type RunEvidence } from "../evidence.js";
-import { caseUrl, makeCaseKey, makeToken } from "../sink/case-url.js";
+import { caseUrl, makeCaseKey } from "../sink/case-url.js";
 import type { Sink } from "../sink/server.js";
-import type { CaseResult, RunResult } from "../report/types.js";
+import type { CaseResult, DeliveryEvidence, RunResult } from "../report/types.js";
 import { reproduceCommand } from "../report/curl.js";
 import { describeError } from "../errors.js";
 import type { TargetClient } from "./client.js";
 import { CaseSkipped, type CaseDefinition, type DriveContext, type DrivenRun, type SentRequest } from "./drive-types.js";
 import { describeAttempts, duplicates } from "../checks/attempts.js";
 import { idsFromRun } from "./run-ids.js";
+import { deleteOwn } from "./cleanup.js";
 
 export interface CaseDeps {
   api: TargetClient;
@@ -27,6 +28,8 @@ export interface CaseDeps {
   timeoutMs: number;
   cronTimeoutMs: number;
   progress(message: string): void;
+  /** A fresh webhook token, already known to the run's redactor. */
+  newToken: () => string;
   /**
    * Load mode: observe a run only until its first delivery and hand over a function that judges
    * it again with everything that arrived by the time it is called (after one shared settle window).
@@ -107,7 +110,7 @@ export async function runCase(definition: CaseDefinition, deps: CaseDeps): Promi
     hook(_label, answering) {
       const key = makeCaseKey(definition.id);
       deps.sink.register(key, answering);
-      const url = caseUrl(deps.sinkUrl, key, makeToken());
+      const url = caseUrl(deps.sinkUrl, key, deps.newToken());
       keys.set(url, key);
       return Promise.resolve(url);
     },
@@ -121,6 +124,11 @@ export async function runCase(definition: CaseDefinition, deps: CaseDeps): Promi
     },
     trackThread: (id) => deps.created.thread(id),
     trackCron: (id) => deps.created.cron(id),
+    async deleteCron(id) {
+      const removal = await deleteOwn(deps.api, "cron", id, deps.tag);
+      // What could not be deleted now stays tracked, and the case's cleanup says so.
+      if (!("done" in removal)) say("foreign" in removal ? removal.foreign : removal.problem);
+    },
     sent: (request) => sent.push(request),
     async distinctRuns(webhookUrl, runs, timeoutMs, waitingFor) {
       const key = keys.get(webhookUrl);
@@ -177,15 +185,43 @@ export async function runCase(definition: CaseDefinition, deps: CaseDeps): Promi
   );
 }
 
+/** How much of a body the report keeps: enough to read a finding, little enough to pass between processes. */
+const EVIDENCE_BODY_CHARS = 64 * 1024;
+
+function evidenceOf(delivery: Delivery): DeliveryEvidence {
+  const text = delivery.discarded ? "" : bodyText(delivery);
+  const evidence: DeliveryEvidence = {
+    method: delivery.method,
+    target: delivery.target,
+    headers: delivery.headers,
+    body: delivery.discarded
+      ? "(not kept: the sink's byte budget was spent)"
+      : text.length > EVIDENCE_BODY_CHARS
+        ? `${text.slice(0, EVIDENCE_BODY_CHARS)}… (${Buffer.byteLength(text)} bytes in all)`
+        : text,
+    truncated: delivery.truncated,
+  };
+  return evidence;
+}
+
+/** Why a case cannot be judged when the sink could not keep what its runs were sent. */
+function budgetReason(runs: readonly RunResult[]): string | undefined {
+  const discarded = runs.reduce((n, run) => n + (run.discarded ?? 0), 0);
+  if (discarded === 0) return undefined;
+  return `The sink's byte budget was spent before ${discarded} request(s) for this case arrived, so their bodies were not kept and could not be judged; raise --sink-budget-mb (this is the suite's limit, not a finding about the target).`;
+}
+
 /** A case's outcome, delivery count and checks from its runs' results (again, after a deferred settle window). */
 export function rejudgeCase(
   base: Pick<CaseResult, "id" | "operation" | "title" | "durationMs" | "reproduce">,
   runs: RunResult[],
   checks: readonly Check[],
 ): CaseResult {
+  const unjudged = budgetReason(runs);
   return {
     ...base,
-    outcome: runs.some((run) => failsRequired(run.checks)) ? "failed" : "passed",
+    outcome: unjudged !== undefined || runs.some((run) => failsRequired(run.checks)) ? "failed" : "passed",
+    ...(unjudged === undefined ? {} : { reason: unjudged }),
     deliveries: runs.reduce((sum, run) => sum + run.deliveries, 0),
     checks: aggregate(runs, checks),
     runs,
@@ -254,6 +290,7 @@ async function observe(run: DrivenRun, key: string, started: number, deps: CaseD
       settleMs,
     };
     if (run.creation !== undefined) evidence.creation = run.creation;
+    if (run.unidentified !== undefined) evidence.unidentified = run.unidentified;
     if (run.receiver !== undefined) evidence.receiver = run.receiver;
     if (terminalAt !== undefined) evidence.terminalAt = terminalAt;
     if (readBack.status !== undefined) evidence.apiStatus = readBack.status;
@@ -276,15 +313,9 @@ async function observe(run: DrivenRun, key: string, started: number, deps: CaseD
     if (evidence.readBackSkipped !== undefined) result.readBackSkipped = evidence.readBackSkipped;
     if (terminalAt !== undefined) result.timings.createdToTerminalMs = terminalAt - started;
     if (terminalAt !== undefined && first !== undefined) result.timings.terminalToDeliveryMs = first.receivedAt - terminalAt;
-    if (first !== undefined) {
-      result.evidence = {
-        method: first.method,
-        target: first.target,
-        headers: first.headers,
-        body: bodyText(first),
-        truncated: first.truncated,
-      };
-    }
+    if (first !== undefined) result.evidence = evidenceOf(first);
+    const discarded = deliveries.filter((d) => d.discarded === true).length;
+    if (discarded > 0) result.discarded = discarded;
     return result;
   };
   // Load mode: the case's runs are judged again once one settle window has passed after the last of them.

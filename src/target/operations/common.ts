@@ -3,6 +3,9 @@ import type { CreatedRun } from "../../evidence.js";
 import { parseSse } from "../sse.js";
 import type { DriveContext, DrivenRun, SentRequest } from "../drive-types.js";
 import { idsFromContentLocation, idsFromRun, mergeIds } from "../run-ids.js";
+import { MAX_RESPONSE_BYTES, readCapped, TargetHttpError } from "../client.js";
+import { carriesMark } from "../cleanup.js";
+import { records, stringField } from "../json.js";
 
 /** The create-run body every case sends, with the user's input and the suite's tag. */
 export function runBody(context: DriveContext, webhook: string, extra: Record<string, unknown> = {}): Record<string, unknown> {
@@ -33,7 +36,11 @@ export function join(context: DriveContext, threadId: string, runId: string): Pr
     );
 }
 
-/** Every thread carrying the marker the suite put in a run's or cron's metadata, oldest first. */
+/**
+ * Every thread carrying the marker the suite put in a run's or cron's metadata, oldest first.
+ * The marker is checked on each thread the search returns: a target whose search ignores the
+ * filter returns other threads too, which must never be taken (and later deleted) as the suite's.
+ */
 export async function threadsByMarker(context: DriveContext, marker: string): Promise<string[]> {
   const found = await context.api.ok("POST", "/threads/search", {
     metadata: { lgwc_marker: marker },
@@ -41,8 +48,10 @@ export async function threadsByMarker(context: DriveContext, marker: string): Pr
     sort_by: "created_at",
     sort_order: "asc",
   });
-  const threads = Array.isArray(found.json) ? (found.json as { thread_id?: unknown }[]) : [];
-  return threads.map((t) => t.thread_id).filter((id): id is string => typeof id === "string");
+  return records(found.json)
+    .filter((thread) => carriesMark(thread, { lgwc_marker: marker }))
+    .map((thread) => stringField(thread, "thread_id"))
+    .filter((id): id is string => id !== undefined);
 }
 
 /** The thread a stateless run was given, found by its marker. */
@@ -63,10 +72,12 @@ export function joinedRun(context: DriveContext, label: string, webhookUrl: stri
   const created = withAssistant(context, mergeIds(idsFromRun(run), fallback));
   const { thread_id, run_id } = created;
   if (thread_id === undefined || run_id === undefined) {
+    const missing = [run_id === undefined ? "run_id" : "", thread_id === undefined ? "thread_id" : ""].filter(Boolean).join(" and ");
     return {
       label,
       webhookUrl,
       created,
+      unidentified: `the create call's answer named no ${missing} (neither in its body nor in Content-Location)`,
       readBack: { skipped: "the create call did not return the run's thread_id and run_id" },
       terminal: Promise.resolve(),
     };
@@ -77,24 +88,28 @@ export function joinedRun(context: DriveContext, label: string, webhookUrl: stri
 
 /**
  * Opens a streaming run and learns its id from the Content-Location header or the stream's
- * metadata event; the run is terminal when the stream closes.
+ * metadata event. `ended` settles with true when the stream closes normally (how the suite learns
+ * the run ended) and false when it breaks or outlasts the deadline, which says nothing about the run.
  */
 export async function streamRun(
   context: DriveContext,
   request: SentRequest,
-): Promise<{ ids: CreatedRun; ended: Promise<void> }> {
+): Promise<{ ids: CreatedRun; ended: Promise<boolean> }> {
   context.sent(request);
   const response = await context.api.stream(request.path, request.body, context.timeoutMs);
   if (response.statusCode < 200 || response.statusCode >= 300) {
-    const text = await response.body.text();
-    const { TargetHttpError } = await import("../client.js");
+    const text = (await readCapped(response.body, MAX_RESPONSE_BYTES).catch(() => Buffer.from("(its body could not be read)"))).toString("utf8");
     throw new TargetHttpError(request.method, request.path, response.statusCode, text);
   }
   const fromHeader = idsFromContentLocation(response.headers["content-location"]);
   const events = parseSse(response.body);
   let fromMetadata: CreatedRun = {};
   // The metadata event comes first; reading up to it gives the run id before the run ends.
-  const first = await events.next();
+  let broken = false;
+  const first = await events.next().catch((): IteratorReturnResult<undefined> => {
+    broken = true;
+    return { done: true, value: undefined };
+  });
   if (!first.done && first.value.event === "metadata") {
     try {
       fromMetadata = idsFromRun(JSON.parse(first.value.data));
@@ -102,10 +117,20 @@ export async function streamRun(
       fromMetadata = {};
     }
   }
+  let timer: NodeJS.Timeout | undefined;
+  const deadline = new Promise<boolean>((resolve) => {
+    timer = setTimeout(() => {
+      response.body.destroy();
+      resolve(false);
+    }, context.timeoutMs);
+  });
   // Drain to the end: the stream closing is how the suite learns the run ended.
-  const ended = (async () => {
+  const drained = (async () => {
+    if (first.done) return !broken;
     let next = await events.next();
     while (!next.done) next = await events.next();
-  })().catch(() => undefined);
+    return true;
+  })().catch(() => false);
+  const ended = Promise.race([drained, deadline]).finally(() => clearTimeout(timer));
   return { ids: mergeIds(fromMetadata, fromHeader), ended };
 }

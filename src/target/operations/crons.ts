@@ -1,30 +1,29 @@
 import type { CreatedRun } from "../../evidence.js";
 import type { CaseDefinition, DriveContext, DrivenRun } from "../drive-types.js";
 import { newMarker, post, threadsByMarker, withAssistant } from "./common.js";
+import { records, stringField } from "../json.js";
 
 /** Fires at the next minute boundary: the soonest any cron implementation is obliged to run. */
 export const CRON_SCHEDULE = "* * * * *";
 
 function cronIdOf(json: unknown): string | undefined {
-  const id = (json as { cron_id?: unknown } | null)?.cron_id;
-  return typeof id === "string" ? id : undefined;
+  return stringField(json, "cron_id");
 }
 
 function requireCronId(json: unknown, path: string): string {
   const id = cronIdOf(json);
-  if (id === undefined) throw new Error(`POST ${path} succeeded but its answer has no cron_id: ${JSON.stringify(json)}`);
+  if (id === undefined) throw new Error(`POST ${path} succeeded but its answer has no cron_id: ${(JSON.stringify(json) ?? "").slice(0, 300)}`);
   return id;
 }
 
 /** Runs on a thread, oldest first: for a thread cron, the runs it fired. */
 async function runsOn(context: DriveContext, threadId: string, limit: number): Promise<string[]> {
   const listed = await context.api.ok("GET", `/threads/${threadId}/runs?limit=${limit}`);
-  const runs = Array.isArray(listed.json) ? (listed.json as { run_id?: unknown; created_at?: unknown }[]) : [];
-  const when = (r: { created_at?: unknown }): string => (typeof r.created_at === "string" ? r.created_at : "");
-  return runs
-    .filter((r): r is { run_id: string; created_at?: unknown } => typeof r.run_id === "string")
+  const when = (r: unknown): string => stringField(r, "created_at") ?? "";
+  return records(listed.json)
+    .filter((r) => stringField(r, "run_id") !== undefined)
     .sort((a, b) => when(a).localeCompare(when(b)))
-    .map((r) => r.run_id);
+    .map((r) => stringField(r, "run_id")!);
 }
 
 const ORDINALS = ["first", "second", "third"];
@@ -53,7 +52,7 @@ async function firedRuns(
     firing.firings === 1
       ? [await context.firstDelivery(webhookUrl, context.cronTimeoutMs, what)]
       : await context.distinctRuns(webhookUrl, firing.firings, context.cronTimeoutMs * firing.firings, what);
-  await context.api.send("DELETE", `/runs/crons/${cronId}`);
+  await context.deleteCron(cronId);
   // A stateless cron gives each fired run a thread of its own, found by the marker in the cron's
   // metadata where the target copies it; every such thread is the suite's to remove.
   const firedThreads = cronThread === undefined ? await threadsByMarker(context, marker) : [];

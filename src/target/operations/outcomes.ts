@@ -1,6 +1,8 @@
 import type { CaseDefinition, DriveContext, DrivenRun } from "../drive-types.js";
 import { TargetHttpError } from "../client.js";
 import { joinedRun, post, runBody } from "./common.js";
+import { carriesMark } from "../cleanup.js";
+import { stringField } from "../json.js";
 import type { Variant } from "./variant.js";
 
 /** How long after the suite ends a run (a cancel) its webhook may still come. */
@@ -9,14 +11,22 @@ const POLL_LIMIT_MS = 15_000;
 /** Long enough that only a cancel ends it. */
 const LONG_SLEEP = { mode: "sleep", sleep_ms: 120_000 };
 
+/** Refuses to act on a run that does not carry the suite's tag: the ids came from the target, which may name someone else's run. */
+function ownRun(context: DriveContext, runId: string, run: unknown): void {
+  if (!carriesMark(run, context.tag)) {
+    throw new Error(`read back, run ${runId} does not carry the suite's metadata, so the suite will not cancel it (the target may have named a run that is not the suite's)`);
+  }
+}
+
 /** Waits (bounded) until the API reports one of the statuses, so a cancel hits a running run. */
 async function untilStatus(context: DriveContext, threadId: string, runId: string, statuses: string[]): Promise<void> {
   const deadline = Date.now() + POLL_LIMIT_MS;
   let delay = 50;
   for (;;) {
     const read = await context.api.send("GET", `/threads/${threadId}/runs/${runId}`);
-    const status = (read.json as { status?: unknown } | undefined)?.status;
-    if (typeof status === "string" && statuses.includes(status)) return;
+    const status = stringField(read.json, "status");
+    if (read.status === 200) ownRun(context, runId, read.json);
+    if (status !== undefined && statuses.includes(status)) return;
     if (Date.now() > deadline) throw new Error(`run ${runId} never reached ${statuses.join(" or ")} (last status ${String(status)})`);
     await new Promise((r) => setTimeout(r, delay));
     delay = Math.min(delay * 2, 500);
@@ -28,6 +38,7 @@ function cancelAct(action: "interrupt" | "rollback", when: "running" | "pending"
     const { thread_id, run_id } = run.created;
     if (thread_id === undefined || run_id === undefined) throw new Error("the target did not say which run it created, so it cannot be cancelled");
     if (when === "running") await untilStatus(context, thread_id, run_id, ["running"]);
+    else ownRun(context, run_id, (await context.api.ok("GET", `/threads/${thread_id}/runs/${run_id}`)).json);
     // wait=true returns once the run has stopped; a pending run never started, so there is nothing to wait for.
     const path = `/threads/${thread_id}/runs/${run_id}/cancel?action=${action}${when === "running" ? "&wait=true" : ""}`;
     context.sent({ method: "POST", path, body: undefined });

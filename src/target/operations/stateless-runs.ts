@@ -6,7 +6,15 @@ import { defineVariant, SUCCESS, type Variant } from "./variant.js";
 /** Stateless runs are kept so they can be read back; the suite deletes their threads afterwards. */
 const KEEP = { on_completion: "keep" } as const;
 
-async function locate(context: DriveContext, label: string, webhookUrl: string, runId: string | undefined, marker: string, ended: Promise<void>): Promise<DrivenRun> {
+async function locate(
+  context: DriveContext,
+  label: string,
+  webhookUrl: string,
+  runId: string | undefined,
+  marker: string,
+  ended: Promise<boolean | void>,
+  unnamed: string,
+): Promise<DrivenRun> {
   const threadId = await threadByMarker(context, marker);
   if (threadId !== undefined) context.trackThread(threadId);
   const created = withAssistant(context, mergeIds(runId === undefined ? {} : { run_id: runId }, threadId === undefined ? {} : { thread_id: threadId }));
@@ -14,7 +22,9 @@ async function locate(context: DriveContext, label: string, webhookUrl: string, 
     runId === undefined || threadId === undefined
       ? { skipped: "the target did not reveal the stateless run's thread, so it cannot be read back" }
       : { thread_id: threadId, run_id: runId };
-  return { label, webhookUrl, created, readBack, terminal: ended };
+  const run: DrivenRun = { label, webhookUrl, created, readBack, terminal: ended };
+  if (runId === undefined) run.unidentified = unnamed;
+  return run;
 }
 
 export const statelessRunCase = (variant: Variant = SUCCESS): CaseDefinition =>
@@ -35,15 +45,15 @@ export const statelessRunDefault: CaseDefinition = defineVariant(
     // The target deletes the run (and its thread) as it ends, so a join may answer "not found":
     // either answer means the run is over.
     const terminal = thread_id && run_id ? join(context, thread_id, run_id) : Promise.resolve();
-    return [
-      {
-        label: "the run",
-        webhookUrl: webhook,
-        created,
-        readBack: { skipped: 'on_completion is "delete" (the default), so the target deletes the run when it ends' },
-        terminal,
-      },
-    ];
+    const run: DrivenRun = {
+      label: "the run",
+      webhookUrl: webhook,
+      created,
+      readBack: { skipped: 'on_completion is "delete" (the default), so the target deletes the run when it ends' },
+      terminal,
+    };
+    if (run_id === undefined) run.unidentified = "the create call's answer named no run_id (neither in its body nor in Content-Location)";
+    return [run];
   },
 );
 
@@ -53,7 +63,7 @@ export const statelessRunStreamCase = (variant: Variant = SUCCESS): CaseDefiniti
     const marker = newMarker();
     const body = runBody(context, webhook, { ...KEEP, ...variant.body, metadata: { ...context.tag, lgwc_marker: marker } });
     const { ids, ended } = await streamRun(context, { method: "POST", path: "/runs/stream", body });
-    return [await locate(context, "the run", webhook, ids.run_id, marker, ended)];
+    return [await locate(context, "the run", webhook, ids.run_id, marker, ended, "neither Content-Location nor the stream's metadata event named the run")];
   });
 
 export const statelessRunWaitCase = (variant: Variant = SUCCESS): CaseDefinition =>
@@ -63,7 +73,7 @@ export const statelessRunWaitCase = (variant: Variant = SUCCESS): CaseDefinition
     const body = runBody(context, webhook, { ...KEEP, ...variant.body, metadata: { ...context.tag, lgwc_marker: marker } });
     const response = await post(context, { method: "POST", path: "/runs/wait", body }, context.timeoutMs);
     const ids = idsFromContentLocation(response.headers["content-location"]);
-    return [await locate(context, "the run", webhook, ids.run_id, marker, Promise.resolve())];
+    return [await locate(context, "the run", webhook, ids.run_id, marker, Promise.resolve(), "the wait response had no Content-Location naming the run")];
   });
 
 const BATCH_SIZE = 3;

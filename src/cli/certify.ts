@@ -1,0 +1,415 @@
+import { spawn, type ChildProcess } from "node:child_process";
+import { createRequire } from "node:module";
+import { mkdtemp, rm, writeFile } from "node:fs/promises";
+import { existsSync, readFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { dirname, join, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
+import { createPrivateKey, randomBytes } from "node:crypto";
+import { ConformanceError, describeError, usageError } from "../errors.js";
+import { exitCodeFor, EXIT } from "./exit-code.js";
+import type { Options } from "./args.js";
+import type { Io } from "./main.js";
+import { loadExpectations } from "./expectations.js";
+import { renderSummary } from "./summary.js";
+import { select, shardOf, type Selection } from "../selection.js";
+import { ALL_CASE_IDS, caseIdsOf } from "../target/catalog.js";
+import { CHECK_NAMES, checksNamed } from "../checks/index.js";
+import { TargetClient } from "../target/client.js";
+import { preflight, type Preflight } from "../target/preflight.js";
+import { canary } from "../target/canary.js";
+import { LOCAL_ASSISTANT, startLocalTarget, type LocalTarget } from "../target/local.js";
+import { startSink, type Sink } from "../sink/server.js";
+import { makeTokenParts } from "../sink/case-url.js";
+import { RUN_SCHEMA, RUN_SCHEMA_VERSION } from "../schema/run-schema.js";
+import { loadOpenApiRunSchema, runSchemaFromDocument, type LoadedSchema } from "../schema/openapi.js";
+import { compareRunSchemas } from "../schema/compare.js";
+import { compileRunValidator } from "../schema/validate.js";
+import { RUNTIME_ENV, specRuntimeOf, type Runtime } from "../runtime.js";
+import { runTag as tagFor } from "../target/cleanup.js";
+import { Conductor, type FreshTarget } from "../conductor/conductor.js";
+import { startControlServer, type ControlServer } from "../conductor/control-server.js";
+import { resultsFromOutcomes } from "../conductor/test-outcomes.js";
+import type { CaseResult } from "../report/types.js";
+import { writeRunReports } from "../report/write.js";
+import type { Redactor } from "../report/redact.js";
+import { claimReportFolder, type ReportFolder } from "../report/files.js";
+import type { Expectation } from "../report/gate.js";
+
+/** Workers only collect results the main process computes concurrently, so two are plenty. */
+const DEFAULT_WORKERS = 2;
+const MIB = 1024 * 1024;
+
+const here = dirname(fileURLToPath(import.meta.url));
+// dist/src/cli -> package root
+const packageRoot = resolve(here, "..", "..", "..");
+
+export function suiteVersion(): { name: string; version: string } {
+  const manifest = JSON.parse(readFileSync(join(packageRoot, "package.json"), "utf8")) as { name: string; version: string };
+  return { name: manifest.name, version: manifest.version };
+}
+
+/** Everything a run holds open, so that any way out of it releases them. */
+export interface Resources {
+  redactor: Redactor;
+  folder?: ReportFolder;
+  local?: LocalTarget;
+  sink?: Sink;
+  conductor?: Conductor;
+  control?: ControlServer;
+  runtimeDir?: string;
+  child?: ChildProcess;
+  /** Ends a wait that no child process would end on a signal (load mode's in-process run). */
+  interrupt?: () => void;
+}
+
+export async function release(resources: Resources): Promise<void> {
+  if (resources.child && resources.child.exitCode === null) resources.child.kill("SIGTERM");
+  await resources.conductor?.abandon().catch(() => undefined);
+  await resources.control?.close().catch(() => undefined);
+  await resources.sink?.close().catch(() => undefined);
+  await resources.local?.stop().catch(() => undefined);
+  if (resources.runtimeDir) await rm(resources.runtimeDir, { recursive: true, force: true }).catch(() => undefined);
+  await resources.folder?.release().catch(() => undefined);
+}
+
+/** Thrown at a checkpoint after Ctrl-C or SIGTERM, so nothing new starts. */
+class Interrupted extends Error {}
+
+/** The shell words of the command line, with every secret taken out (credentials in --target included). */
+function redactedCommandLine(argv: readonly string[], redactor: Redactor): string {
+  const out: string[] = [];
+  const hideUserinfo = (value: string): string => value.replace(/^([a-z][a-z0-9+.-]*:\/\/)[^/?#]*@/i, "$1REDACTED@");
+  for (let i = 0; i < argv.length; i += 1) {
+    const arg = argv[i]!;
+    const [flag, inline] = arg.startsWith("--") && arg.includes("=") ? [arg.slice(0, arg.indexOf("=")), arg.slice(arg.indexOf("=") + 1)] : [arg, undefined];
+    const secret = flag === "--api-key" || flag === "-H" || flag === "--header";
+    const value = inline ?? (secret || flag === "--target" ? argv[i + 1] : undefined);
+    if (value === undefined || !(secret || flag === "--target")) {
+      out.push(arg);
+      continue;
+    }
+    if (inline === undefined) i += 1;
+    const shown = flag === "--target" ? hideUserinfo(value) : flag === "--api-key" ? "REDACTED" : `${value.split(":")[0]}: REDACTED`;
+    out.push(...(inline === undefined ? [flag, shown] : [`${flag}=${shown}`]));
+  }
+  return redactor.text(["lg-webhook-conformance", ...out].map((w) => (/^[\w@%+=:,./-]+$/.test(w) ? w : `'${w.replace(/'/g, `'\\''`)}'`)).join(" "));
+}
+
+async function loadSchema(options: Options, api: TargetClient): Promise<Runtime["schema"]> {
+  const chosen: LoadedSchema = options.openapi
+    ? await loadOpenApiRunSchema(options.openapi)
+    : { schema: RUN_SCHEMA, source: "built-in Run schema", version: RUN_SCHEMA_VERSION };
+  const served = await api.send("GET", "/openapi.json", undefined, { timeoutMs: Math.min(10_000, options.timeoutMs) }).catch(() => undefined);
+  let target: Runtime["schema"]["target"];
+  if (served === undefined || served.status !== 200 || served.json === undefined) {
+    target = { available: false, reason: `the target does not serve /openapi.json (${served ? `HTTP ${served.status}` : "no answer"})` };
+  } else {
+    try {
+      const theirs = runSchemaFromDocument(served.json, "target /openapi.json");
+      target = { available: true, differences: compareRunSchemas(chosen.schema, theirs.schema) };
+    } catch (error) {
+      target = { available: false, reason: `the target's /openapi.json has no usable Run schema: ${describeError(error)}` };
+    }
+  }
+  return { ...chosen, target };
+}
+
+function playwrightCli(): string {
+  const require = createRequire(import.meta.url);
+  return join(dirname(require.resolve("@playwright/test/package.json")), "cli.js");
+}
+
+function runPlaywright(runtimePath: string, io: Io, onChild: (child: ChildProcess) => void): Promise<number> {
+  const config = join(packageRoot, "dist", "playwright.config.js");
+  if (!existsSync(config)) {
+    throw new ConformanceError("LGWC_INTERNAL", `The built suite is missing ${config}; run \`npm run build\` first.`);
+  }
+  return new Promise((resolvePromise, reject) => {
+    const child = spawn(process.execPath, [playwrightCli(), "test", "--config", config], {
+      cwd: packageRoot,
+      stdio: ["ignore", "pipe", "pipe"],
+      env: {
+        ...process.env,
+        [RUNTIME_ENV]: runtimePath,
+        ...(process.stderr.isTTY ? { FORCE_COLOR: "1" } : {}),
+        PLAYWRIGHT_HTML_OPEN: "never",
+      },
+    });
+    onChild(child);
+    // Playwright's progress is diagnostics: it goes to stderr, leaving stdout for the verdict.
+    child.stdout.on("data", (chunk: Buffer) => io.stderr(chunk.toString("utf8")));
+    child.stderr.on("data", (chunk: Buffer) => io.stderr(chunk.toString("utf8")));
+    child.once("error", reject);
+    child.once("close", (code) => resolvePromise(code ?? EXIT.internal));
+  });
+}
+
+function readCa(path: string): string {
+  try {
+    return readFileSync(path, "utf8");
+  } catch (error) {
+    throw new ConformanceError("LGWC_CONFIG", `Cannot read --ca ${path}: ${describeError(error)}.`);
+  }
+}
+
+/** A signing key that cannot sign must stop the run before it starts, not after it ends. */
+export function checkSigningKey(path: string, flag = "--sign-key"): string {
+  let pem: string;
+  try {
+    pem = readFileSync(path, "utf8");
+  } catch (error) {
+    throw new ConformanceError("LGWC_CONFIG", `Cannot read ${flag} ${path}: ${describeError(error)}.`);
+  }
+  let type: string | undefined;
+  try {
+    type = createPrivateKey(pem).asymmetricKeyType;
+  } catch {
+    throw new ConformanceError("LGWC_CONFIG", `${flag} ${path} is not a PEM private key; make one with \`openssl genpkey -algorithm ed25519\`.`);
+  }
+  if (type !== "ed25519") throw new ConformanceError("LGWC_CONFIG", `${flag} ${path} is a ${type ?? "unknown"} key; certification reports are signed with Ed25519.`);
+  return pem;
+}
+
+/** A server of its own for one disruptive probe, with the same credentials and limits as the main target. */
+async function freshLocalTarget(like: TargetClient, io: Io): Promise<FreshTarget> {
+  const local = await startLocalTarget({ progress: (line) => io.stderr(`${line}\n`) });
+  try {
+    const api = like.withBaseUrl(local.url);
+    const checked = await preflight(api, LOCAL_ASSISTANT);
+    return { api, resolvedAssistantId: checked.resolvedAssistantId, stop: () => local.stop() };
+  } catch (error) {
+    await local.stop();
+    throw error;
+  }
+}
+
+/** What the command line asks for, checked before anything is started. */
+interface Plan {
+  selection: Selection;
+  signKeyPath?: string;
+  expectations?: Expectation[];
+}
+
+function plan(options: Options): Plan {
+  const chosen = select(caseIdsOf(options.profile), CHECK_NAMES, options.only, options.skip);
+  const selection = options.shard ? { ...chosen, cases: shardOf(chosen.cases, options.shard.index, options.shard.total) } : chosen;
+  if (selection.cases.length === 0) throw usageError(`--shard ${options.shard?.index}/${options.shard?.total} leaves no case: use fewer shards.`);
+  const result: Plan = { selection };
+  if (options.signKey !== undefined) {
+    result.signKeyPath = resolve(options.signKey);
+    checkSigningKey(result.signKeyPath);
+  }
+  if (options.expectFailures !== undefined) result.expectations = loadExpectations(options.expectFailures, ALL_CASE_IDS, CHECK_NAMES);
+  return result;
+}
+
+/** Takes the report folder for this run alone, and removes verdicts an earlier run left there. */
+async function claimReports(options: Options, resources: Resources): Promise<string> {
+  const reportDir = resolve(options.reportDir);
+  resources.folder = await claimReportFolder(reportDir);
+  // A stale verdict must never outlive a run that failed to write a new one.
+  const stale = ["certification.json", "certification.md", "certification.html", "badge.svg"];
+  // Load mode writes no Playwright reports; older ones beside its certification would mislead.
+  if (options.load !== undefined) stale.push("junit.xml", "results.json", "html", "blob", "test-results");
+  for (const name of stale) await rm(join(reportDir, name), { recursive: true, force: true });
+  return reportDir;
+}
+
+function warnings(options: Options, io: Io): void {
+  if (options.profile === "hardening") {
+    io.stderr(
+      `Profile hardening: these probes send invalid webhook values and make deliveries fail, hang and retry; they may stall or crash the target. Use a deployment you may disrupt${options.local ? "" : " (--local starts fresh servers for them)"}.\n`,
+    );
+  }
+  if (options.keyOnCommandLine) {
+    io.stderr("Note: --api-key puts the key on the command line, where every user of this machine can read it (ps); set LANGGRAPH_API_KEY instead.\n");
+  }
+}
+
+function clientFor(options: Options, baseUrl: string): TargetClient {
+  return new TargetClient({
+    baseUrl,
+    ...(options.apiKey === undefined ? {} : { apiKey: options.apiKey }),
+    ...(options.ca === undefined ? {} : { ca: readCa(options.ca) }),
+    headers: options.headers,
+    requestTimeoutMs: options.timeoutMs,
+  });
+}
+
+/** Issues webhook tokens that the run's redactor knows from the moment they exist. */
+function tokenIssuer(redactor: Redactor): () => string {
+  return () => {
+    const { token, pieces } = makeTokenParts();
+    redactor.addToken(token, pieces);
+    return token;
+  };
+}
+
+function conductorFor(options: Options, api: TargetClient, checked: Preflight, schema: Runtime["schema"], runTag: string, sink: Sink, sinkUrl: string, selection: Selection, resources: Resources, io: Io): Conductor {
+  const assistantId = assistantFor(options);
+  return new Conductor({
+    api,
+    sink,
+    sinkUrl,
+    assistantId,
+    resolvedAssistantId: checked.resolvedAssistantId,
+    input: options.input,
+    tag: tagFor(runTag),
+    checks: checksNamed(selection.checks),
+    checkContext: { validateRun: compileRunValidator(schema.schema, schema.source) },
+    settleMs: options.settleMs,
+    timeoutMs: options.timeoutMs,
+    cronTimeoutMs: options.cronTimeoutMs,
+    cronsSupported: checked.crons.supported,
+    ...(checked.graphId === LOCAL_ASSISTANT
+      ? {}
+      : {
+          noConformanceGraph: `the assistant "${assistantId}" runs graph "${checked.graphId ?? "unknown"}", not the suite's conformance graph, whose input selects each outcome; deploy fixtures/graphs/conformance.ts as graph "conformance" beside your graphs (see the README) and run with --assistant-id conformance`,
+        }),
+    redactor: resources.redactor,
+    newToken: tokenIssuer(resources.redactor),
+    progress: (line) => io.stderr(`${line}\n`),
+    ...(options.load === undefined ? {} : { load: options.load }),
+    ...(options.local && options.profile === "hardening" ? { freshTarget: () => freshLocalTarget(api, io) } : {}),
+  });
+}
+
+function assistantFor(options: Options): string {
+  return options.local && options.assistantId === "conformance" ? LOCAL_ASSISTANT : options.assistantId;
+}
+
+/** The cases' results through Playwright: its workers collect them from the conductor, its reporter says how each test ended. */
+async function casesThroughPlaywright(runtime: Runtime, conductor: Conductor, control: ControlServer, resources: Resources, io: Io): Promise<CaseResult[]> {
+  resources.runtimeDir = await mkdtemp(join(tmpdir(), "lgwc-run-"));
+  const runtimePath = join(resources.runtimeDir, "runtime.json");
+  await writeFile(runtimePath, JSON.stringify(specRuntimeOf(runtime)), { mode: 0o600 });
+  const code = await runPlaywright(runtimePath, io, (child) => {
+    resources.child = child;
+  });
+  const outcomes = control.outcomes();
+  if (outcomes === undefined) {
+    throw new ConformanceError("LGWC_INTERNAL", `The test runner ended (exit ${code}) without saying how the tests ended; see its output above.`);
+  }
+  return resultsFromOutcomes(runtime.cases, outcomes, (id, attempt) => conductor.result(id, attempt));
+}
+
+/**
+ * Load mode judges in this process: its cases are measurements, not tests of record, and
+ * Playwright's runner and worker would add about 300 MB to the suite's footprint.
+ */
+async function casesInProcess(runtime: Runtime, conductor: Conductor, resources: Resources): Promise<CaseResult[] | undefined> {
+  const stopped = new Promise<undefined>((done) => (resources.interrupt = () => done(undefined)));
+  return Promise.race([Promise.all(runtime.cases.map((id) => conductor.result(id, 0))), stopped]);
+}
+
+export async function certify(
+  argv: readonly string[],
+  options: Options,
+  io: Io,
+  resources: Resources,
+  interrupted: () => boolean,
+): Promise<number> {
+  const checkpoint = (): void => {
+    if (interrupted()) throw new Interrupted();
+  };
+  const { selection, signKeyPath, expectations } = plan(options);
+  const reportDir = await claimReports(options, resources);
+  warnings(options, io);
+  let targetUrl = options.target!;
+  if (options.local) {
+    resources.local = await startLocalTarget({ progress: (line) => io.stderr(`${line}\n`) });
+    targetUrl = resources.local.url;
+  }
+  checkpoint();
+  const assistantId = assistantFor(options);
+  const api = clientFor(options, targetUrl);
+  const checked = await preflight(api, assistantId);
+  const schema = await loadSchema(options, api);
+  checkpoint();
+  // Load mode must keep every delivery to account for it; a batch makes three runs, and a run may be repeated.
+  const maxRecords = options.load === undefined ? undefined : 10_000 + options.load.repeat * selection.cases.length * 6;
+  resources.sink = await startSink({ host: options.sinkHost, port: options.sinkPort, budgetBytes: options.sinkBudgetMb * MIB, ...(maxRecords === undefined ? {} : { maxRecords }) });
+  const sinkUrl = options.publicUrl ?? resources.sink.url;
+  const runTag = `${new Date().toISOString().replace(/[:.]/g, "-")}-${randomBytes(3).toString("hex")}`;
+  if (options.canary) {
+    io.stderr(`Preflight: one canary run to prove webhooks reach ${sinkUrl} …\n`);
+    await canary(api, resources.sink, {
+      publicUrl: sinkUrl,
+      throughPublicUrl: options.publicUrl !== undefined,
+      assistantId,
+      // The conformance graph ends at once on empty input; another assistant gets the user's input.
+      input: checked.graphId === LOCAL_ASSISTANT ? {} : options.input,
+      tag: tagFor(runTag),
+      timeoutMs: options.timeoutMs,
+      newToken: tokenIssuer(resources.redactor),
+    });
+  }
+  if (options.preflightOnly) {
+    io.stdout(
+      `Preflight passed: ${targetUrl} is a LangGraph API server, assistant ${assistantId} exists${options.canary ? `, and a canary run's webhook reached ${sinkUrl}` : ""}.\n`,
+    );
+    return EXIT.conformant;
+  }
+  checkpoint();
+
+  const conductor = conductorFor(options, api, checked, schema, runTag, resources.sink, sinkUrl, selection, resources, io);
+  resources.conductor = conductor;
+  resources.control = await startControlServer(conductor, resources.redactor);
+  const runtime: Runtime = {
+    suite: suiteVersion(),
+    target: { url: targetUrl, info: checked.info },
+    assistant: { requested: assistantId, resolved: checked.resolvedAssistantId },
+    input: options.input,
+    settleMs: options.settleMs,
+    timeoutMs: options.timeoutMs,
+    cronTimeoutMs: options.cronTimeoutMs,
+    workers: options.workers ?? Math.min(selection.cases.length, DEFAULT_WORKERS),
+    retries: options.retries,
+    reportDir,
+    sink: { url: sinkUrl },
+    control: resources.control.url,
+    schema,
+    crons: checked.crons,
+    cases: selection.cases,
+    checks: selection.checks,
+    profile: options.profile,
+    ...(options.load === undefined ? {} : { load: options.load }),
+    runTag,
+    startedAt: new Date().toISOString(),
+    commandLine: redactedCommandLine(argv, resources.redactor),
+  };
+  if (signKeyPath !== undefined) runtime.signKeyPath = signKeyPath;
+  if (options.shard) runtime.shard = options.shard;
+  if (expectations !== undefined) {
+    runtime.expectations = expectations;
+    runtime.strictExpectations = options.strictExpectations;
+  }
+
+  io.stderr(
+    options.load === undefined
+      ? `Certifying ${runtime.target.url}: ${selection.cases.length} cases at once, settle ${runtime.settleMs} ms …\n`
+      : `Load mode on ${runtime.target.url}: ${selection.cases.length} case(s) × ${options.load.repeat}, ${options.load.concurrency} at once …\n`,
+  );
+  checkpoint();
+  conductor.startAll(selection.cases);
+  const cases =
+    options.load === undefined
+      ? await casesThroughPlaywright(runtime, conductor, resources.control, resources, io)
+      : await casesInProcess(runtime, conductor, resources);
+  // Interrupted: no verdict is written (the cases did not finish), and release() deletes what they created.
+  if (interrupted() || cases === undefined) return EXIT.internal;
+  const leftovers = await conductor.finish();
+  if (leftovers.length > 0) io.stderr(`Could not delete everything the suite created on the target: ${leftovers.join(", ")}\n`);
+  const certification = await writeRunReports(runtime, cases, resources.sink.stats(), resources.redactor);
+  if (options.json) {
+    io.stderr(renderSummary(certification, options.reportDir));
+    io.stdout(`${JSON.stringify(certification, null, 2)}\n`);
+  } else {
+    io.stdout(renderSummary(certification, options.reportDir));
+  }
+  // With expectations the gate decides: expected failures are forgiven, new ones and flaky cases are not.
+  return expectations === undefined
+    ? exitCodeFor({ kind: "verdict", verdict: certification.verdict })
+    : exitCodeFor({ kind: "gate", passed: certification.gate.passed });
+}

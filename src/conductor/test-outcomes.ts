@@ -1,0 +1,48 @@
+import type { CaseResult } from "../report/types.js";
+import { caseById } from "../target/catalog.js";
+import { withoutRuns } from "../target/run-case.js";
+
+/** What Playwright's reporter tells the main process about one case's test when the run ends. */
+export interface TestOutcome {
+  caseId: string;
+  /** The attempt whose result stands: 0, or the last retry. */
+  retry: number;
+  status: "passed" | "failed" | "timedOut" | "skipped" | "interrupted";
+  /** Failed on an attempt and passed on a retry. */
+  flaky: boolean;
+  /** Whether the test received its case's result (it does unless it crashed or timed out first). */
+  attached: boolean;
+  /** The first line of the test's error, if it had one. */
+  error?: string;
+}
+
+/**
+ * The cases' results as the certification records them: the conductor's result for the attempt
+ * that stands, with what Playwright saw on top (a flaky pass is not a pass; a test that failed
+ * after its checks, or never got its result, failed).
+ */
+export async function resultsFromOutcomes(
+  caseIds: readonly string[],
+  outcomes: readonly TestOutcome[],
+  resultOf: (caseId: string, attempt: number) => Promise<CaseResult>,
+): Promise<CaseResult[]> {
+  return Promise.all(
+    caseIds.map(async (caseId) => {
+      const definition = caseById(caseId);
+      if (definition === undefined) throw new Error(`unknown case ${caseId}`);
+      const outcome = outcomes.find((o) => o.caseId === caseId);
+      if (outcome === undefined) return withoutRuns(definition, "failed", "The test of this case never ran.");
+      if (!outcome.attached) {
+        return withoutRuns(definition, "failed", `The case did not finish (${outcome.status}): ${outcome.error ?? "no error message"}`);
+      }
+      const result = await resultOf(caseId, outcome.retry);
+      if (outcome.flaky) {
+        return { ...result, outcome: "flaky", reason: `failed on a first attempt and passed on retry ${outcome.retry}; a flaky pass is not a pass` };
+      }
+      if (result.outcome === "passed" && outcome.status !== "passed") {
+        return { ...result, outcome: "failed", reason: `The case failed after its checks: ${outcome.error ?? outcome.status}` };
+      }
+      return result;
+    }),
+  );
+}
