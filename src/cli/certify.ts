@@ -280,13 +280,24 @@ function assistantFor(options: Options): string {
 }
 
 /** The cases' results through Playwright: its workers collect them from the conductor, its reporter says how each test ended. */
-async function casesThroughPlaywright(runtime: Runtime, conductor: Conductor, control: ControlServer, resources: Resources, io: Io): Promise<CaseResult[]> {
+async function casesThroughPlaywright(
+  runtime: Runtime,
+  conductor: Conductor,
+  control: ControlServer,
+  resources: Resources,
+  io: Io,
+  interrupted: () => boolean,
+): Promise<CaseResult[] | undefined> {
   resources.runtimeDir = await mkdtemp(join(tmpdir(), "lgwc-run-"));
   const runtimePath = join(resources.runtimeDir, "runtime.json");
   await writeFile(runtimePath, JSON.stringify(specRuntimeOf(runtime)), { mode: 0o600 });
   const code = await runPlaywright(runtimePath, io, (child) => {
     resources.child = child;
+    // A signal that came just before the child existed stops it as soon as it does.
+    if (interrupted()) child.kill("SIGINT");
   });
+  // Stopped: the cases still running are not waited for.
+  if (interrupted()) return undefined;
   const outcomes = control.outcomes();
   if (outcomes === undefined) {
     throw new ConformanceError("LGWC_INTERNAL", `The test runner ended (exit ${code}) without saying how the tests ended; see its output above.`);
@@ -395,7 +406,7 @@ export async function certify(
   conductor.startAll(selection.cases);
   const cases =
     options.load === undefined
-      ? await casesThroughPlaywright(runtime, conductor, resources.control, resources, io)
+      ? await casesThroughPlaywright(runtime, conductor, resources.control, resources, io, interrupted)
       : await casesInProcess(runtime, conductor, resources);
   // Interrupted: no verdict is written (the cases did not finish), and release() deletes what they created.
   if (interrupted() || cases === undefined) return EXIT.internal;

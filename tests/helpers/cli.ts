@@ -34,8 +34,12 @@ export function runCli(args: string[], options: { timeoutMs?: number; env?: Node
 }
 
 export interface RunningCli {
+  pid: number;
   /** Everything the CLI wrote on stderr so far. */
   stderr(): string;
+  stdout(): string;
+  /** Settles with the exit code when the CLI ends by itself. */
+  exited: Promise<number | null>;
   /** Sends a signal and resolves with the exit code. */
   stop(signal: NodeJS.Signals): Promise<number | null>;
 }
@@ -44,16 +48,23 @@ export interface RunningCli {
  * Starts the built CLI and resolves once its stderr matches `ready` (or rejects when it ends
  * first), so a test can interrupt it at a known point.
  */
-export function startCliUntil(args: string[], ready: (stderr: string) => boolean): Promise<RunningCli> {
-  const child = spawn(process.execPath, [BIN, ...args], { cwd: ROOT, stdio: ["ignore", "pipe", "pipe"] });
+export function startCliUntil(args: string[], ready: (stderr: string) => boolean, env: NodeJS.ProcessEnv = {}): Promise<RunningCli> {
+  const child = spawn(process.execPath, [BIN, ...args], { cwd: ROOT, stdio: ["ignore", "pipe", "pipe"], env: { ...process.env, ...env } });
   let stderr = "";
+  let stdout = "";
+  child.stdout.on("data", (c: Buffer) => (stdout += c.toString()));
   const closed = new Promise<number | null>((resolve) => child.once("close", resolve));
+  let said = false;
   return new Promise((resolve, reject) => {
     child.stderr.on("data", (c: Buffer) => {
       stderr += c.toString();
-      if (ready(stderr)) {
+      if (!said && ready(stderr)) {
+        said = true;
         resolve({
+          pid: child.pid!,
           stderr: () => stderr,
+          stdout: () => stdout,
+          exited: closed,
           stop: (signal) => {
             child.kill(signal);
             return closed;

@@ -1,0 +1,89 @@
+import { describe, expect, it } from "vitest";
+import { runCli } from "./helpers/cli.js";
+import { mkdtemp, readFile, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import type { Certification } from "../src/report/certification.js";
+import { startTestTarget, type TestTarget } from "../fixtures/test-target/server.js";
+import { RUN_KEY, SUITE_MARK } from "../src/target/cleanup.js";
+
+const QUICK = ["--settle-ms", "300", "--timeout-ms", "5000"];
+
+async function create(target: TestTarget, path: string, body: unknown): Promise<string> {
+  const answer = await fetch(`${target.url}${path}`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(body) });
+  const json = (await answer.json()) as { thread_id?: string; cron_id?: string };
+  return json.cron_id ?? json.thread_id!;
+}
+
+/** What someone else keeps on the same deployment: an unmarked thread and cron, and a cron of another suite run. */
+async function othersItems(target: TestTarget): Promise<{ thread: string; cron: string; otherRunCron: string }> {
+  return {
+    thread: await create(target, "/threads", { metadata: { owner: "someone-else" } }),
+    cron: await create(target, "/runs/crons", { assistant_id: "conformance", schedule: "0 0 1 1 *", metadata: { owner: "someone-else" } }),
+    otherRunCron: await create(target, "/runs/crons", { assistant_id: "conformance", schedule: "0 0 1 1 *", metadata: { ...SUITE_MARK, [RUN_KEY]: "another-run" } }),
+  };
+}
+
+const ids = (items: Record<string, unknown>[], key: string): unknown[] => items.map((i) => i[key]);
+
+describe("a target whose searches ignore the metadata filter", () => {
+  it("keeps everything the run did not create: the sweep reads each item's own metadata first", { timeout: 90_000 }, async () => {
+    const target = await startTestTarget({ faults: ["search-ignores-metadata"], cronIntervalMs: 600_000 });
+    try {
+      const theirs = await othersItems(target);
+      const run = await runCli(["--target", target.url, "--only", "thread-run,stateless-run-stream,stateless-run-wait", "--report-dir", await mkdtemp(join(tmpdir(), "lgwc-safety-")), ...QUICK]);
+      expect(run.code, run.stderr).toBe(0);
+      expect(ids(target.crons(), "cron_id")).toEqual(expect.arrayContaining([theirs.cron, theirs.otherRunCron]));
+      expect(ids(target.threads(), "thread_id")).toContain(theirs.thread);
+      // Nothing of the run's own is left, and the user learns why other items were listed and left alone.
+      expect(target.threads().filter((t) => (t.metadata as Record<string, unknown>)[RUN_KEY] !== undefined)).toEqual([]);
+      expect(run.stderr).toMatch(/returned \d+ item\(s\) without the suite's mark \(it ignores the metadata filter\); they were not touched/);
+    } finally {
+      await target.close();
+    }
+  });
+
+  it("`cleanup` removes only items that carry the mark themselves", { timeout: 60_000 }, async () => {
+    const target = await startTestTarget({ faults: ["search-ignores-metadata"], cronIntervalMs: 600_000 });
+    try {
+      const theirs = await othersItems(target);
+      const mine = await create(target, "/threads", { metadata: { ...SUITE_MARK, [RUN_KEY]: "killed-run" } });
+      const scoped = await runCli(["cleanup", "--target", target.url, "--run", "killed-run"]);
+      expect(scoped.code, scoped.stderr).toBe(0);
+      expect(scoped.stdout).toMatch(/Removed 0 cron\(s\) and 1 thread\(s\)/);
+      expect(ids(target.threads(), "thread_id")).not.toContain(mine);
+      // The other run's cron carries the suite's mark but not this tag: untouched by a scoped cleanup.
+      expect(ids(target.crons(), "cron_id")).toEqual(expect.arrayContaining([theirs.cron, theirs.otherRunCron]));
+      expect(scoped.stderr).toMatch(/without the suite's mark \(it ignores the metadata filter\); they were not touched/);
+      const all = await runCli(["cleanup", "--target", target.url]);
+      expect(all.code, all.stderr).toBe(0);
+      expect(ids(target.crons(), "cron_id")).toEqual([theirs.cron]);
+      expect(ids(target.threads(), "thread_id")).toEqual([theirs.thread]);
+    } finally {
+      await target.close();
+    }
+  });
+});
+
+describe("a target whose create answers name someone else's thread", () => {
+  it("never deletes that thread or cancels its runs, and the case fails on the run's identity", { timeout: 90_000 }, async () => {
+    const foreign = "0f0f0f0f-0000-4000-8000-00000000f0f0";
+    const target = await startTestTarget({ faults: [`answer-thread=${foreign}`], cronIntervalMs: 600_000 });
+    try {
+      await create(target, "/threads", { thread_id: foreign, metadata: { owner: "someone-else" } });
+      const dir = await mkdtemp(join(tmpdir(), "lgwc-safety-"));
+      const run = await runCli(["--target", target.url, "--only", "thread-run,thread-run-cancel-pending", "--report-dir", dir, ...QUICK]);
+      expect(run.code, run.stderr).toBe(1);
+      expect(ids(target.threads(), "thread_id")).toContain(foreign);
+      expect(run.stderr).toMatch(new RegExp(`thread ${foreign} was left alone: read back, it does not carry this run's mark`));
+      const cert = JSON.parse(await readFile(join(dir, "certification.json"), "utf8")) as Certification;
+      const identity = cert.cases.find((c) => c.id === "thread-run")!.checks.find((k) => k.name === "run-identity")!;
+      expect(identity.outcome).toBe("failed");
+      // The cancel goes nowhere near the foreign thread's runs: it must first read the run back there, which fails.
+      expect(cert.cases.find((c) => c.id === "thread-run-cancel-pending")!.outcome).toBe("failed");
+      await rm(dir, { recursive: true, force: true });
+    } finally {
+      await target.close();
+    }
+  });
+});

@@ -1,0 +1,81 @@
+import { afterAll, describe, expect, it } from "vitest";
+import { mkdtemp, readdir, readFile, rm, writeFile } from "node:fs/promises";
+import { hostname, tmpdir } from "node:os";
+import { join } from "node:path";
+import { runCli, startCliUntil } from "./helpers/cli.js";
+import { startTestTarget } from "../fixtures/test-target/server.js";
+import { writeFileAtomic } from "../src/report/files.js";
+import type { Certification } from "../src/report/certification.js";
+
+const dirs: string[] = [];
+afterAll(async () => {
+  await Promise.all(dirs.map((d) => rm(d, { recursive: true, force: true })));
+});
+async function folder(): Promise<string> {
+  const dir = await mkdtemp(join(tmpdir(), "lgwc-folder-"));
+  dirs.push(dir);
+  return dir;
+}
+
+describe("a report folder belongs to one run at a time", () => {
+  it("a second run into the same folder is refused with exit 2, and the first keeps its own verdict", { timeout: 90_000 }, async () => {
+    const good = await startTestTarget({ cronIntervalMs: 600_000 });
+    const bad = await startTestTarget({ faults: ["method-put"], cronIntervalMs: 600_000 });
+    const dir = await folder();
+    try {
+      const first = await startCliUntil(["--target", good.url, "--only", "thread-run", "--settle-ms", "4000", "--report-dir", dir], (err) => /Certifying/.test(err));
+      const second = await runCli(["--target", bad.url, "--only", "thread-run", "--settle-ms", "300", "--report-dir", dir]);
+      expect(second.code).toBe(2);
+      expect(second.stderr).toMatch(new RegExp(`The report folder .* is in use by another run \\(process ${first.pid} on ${hostname()}, started .*\\); give this run its own --report-dir`));
+      expect(await first.exited, first.stderr()).toBe(0);
+      const cert = JSON.parse(await readFile(join(dir, "certification.json"), "utf8")) as Certification;
+      expect(cert.target.url).toBe(good.url);
+      expect(cert.verdict).toBe("conformant");
+      // The lock went with the run that held it.
+      expect((await readdir(dir)).filter((f) => f.includes("lock"))).toEqual([]);
+    } finally {
+      await good.close();
+      await bad.close();
+    }
+  });
+
+  it("a lock left by a run that died is taken over", { timeout: 60_000 }, async () => {
+    const target = await startTestTarget({ cronIntervalMs: 600_000 });
+    const dir = await folder();
+    try {
+      // A pid above the kernel's limit is never alive.
+      await writeFile(join(dir, ".lg-webhook-conformance.lock"), JSON.stringify({ pid: 4_194_304 + 1, host: hostname(), startedAt: "2026-01-01T00:00:00.000Z" }));
+      const run = await runCli(["--target", target.url, "--only", "thread-run", "--settle-ms", "300", "--report-dir", dir]);
+      expect(run.code, run.stderr).toBe(0);
+    } finally {
+      await target.close();
+    }
+  });
+
+  it("a folder that cannot be made says so at once, even where mkdir -p would loop for ever (/proc)", { timeout: 30_000 }, async () => {
+    const run = await runCli(["--target", "http://127.0.0.1:1", "--report-dir", "/proc/lgwc-nowhere/reports"], { timeoutMs: 25_000 });
+    expect(run.code).toBe(2);
+    expect(run.stderr).toMatch(/Cannot use the report folder \/proc\/lgwc-nowhere\/reports: .*; pass a writable --report-dir\. \[LGWC_CONFIG\]/);
+  });
+
+  it("every report file is replaced whole: a reader never sees half of one", async () => {
+    const dir = await folder();
+    const path = join(dir, "certification.json");
+    const big = (n: number): string => JSON.stringify({ n, pad: "x".repeat(2 * 1024 * 1024) });
+    await writeFileAtomic(path, big(0));
+    let writing = true;
+    const writer = (async () => {
+      for (let n = 1; n <= 40; n += 1) await writeFileAtomic(path, big(n));
+      writing = false;
+    })();
+    let reads = 0;
+    while (writing) {
+      const text = await readFile(path, "utf8");
+      expect(() => JSON.parse(text) as unknown).not.toThrow();
+      reads += 1;
+    }
+    await writer;
+    expect(reads).toBeGreaterThan(0);
+    expect((await readdir(dir)).filter((f) => f.endsWith(".tmp"))).toEqual([]);
+  });
+});

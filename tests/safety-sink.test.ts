@@ -1,0 +1,93 @@
+import { afterEach, describe, expect, it } from "vitest";
+import { mkdtemp, readFile, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { request } from "undici";
+import { startCliUntil } from "./helpers/cli.js";
+import { peakRssMb } from "./helpers/hostile.js";
+import { startTestTarget } from "../fixtures/test-target/server.js";
+import { startSink, type Sink } from "../src/sink/server.js";
+import { rejudgeCase } from "../src/target/run-case.js";
+import type { Certification } from "../src/report/certification.js";
+import type { RunResult } from "../src/report/types.js";
+
+let sink: Sink | undefined;
+afterEach(async () => {
+  await sink?.close();
+  sink = undefined;
+});
+
+const MIB = 1024 * 1024;
+
+async function post(url: string, body: Buffer | string): Promise<number> {
+  const answer = await request(url, { method: "POST", body });
+  await answer.body.dump();
+  return answer.statusCode;
+}
+
+describe("the sink under a flood", () => {
+  it("keeps bodies within its byte budget, answers 507 past it, and counts every request", async () => {
+    sink = await startSink({ budgetBytes: 3 * 1_000 });
+    sink.register("k");
+    const statuses: number[] = [];
+    for (let i = 0; i < 5; i += 1) statuses.push(await post(`${sink.url}/hook/k`, "x".repeat(1_000)));
+    expect(statuses).toEqual([204, 204, 204, 507, 507]);
+    const stats = sink.stats();
+    expect(stats).toMatchObject({ keptBytes: 3_000, discarded: 2, dropped: 0, strays: 0 });
+    const kept = sink.deliveriesFor("k");
+    expect(kept.map((d) => d.discarded === true)).toEqual([false, false, false, true, true]);
+    expect(kept[4]!.bodyBase64).toBe("");
+  });
+
+  it("keeps no stray body beyond a small sample, and answers strays 404", async () => {
+    sink = await startSink({ budgetBytes: MIB });
+    sink.register("k");
+    const statuses = await Promise.all(Array.from({ length: 30 }, () => post(`${sink!.url}/hook/never-handed-out`, Buffer.alloc(MIB, 0x41))));
+    expect(new Set(statuses)).toEqual(new Set([404]));
+    const stats = sink.stats();
+    expect(stats.strays).toBe(30);
+    expect(stats.strayBytes).toBe(30 * MIB);
+    expect(stats.straySample).toHaveLength(20);
+    expect(stats.straySample.every((s) => s.bodyPreview.length <= 2_048 && s.bytes === MIB)).toBe(true);
+    // Strays never spend the budget the runs' webhooks need.
+    expect(stats.keptBytes).toBe(0);
+    expect(await post(`${sink.url}/hook/k`, "{}")).toBe(204);
+  });
+
+  it("a case whose webhook the budget could not keep fails, naming the suite's limit rather than the target", () => {
+    const run: RunResult = { label: "the run", webhookUrl: "http://x/hook/k", created: {}, deliveries: 1, discarded: 1, timings: {}, checks: [] };
+    const result = rejudgeCase({ id: "thread-run", operation: "POST /threads/{thread_id}/runs", title: "t", durationMs: 1, reproduce: "" }, [run], []);
+    expect(result.outcome).toBe("failed");
+    expect(result.reason).toMatch(/byte budget was spent .* raise --sink-budget-mb \(this is the suite's limit, not a finding about the target\)/);
+  });
+
+  it("a flood of 450 one-MiB strays during a run: no crash, memory bounded, and the report counts them", { timeout: 120_000 }, async () => {
+    const target = await startTestTarget({ cronIntervalMs: 600_000 });
+    const dir = await mkdtemp(join(tmpdir(), "lgwc-flood-"));
+    try {
+      // A long settle window keeps the run open while the flood arrives.
+      const cli = await startCliUntil(["--target", target.url, "--only", "thread-run", "--settle-ms", "15000", "--report-dir", dir], (err) => /Certifying/.test(err));
+      const sinkUrl = /webhooks reach (http:\/\/127\.0\.0\.1:\d+)/.exec(cli.stderr())![1]!;
+      const body = Buffer.alloc(MIB, 0x7b);
+      let peak = 0;
+      for (let sent = 0; sent < 450; sent += 15) {
+        await Promise.all(Array.from({ length: 15 }, (_, i) => post(`${sinkUrl}/hook/flood-${sent + i}?token=x`, body)));
+        peak = Math.max(peak, (await peakRssMb(cli.pid)) ?? 0);
+      }
+      const code = await cli.exited;
+      expect(cli.stderr()).not.toMatch(/RangeError|internal error|\n\s+at /);
+      // Strays are findings: the run is not conformant, and the report says how many came.
+      expect(code, cli.stderr()).toBe(1);
+      const cert = JSON.parse(await readFile(join(dir, "certification.json"), "utf8")) as Certification;
+      expect(cert.strays.count).toBe(450);
+      expect(cert.strays.bytes).toBe(450 * MIB);
+      expect(cert.strays.requests.length).toBeLessThanOrEqual(20);
+      expect(cert.verdict).toBe("non-conformant");
+      // 450 MiB arrived; the suite's process kept none of it (it peaked at 1.7 GB before the budget).
+      expect(peak).toBeLessThan(400);
+    } finally {
+      await target.close();
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+});
