@@ -168,8 +168,66 @@ async function loadMode(): Promise<void> {
   }
 }
 
-// BENCH_ONLY=ingest|suite|load runs one measurement (for working on one figure).
+const FLOOD_REQUESTS = 450;
+const FLOOD_AT_ONCE = 15;
+
+/**
+ * What a flood at the sink costs: the suite certifies one case with a long settle window while
+ * 450 POSTs of 1 MiB each arrive at URLs it never handed out (anyone who can reach the sink can send them).
+ */
+async function flood(): Promise<void> {
+  const target = await startTestTarget({ cronIntervalMs: 600_000 });
+  const dir = await mkdtemp(join(tmpdir(), "lgwc-bench-"));
+  try {
+    const child = spawn(
+      process.execPath,
+      [join(import.meta.dirname, "..", "dist", "src", "cli", "bin.js"), "--target", target.url, "--only", "thread-run", "--settle-ms", "15000", "--report-dir", dir],
+      { stdio: ["ignore", "ignore", "pipe"] },
+    );
+    let stderr = "";
+    let peak = { total: 0, root: 0 };
+    const sampler = setInterval(() => {
+      const now = treeRss(child.pid!);
+      peak = { total: Math.max(peak.total, now.total), root: Math.max(peak.root, now.root) };
+    }, 50);
+    const closed = new Promise<number | null>((resolve) => child.once("close", resolve));
+    const sinkUrl = await new Promise<string>((resolve, reject) => {
+      child.stderr.on("data", (chunk: Buffer) => {
+        stderr += chunk.toString();
+        const found = /webhooks reach (http:\/\/127\.0\.0\.1:\d+)/.exec(stderr);
+        if (found && /Certifying/.test(stderr)) resolve(found[1]!);
+      });
+      void closed.then(() => reject(new Error(`the CLI ended before the flood:\n${stderr}`)));
+    });
+    const body = Buffer.alloc(1024 * 1024, 0x7b);
+    const started = Date.now();
+    const pool = new Pool(sinkUrl, { connections: FLOOD_AT_ONCE });
+    for (let sent = 0; sent < FLOOD_REQUESTS; sent += FLOOD_AT_ONCE) {
+      await Promise.all(
+        Array.from({ length: FLOOD_AT_ONCE }, async (_, i) => {
+          const answer = await pool.request({ method: "POST", path: `/hook/flood-${sent + i}?token=x`, body });
+          await answer.body.dump();
+        }),
+      );
+    }
+    const floodMs = Date.now() - started;
+    await pool.close();
+    const code = await closed;
+    clearInterval(sampler);
+    const cert = JSON.parse(await readFile(join(dir, "certification.json"), "utf8")) as { verdict: string; strays: { count: number; bytes: number; requests: unknown[] }; sink: { budgetBytes: number; keptBytes: number } };
+    const mb = (bytes: number): string => `${(bytes / 1024 / 1024).toFixed(0)} MB`;
+    console.log(
+      `flood: ${FLOOD_REQUESTS} stray POSTs of 1 MiB (${FLOOD_AT_ONCE} at once, ${(floodMs / 1000).toFixed(1)} s) during a run: exit ${code} (${cert.verdict}), ${cert.strays.count} strays counted (${mb(cert.strays.bytes)}), ${cert.strays.requests.length} kept as a sample; peak RSS ${mb(peak.root)} for the CLI, ${mb(peak.total)} for its process tree; sink budget ${mb(cert.sink.budgetBytes)}, ${cert.sink.keptBytes} bytes kept`,
+    );
+  } finally {
+    await target.close();
+    await rm(dir, { recursive: true, force: true });
+  }
+}
+
+// BENCH_ONLY=ingest|suite|load|flood runs one measurement (for working on one figure).
 const only = process.env.BENCH_ONLY;
 if (only === undefined || only === "ingest") await ingest();
 if (only === undefined || only === "suite") await suite();
 if (only === undefined || only === "load") await loadMode();
+if (only === undefined || only === "flood") await flood();

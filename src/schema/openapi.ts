@@ -1,5 +1,6 @@
 import { readFile } from "node:fs/promises";
 import type { OpenAPIV3, OpenAPIV3_1 } from "openapi-types";
+import { readCapped } from "../bounded-body.js";
 import { ConformanceError, describeError } from "../errors.js";
 
 type OpenApiDocument = OpenAPIV3.Document | OpenAPIV3_1.Document;
@@ -54,10 +55,13 @@ export function runSchemaFromDocument(document: unknown, source: string): Loaded
   return version === undefined ? { schema, source } : { schema, source, version };
 }
 
+/** The published document is about 200 KB; far more is not an OpenAPI document worth reading. */
+const MAX_DOCUMENT_BYTES = 32 * 1024 * 1024;
+
 async function fetchText(url: string, timeoutMs: number): Promise<string> {
   const { request } = await import("undici");
-  const response = await request(url, { method: "GET", headersTimeout: timeoutMs, bodyTimeout: timeoutMs });
-  const text = await response.body.text();
+  const response = await request(url, { method: "GET", headersTimeout: timeoutMs, bodyTimeout: timeoutMs, signal: AbortSignal.timeout(timeoutMs * 3) });
+  const text = (await readCapped(response.body, MAX_DOCUMENT_BYTES)).toString("utf8");
   if (response.statusCode !== 200) {
     throw new ConformanceError("LGWC_SCHEMA", `${url} answered HTTP ${response.statusCode}; check the --openapi URL.`);
   }

@@ -1,5 +1,6 @@
 import { EnvHttpProxyAgent, request, type Dispatcher } from "undici";
 import { ConformanceError, describeError } from "../errors.js";
+import { BodyTooLarge, readCapped } from "../bounded-body.js";
 
 export interface TargetOptions {
   baseUrl: string;
@@ -54,28 +55,6 @@ export interface TargetResponse {
   headers: Record<string, string | string[] | undefined>;
   text: string;
   json: unknown;
-}
-
-/** Reads a body to its end, refusing more than `maxBytes`; the caller bounds the time. */
-export async function readCapped(body: AsyncIterable<Buffer | string> & { destroy?: (error?: Error) => unknown }, maxBytes: number): Promise<Buffer> {
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of body) {
-    const bytes = typeof chunk === "string" ? Buffer.from(chunk) : chunk;
-    size += bytes.length;
-    if (size > maxBytes) {
-      body.destroy?.();
-      throw new BodyTooLarge(maxBytes);
-    }
-    chunks.push(bytes);
-  }
-  return Buffer.concat(chunks);
-}
-
-class BodyTooLarge extends Error {
-  constructor(readonly maxBytes: number) {
-    super(`its body is larger than ${Math.round(maxBytes / 1024 / 1024)} MiB`);
-  }
 }
 
 /** Why reading an answer's body failed, in words about the target, not the suite. */

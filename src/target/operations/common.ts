@@ -3,7 +3,8 @@ import type { CreatedRun } from "../../evidence.js";
 import { parseSse } from "../sse.js";
 import type { DriveContext, DrivenRun, SentRequest } from "../drive-types.js";
 import { idsFromContentLocation, idsFromRun, mergeIds } from "../run-ids.js";
-import { MAX_RESPONSE_BYTES, readCapped, TargetHttpError } from "../client.js";
+import { MAX_RESPONSE_BYTES, TargetHttpError } from "../client.js";
+import { readCapped } from "../../bounded-body.js";
 import { carriesMark } from "../cleanup.js";
 import { records, stringField } from "../json.js";
 
