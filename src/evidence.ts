@@ -36,7 +36,26 @@ export interface RunExpectation {
   statuses?: string[];
   /** The run failed: its webhook should say why. */
   describesError?: boolean;
+  /** The run was cancelled before it started, so it has no start time. */
+  neverStarted?: boolean;
+  /** The run was rolled back: its state is gone, so the webhook's values are not judged against it. */
+  rolledBack?: boolean;
 }
+
+/** What a case asked the target to do to a run, and whether the target did it (read back through the API). */
+export interface Premise {
+  /** What the case asked, as the expected side of a finding: "the run still pending when cancelled". */
+  asked: string;
+  held: boolean;
+  /** What the API showed. */
+  observed: string;
+  /** Why it matters when it did not hold, for the finding. */
+  why: string;
+  severity: "required" | "recommended";
+}
+
+/** The thread's state after the run, read back through the API to judge the webhook's values. */
+export type StateReadBack = { values: unknown; source: string } | { skipped: string };
 
 export const ANNOUNCED: RunExpectation = { delivery: "required" };
 
@@ -63,6 +82,16 @@ export interface RunEvidence {
   created: CreatedRun;
   /** Why the suite cannot tell which run this is (the create answer did not name it), if so. */
   unidentified?: string;
+  /** The input the suite sent for the run: the webhook's kwargs.input must equal it. */
+  input?: { sent: unknown };
+  /** A stateless run: its webhook's values may be null or absent. */
+  stateless?: boolean;
+  /** The thread's state after the run, to compare the webhook's values with. */
+  state?: StateReadBack;
+  /** Values the webhook must carry exactly, whatever the API reads back (what the graph was asked to return). */
+  expectedValues?: Record<string, unknown>;
+  /** What the case asked the target to do, and whether it did. */
+  premise?: Premise;
   /** When the suite saw the run reach a terminal state, if it did. */
   terminalAt?: number;
   /** The run's status read back from the API after the settle window. */

@@ -1,5 +1,5 @@
 import { parseBody, type Delivery, type RunEvidence } from "../evidence.js";
-import { skip, type CheckSkip } from "./types.js";
+import { skip, type CheckContext, type CheckSkip } from "./types.js";
 
 export const NO_DELIVERY = "no delivery arrived, so there is nothing to inspect (see the delivered check)";
 
@@ -33,4 +33,17 @@ export function objectBodies(evidence: RunEvidence): JsonObjectBody[] {
 export function quote(value: unknown): string {
   if (value === undefined) return "(absent)";
   return JSON.stringify(value);
+}
+
+/** Why a field cannot be judged on this deployment, when its webhooks leave it out on purpose. */
+export function fieldLeftOut(field: string, context: CheckContext): CheckSkip | undefined {
+  if (context.allowedFields === undefined || context.allowedFields.has(field)) return undefined;
+  return skip(`the deployment's webhooks carry only ${[...context.allowedFields].join(", ")} (--allowed-fields), so ${field} is left out on purpose`);
+}
+
+/** The JSON object bodies, or a skip saying why there are none to judge. */
+export function objectBodiesOrSkip(evidence: RunEvidence): JsonObjectBody[] | CheckSkip {
+  if (evidence.deliveries.length === 0) return skip(NO_DELIVERY);
+  const bodies = objectBodies(evidence);
+  return bodies.length === 0 ? skip("no body was a JSON object (see json-body and run-schema)") : bodies;
 }

@@ -13,6 +13,14 @@ import { notDelivered } from "./not-delivered.js";
 import { outcomeStatus } from "./outcome-status.js";
 import { errorDescribed } from "./error-described.js";
 import { refusedAtCreate } from "./refused-at-create.js";
+import { timestampsPresent } from "./timestamps-present.js";
+import { timestampsOrdered } from "./timestamps-ordered.js";
+import { kwargsInput } from "./kwargs-input.js";
+import { kwargsConfig } from "./kwargs-config.js";
+import { kwargsWebhook } from "./kwargs-webhook.js";
+import { valuesState } from "./values-state.js";
+import { outcomePremise } from "./outcome-premise.js";
+import { expectedHeaders } from "./expected-headers.js";
 import { retried } from "./retried.js";
 import { retriesBounded } from "./retries-bounded.js";
 
@@ -28,9 +36,18 @@ export const CHECKS: readonly Check[] = [
   runIdentity,
   terminalStatus,
   statusMatchesApi,
+  // What the webhook says: when, with what input, to what end.
+  timestampsPresent,
+  timestampsOrdered,
+  kwargsInput,
+  kwargsConfig,
+  kwargsWebhook,
+  valuesState,
   notDelivered,
   outcomeStatus,
+  outcomePremise,
   errorDescribed,
+  expectedHeaders,
   // Hardening probes; they skip on every run of the standard profile.
   refusedAtCreate,
   retried,

@@ -4,22 +4,27 @@ import { nth, objectBodies, quote } from "./evidence-helpers.js";
 export const outcomeStatus = defineCheck({
   name: "outcome-status",
   severity: "required",
-  version: 1,
+  version: 2,
   description:
-    "The body's status is the one the run's outcome calls for: error for a graph that raised, interrupted for a run cancelled with action=interrupt or overtaken by multitask_strategy interrupt.",
+    "The run ended as its outcome calls for (error for a graph that raised, interrupted for a run cancelled with action=interrupt or overtaken by multitask_strategy interrupt), both in the webhook's status and in the status the API reports for the run afterwards, so a run that ended wrong is a finding even when no webhook came.",
   run(evidence) {
     const allowed = evidence.expect.statuses;
     if (allowed === undefined) return skip("the published API prescribes no particular status for this outcome");
-    const bodies = objectBodies(evidence);
-    if (bodies.length === 0) return skip("no body was a JSON object (see json-body and run-schema)");
-    for (const { index, body } of bodies) {
+    const wanted = `status ${allowed.map((s) => JSON.stringify(s)).join(" or ")}`;
+    for (const { index, body } of objectBodies(evidence)) {
       if (typeof body.status === "string" && allowed.includes(body.status)) continue;
+      return fail("outcome-status", wanted, `status ${quote(body.status)}`, `${nth(index, evidence.deliveries.length)} for ${evidence.label} reports the wrong outcome.`);
+    }
+    if (evidence.apiStatus !== undefined && !allowed.includes(evidence.apiStatus)) {
       return fail(
         "outcome-status",
-        `status ${allowed.map((s) => JSON.stringify(s)).join(" or ")}`,
-        `status ${quote(body.status)}`,
-        `${nth(index, evidence.deliveries.length)} for ${evidence.label} reports the wrong outcome.`,
+        `${wanted} (what GET on the run reports)`,
+        `status ${quote(evidence.apiStatus)} (what GET on the run reports)`,
+        `The API says ${evidence.label} ended ${quote(evidence.apiStatus)}, not as the outcome calls for${evidence.deliveries.length === 0 ? "; no webhook came either" : ""}.`,
       );
+    }
+    if (evidence.apiStatus === undefined && objectBodies(evidence).length === 0) {
+      return skip("neither a webhook body nor the API said how the run ended");
     }
     return undefined;
   },

@@ -5,6 +5,13 @@ export type Severity = "required" | "recommended";
 
 export interface CheckContext {
   validateRun: RunValidator;
+  /** Headers every delivery must carry (--expect-header): a name, and the value when one was given. */
+  expectHeaders?: readonly (readonly [string, string | undefined])[];
+  /**
+   * The top-level fields the deployment lets its webhooks carry (its webhooks.allowed_fields, given
+   * with --allowed-fields); the checks of any other field do not apply. Absent: every field.
+   */
+  allowedFields?: ReadonlySet<string>;
 }
 
 /** A check that did not hold: what it wanted, and what the target sent instead. */

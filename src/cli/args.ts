@@ -34,6 +34,10 @@ export interface Options {
   ca?: string;
   preflightOnly: boolean;
   canary: boolean;
+  /** Headers every webhook must carry (--expect-header): the name, and the value when given. */
+  expectHeaders: [string, string | undefined][];
+  /** The deployment's webhooks.allowed_fields (--allowed-fields), when it leaves fields out on purpose. */
+  allowedFields?: string[];
   /** The API key came from --api-key, where every user of the machine can read it (ps). */
   keyOnCommandLine?: boolean;
   /** Print certification.json on stdout (the summary goes to stderr). */
@@ -52,6 +56,8 @@ const SPEC = {
   input: { type: "string" },
   "api-key": { type: "string" },
   header: { type: "string", short: "H", multiple: true },
+  "expect-header": { type: "string", multiple: true },
+  "allowed-fields": { type: "string" },
   only: { type: "string", multiple: true },
   skip: { type: "string", multiple: true },
   "settle-ms": { type: "string" },
@@ -162,6 +168,31 @@ export function parseHeader(raw: string, index = 0): [string, string] {
   return [name, raw.slice(colon + 1).trim()];
 }
 
+/** --expect-header "Name: value" (a value to match) or "Name" (present with any value). */
+export function expectedHeader(raw: string, index = 0): [string, string | undefined] {
+  if (!raw.includes(":")) {
+    if (!/^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/.test(raw.trim())) throw usageError(`--expect-header takes "Name: value" or "Name", but the ${ordinal(index + 1)} one is not a header name.`);
+    return [raw.trim(), undefined];
+  }
+  const [name, value] = parseHeader(raw, index);
+  return [name, value];
+}
+
+/** The top-level fields of the Run and the documented additions a deployment may allow; anything else is a typo. */
+const PAYLOAD_FIELDS = [
+  "run_id", "thread_id", "assistant_id", "created_at", "updated_at", "status", "metadata", "kwargs", "multitask_strategy",
+  "run_started_at", "run_ended_at", "webhook_sent_at", "values", "error",
+];
+
+function allowedFields(raw: string): string[] {
+  const fields = raw.split(",").map((f) => f.trim()).filter((f) => f !== "");
+  const unknown = fields.filter((f) => !PAYLOAD_FIELDS.includes(f));
+  if (fields.length === 0 || unknown.length > 0) {
+    throw usageError(`--allowed-fields takes the webhook fields the deployment allows, comma-separated, from ${PAYLOAD_FIELDS.join(", ")}${unknown.length > 0 ? `; ${unknown.join(", ")} is not one` : ""}.`);
+  }
+  return fields;
+}
+
 function ordinal(n: number): string {
   const suffix = n % 10 === 1 && n % 100 !== 11 ? "st" : n % 10 === 2 && n % 100 !== 12 ? "nd" : n % 10 === 3 && n % 100 !== 13 ? "rd" : "th";
   return `${n}${suffix}`;
@@ -240,7 +271,9 @@ export function parseCommandLine(argv: readonly string[], env: NodeJS.ProcessEnv
     preflightOnly: values["preflight-only"] ?? false,
     canary: !(values["no-canary"] ?? false),
     profile: profileNamed(values.profile),
+    expectHeaders: (values["expect-header"] ?? []).map(expectedHeader),
   };
+  if (values["allowed-fields"] !== undefined) options.allowedFields = allowedFields(values["allowed-fields"]);
   if (values.concurrency !== undefined && values.repeat === undefined) {
     throw usageError("--concurrency sets how many repetitions run at once in load mode; give --repeat N too.");
   }
@@ -276,8 +309,10 @@ export function parseCommandLine(argv: readonly string[], env: NodeJS.ProcessEnv
 }
 
 /** Every secret the options carry, for the run's redactor. */
-export function secretsOf(options: Pick<Options, "apiKey" | "headers" | "credentials">): string[] {
+export function secretsOf(options: Pick<Options, "apiKey" | "headers" | "credentials"> & { expectHeaders?: Options["expectHeaders"] }): string[] {
   const secrets = [...(options.apiKey === undefined ? [] : [options.apiKey]), ...Object.values(options.headers)];
+  // A header a deployment adds to its webhooks is often a shared secret the receiver checks.
+  for (const [, value] of options.expectHeaders ?? []) if (value !== undefined) secrets.push(value);
   if (options.credentials !== undefined) {
     const { username, password } = options.credentials;
     secrets.push(`${username}:${password}`, password);

@@ -83,14 +83,14 @@ function redactedCommandLine(argv: readonly string[], redactor: Redactor): strin
   for (let i = 0; i < argv.length; i += 1) {
     const arg = argv[i]!;
     const [flag, inline] = arg.startsWith("--") && arg.includes("=") ? [arg.slice(0, arg.indexOf("=")), arg.slice(arg.indexOf("=") + 1)] : [arg, undefined];
-    const secret = flag === "--api-key" || flag === "-H" || flag === "--header";
+    const secret = flag === "--api-key" || flag === "-H" || flag === "--header" || flag === "--expect-header";
     const value = inline ?? (secret || flag === "--target" ? argv[i + 1] : undefined);
     if (value === undefined || !(secret || flag === "--target")) {
       out.push(arg);
       continue;
     }
     if (inline === undefined) i += 1;
-    const shown = flag === "--target" ? hideUserinfo(value) : flag === "--api-key" ? "REDACTED" : `${value.split(":")[0]}: REDACTED`;
+    const shown = flag === "--target" ? hideUserinfo(value) : flag === "--api-key" ? "REDACTED" : value.includes(":") ? `${value.split(":")[0]}: REDACTED` : value;
     out.push(...(inline === undefined ? [flag, shown] : [`${flag}=${shown}`]));
   }
   return redactor.text(["lg-webhook-conformance", ...out].map((w) => (/^[\w@%+=:,./-]+$/.test(w) ? w : `'${w.replace(/'/g, `'\\''`)}'`)).join(" "));
@@ -257,7 +257,11 @@ function conductorFor(options: Options, api: TargetClient, checked: Preflight, s
     input: options.input,
     tag: tagFor(runTag),
     checks: checksNamed(selection.checks),
-    checkContext: { validateRun: compileRunValidator(schema.schema, schema.source) },
+    checkContext: {
+      validateRun: compileRunValidator(schema.schema, schema.source),
+      expectHeaders: options.expectHeaders,
+      ...(options.allowedFields === undefined ? {} : { allowedFields: new Set(options.allowedFields) }),
+    },
     settleMs: options.settleMs,
     timeoutMs: options.timeoutMs,
     cronTimeoutMs: options.cronTimeoutMs,

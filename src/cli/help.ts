@@ -20,7 +20,7 @@ Options:
   --sink-host HOST      Where the sink listens (default 127.0.0.1; e.g. 0.0.0.0 behind an ingress).
   --sink-port N         The sink's port (default: a free one).
   --sink-budget-mb N    How many MiB of request bodies the sink keeps in all (default 256;
-                        one body is cut at 1 MiB). Past it, a request for a run is answered
+                        one body is cut at 16 MiB). Past it, a request for a run is answered
                         507 and counted without its body, and that run's case fails saying
                         so; a request to a URL the suite never handed out is answered 404,
                         counted, and only the first 20 are kept (2 KiB of body each).
@@ -36,6 +36,12 @@ Options:
                         variable: a flag is visible to every user of the machine (ps).
   -H, --header "N: V"   Extra header for every request to the target; repeatable. Values are
                         never printed or written to a report.
+  --expect-header "N: V"
+                        A header every webhook must carry (the deployment's webhooks.headers);
+                        "N" alone checks only that it is there. Repeatable. Values are never
+                        printed or written to a report.
+  --allowed-fields LIST The deployment's webhooks.allowed_fields, comma-separated: the checks
+                        of fields it leaves out on purpose do not apply (e.g. kwargs, values).
   --only PATTERN        Run only the cases or checks matching PATTERN (globs, comma-separated;
                         repeatable), e.g. --only 'thread-*' or --only run-schema.
   --skip PATTERN        Leave out the cases or checks matching PATTERN.

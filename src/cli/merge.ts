@@ -136,7 +136,7 @@ export async function mergeCommand(argv: readonly string[], io: Io): Promise<num
     commandLine: `merge of ${parts.length} share(s): ${parts.map((p) => p.commandLine).join(" | ")}`,
     shards: parts.flatMap((p) => p.shards ?? []),
     strays: { count: strayCount, bytes: parts.reduce((n, p) => n + p.strays.bytes, 0), requests },
-    sink: { budgetBytes: sum("budgetBytes"), keptBytes: sum("keptBytes"), discarded: sum("discarded"), dropped: sum("dropped") },
+    sink: { maxBodyBytes: Math.max(...parts.map((p) => p.sink.maxBodyBytes)), budgetBytes: sum("budgetBytes"), keptBytes: sum("keptBytes"), discarded: sum("discarded"), dropped: sum("dropped") },
     cases,
     ...judge(cases, expectations, strict),
   };

@@ -55,6 +55,8 @@ export interface StrayRecord {
 }
 
 export interface SinkAccount {
+  /** One request body is cut beyond this many bytes. */
+  maxBodyBytes: number;
   budgetBytes: number;
   keptBytes: number;
   /** Requests for a run whose body did not fit the byte budget: counted, body not kept, answered 507. */
@@ -115,7 +117,7 @@ export function sinkRecords(stats: SinkStats): Pick<Certification, "strays" | "s
       bytes: stats.strayBytes,
       requests: stats.straySample.map((s) => ({ method: s.method, target: s.target, receivedAt: new Date(s.receivedAt).toISOString(), bytes: s.bytes, body: s.bodyPreview })),
     },
-    sink: { budgetBytes: stats.budgetBytes, keptBytes: stats.keptBytes, discarded: stats.discarded, dropped: stats.dropped },
+    sink: { maxBodyBytes: stats.maxBodyBytes, budgetBytes: stats.budgetBytes, keptBytes: stats.keptBytes, discarded: stats.discarded, dropped: stats.dropped },
   };
 }
 

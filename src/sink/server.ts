@@ -42,6 +42,8 @@ export interface StrayRequest {
 
 /** Everything the sink counted, including what it could not keep. */
 export interface SinkStats {
+  /** One request body is cut beyond this. */
+  maxBodyBytes: number;
   budgetBytes: number;
   keptBytes: number;
   /** Requests to URLs the suite never handed out (answered 404), all counted. */
@@ -67,7 +69,8 @@ export interface Sink {
 }
 
 const MIB = 1024 * 1024;
-export const DEFAULT_MAX_BODY = MIB;
+/** Well above the largest body the suite asks for (its large-state case ends with about 1 MiB of state). */
+export const DEFAULT_MAX_BODY = 16 * MIB;
 export const DEFAULT_BUDGET = 256 * MIB;
 const DEFAULT_MAX_RECORDS = 100_000;
 /** How many stray requests are kept as a sample, and how much of each body. */
@@ -141,7 +144,7 @@ export async function startSink(options: SinkOptions = {}): Promise<Sink> {
   const cases = new Map<string, Delivery[]>();
   const answering = new Map<string, Answering>();
   const waiters = new Map<string, Set<Waiter>>();
-  const stats: SinkStats = { budgetBytes: budget, keptBytes: 0, strays: 0, strayBytes: 0, straySample: [], discarded: 0, dropped: 0 };
+  const stats: SinkStats = { maxBodyBytes: maxBody, budgetBytes: budget, keptBytes: 0, strays: 0, strayBytes: 0, straySample: [], discarded: 0, dropped: 0 };
   let recorded = 0;
 
   const notify = (caseKey: string): void => {

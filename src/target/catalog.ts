@@ -9,7 +9,7 @@ import {
 } from "./operations/stateless-runs.js";
 import { cronPatch, cronPatchChange, statelessCron, statelessCronDefault, threadCron, threadCronTwice } from "./operations/crons.js";
 import { HARDENING } from "./operations/hardening.js";
-import { CANCEL_INTERRUPT, CANCEL_PENDING, CANCEL_ROLLBACK, ERROR, INTERRUPT_BEFORE, multitaskCase } from "./operations/outcomes.js";
+import { CANCEL_INTERRUPT, CANCEL_PENDING, CANCEL_ROLLBACK, ERROR, INTERRUPT_BEFORE, multitaskCase, SIZE_SURVIVES, TEXT_SURVIVES } from "./operations/outcomes.js";
 
 /**
  * Every case. The first eleven cover the ten webhook-capable operations of the published API with
@@ -57,6 +57,9 @@ export const CATALOG: readonly CaseDefinition[] = [
   statelessRunCase(INTERRUPT_BEFORE),
   statelessRunStreamCase(INTERRUPT_BEFORE),
   statelessRunWaitCase(INTERRUPT_BEFORE),
+  // The message survives: text from every plane, and about 1 MiB of state.
+  threadRunCase(TEXT_SURVIVES),
+  threadRunCase(SIZE_SURVIVES),
   // Crons to the end: a second firing, the default on_run_completed, a webhook replaced by PATCH.
   threadCronTwice,
   statelessCronDefault,

@@ -1,4 +1,4 @@
-import type { CreatedRun, CreationProbe, Receiver, RunExpectation } from "../evidence.js";
+import type { CreatedRun, CreationProbe, Premise, Receiver, RunExpectation } from "../evidence.js";
 import type { Answering } from "../sink/server.js";
 import type { TargetClient } from "./client.js";
 
@@ -45,6 +45,11 @@ export interface DriveContext {
   cronTimeoutMs: number;
 }
 
+/** A premise, and how the run is judged when it did not hold (a rollback that left the run in place must announce it). */
+export interface PremiseCheck extends Premise {
+  otherwise?: RunExpectation;
+}
+
 /** A run the suite expects exactly one webhook for. */
 export interface DrivenRun {
   label: string;
@@ -52,6 +57,16 @@ export interface DrivenRun {
   created: CreatedRun;
   /** Why the suite cannot tell which run this is, where the published API says the target must name it. */
   unidentified?: string;
+  /** The input the run was created with (its webhook's kwargs.input must equal it). */
+  input?: unknown;
+  /** A stateless run: its webhook may leave values out. */
+  stateless?: boolean;
+  /** Later runs on the same thread moved its state on (the state after this run is in the thread's history). */
+  laterRuns?: boolean;
+  /** What the run's webhook must carry in values exactly (what the graph was asked to return). */
+  expectedValues?: Record<string, unknown>;
+  /** What the case asked the target to do to the run, and whether it did (settles by the time the run has ended). */
+  premise?: PremiseCheck | Promise<PremiseCheck>;
   /** Where to read the run back after it ends, or why it cannot be. */
   readBack: { thread_id: string; run_id: string } | { skipped: string };
   /** Where several runs share one URL (a cron's firings): only deliveries naming this run_id are this run's. */

@@ -12,6 +12,7 @@ import { CaseSkipped, type CaseDefinition, type DriveContext, type DrivenRun, ty
 import { describeAttempts, duplicates } from "../checks/attempts.js";
 import { idsFromRun } from "./run-ids.js";
 import { deleteOwn } from "./cleanup.js";
+import { stateAfterRun } from "./state.js";
 
 export interface CaseDeps {
   api: TargetClient;
@@ -237,7 +238,9 @@ async function observe(run: DrivenRun, key: string, started: number, deps: CaseD
     },
     () => undefined,
   );
-  const expectation = run.expect ?? ANNOUNCED;
+  // A premise settles first: where it failed, the run may have to be judged as another kind of run.
+  const premise = await run.premise;
+  const expectation = premise !== undefined && !premise.held && premise.otherwise !== undefined ? premise.otherwise : (run.expect ?? ANNOUNCED);
   const settleMs = run.observeMs ?? deps.settleMs;
   const silentOrOptional = expectation.delivery === "none" || expectation.delivery === "optional";
   const grace = silentOrOptional ? deps.settleMs : run.graceAfterEndMs;
@@ -276,6 +279,11 @@ async function observe(run: DrivenRun, key: string, started: number, deps: CaseD
     if (read?.status === 200 && typeof status === "string") readBack.status = status;
     else readBack.skipped = `GET /threads/${thread_id}/runs/${run_id} answered ${read ? `HTTP ${read.status}` : "nothing"}`;
   }
+  // The state the webhook's values must describe, where there is a webhook to compare and a state to read.
+  const state =
+    "skipped" in run.readBack || expectation.rolledBack || expectation.delivery === "none" || deliveries.length === 0
+      ? undefined
+      : await stateAfterRun(deps.api, run.readBack.thread_id, run.readBack.run_id, run.laterRuns === true);
 
   const judge = (deliveries: Delivery[]): RunResult => {
     const first = deliveries[0];
@@ -291,6 +299,11 @@ async function observe(run: DrivenRun, key: string, started: number, deps: CaseD
     };
     if (run.creation !== undefined) evidence.creation = run.creation;
     if (run.unidentified !== undefined) evidence.unidentified = run.unidentified;
+    if ("input" in run) evidence.input = { sent: run.input };
+    if (run.stateless) evidence.stateless = true;
+    if (state !== undefined) evidence.state = state;
+    if (run.expectedValues !== undefined) evidence.expectedValues = run.expectedValues;
+    if (premise !== undefined) evidence.premise = premise;
     if (run.receiver !== undefined) evidence.receiver = run.receiver;
     if (terminalAt !== undefined) evidence.terminalAt = terminalAt;
     if (readBack.status !== undefined) evidence.apiStatus = readBack.status;

@@ -72,6 +72,7 @@ export function withAssistant(context: DriveContext, ids: CreatedRun): CreatedRu
 export function joinedRun(context: DriveContext, label: string, webhookUrl: string, run: unknown, fallback: CreatedRun = {}): DrivenRun {
   const created = withAssistant(context, mergeIds(idsFromRun(run), fallback));
   const { thread_id, run_id } = created;
+  const input = context.input;
   if (thread_id === undefined || run_id === undefined) {
     const missing = [run_id === undefined ? "run_id" : "", thread_id === undefined ? "thread_id" : ""].filter(Boolean).join(" and ");
     return {
@@ -81,10 +82,11 @@ export function joinedRun(context: DriveContext, label: string, webhookUrl: stri
       unidentified: `the create call's answer named no ${missing} (neither in its body nor in Content-Location)`,
       readBack: { skipped: "the create call did not return the run's thread_id and run_id" },
       terminal: Promise.resolve(),
+      input,
     };
   }
   context.trackThread(thread_id);
-  return { label, webhookUrl, created, readBack: { thread_id, run_id }, terminal: join(context, thread_id, run_id) };
+  return { label, webhookUrl, created, readBack: { thread_id, run_id }, terminal: join(context, thread_id, run_id), input };
 }
 
 /**

@@ -83,7 +83,11 @@ async function firedRuns(
             ? { thread_id: readThread, run_id: readRun }
             : { skipped: "neither the API nor a delivery named the fired run, so it cannot be read back" },
       terminal: Promise.resolve(),
+      input: context.input,
     };
+    // A stateless cron gives each fired run a thread of its own, which is not the user's state.
+    if (cronThread === undefined) run.stateless = true;
+    else if (i < firing.firings - 1) run.laterRuns = true;
     // Several firings share one URL: each run owns the deliveries that name it.
     if (firing.firings > 1) run.runFilter = body?.run_id ?? api.run_id ?? "(no run fired)";
     return run;

@@ -1,4 +1,5 @@
-import type { CaseDefinition, DriveContext, DrivenRun } from "../drive-types.js";
+import type { CaseDefinition, DriveContext, DrivenRun, PremiseCheck } from "../drive-types.js";
+import type { RunExpectation } from "../../evidence.js";
 import { TargetHttpError } from "../client.js";
 import { joinedRun, post, runBody } from "./common.js";
 import { carriesMark } from "../cleanup.js";
@@ -33,18 +34,56 @@ async function untilStatus(context: DriveContext, threadId: string, runId: strin
   }
 }
 
+/** What the case asked of a run, and what the API showed, for the outcome-premise check. */
+function premise(asked: string, held: boolean, observed: string, why: string, severity: PremiseCheck["severity"], otherwise?: RunExpectation): PremiseCheck {
+  return { asked, held, observed, why, severity, ...(otherwise === undefined ? {} : { otherwise }) };
+}
+
+/** Whether the API still finds the run: the published API says rollback deletes it. */
+async function goneAfterRollback(context: DriveContext, threadId: string, runId: string, announce: RunExpectation): Promise<PremiseCheck> {
+  const read = await context.api.send("GET", `/threads/${threadId}/runs/${runId}`);
+  const status = stringField(read.json, "status");
+  return premise(
+    "the run deleted by the rollback (GET on it answers 404)",
+    read.status === 404,
+    read.status === 200 ? `GET on the run answered HTTP 200, status ${JSON.stringify(status)}: the run survived` : `GET on the run answered HTTP ${read.status}`,
+    "the published API says a rolled-back run and its checkpoints are deleted; this one is still there, so it is judged like any run that ended and must be announced",
+    "recommended",
+    announce,
+  );
+}
+
+/** A run the API still has after a rollback is an ended run like any other: announced once, with a body that describes it. */
+const SURVIVED_ROLLBACK: RunExpectation = { delivery: "required", why: "the run survived its rollback, so it ended like any other run and must be announced" };
+
 function cancelAct(action: "interrupt" | "rollback", when: "running" | "pending") {
   return async (context: DriveContext, run: DrivenRun): Promise<DrivenRun> => {
     const { thread_id, run_id } = run.created;
     if (thread_id === undefined || run_id === undefined) throw new Error("the target did not say which run it created, so it cannot be cancelled");
-    if (when === "running") await untilStatus(context, thread_id, run_id, ["running"]);
-    else ownRun(context, run_id, (await context.api.ok("GET", `/threads/${thread_id}/runs/${run_id}`)).json);
+    let pendingPremise: PremiseCheck | undefined;
+    if (when === "running") {
+      await untilStatus(context, thread_id, run_id, ["running"]);
+    } else {
+      const read = (await context.api.ok("GET", `/threads/${thread_id}/runs/${run_id}`)).json;
+      ownRun(context, run_id, read);
+      const status = stringField(read, "status");
+      pendingPremise = premise(
+        "the run still pending when it was cancelled (created with after_seconds: 600)",
+        status === "pending",
+        `status ${JSON.stringify(status)} when the suite was about to cancel it`,
+        "the run had already started, so the target ignored after_seconds and the case cannot show how it announces a run cancelled before it starts",
+        "required",
+      );
+    }
     // wait=true returns once the run has stopped; a pending run never started, so there is nothing to wait for.
     const path = `/threads/${thread_id}/runs/${run_id}/cancel?action=${action}${when === "running" ? "&wait=true" : ""}`;
     context.sent({ method: "POST", path, body: undefined });
     const answer = await context.api.send("POST", path, undefined, { timeoutMs: context.timeoutMs });
     if (answer.status < 200 || answer.status >= 300) throw new TargetHttpError("POST", path, answer.status, answer.text);
-    return { ...run, terminal: Promise.resolve(), graceAfterEndMs: Math.min(GRACE_AFTER_CANCEL_MS, context.timeoutMs) };
+    const cancelled: DrivenRun = { ...run, terminal: Promise.resolve(), graceAfterEndMs: Math.min(GRACE_AFTER_CANCEL_MS, context.timeoutMs) };
+    if (pendingPremise !== undefined) cancelled.premise = pendingPremise;
+    if (action === "rollback") cancelled.premise = await goneAfterRollback(context, thread_id, run_id, SURVIVED_ROLLBACK);
+    return cancelled;
   };
 }
 
@@ -72,6 +111,7 @@ export const CANCEL_ROLLBACK: Variant = {
   expect: {
     delivery: "optional",
     why: "action=rollback deletes the run (published API), so a webhook is allowed but not required; one that comes must still be a valid Run",
+    rolledBack: true,
   },
   act: cancelAct("rollback", "running"),
 };
@@ -84,9 +124,38 @@ export const CANCEL_PENDING: Variant = {
   expect: {
     delivery: "recommended",
     statuses: ["interrupted"],
+    neverStarted: true,
     why: "the run was cancelled before it started; the published API does not say such a run is announced, but a receiver waiting for it never learns it ended",
   },
   act: cancelAct("interrupt", "pending"),
+};
+
+/**
+ * Text a target must carry through unchanged: Chinese and Korean (the languages the webhook guides
+ * are published in), emoji outside the Basic Multilingual Plane, combining marks (which Unicode
+ * normalisation would merge), U+2028 (which some encoders escape and some break on), quotes and
+ * backslashes, and the largest integer a double holds exactly.
+ */
+export const TEXT = "中文：运行结束时的网络钩子 — 한국어: 실행이 끝나면 웹훅 — 😀🪝🧪 — e\u0301 n\u0303 a\u030a — line\u2028separator — \"quoted\" 'single' \\back\\slash\\";
+export const BIG_INTEGER = 9_007_199_254_740_991;
+
+export const TEXT_SURVIVES: Variant = {
+  suffix: "text",
+  title: "input and state with text from every plane, combining marks, U+2028, quotes, backslashes and a large integer",
+  input: { mode: "succeed", text: TEXT, number: BIG_INTEGER },
+  values: { text: TEXT, number: BIG_INTEGER, result: "done:succeed" },
+  expect: { delivery: "required", statuses: ["success"] },
+};
+
+/** About 1 MiB of state, so the webhook body is at least that large. */
+export const LARGE_STATE_BYTES = 1024 * 1024;
+
+export const SIZE_SURVIVES: Variant = {
+  suffix: "large",
+  title: "a run that ends with about 1 MiB of state, delivered whole",
+  input: { mode: "large", size_bytes: LARGE_STATE_BYTES },
+  values: { result: "done:large" },
+  expect: { delivery: "required", statuses: ["success"] },
 };
 
 export const INTERRUPT_BEFORE: Variant = {
@@ -100,6 +169,8 @@ export const INTERRUPT_BEFORE: Variant = {
 type Strategy = "reject" | "interrupt" | "rollback" | "enqueue";
 
 const FIRST_RUN = { mode: "sleep", sleep_ms: 2_000 };
+/** The second run's own input, so the state after each run differs and each webhook's values can be told apart. */
+const SECOND_RUN = { mode: "succeed" };
 
 /**
  * Double-texting: a second run on a thread that is busy with the first, under each
@@ -118,12 +189,14 @@ export function multitaskCase(strategy: Strategy): CaseDefinition {
       const firstHook = await context.hook("the first run");
       const secondHook = await context.hook("the second run");
       const path = `/threads/${threadId}/runs`;
-      const firstAnswer = await post(context, { method: "POST", path, body: runBody({ ...context, input: FIRST_RUN }, firstHook) });
-      const first = joinedRun(context, "the first run", firstHook, firstAnswer.json, { thread_id: threadId });
+      const firstContext = { ...context, input: FIRST_RUN };
+      const firstAnswer = await post(firstContext, { method: "POST", path, body: runBody(firstContext, firstHook) });
+      const first = joinedRun(firstContext, "the first run", firstHook, firstAnswer.json, { thread_id: threadId });
       if (first.created.run_id === undefined) throw new Error("the target did not say which run it created");
       await untilStatus(context, threadId, first.created.run_id, ["running"]);
 
-      const secondBody = runBody({ ...context, input: {} }, secondHook, { multitask_strategy: strategy });
+      const secondContext = { ...context, input: SECOND_RUN };
+      const secondBody = runBody(secondContext, secondHook, { multitask_strategy: strategy });
       context.sent({ method: "POST", path, body: secondBody });
       const secondAnswer = await context.api.send("POST", path, secondBody);
       const accepted = secondAnswer.status >= 200 && secondAnswer.status < 300;
@@ -140,23 +213,31 @@ export function multitaskCase(strategy: Strategy): CaseDefinition {
           readBack: { skipped: "the run was refused, so there is nothing to read back" },
           expect: { delivery: "none", why },
           terminal: first.terminal,
+          premise: premise(
+            "the second run refused at create with an error status (multitask_strategy reject, thread busy)",
+            !accepted,
+            `HTTP ${secondAnswer.status}${accepted ? ": the run was created" : ""}`,
+            "the published API refuses a second run on a busy thread under reject; this target created it, whether or not it ever announces it",
+            "required",
+          ),
         };
         return [{ ...first, expect: { delivery: "required", statuses: ["success"] } }, refused];
       }
-      const second = joinedRun(context, "the second run", secondHook, secondAnswer.json, { thread_id: threadId });
-      const firstExpect =
-        strategy === "interrupt"
-          ? { delivery: "required" as const, statuses: ["interrupted"] }
-          : strategy === "rollback"
-            ? {
-                delivery: "optional" as const,
-                why: "multitask_strategy rollback deletes the first run (published API), so announcing it is allowed but not required",
-              }
-            : { delivery: "required" as const, statuses: ["success"] };
-      return [
-        { ...first, expect: firstExpect },
-        { ...second, expect: { delivery: "required", statuses: ["success"] } },
-      ];
+      const second = joinedRun(secondContext, "the second run", secondHook, secondAnswer.json, { thread_id: threadId });
+      const firstRun: DrivenRun = { ...first, laterRuns: true };
+      if (strategy === "interrupt") firstRun.expect = { delivery: "required", statuses: ["interrupted"] };
+      else if (strategy === "enqueue") firstRun.expect = { delivery: "required", statuses: ["success"] };
+      else {
+        firstRun.expect = {
+          delivery: "optional",
+          why: "multitask_strategy rollback deletes the first run (published API), so announcing it is allowed but not required",
+          rolledBack: true,
+        };
+        // Whether the first run is gone shows once the second has run.
+        const firstId = first.created.run_id;
+        firstRun.premise = second.terminal.then(() => goneAfterRollback(context, threadId, firstId, SURVIVED_ROLLBACK));
+      }
+      return [firstRun, { ...second, expect: { delivery: "required", statuses: ["success"] } }];
     },
   };
 }

@@ -22,7 +22,7 @@ async function locate(
     runId === undefined || threadId === undefined
       ? { skipped: "the target did not reveal the stateless run's thread, so it cannot be read back" }
       : { thread_id: threadId, run_id: runId };
-  const run: DrivenRun = { label, webhookUrl, created, readBack, terminal: ended };
+  const run: DrivenRun = { label, webhookUrl, created, readBack, terminal: ended, input: context.input, stateless: true };
   if (runId === undefined) run.unidentified = unnamed;
   return run;
 }
@@ -31,7 +31,7 @@ export const statelessRunCase = (variant: Variant = SUCCESS): CaseDefinition =>
   defineVariant({ id: "stateless-run", operation: "POST /runs", title: "stateless background run, kept" }, variant, async (context) => {
     const webhook = await context.hook("the run");
     const response = await post(context, { method: "POST", path: "/runs", body: runBody(context, webhook, { ...KEEP, ...variant.body }) });
-    return [joinedRun(context, "the run", webhook, response.json, idsFromContentLocation(response.headers["content-location"]))];
+    return [{ ...joinedRun(context, "the run", webhook, response.json, idsFromContentLocation(response.headers["content-location"])), stateless: true }];
   });
 
 export const statelessRunDefault: CaseDefinition = defineVariant(
@@ -51,6 +51,8 @@ export const statelessRunDefault: CaseDefinition = defineVariant(
       created,
       readBack: { skipped: 'on_completion is "delete" (the default), so the target deletes the run when it ends' },
       terminal,
+      input: context.input,
+      stateless: true,
     };
     if (run_id === undefined) run.unidentified = "the create call's answer named no run_id (neither in its body nor in Content-Location)";
     return [run];
@@ -89,6 +91,6 @@ export const statelessBatchCase = (variant: Variant = SUCCESS): CaseDefinition =
       const body = hooks.map((webhook) => runBody(context, webhook, { ...KEEP, ...variant.body }));
       const response = await post(context, { method: "POST", path: "/runs/batch", body });
       const runs = Array.isArray(response.json) ? (response.json as unknown[]) : [];
-      return labels.map((label, i) => joinedRun(context, label, hooks[i]!, runs[i]));
+      return labels.map((label, i) => ({ ...joinedRun(context, label, hooks[i]!, runs[i]), stateless: true }));
     },
   );

@@ -25,8 +25,9 @@ export async function backgroundThreadRun(
 /** A run on a known thread, read back if the create call named it. */
 function runOnThread(context: DriveContext, threadId: string, webhook: string, ids: CreatedRun, terminal: Promise<boolean | void>, unnamed: string): DrivenRun {
   const created = withAssistant(context, mergeIds(ids, { thread_id: threadId }));
-  if (created.run_id === undefined) return { label: "the run", webhookUrl: webhook, created, unidentified: unnamed, readBack: { skipped: unnamed }, terminal };
-  return { label: "the run", webhookUrl: webhook, created, readBack: { thread_id: threadId, run_id: created.run_id }, terminal };
+  const input = context.input;
+  if (created.run_id === undefined) return { label: "the run", webhookUrl: webhook, created, unidentified: unnamed, readBack: { skipped: unnamed }, terminal, input };
+  return { label: "the run", webhookUrl: webhook, created, readBack: { thread_id: threadId, run_id: created.run_id }, terminal, input };
 }
 
 export const threadRunCase = (variant: Variant = SUCCESS): CaseDefinition =>

@@ -14,6 +14,8 @@ export interface Variant {
   /** Extra fields for the create body (after_seconds, interrupt_before, …). */
   body?: Record<string, unknown>;
   expect?: RunExpectation;
+  /** What the run's webhook must carry in values exactly (what the graph is asked to return). */
+  values?: Record<string, unknown>;
   /** Acts on the run after it is created (e.g. cancels it), and says when it ended. */
   act?(context: DriveContext, run: DrivenRun): Promise<DrivenRun>;
 }
@@ -43,7 +45,11 @@ export function defineVariant(
     async drive(context) {
       const scoped: DriveContext = variant.input === undefined ? context : { ...context, input: variant.input };
       const runs = await drive(scoped);
-      const shaped = runs.map((run) => (variant.expect ? { ...run, expect: variant.expect } : run));
+      const shaped = runs.map((run) => ({
+        ...run,
+        ...(variant.expect ? { expect: variant.expect } : {}),
+        ...(variant.values ? { expectedValues: variant.values } : {}),
+      }));
       return variant.act ? Promise.all(shaped.map((run) => variant.act!(scoped, run))) : shaped;
     },
   };
