@@ -1,3 +1,5 @@
+import { nestingDepth } from "./json.js";
+
 /** What the sink recorded for one incoming request, byte for byte. */
 export interface Delivery {
   method: string;
@@ -125,13 +127,19 @@ export function bodyText(delivery: Delivery): string {
 
 export type ParsedBody = { ok: true; value: unknown } | { ok: false; reason: string };
 
+/** Deeper than any graph state a webhook carries; the checks then judge no further than the parse. */
+const MAX_BODY_DEPTH = 512;
+
 export function parseBody(delivery: Delivery): ParsedBody {
   const bytes = Buffer.from(delivery.bodyBase64, "base64");
   if (bytes.length === 0) return { ok: false, reason: "the body is empty" };
+  let value: unknown;
   try {
     const text = new TextDecoder("utf-8", { fatal: true }).decode(bytes);
-    return { ok: true, value: JSON.parse(text) as unknown };
+    value = JSON.parse(text) as unknown;
   } catch (error) {
     return { ok: false, reason: error instanceof Error ? error.message : String(error) };
   }
+  if (nestingDepth(value) > MAX_BODY_DEPTH) return { ok: false, reason: `it nests deeper than ${MAX_BODY_DEPTH} levels` };
+  return { ok: true, value };
 }

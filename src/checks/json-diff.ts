@@ -45,7 +45,8 @@ export function firstDifference(expected: unknown, received: unknown, path = "$"
 /** A value as a short quote for a finding: JSON, cut with an ellipsis past `max` characters. */
 export function short(value: unknown, max = 160): string {
   if (value === undefined) return "(absent)";
-  const text = JSON.stringify(value) ?? String(value);
+  // JSON.stringify gives undefined only for functions and symbols, which parsed JSON never holds.
+  const text = JSON.stringify(value) ?? typeof value;
   return text.length > max ? `${text.slice(0, max)}… (${text.length} characters)` : text;
 }
 

@@ -38,6 +38,8 @@ export interface Options {
   expectHeaders: [string, string | undefined][];
   /** The deployment's webhooks.allowed_fields (--allowed-fields), when it leaves fields out on purpose. */
   allowedFields?: string[];
+  /** user:password in --public-url, kept to be redacted. */
+  publicUrlSecrets?: string[];
   /** The API key came from --api-key, where every user of the machine can read it (ps). */
   keyOnCommandLine?: boolean;
   /** Print certification.json on stdout (the summary goes to stderr). */
@@ -289,7 +291,12 @@ export function parseCommandLine(argv: readonly string[], env: NodeJS.ProcessEnv
       concurrency: integer("--concurrency", values.concurrency, 1, 1, 1_000),
     };
   }
-  if (values["public-url"] !== undefined) options.publicUrl = publicUrl(values["public-url"]);
+  if (values["public-url"] !== undefined) {
+    options.publicUrl = publicUrl(values["public-url"]);
+    const url = new URL(options.publicUrl);
+    // A tunnel's credentials travel in every webhook URL; they are secrets like any other.
+    if (url.password !== "") options.publicUrlSecrets = [decodeURIComponent(url.password), `${decodeURIComponent(url.username)}:${decodeURIComponent(url.password)}`];
+  }
   if (values.ca !== undefined) options.ca = values.ca;
   if (values["expect-failures"] !== undefined) options.expectFailures = values["expect-failures"];
   if (values.shard !== undefined) options.shard = parseShard(values.shard);
@@ -309,8 +316,8 @@ export function parseCommandLine(argv: readonly string[], env: NodeJS.ProcessEnv
 }
 
 /** Every secret the options carry, for the run's redactor. */
-export function secretsOf(options: Pick<Options, "apiKey" | "headers" | "credentials"> & { expectHeaders?: Options["expectHeaders"] }): string[] {
-  const secrets = [...(options.apiKey === undefined ? [] : [options.apiKey]), ...Object.values(options.headers)];
+export function secretsOf(options: Pick<Options, "apiKey" | "headers" | "credentials"> & Partial<Pick<Options, "expectHeaders" | "publicUrlSecrets">>): string[] {
+  const secrets = [...(options.apiKey === undefined ? [] : [options.apiKey]), ...Object.values(options.headers), ...(options.publicUrlSecrets ?? [])];
   // A header a deployment adds to its webhooks is often a shared secret the receiver checks.
   for (const [, value] of options.expectHeaders ?? []) if (value !== undefined) secrets.push(value);
   if (options.credentials !== undefined) {

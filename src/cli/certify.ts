@@ -208,10 +208,9 @@ function plan(options: Options): Plan {
 async function claimReports(options: Options, resources: Resources): Promise<string> {
   const reportDir = resolve(options.reportDir);
   resources.folder = await claimReportFolder(reportDir);
-  // A stale verdict must never outlive a run that failed to write a new one.
-  const stale = ["certification.json", "certification.md", "certification.html", "badge.svg"];
-  // Load mode writes no Playwright reports; older ones beside its certification would mislead.
-  if (options.load !== undefined) stale.push("junit.xml", "results.json", "html", "blob", "test-results");
+  // A stale verdict must never outlive a run that failed to write a new one: Playwright's reports
+  // included (a CI job that publishes junit.xml would show an earlier run's pass).
+  const stale = ["certification.json", "certification.md", "certification.html", "badge.svg", "junit.xml", "results.json", "html", "blob", "test-results"];
   for (const name of stale) await rm(join(reportDir, name), { recursive: true, force: true });
   return reportDir;
 }
@@ -227,9 +226,10 @@ function warnings(options: Options, io: Io): void {
   }
 }
 
-function clientFor(options: Options, baseUrl: string): TargetClient {
+function clientFor(options: Options, baseUrl: string, redactor: Redactor): TargetClient {
   return new TargetClient({
     baseUrl,
+    redact: (text) => redactor.text(text),
     ...(options.apiKey === undefined ? {} : { apiKey: options.apiKey }),
     ...(options.ca === undefined ? {} : { ca: readCa(options.ca) }),
     headers: options.headers,
@@ -338,7 +338,7 @@ export async function certify(
   }
   checkpoint();
   const assistantId = assistantFor(options);
-  const api = clientFor(options, targetUrl);
+  const api = clientFor(options, targetUrl, resources.redactor);
   const checked = await preflight(api, assistantId);
   const schema = await loadSchema(options, api);
   checkpoint();
@@ -347,6 +347,7 @@ export async function certify(
   resources.sink = await startSink({ host: options.sinkHost, port: options.sinkPort, budgetBytes: options.sinkBudgetMb * MIB, ...(maxRecords === undefined ? {} : { maxRecords }) });
   const sinkUrl = options.publicUrl ?? resources.sink.url;
   const runTag = `${new Date().toISOString().replace(/[:.]/g, "-")}-${randomBytes(3).toString("hex")}`;
+  io.stderr(`Run tag ${runTag}: everything this run creates on the target carries it (if the run is killed: lg-webhook-conformance cleanup --target URL --run ${runTag}).\n`);
   if (options.canary) {
     io.stderr(`Preflight: one canary run to prove webhooks reach ${sinkUrl} …\n`);
     await canary(api, resources.sink, {
@@ -415,6 +416,8 @@ export async function certify(
   // Interrupted: no verdict is written (the cases did not finish), and release() deletes what they created.
   if (interrupted() || cases === undefined) return EXIT.internal;
   const leftovers = await conductor.finish();
+  // A stop during the final cleanup is a stop all the same: no verdict.
+  if (interrupted()) return EXIT.internal;
   if (leftovers.length > 0) io.stderr(`Could not delete everything the suite created on the target: ${leftovers.join(", ")}\n`);
   const certification = await writeRunReports(runtime, cases, resources.sink.stats(), resources.redactor);
   if (options.json) {

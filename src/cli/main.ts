@@ -44,7 +44,7 @@ export async function main(argv: readonly string[], env: NodeJS.ProcessEnv, io: 
   process.on("SIGINT", onSignal);
   process.on("SIGTERM", onSignal);
   try {
-    if (argv[0] === "cleanup") return await cleanup(argv.slice(1), env, out, redactor);
+    if (argv[0] === "cleanup") return await cleanup(argv.slice(1), env, out, redactor, () => interrupted !== undefined);
     if (argv[0] === "verify") return await verifyCommand(argv.slice(1), out);
     if (argv[0] === "merge") return await mergeCommand(argv.slice(1), out);
     const parsed = parseCommandLine(argv, env);

@@ -2,12 +2,14 @@ import { copyFile, mkdtemp, readdir, readFile, rm } from "node:fs/promises";
 import { spawn } from "node:child_process";
 import { createRequire } from "node:module";
 import { tmpdir } from "node:os";
-import { dirname, join, resolve } from "node:path";
+import { basename, dirname, join, resolve } from "node:path";
 import { ConformanceError, usageError } from "../errors.js";
 import { summarizeLoad } from "../report/load.js";
-import { judge, strayCase, STRAY_CASE_ID, type Certification } from "../report/certification.js";
+import { judge, strayCase, STRAY_CASE_ID, unheardCase, UNHEARD_CASE_ID, type Certification } from "../report/certification.js";
 import { writeCertification } from "../report/write.js";
-import { check } from "../report/integrity.js";
+import { check, keyId } from "../report/integrity.js";
+import { createPublicKey } from "node:crypto";
+import { readFileSync } from "node:fs";
 import { claimReportFolder } from "../report/files.js";
 import { checkSigningKey } from "./certify.js";
 import { exitCodeFor } from "./exit-code.js";
@@ -18,11 +20,16 @@ import { parseSubcommand } from "./subcommand.js";
 export const MERGE_HELP = `lg-webhook-conformance merge: combine the report folders of several --shard runs.
 
 Usage:
-  lg-webhook-conformance merge DIR... --report-dir OUT [--sign-key FILE]
+  lg-webhook-conformance merge DIR... --report-dir OUT [--sign-key FILE [--trust-key PUB]...]
 
-Reads DIR/certification.json of each share, checks that they certify the same target without
-overlapping, and writes one certification (json, md, html, badge) with one verdict to OUT, plus
+Reads DIR/certification.json of each share, checks that each is intact, that they certify the
+same target and together make every share of one --shard i/n split (no share missing, none
+twice), and writes one certification (json, md, html, badge) with one verdict to OUT, plus
 Playwright's HTML, JUnit and JSON reports merged from the shares' blob reports.
+
+A merged report signed with --sign-key vouches for every share, so each share must be signed,
+by that key or by a public key given with --trust-key (repeatable). Without --sign-key the
+merged report is sealed with a digest only.
 
 Exit codes: as for a run (0 conformant or gate passed, 1 not), 2 for unusable input.
 `;
@@ -39,8 +46,15 @@ function shapeProblem(report: Record<string, unknown>): string | undefined {
   return undefined;
 }
 
+interface Share {
+  dir: string;
+  cert: Certification;
+  /** Key id of the share's signer, when signed. */
+  signedBy?: string;
+}
+
 /** A share, read and checked: intact (its digest and any signature hold) and shaped like a certification. */
-async function load(dir: string): Promise<Certification> {
+async function load(dir: string): Promise<Share> {
   const file = join(dir, "certification.json");
   let text: string;
   try {
@@ -60,17 +74,48 @@ async function load(dir: string): Promise<Certification> {
   if (!verified.ok) throw new ConformanceError("LGWC_CONFIG", `${file} is not intact (${verified.reason}), so it cannot be merged.`);
   const problem = shapeProblem(report as Record<string, unknown>);
   if (problem !== undefined) throw new ConformanceError("LGWC_CONFIG", `${file} is not a certification of this suite: ${problem}.`);
-  return report as Certification;
+  return { dir, cert: report as Certification, ...(verified.signedBy === undefined ? {} : { signedBy: verified.signedBy }) };
 }
 
-/** Merges the shares' blob reports into Playwright's HTML, JUnit and JSON reports in `out`. */
-async function mergePlaywright(dirs: string[], out: string): Promise<void> {
+/** A signed merge vouches for its shares: each must be signed by a key the user trusts. */
+function checkTrust(shares: readonly Share[], trusted: ReadonlySet<string>): void {
+  for (const share of shares) {
+    if (share.signedBy !== undefined && trusted.has(share.signedBy)) continue;
+    throw new ConformanceError(
+      "LGWC_CONFIG",
+      `${join(share.dir, "certification.json")} is ${share.signedBy === undefined ? "not signed" : `signed by key ${share.signedBy}, which is not trusted`}; a merged report signed with --sign-key vouches for every share, so sign the shares with that key or give their signer's public key with --trust-key.`,
+    );
+  }
+}
+
+/** The shares must be one whole split: the same target, profile and mode, every share of n once. */
+function checkWhole(shares: readonly Share[]): void {
+  const first = shares[0]!.cert;
+  for (const { dir, cert } of shares) {
+    if (cert.target.url !== first.target.url) throw usageError(`${dir} certifies ${cert.target.url}, not ${first.target.url}: merge only shares of one run.`);
+    if (cert.profile !== first.profile || (cert.load === undefined) !== (first.load === undefined)) {
+      throw usageError(`${dir} was run with another profile or load mode than ${shares[0]!.dir}: merge only shares of one run.`);
+    }
+  }
+  const parts = shares.map(({ dir, cert }) => ({ dir, shard: cert.shards?.length === 1 ? cert.shards[0]! : undefined }));
+  if (parts.length === 1 && parts[0]!.shard === undefined) return;
+  const unsplit = parts.find((p) => p.shard === undefined);
+  if (unsplit !== undefined) throw usageError(`${unsplit.dir} is not one --shard share (a whole run, or a merge already); merge the shares of one split.`);
+  const total = parts[0]!.shard!.total;
+  const other = parts.find((p) => p.shard!.total !== total);
+  if (other !== undefined) throw usageError(`${other.dir} is share ${other.shard!.index}/${other.shard!.total}, not one of ${total}: merge the shares of one split.`);
+  const missing = Array.from({ length: total }, (_, i) => i + 1).filter((i) => !parts.some((p) => p.shard!.index === i));
+  if (missing.length > 0) throw usageError(`the split has ${total} shares and ${missing.map((i) => `${i}/${total}`).join(", ")} ${missing.length === 1 ? "is" : "are"} missing: a merge of part of the cases is not a certification of the target.`);
+}
+
+/** Merges the shares' blob reports into Playwright's HTML, JUnit and JSON reports in `out`; says why not when a share has none. */
+async function mergePlaywright(dirs: string[], out: string): Promise<string | undefined> {
+  const zips = await Promise.all(dirs.map(async (dir) => (await readdir(join(dir, "blob")).catch(() => [] as string[])).filter((f) => f.endsWith(".zip")).map((f) => join(dir, "blob", f))));
+  const without = dirs.filter((_, i) => zips[i]!.length === 0);
+  if (without.length > 0) return `Playwright's reports were not merged: ${without.join(", ")} ${without.length === 1 ? "has" : "have"} no blob report`;
   const blobs = await mkdtemp(join(tmpdir(), "lgwc-blobs-"));
   try {
-    for (const dir of dirs) {
-      const files = await readdir(join(dir, "blob")).catch(() => [] as string[]);
-      for (const file of files.filter((f) => f.endsWith(".zip"))) await copyFile(join(dir, "blob", file), join(blobs, file));
-    }
+    for (const file of zips.flat()) await copyFile(file, join(blobs, basename(file)));
     const cli = join(dirname(createRequire(import.meta.url).resolve("@playwright/test/package.json")), "cli.js");
     const code = await new Promise<number | null>((done) => {
       const child = spawn(process.execPath, [cli, "merge-reports", "--reporter", "html,junit,json", blobs], {
@@ -85,14 +130,30 @@ async function mergePlaywright(dirs: string[], out: string): Promise<void> {
       });
       child.once("close", done);
     });
-    if (code !== 0) throw new ConformanceError("LGWC_INTERNAL", `Playwright could not merge the shares' blob reports (exit ${code}).`);
+    return code === 0 ? undefined : `Playwright could not merge the shares' blob reports (exit ${code})`;
   } finally {
     await rm(blobs, { recursive: true, force: true });
   }
 }
 
+function trustedKeyId(path: string): string {
+  let pem: string;
+  try {
+    pem = readFileSync(path, "utf8");
+  } catch (error) {
+    throw new ConformanceError("LGWC_CONFIG", `Cannot read --trust-key ${path}: ${error instanceof Error ? error.message : String(error)}.`);
+  }
+  try {
+    const key = createPublicKey(pem);
+    if (key.asymmetricKeyType !== "ed25519") throw new Error(`it is a ${key.asymmetricKeyType ?? "unknown"} key, not Ed25519`);
+    return keyId(key);
+  } catch (error) {
+    throw new ConformanceError("LGWC_CONFIG", `--trust-key ${path} is not an Ed25519 public key (${error instanceof Error ? error.message : String(error)}).`);
+  }
+}
+
 export async function mergeCommand(argv: readonly string[], io: Io): Promise<number> {
-  const parsed = parseSubcommand("merge", argv, { "report-dir": { type: "string" }, "sign-key": { type: "string" } });
+  const parsed = parseSubcommand("merge", argv, { "report-dir": { type: "string" }, "sign-key": { type: "string" }, "trust-key": { type: "string", multiple: true } });
   if (parsed.values.help) {
     io.stdout(MERGE_HELP);
     return 0;
@@ -103,20 +164,15 @@ export async function mergeCommand(argv: readonly string[], io: Io): Promise<num
   const signKey = parsed.values["sign-key"];
   const key = signKey === undefined ? undefined : checkSigningKey(resolve(signKey));
   const dirs = parsed.positionals.map((d) => resolve(d));
-  const parts = await Promise.all(dirs.map(load));
+  const shares = await Promise.all(dirs.map(load));
+  checkWhole(shares);
+  if (key !== undefined) checkTrust(shares, new Set([keyId(createPublicKey(key)), ...(parsed.values["trust-key"] ?? []).map(trustedKeyId)]));
+  const parts = shares.map((s) => s.cert);
   const first = parts[0]!;
-  for (const [i, part] of parts.entries()) {
-    if (part.target.url !== first.target.url) {
-      throw usageError(`${dirs[i]} certifies ${part.target.url}, not ${first.target.url}: merge only shares of one run.`);
-    }
-    if (part.profile !== first.profile || (part.load === undefined) !== (first.load === undefined)) {
-      throw usageError(`${dirs[i]} was run with another profile or load mode than ${dirs[0]}: merge only shares of one run.`);
-    }
-  }
   const seen = new Map<string, string>();
   const cases = parts.flatMap((part, i) =>
     part.cases.filter((c) => {
-      if (c.id === STRAY_CASE_ID) return false;
+      if (c.id === STRAY_CASE_ID || c.id === UNHEARD_CASE_ID) return false;
       const other = seen.get(c.id);
       if (other !== undefined) throw usageError(`case ${c.id} is in both ${other} and ${dirs[i]}: the shares overlap.`);
       seen.set(c.id, dirs[i]!);
@@ -126,7 +182,7 @@ export async function mergeCommand(argv: readonly string[], io: Io): Promise<num
   const requests = parts.flatMap((p) => p.strays.requests);
   const strayCount = parts.reduce((n, p) => n + p.strays.count, 0);
   if (strayCount > 0) cases.push(strayCase(strayCount, requests));
-  const sum = (key: "budgetBytes" | "keptBytes" | "discarded" | "dropped"): number => parts.reduce((n, p) => n + p.sink[key], 0);
+  const sum = (key: "budgetBytes" | "keptBytes" | "discarded" | "dropped" | "noise" | "refusedConnections"): number => parts.reduce((n, p) => n + (p.sink[key] ?? 0), 0);
   const expectations = first.expectations ?? [];
   const strict = first.strictExpectations ?? false;
   const merged: Certification = {
@@ -136,10 +192,15 @@ export async function mergeCommand(argv: readonly string[], io: Io): Promise<num
     commandLine: `merge of ${parts.length} share(s): ${parts.map((p) => p.commandLine).join(" | ")}`,
     shards: parts.flatMap((p) => p.shards ?? []),
     strays: { count: strayCount, bytes: parts.reduce((n, p) => n + p.strays.bytes, 0), requests },
-    sink: { maxBodyBytes: Math.max(...parts.map((p) => p.sink.maxBodyBytes)), budgetBytes: sum("budgetBytes"), keptBytes: sum("keptBytes"), discarded: sum("discarded"), dropped: sum("dropped") },
+    sink: { maxBodyBytes: Math.max(...parts.map((p) => p.sink.maxBodyBytes)), budgetBytes: sum("budgetBytes"), keptBytes: sum("keptBytes"), discarded: sum("discarded"), dropped: sum("dropped"), noise: sum("noise"), refusedConnections: sum("refusedConnections") },
     cases,
     ...judge(cases, expectations, strict),
   };
+  const unheard = unheardCase(merged.sink);
+  if (unheard !== undefined) {
+    merged.cases = [...cases, unheard];
+    Object.assign(merged, judge(merged.cases, expectations, strict));
+  }
   if (first.load !== undefined) {
     const settings = { repeat: first.load.repeat, concurrency: first.load.concurrency };
     merged.load = summarizeLoad(cases, settings, merged.strays.count, merged.sink.dropped + merged.sink.discarded);
@@ -148,7 +209,8 @@ export async function mergeCommand(argv: readonly string[], io: Io): Promise<num
   try {
     await writeCertification(folder.path, merged, key);
     // Load mode writes no Playwright reports, so there are none to merge.
-    if (first.load === undefined) await mergePlaywright(dirs, folder.path);
+    const notMerged = first.load === undefined ? await mergePlaywright(dirs, folder.path) : undefined;
+    if (notMerged !== undefined) io.stderr(`${notMerged}; the certification is written all the same.\n`);
   } finally {
     await folder.release();
   }

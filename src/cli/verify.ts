@@ -1,4 +1,5 @@
 import { readFile } from "node:fs/promises";
+import { createPublicKey } from "node:crypto";
 import { ConformanceError, usageError } from "../errors.js";
 import { check } from "../report/integrity.js";
 import type { Io } from "./main.js";
@@ -24,6 +25,17 @@ async function read(path: string, what: string): Promise<string> {
   }
 }
 
+/** A --public-key that is not an Ed25519 public key is the user's mistake, said before any report is judged. */
+function usablePublicKey(pem: string, path: string): void {
+  let type: string | undefined;
+  try {
+    type = createPublicKey(pem).asymmetricKeyType;
+  } catch (error) {
+    throw new ConformanceError("LGWC_CONFIG", `--public-key ${path} is not a PEM public key (${error instanceof Error ? error.message : String(error)}); export one with \`openssl pkey -in key.pem -pubout\`.`);
+  }
+  if (type !== "ed25519") throw new ConformanceError("LGWC_CONFIG", `--public-key ${path} is a ${type ?? "unknown"} key; certification reports are signed with Ed25519.`);
+}
+
 export async function verifyCommand(argv: readonly string[], io: Io): Promise<number> {
   const parsed = parseSubcommand("verify", argv, { "public-key": { type: "string" } });
   if (parsed.values.help) {
@@ -40,13 +52,13 @@ export async function verifyCommand(argv: readonly string[], io: Io): Promise<nu
     io.stdout(`${file}: NOT intact: it is not JSON.\n`);
     return 1;
   }
-  const key = parsed.values["public-key"] === undefined ? undefined : await read(parsed.values["public-key"], "the public key");
-  let result;
-  try {
-    result = check(report, key);
-  } catch (error) {
-    throw new ConformanceError("LGWC_CONFIG", `The public key cannot be used: ${error instanceof Error ? error.message : String(error)}.`);
+  if (report === null || typeof report !== "object" || Array.isArray(report)) {
+    io.stdout(`${file}: NOT intact: it is not a certification (a JSON object).\n`);
+    return 1;
   }
+  const key = parsed.values["public-key"] === undefined ? undefined : await read(parsed.values["public-key"], "the public key");
+  if (key !== undefined) usablePublicKey(key, parsed.values["public-key"]!);
+  const result = check(report, key);
   if (!result.ok) {
     io.stdout(`${file}: NOT intact: ${result.reason}.\n`);
     return 1;

@@ -1,5 +1,4 @@
 import type { CaseResult } from "../report/types.js";
-import type { Redactor } from "../report/redact.js";
 import type { Sink } from "../sink/server.js";
 import { caseById } from "../target/catalog.js";
 import { rejudgeCase, runCase, withoutRuns, type CaseDeps } from "../target/run-case.js";
@@ -23,7 +22,6 @@ export interface ConductorSettings extends Omit<CaseDeps, "created" | "sink"> {
   cronsSupported: boolean;
   /** Why outcome cases cannot run (the assistant is not the conformance graph), if they cannot. */
   noConformanceGraph?: string;
-  redactor: Redactor;
   /** With --local: starts a server for each case that must run alone, so no probe inherits another's damage. */
   freshTarget?: () => Promise<FreshTarget>;
   /** Load mode: every case `repeat` times, `concurrency` repetitions (over all cases) at once. */
@@ -53,6 +51,7 @@ export class Conductor {
   private loadSaidAt = 0;
   /** Set when the suite is stopping: no repetition starts after it. */
   private stopping = false;
+  private swept = false;
 
   constructor(private readonly settings: ConductorSettings) {
     this.limit = new Limit(settings.load?.concurrency ?? Number.MAX_SAFE_INTEGER);
@@ -229,6 +228,9 @@ export class Conductor {
   async abandon(): Promise<void> {
     this.stopping = true;
     await this.remove(new Set(this.crons), new Set(this.threads));
+    // One sweep per run: after it, nothing new is created that the tracked sets would not know.
+    if (this.swept) return;
+    this.swept = true;
     const swept = await sweep(this.settings.api, this.settings.tag, { crons: this.settings.cronsSupported });
     this.cleanupProblems.push(...swept.problems);
     const note = ignoredNote(swept);

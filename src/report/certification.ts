@@ -61,11 +61,37 @@ export interface SinkAccount {
   keptBytes: number;
   /** Requests for a run whose body did not fit the byte budget: counted, body not kept, answered 507. */
   discarded: number;
-  /** Requests for a run beyond the sink's record cap: counted only, answered 503. */
+  /** Requests for a run beyond the sink's record cap or budget: counted only, answered 503. */
   dropped: number;
+  /** Requests that were not webhooks (not a POST under /hook/): counted, not a finding. */
+  noise: number;
+  /** Connections the sink refused at its limit of open connections. */
+  refusedConnections: number;
 }
 
 export const STRAY_CASE_ID = "unexpected-deliveries";
+export const UNHEARD_CASE_ID = "sink-limits";
+
+/**
+ * When the sink had to turn requests or connections away, a missing webhook may be the suite's
+ * fault: this failed case says so, so no verdict stands on evidence the suite could not hear.
+ */
+export function unheardCase(sink: SinkAccount): CaseResult | undefined {
+  const lost = sink.dropped + sink.refusedConnections;
+  if (lost === 0) return undefined;
+  return {
+    id: UNHEARD_CASE_ID,
+    operation: "(the suite's sink)",
+    title: "requests and connections the sink could not take",
+    outcome: "failed",
+    reason: `The sink turned away ${sink.dropped} request(s) past its record cap or byte budget and refused ${sink.refusedConnections} connection(s) at its connection limit, so webhooks may have gone unheard: a delivered failure in this report may be the suite's limit, not the target's (raise --sink-budget-mb, or keep others from flooding the sink).`,
+    deliveries: 0,
+    durationMs: 0,
+    reproduce: "",
+    runs: [],
+    checks: [],
+  };
+}
 
 /** Requests to URLs the suite never handed out become one failed case, so they cannot go unseen. */
 export function strayCase(count: number, strays: readonly StrayRecord[]): CaseResult {
@@ -115,9 +141,24 @@ export function sinkRecords(stats: SinkStats): Pick<Certification, "strays" | "s
     strays: {
       count: stats.strays,
       bytes: stats.strayBytes,
-      requests: stats.straySample.map((s) => ({ method: s.method, target: s.target, receivedAt: new Date(s.receivedAt).toISOString(), bytes: s.bytes, body: s.bodyPreview })),
+      // A preview that was cut says so, which also lets the redactor recognise a secret cut at its end.
+      requests: stats.straySample.map((s) => ({
+        method: s.method,
+        target: s.target,
+        receivedAt: new Date(s.receivedAt).toISOString(),
+        bytes: s.bytes,
+        body: Buffer.byteLength(s.bodyPreview) < s.bytes ? `${s.bodyPreview}…` : s.bodyPreview,
+      })),
     },
-    sink: { maxBodyBytes: stats.maxBodyBytes, budgetBytes: stats.budgetBytes, keptBytes: stats.keptBytes, discarded: stats.discarded, dropped: stats.dropped },
+    sink: {
+      maxBodyBytes: stats.maxBodyBytes,
+      budgetBytes: stats.budgetBytes,
+      keptBytes: stats.keptBytes,
+      discarded: stats.discarded,
+      dropped: stats.dropped,
+      noise: stats.noise,
+      refusedConnections: stats.refusedConnections,
+    },
   };
 }
 
@@ -129,7 +170,8 @@ export function buildCertification(
   redactor: Redactor,
 ): Certification {
   const { strays, sink } = sinkRecords(stats);
-  const all = strays.count > 0 ? [...cases, strayCase(strays.count, strays.requests)] : [...cases];
+  const unheard = unheardCase(sink);
+  const all = [...cases, ...(strays.count > 0 ? [strayCase(strays.count, strays.requests)] : []), ...(unheard === undefined ? [] : [unheard])];
   const certification: Certification = {
     suite: runtime.suite,
     target: runtime.target,

@@ -1,5 +1,5 @@
 import { randomBytes } from "node:crypto";
-import { mkdir, open, readFile, rename, rm, stat, writeFile } from "node:fs/promises";
+import { link, mkdir, open, readdir, readFile, rename, rm, stat, writeFile } from "node:fs/promises";
 import { hostname } from "node:os";
 import { basename, dirname, join } from "node:path";
 import { ConformanceError, describeError } from "../errors.js";
@@ -91,6 +91,56 @@ async function takeLock(path: string): Promise<boolean> {
   }
 }
 
+/**
+ * Takes a dead run's lock out of the way without racing another run that does the same: only one
+ * rename of the file succeeds, and the renamed file is removed only if it is still the dead run's
+ * (another run may have taken the lock between the check and the rename).
+ */
+async function removeStale(lock: string, dead: LockOwner): Promise<void> {
+  const aside = `${lock}.${process.pid}.${randomBytes(4).toString("hex")}.stale`;
+  try {
+    await rename(lock, aside);
+  } catch {
+    return;
+  }
+  const moved = await owner(aside);
+  if (moved !== undefined && (moved.pid !== dead.pid || moved.startedAt !== dead.startedAt)) {
+    // Not the dead run's lock after all: put it back for its owner, never over a lock taken meanwhile.
+    await link(aside, lock).catch(() => undefined);
+    await rm(aside, { force: true });
+    return;
+  }
+  await rm(aside, { force: true });
+}
+
+/** What a run of the suite writes in its report folder; Playwright empties html/, blob/ and test-results/ before writing them. */
+const OURS = new Set(["certification.json", "certification.md", "certification.html", "badge.svg", "junit.xml", "results.json", "html", "blob", "test-results", LOCK]);
+const OURS_INSIDE: Record<string, (name: string) => boolean> = {
+  html: (name) => ["index.html", "data", "trace"].includes(name),
+  blob: (name) => name.endsWith(".zip"),
+};
+
+/**
+ * The entries of a folder that the suite did not write. Playwright deletes html/, blob/ and
+ * test-results/ before it writes them, so a folder holding anything else of the user's (their own
+ * Playwright project, notes) must not be used.
+ */
+async function foreignEntries(path: string): Promise<string[]> {
+  const foreign: string[] = [];
+  for (const name of await readdir(path)) {
+    if (name.startsWith(".certification.") || name.startsWith(`${LOCK}.`)) continue;
+    if (!OURS.has(name)) {
+      foreign.push(name);
+      continue;
+    }
+    const inside = OURS_INSIDE[name];
+    if (inside === undefined) continue;
+    const entries = await readdir(join(path, name)).catch(() => [] as string[]);
+    foreign.push(...entries.filter((entry) => !inside(entry)).map((entry) => `${name}/${entry}`));
+  }
+  return foreign;
+}
+
 export interface ReportFolder {
   path: string;
   release(): Promise<void>;
@@ -104,6 +154,14 @@ export async function claimReportFolder(path: string): Promise<ReportFolder> {
   const lock = join(path, LOCK);
   try {
     await bounded(makeFolder(path), `creating ${path}`);
+    const foreign = await bounded(foreignEntries(path), `reading ${path}`);
+    if (foreign.length > 0) {
+      const listed = foreign.slice(0, 5).join(", ") + (foreign.length > 5 ? `, and ${foreign.length - 5} more` : "");
+      throw new ConformanceError(
+        "LGWC_CONFIG",
+        `The report folder ${path} holds files lg-webhook-conformance did not write (${listed}), which a run could delete; give an empty or new --report-dir.`,
+      );
+    }
     for (let attempt = 0; attempt < 2; attempt += 1) {
       if (await bounded(takeLock(lock), `locking ${path}`)) {
         return { path, release: () => rm(lock, { force: true }) };
@@ -117,7 +175,7 @@ export async function claimReportFolder(path: string): Promise<ReportFolder> {
           `The report folder ${path} is in use by ${who}; give this run its own --report-dir, or wait for that one to end (if it is gone, delete ${lock}).`,
         );
       }
-      await rm(lock, { force: true });
+      await removeStale(lock, holder);
     }
     throw new Error(`the lock ${lock} keeps coming back`);
   } catch (error) {

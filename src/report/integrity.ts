@@ -73,15 +73,24 @@ export function check(report: Record<string, unknown>, trustedPublicKeyPem?: str
   }
   let embedded: KeyObject;
   try {
-    embedded = createPublicKey(signature.publicKey);
+    embedded = createPublicKey(String(signature.publicKey));
   } catch {
     return { ok: false, reason: "its signature carries a public key that cannot be read" };
+  }
+  // The report says Ed25519; a signature made with any other kind of key is not what it claims.
+  if (signature.algorithm !== "Ed25519" || embedded.asymmetricKeyType !== "ed25519") {
+    return { ok: false, reason: `its signature claims Ed25519 but was made with a ${embedded.asymmetricKeyType ?? "unknown"} key` };
   }
   if (trustedPublicKeyPem !== undefined) {
     const trusted = createPublicKey(trustedPublicKeyPem);
     if (keyId(trusted) !== keyId(embedded)) return { ok: false, reason: `it was signed by key ${keyId(embedded)}, not by the given key ${keyId(trusted)}` };
   }
-  const valid = verify(null, Buffer.from(integrity.sha256, "hex"), embedded, Buffer.from(signature.value, "base64"));
+  let valid = false;
+  try {
+    valid = verify(null, Buffer.from(integrity.sha256, "hex"), embedded, Buffer.from(String(signature.value), "base64"));
+  } catch {
+    valid = false;
+  }
   if (!valid) return { ok: false, reason: "its signature does not match its content" };
   return { ok: true, signedBy: keyId(embedded) };
 }

@@ -1,8 +1,15 @@
-import { createHash } from "node:crypto";
+import { createHmac, randomBytes } from "node:crypto";
 
-/** A short, stable stand-in for a secret: enough to tell two apart, useless to an attacker. */
+/**
+ * The key of this process's stand-ins. A plain hash of a short secret could be reversed by trying
+ * guesses; keyed with a random key that never leaves the process, a stand-in only tells two
+ * secrets of one run apart.
+ */
+const STAND_KEY = randomBytes(32);
+
+/** A short, stable stand-in for a secret within one run: enough to tell two apart, useless to an attacker. */
 export function fingerprint(secret: string): string {
-  return `REDACTED-${createHash("sha256").update(secret).digest("hex").slice(0, 8)}`;
+  return `REDACTED-${createHmac("sha256", STAND_KEY).update(secret).digest("hex").slice(0, 8)}`;
 }
 
 const TOKEN_PARAM = /([?&]token=)([^&\s"'#<>]*)/g;
@@ -14,8 +21,15 @@ export function redactToken(text: string): string {
   );
 }
 
-/** Shorter forms than this are not replaced: they would match ordinary text. */
-const MIN_FORM = 6;
+/**
+ * Secrets shorter than this are not looked for: a value such as "1" or "on" cannot be told from
+ * ordinary text (the README says so).
+ */
+export const MIN_SECRET = 4;
+/** Base64 and hexadecimal forms shorter than this are not looked for: too likely in other text. */
+const MIN_ENCODED = 8;
+/** A cut secret is recognised from this many of its first characters before an ellipsis. */
+const MIN_CUT = 4;
 
 function decoded(text: string): string | undefined {
   try {
@@ -25,10 +39,33 @@ function decoded(text: string): string | undefined {
   }
 }
 
+function htmlEscaped(text: string): string {
+  return text.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/"/g, "&quot;");
+}
+
+/**
+ * The base64 of a secret as it appears inside a longer base64 text: at each of the three byte
+ * alignments, the characters that depend on the secret's bytes alone.
+ */
+function base64Cores(bytes: Buffer): string[] {
+  const cores: string[] = [];
+  for (const offset of [0, 1, 2]) {
+    const padded = Buffer.concat([Buffer.alloc(offset), bytes]);
+    for (const encoding of ["base64", "base64url"] as const) {
+      const text = padded.toString(encoding).replace(/=+$/, "");
+      // Characters made from the offset's zero bytes, or from the bytes after the secret, are not the secret's own.
+      const from = offset === 0 ? 0 : 4;
+      const whole = Math.floor((offset + bytes.length) / 3) * 4;
+      cores.push(text.slice(from, whole));
+    }
+  }
+  return cores;
+}
+
 /**
  * The forms in which a secret can travel through the suite's output and a target's echo of it:
  * as written, percent-decoded, percent-encoded (once and twice, and as a form field), escaped
- * inside a JSON string, and base64 (as in a Basic credential or an attachment).
+ * inside a JSON string or HTML, hexadecimal, and base64 at any alignment (a Basic credential, an attachment).
  */
 export function secretForms(secret: string): string[] {
   const bases = new Set([secret]);
@@ -40,17 +77,19 @@ export function secretForms(secret: string): string[] {
     for (const form of [base, once, encodeURIComponent(once), once.replace(/%20/g, "+"), base.replace(/\+/g, " ")]) {
       forms.add(form);
       forms.add(JSON.stringify(form).slice(1, -1));
+      forms.add(htmlEscaped(form));
     }
-    forms.add(Buffer.from(base).toString("base64"));
-    forms.add(Buffer.from(base).toString("base64url"));
+    // Encoded forms are looked for only where long enough not to match ordinary text by chance.
+    const bytes = Buffer.from(base);
+    for (const encoded of [...base64Cores(bytes), bytes.toString("hex"), bytes.toString("hex").toUpperCase()]) if (encoded.length >= MIN_ENCODED) forms.add(encoded);
   }
-  return [...forms].filter((form) => form.length >= MIN_FORM);
+  return [...forms].filter((form) => form.length >= MIN_SECRET);
 }
 
 /**
- * Knows every secret of a run (the API key, header values, credentials in --target, and each
- * webhook token as it is handed out) and removes them from any text or JSON value before it is
- * written or printed.
+ * Knows every secret of a run (the API key, header values, credentials in --target and
+ * --public-url, and each webhook token as it is handed out) and removes them from any text or
+ * JSON value before it is written or printed.
  */
 export class Redactor {
   private replacements: [string, string][] = [];
@@ -64,7 +103,7 @@ export class Redactor {
 
   /** Learns a secret such as an API key; every later text is cleaned of it in each of its forms. */
   add(secret: string): void {
-    if (secret.length < 4 || this.known.has(secret)) return;
+    if (secret.length < MIN_SECRET || this.known.has(secret)) return;
     this.known.add(secret);
     const stand = fingerprint(secret);
     const pairs = secretForms(secret).map((form): [string, string] => [form, stand]);
@@ -90,9 +129,33 @@ export class Redactor {
   text(value: string): string {
     let out = value;
     for (const [secret, stand] of this.replacements) if (out.includes(secret)) out = out.split(secret).join(stand);
+    if (out.includes("…")) out = this.withoutCutSecrets(out);
     out = redactToken(out);
     if (this.pieces.size === 0) return out;
     return out.replace(/[A-Za-z0-9]{8,}/g, (run) => this.withoutPieces(run));
+  }
+
+  /** A secret cut short by a quote's length limit ("sk-live-0123…") is still the secret: its start before an ellipsis is replaced. */
+  private withoutCutSecrets(text: string): string {
+    let out = "";
+    let from = 0;
+    for (let at = text.indexOf("…"); at >= 0; at = text.indexOf("…", at + 1)) {
+      const cut = this.cutSecretBefore(text, from, at);
+      if (cut === undefined) continue;
+      out += text.slice(from, at - cut.length) + cut.stand;
+      from = at;
+    }
+    return out + text.slice(from);
+  }
+
+  /** The longest start of a known secret form that ends at `at` (and begins no earlier than `from`). */
+  private cutSecretBefore(text: string, from: number, at: number): { length: number; stand: string } | undefined {
+    for (const [secret, stand] of this.replacements) {
+      for (let length = Math.min(secret.length - 1, at - from); length >= MIN_CUT; length -= 1) {
+        if (text.slice(at - length, at) === secret.slice(0, length)) return { length, stand };
+      }
+    }
+    return undefined;
   }
 
   /** A run of letters and digits with every known token piece in it replaced. */

@@ -35,6 +35,8 @@ export interface RunResult {
   duplicates?: number;
   /** Requests for the run whose body the sink could not keep (its byte budget was spent). */
   discarded?: number;
+  /** Requests for the run whose body exceeded the sink's limit on one body, and was cut. */
+  cut?: number;
   /** Hardening: every request the failing receiver saw for the run, with its answer ("+1012 ms → 204"). */
   attempts?: string;
   /** Hardening: the target's answer to a create call with an invalid webhook. */

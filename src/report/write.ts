@@ -12,13 +12,15 @@ import type { Redactor } from "./redact.js";
 import { writeFileAtomic } from "./files.js";
 
 /** Seals (and, given a key, signs) a certification and writes it in every form the suite offers, each file whole or not at all. */
-export async function writeCertification(dir: string, certification: Certification, privateKeyPem?: string): Promise<void> {
+export async function writeCertification(dir: string, certification: Certification, privateKeyPem?: string, redactor?: Redactor): Promise<void> {
   delete certification.integrity;
   certification.integrity = seal(certification as unknown as Record<string, unknown>, privateKeyPem);
+  // The pages render bodies anew (pretty-printed JSON decodes escapes), so they are cleaned as rendered.
+  const clean = (text: string): string => redactor?.text(text) ?? text;
   await mkdir(dir, { recursive: true });
-  await writeFileAtomic(join(dir, "certification.md"), renderMarkdown(certification));
+  await writeFileAtomic(join(dir, "certification.md"), clean(renderMarkdown(certification)));
   await writeFileAtomic(join(dir, "badge.svg"), renderBadge(certification));
-  await writeFileAtomic(join(dir, "certification.html"), renderHtml(certification));
+  await writeFileAtomic(join(dir, "certification.html"), clean(renderHtml(certification)));
   // Last: a reader who finds certification.json finds the other forms of the same run beside it.
   await writeFileAtomic(join(dir, "certification.json"), `${JSON.stringify(certification, null, 2)}\n`);
 }
@@ -27,6 +29,6 @@ export async function writeCertification(dir: string, certification: Certificati
 export async function writeRunReports(runtime: Runtime, cases: readonly CaseResult[], stats: SinkStats, redactor: Redactor): Promise<Certification> {
   const certification = buildCertification(runtime, cases, stats, new Date(), redactor);
   const key = runtime.signKeyPath === undefined ? undefined : await readFile(runtime.signKeyPath, "utf8");
-  await writeCertification(runtime.reportDir, certification, key);
+  await writeCertification(runtime.reportDir, certification, key, redactor);
   return certification;
 }

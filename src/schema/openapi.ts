@@ -39,6 +39,29 @@ export function toJsonSchema(node: unknown): unknown {
   return out;
 }
 
+/**
+ * Removes `pattern` and `patternProperties`: a regular expression from a document the user did not
+ * write (a target's /openapi.json) can take the validator forever on a crafted value, and the
+ * published Run schema has none. Returns how many were removed.
+ */
+function withoutPatterns(node: unknown): { schema: unknown; removed: number } {
+  let removed = 0;
+  const walk = (value: unknown): unknown => {
+    if (Array.isArray(value)) return value.map(walk);
+    if (value === null || typeof value !== "object") return value;
+    const out: Record<string, unknown> = {};
+    for (const [key, child] of Object.entries(value as Record<string, unknown>)) {
+      if ((key === "pattern" && typeof child === "string") || (key === "patternProperties" && child !== null && typeof child === "object")) {
+        removed += 1;
+        continue;
+      }
+      out[key] = walk(child);
+    }
+    return out;
+  };
+  return { schema: walk(node), removed };
+}
+
 export function runSchemaFromDocument(document: unknown, source: string): LoadedSchema {
   const doc = document as Partial<OpenApiDocument> | null;
   const schemas = doc?.components?.schemas as Record<string, unknown> | undefined;
@@ -50,9 +73,10 @@ export function runSchemaFromDocument(document: unknown, source: string): Loaded
     );
   }
   const defs = Object.fromEntries(Object.entries(schemas ?? {}).map(([name, s]) => [name, toJsonSchema(s)]));
-  const schema = { ...(toJsonSchema(run) as Record<string, unknown>), $defs: defs };
+  const { schema, removed } = withoutPatterns({ ...(toJsonSchema(run) as Record<string, unknown>), $defs: defs });
+  const said = removed === 0 ? source : `${source} (${removed} pattern keyword(s) not enforced: a regular expression from a document may never finish)`;
   const version = typeof doc.info?.version === "string" ? doc.info.version : undefined;
-  return version === undefined ? { schema, source } : { schema, source, version };
+  return version === undefined ? { schema: schema as Record<string, unknown>, source: said } : { schema: schema as Record<string, unknown>, source: said, version };
 }
 
 /** The published document is about 200 KB; far more is not an OpenAPI document worth reading. */

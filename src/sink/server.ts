@@ -1,7 +1,7 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import type { Delivery } from "../evidence.js";
-import { caseKeyOf } from "./case-url.js";
+import { caseKeyOf, HOOK_PREFIX } from "./case-url.js";
 import { ConformanceError, describeError } from "../errors.js";
 
 export interface SinkOptions {
@@ -53,8 +53,12 @@ export interface SinkStats {
   straySample: StrayRequest[];
   /** Requests for a case whose body did not fit the byte budget: recorded without it, answered 507. */
   discarded: number;
-  /** Requests for a case beyond the record cap: counted only, answered 503. */
+  /** Requests for a case beyond the record cap or the byte budget: counted only, answered 503. */
   dropped: number;
+  /** Requests that were not webhooks at all (not a POST under /hook/): counted, answered 404, not a finding. */
+  noise: number;
+  /** Connections refused because the sink already held its limit of open connections. */
+  refusedConnections: number;
 }
 
 export interface Sink {
@@ -78,6 +82,10 @@ const STRAY_SAMPLE = 20;
 const STRAY_PREVIEW_BYTES = 2_048;
 /** A request whose body has not arrived after this long is given up on; a flood of slow bodies must not hold sockets for ever. */
 const REQUEST_TIMEOUT_MS = 60_000;
+/** Headers that take longer than this are a slow-drip attack, not a webhook. */
+const HEADERS_TIMEOUT_MS = 20_000;
+/** What a record costs beyond its body and headers (the object, its strings), charged to the budget. */
+const RECORD_OVERHEAD = 256;
 /** Generous for a target's connection pool, small enough that a flood of sockets cannot exhaust the process. */
 const MAX_CONNECTIONS = 4_096;
 
@@ -144,7 +152,18 @@ export async function startSink(options: SinkOptions = {}): Promise<Sink> {
   const cases = new Map<string, Delivery[]>();
   const answering = new Map<string, Answering>();
   const waiters = new Map<string, Set<Waiter>>();
-  const stats: SinkStats = { maxBodyBytes: maxBody, budgetBytes: budget, keptBytes: 0, strays: 0, strayBytes: 0, straySample: [], discarded: 0, dropped: 0 };
+  const stats: SinkStats = {
+    maxBodyBytes: maxBody,
+    budgetBytes: budget,
+    keptBytes: 0,
+    strays: 0,
+    strayBytes: 0,
+    straySample: [],
+    discarded: 0,
+    dropped: 0,
+    noise: 0,
+    refusedConnections: 0,
+  };
   let recorded = 0;
 
   const notify = (caseKey: string): void => {
@@ -169,7 +188,16 @@ export async function startSink(options: SinkOptions = {}): Promise<Sink> {
     });
   };
 
-  /** A request to no handed-out URL: counted, a few kept as a sample, the body read and thrown away. */
+  /** Not a webhook at all (a browser's favicon, a scanner): counted, read and thrown away, not held against the target. */
+  const noise = (req: IncomingMessage, res: ServerResponse): void => {
+    req.resume();
+    req.on("end", () => {
+      stats.noise += 1;
+      reply(res, 404, "lg-webhook-conformance sink: not a webhook URL");
+    });
+  };
+
+  /** A POST to a webhook path the suite never handed out: counted, a few kept as a sample, the body read and thrown away. */
   const stray = (req: IncomingMessage, res: ServerResponse, receivedAt: number): void => {
     const sampled = stats.straySample.length < STRAY_SAMPLE;
     const preview: Buffer[] = [];
@@ -197,13 +225,16 @@ export async function startSink(options: SinkOptions = {}): Promise<Sink> {
 
   /** A request for a case: kept whole within the per-request cap and the byte budget, or counted without its body. */
   const forCase = (req: IncomingMessage, res: ServerResponse, key: string, receivedAt: number): void => {
-    if (recorded >= maxRecords) {
+    // The request line and headers are kept too, so they are charged to the budget like a body.
+    const cost = RECORD_OVERHEAD + (req.url ?? "").length + req.rawHeaders.reduce((n, h) => n + h.length, 0);
+    if (recorded >= maxRecords || stats.keptBytes + cost > budget) {
       stats.dropped += 1;
       req.resume();
-      req.on("end", () => reply(res, 503, `lg-webhook-conformance sink: more than ${maxRecords} requests; this one was counted, not recorded`));
+      req.on("end", () => reply(res, 503, "lg-webhook-conformance sink: its record cap or byte budget is spent; this request was counted, not recorded"));
       return;
     }
     recorded += 1;
+    stats.keptBytes += cost;
     let chunks: Buffer[] = [];
     let size = 0;
     let truncated = false;
@@ -247,12 +278,17 @@ export async function startSink(options: SinkOptions = {}): Promise<Sink> {
     const receivedAt = Date.now();
     req.on("error", () => res.destroy());
     const key = caseKeyOf(req.url ?? "", (segment) => cases.has(segment));
-    if (key === undefined) stray(req, res, receivedAt);
-    else forCase(req, res, key, receivedAt);
+    if (key !== undefined) forCase(req, res, key, receivedAt);
+    else if (req.method === "POST" && (req.url ?? "").includes(HOOK_PREFIX)) stray(req, res, receivedAt);
+    else noise(req, res);
   });
   server.keepAliveTimeout = 5_000;
   server.requestTimeout = REQUEST_TIMEOUT_MS;
+  server.headersTimeout = HEADERS_TIMEOUT_MS;
   server.maxConnections = MAX_CONNECTIONS;
+  server.on("drop", () => {
+    stats.refusedConnections += 1;
+  });
 
   const host = options.host ?? "127.0.0.1";
   await new Promise<void>((resolve, reject) => {

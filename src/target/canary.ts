@@ -26,7 +26,8 @@ async function sinkReachable(sink: Sink, publicUrl: string, newToken: () => stri
   const url = caseUrl(publicUrl, key, newToken());
   let failure = "";
   try {
-    const answer = await request(url, { method: "POST", body: "{}", headersTimeout: SINK_CANARY_TIMEOUT_MS, bodyTimeout: SINK_CANARY_TIMEOUT_MS });
+    // The signal bounds the whole exchange: a tunnel that drips its answer must not hold the preflight.
+    const answer = await request(url, { method: "POST", body: "{}", headersTimeout: SINK_CANARY_TIMEOUT_MS, bodyTimeout: SINK_CANARY_TIMEOUT_MS, signal: AbortSignal.timeout(SINK_CANARY_TIMEOUT_MS) });
     await answer.body.dump();
     if (answer.statusCode >= 300) failure = `it answered HTTP ${answer.statusCode}`;
   } catch (error) {

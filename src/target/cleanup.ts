@@ -1,5 +1,5 @@
 import type { TargetClient } from "./client.js";
-import { asRecord, records, stringField, type JsonRecord } from "./json.js";
+import { asRecord, records, stringField, type JsonRecord } from "../json.js";
 
 /** The metadata every thread and cron the suite creates carries, whatever the run. */
 export const SUITE_MARK = { lg_webhook_conformance: "suite" } as const;
@@ -19,14 +19,19 @@ const ROUTES = {
 export interface SweepResult {
   threads: number;
   crons: number;
+  /** Marked items a sweep was told to keep (runs that may still be going on). */
+  kept: number;
   /** Items a search returned that did not carry the mark when read: left alone. */
   ignored: number;
   problems: string[];
 }
 
 const PAGE = 100;
-const MAX_PAGES = 100;
+/** A search that lists more than this many items (a target that ignores the filter and has many) is not followed further. */
+const MAX_PAGES = 10;
 const TIMEOUT_MS = 10_000;
+/** How long one sweep may take in all, so a slow or endless listing cannot hold the suite's exit. */
+const SWEEP_MS = 60_000;
 
 /** Whether the item's own metadata holds every key and value of the mark. */
 export function carriesMark(item: unknown, mark: Record<string, string>): boolean {
@@ -39,10 +44,14 @@ function failure(error: unknown): string {
 }
 
 /** Every item a search returns for the metadata filter, page by page (collected before anything is deleted, so deleting cannot shift the pages). */
-async function search(api: TargetClient, kind: Kind, metadata: Record<string, string>, problems: string[]): Promise<JsonRecord[]> {
+async function search(api: TargetClient, kind: Kind, metadata: Record<string, string>, problems: string[], until = Date.now() + SWEEP_MS): Promise<JsonRecord[]> {
   const found: JsonRecord[] = [];
   const path = ROUTES[kind].search;
-  for (let page = 0; page < MAX_PAGES; page += 1) {
+  for (let page = 0; ; page += 1) {
+    if (page === MAX_PAGES || Date.now() > until) {
+      problems.push(`POST ${path} listed more than ${found.length} item(s)${Date.now() > until ? ` in ${SWEEP_MS / 1000} s` : ""}; the rest were not looked at (run cleanup again)`);
+      break;
+    }
     const answer = await api.send("POST", path, { metadata, limit: PAGE, offset: page * PAGE }, { timeoutMs: TIMEOUT_MS }).catch(failure);
     if (typeof answer === "string" || answer.status < 200 || answer.status >= 300 || !Array.isArray(answer.json)) {
       const why = typeof answer === "string" ? answer : `HTTP ${answer.status} ${answer.text.slice(0, 120)}`;
@@ -66,11 +75,21 @@ async function readBack(api: TargetClient, kind: Kind, id: string, mark: Record<
   if (kind === "cron") {
     // Not every server can show one cron; its search can, and the item it returns is read all the same.
     const problems: string[] = [];
-    const listed = (await search(api, kind, mark, problems)).find((item) => stringField(item, route.id) === id);
+    const listed = (await search(api, kind, mark, problems, Date.now() + TIMEOUT_MS)).find((item) => stringField(item, route.id) === id);
     if (listed !== undefined) return { found: listed };
     if (problems.length === 0) return { absent: true };
   }
   return { problem: `GET ${route.one}${id} ${typeof answer === "string" ? `failed: ${answer}` : `answered HTTP ${answer.status}`}` };
+}
+
+/**
+ * Why the suite must not act on an item (change it, cancel it), or undefined when the target's
+ * own answer shows it with this mark: an id the target handed back is not proof that it is the suite's.
+ */
+export async function notOwn(api: TargetClient, kind: Kind, id: string, mark: Record<string, string>): Promise<string | undefined> {
+  const read = await readBack(api, kind, id, mark);
+  if ("found" in read) return carriesMark(read.found, mark) ? undefined : `read back, ${kind} ${id} does not carry the suite's metadata`;
+  return "absent" in read ? `${kind} ${id} could not be found` : read.problem;
 }
 
 /** What became of one item: deleted (or already gone), left alone because it is not the suite's, or a problem. */
@@ -93,6 +112,16 @@ function removeIfMarked(api: TargetClient, kind: Kind, id: string, item: JsonRec
   return carriesMark(item, mark) ? remove(api, kind, id) : Promise.resolve(foreign(kind, id));
 }
 
+/** Deletes an item a search listed without its metadata, once its own route shows the mark (no further search). */
+async function deleteListed(api: TargetClient, kind: Kind, id: string, mark: Record<string, string>): Promise<Removal> {
+  const route = ROUTES[kind];
+  const answer = await api.send("GET", `${route.one}${encodeURIComponent(id)}`, undefined, { timeoutMs: TIMEOUT_MS }).catch(failure);
+  if (typeof answer === "string" || answer.status !== 200 || stringField(answer.json, route.id) !== id) {
+    return { foreign: `${kind} ${id} was left alone: listed without metadata, and it could not be read back to show the suite's mark` };
+  }
+  return removeIfMarked(api, kind, id, asRecord(answer.json)!, mark);
+}
+
 /**
  * Deletes one thread or cron, but only after reading it back and finding the mark on it: an id
  * the target handed over is not proof that the item is the suite's. Gone already is fine.
@@ -109,18 +138,31 @@ export async function deleteOwn(api: TargetClient, kind: Kind, id: string, mark:
  * run's tag) returns and that carries that metadata itself. A target whose search ignores the
  * filter returns other people's items too: those are counted as ignored and never touched.
  */
-export async function sweep(api: TargetClient, metadata: Record<string, string>, options: { crons: boolean }): Promise<SweepResult> {
+export async function sweep(
+  api: TargetClient,
+  metadata: Record<string, string>,
+  options: { crons: boolean; stop?: () => boolean; keep?: (item: JsonRecord) => boolean },
+): Promise<SweepResult> {
   const problems: string[] = [];
-  const result: SweepResult = { threads: 0, crons: 0, ignored: 0, problems };
+  const result: SweepResult = { threads: 0, crons: 0, kept: 0, ignored: 0, problems };
+  const until = Date.now() + SWEEP_MS;
   // A target without crons (GET /info says so) has none to list.
   const kinds: Kind[] = options.crons ? ["cron", "thread"] : ["thread"];
   for (const kind of kinds) {
     const idKey = ROUTES[kind].id;
-    for (const item of await search(api, kind, metadata, problems)) {
+    for (const item of await search(api, kind, metadata, problems, until)) {
+      if (options.stop?.() === true || Date.now() > until) {
+        problems.push(`the sweep stopped before it had looked at every ${kind} listed (run cleanup again)`);
+        break;
+      }
       const id = stringField(item, idKey);
       if (id === undefined) continue;
-      // An item listed with its metadata has just been read; one listed without it is read back first.
-      const removal = asRecord(item.metadata) === undefined ? await deleteOwn(api, kind, id, metadata) : await removeIfMarked(api, kind, id, item, metadata);
+      if (options.keep?.(item) === true) {
+        result.kept += 1;
+        continue;
+      }
+      // An item listed with its metadata has just been read; one listed without it is read back by its own route.
+      const removal = asRecord(item.metadata) === undefined ? await deleteListed(api, kind, id, metadata) : await removeIfMarked(api, kind, id, item, metadata);
       if ("done" in removal) result[kind === "cron" ? "crons" : "threads"] += 1;
       else if ("foreign" in removal) result.ignored += 1;
       else problems.push(removal.problem);
@@ -134,4 +176,11 @@ export function ignoredNote(result: SweepResult): string | undefined {
   return result.ignored === 0
     ? undefined
     : `the target's search returned ${result.ignored} item(s) without the suite's mark (it ignores the metadata filter); they were not touched`;
+}
+
+/** When the run whose tag an item carries began, read from the tag (an ISO time with - for : and .). */
+export function runStartedAt(item: JsonRecord): number | undefined {
+  const tag = stringField(item.metadata, RUN_KEY);
+  const m = tag === undefined ? null : /^(\d{4}-\d{2}-\d{2})T(\d{2})-(\d{2})-(\d{2})-(\d{3})Z-/.exec(tag);
+  return m ? Date.parse(`${m[1]}T${m[2]}:${m[3]}:${m[4]}.${m[5]}Z`) : undefined;
 }

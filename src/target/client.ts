@@ -1,6 +1,7 @@
 import { EnvHttpProxyAgent, request, type Dispatcher } from "undici";
 import { ConformanceError, describeError } from "../errors.js";
 import { BodyTooLarge, readCapped } from "../bounded-body.js";
+import { nestingDepth } from "../json.js";
 
 export interface TargetOptions {
   baseUrl: string;
@@ -11,6 +12,11 @@ export interface TargetOptions {
   requestTimeoutMs?: number;
   /** PEM certificate authority for https targets with a private CA. */
   ca?: string;
+  /**
+   * Cleans every answer's text of the run's secrets as it is read, so that no later cut (a quote's
+   * length limit) can leave half a secret that no longer matches.
+   */
+  redact?: (text: string) => string;
 }
 
 const OVERALL_MARGIN_MS = 5_000;
@@ -79,12 +85,17 @@ export class TargetHttpError extends Error {
   }
 }
 
+/** No answer of the API nests this deep; one that does is treated as not JSON, so nothing downstream recurses through it. */
+const MAX_ANSWER_DEPTH = 100;
+
 function parseJson(text: string): unknown {
+  let value: unknown;
   try {
-    return JSON.parse(text) as unknown;
+    value = JSON.parse(text) as unknown;
   } catch {
     return undefined;
   }
+  return nestingDepth(value) > MAX_ANSWER_DEPTH ? undefined : value;
 }
 
 /** Every HTTP call to the target goes through here, with the user's credentials and a bound on time. */
@@ -106,6 +117,11 @@ export class TargetClient {
   /** The same client (headers, credentials, CA, limits) for another server. */
   withBaseUrl(baseUrl: string): TargetClient {
     return new TargetClient({ ...this.options, baseUrl });
+  }
+
+  /** A text from the target, cleaned of the run's secrets. */
+  clean(text: string): string {
+    return this.options.redact?.(text) ?? text;
   }
 
   /** Headers to send, for reproduction commands (the caller redacts them). */
@@ -156,8 +172,8 @@ export class TargetClient {
         { cause: error },
       );
     }
-    const text = bytes.toString("utf8");
-    return { status: response.statusCode, headers: response.headers, text, json: parseJson(text) };
+    const raw = bytes.toString("utf8");
+    return { status: response.statusCode, headers: response.headers, text: this.options.redact?.(raw) ?? raw, json: parseJson(raw) };
   }
 
   /** Like send, but a non-2xx answer becomes a TargetHttpError that quotes the target. */

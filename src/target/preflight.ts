@@ -1,6 +1,6 @@
 import { ConformanceError } from "../errors.js";
 import type { TargetClient, TargetResponse } from "./client.js";
-import { asRecord, records, stringField } from "./json.js";
+import { asRecord, records, stringField } from "../json.js";
 
 export interface Preflight {
   info: Record<string, unknown>;

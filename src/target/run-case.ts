@@ -1,4 +1,5 @@
 import { randomUUID } from "node:crypto";
+import { runPath } from "./paths.js";
 import type { Check, CheckContext } from "../checks/types.js";
 import { evaluate, failsRequired, type CheckOutcome } from "../checks/evaluate.js";
 import { ANNOUNCED, bodyText, type CreatedRun, type Delivery, type RunEvidence } from "../evidence.js";
@@ -12,6 +13,7 @@ import { CaseSkipped, type CaseDefinition, type DriveContext, type DrivenRun, ty
 import { describeAttempts, duplicates } from "../checks/attempts.js";
 import { idsFromRun } from "./run-ids.js";
 import { deleteOwn } from "./cleanup.js";
+import type { Redactor } from "../report/redact.js";
 import { stateAfterRun } from "./state.js";
 
 export interface CaseDeps {
@@ -31,6 +33,8 @@ export interface CaseDeps {
   progress(message: string): void;
   /** A fresh webhook token, already known to the run's redactor. */
   newToken: () => string;
+  /** The run's secrets, to clean evidence before any of it is cut to length. */
+  redactor: Redactor;
   /**
    * Load mode: observe a run only until its first delivery and hand over a function that judges
    * it again with everything that arrived by the time it is called (after one shared settle window).
@@ -189,8 +193,26 @@ export async function runCase(definition: CaseDefinition, deps: CaseDeps): Promi
 /** How much of a body the report keeps: enough to read a finding, little enough to pass between processes. */
 const EVIDENCE_BODY_CHARS = 64 * 1024;
 
-function evidenceOf(delivery: Delivery): DeliveryEvidence {
-  const text = delivery.discarded ? "" : bodyText(delivery);
+/**
+ * The body as the report shows it: cleaned of secrets first (a cut could leave half of one), and
+ * re-serialised where the raw text hid a secret in JSON escapes (\u0073…) that a reader would decode.
+ */
+function shownBody(raw: string, redactor: Redactor): string {
+  const cleaned = redactor.text(raw);
+  try {
+    const parsed = JSON.parse(raw) as unknown;
+    const decodedClean = JSON.stringify(redactor.deep(parsed));
+    if (decodedClean !== JSON.stringify(JSON.parse(cleaned))) {
+      return `${decodedClean}\n(re-serialised: the body carried a secret in escaped form)`;
+    }
+  } catch {
+    // Not JSON: the text is all there is.
+  }
+  return cleaned;
+}
+
+function evidenceOf(delivery: Delivery, redactor: Redactor): DeliveryEvidence {
+  const text = delivery.discarded ? "" : shownBody(bodyText(delivery), redactor);
   const evidence: DeliveryEvidence = {
     method: delivery.method,
     target: delivery.target,
@@ -208,8 +230,13 @@ function evidenceOf(delivery: Delivery): DeliveryEvidence {
 /** Why a case cannot be judged when the sink could not keep what its runs were sent. */
 function budgetReason(runs: readonly RunResult[]): string | undefined {
   const discarded = runs.reduce((n, run) => n + (run.discarded ?? 0), 0);
-  if (discarded === 0) return undefined;
-  return `The sink's byte budget was spent before ${discarded} request(s) for this case arrived, so their bodies were not kept and could not be judged; raise --sink-budget-mb (this is the suite's limit, not a finding about the target).`;
+  const cut = runs.reduce((n, run) => n + (run.cut ?? 0), 0);
+  if (discarded + cut === 0) return undefined;
+  const what = [
+    discarded > 0 ? `the sink's byte budget was spent before ${discarded} request(s) for this case arrived, so their bodies were not kept (raise --sink-budget-mb)` : "",
+    cut > 0 ? `${cut} request body(ies) for this case exceeded the sink's limit on one body and were cut` : "",
+  ].filter(Boolean);
+  return `${what.join("; ")}: they could not be judged, which is the suite's limit, not a finding about the target.`;
 }
 
 /** A case's outcome, delivery count and checks from its runs' results (again, after a deferred settle window). */
@@ -274,10 +301,10 @@ async function observe(run: DrivenRun, key: string, started: number, deps: CaseD
     readBack.skipped = run.readBack.skipped;
   } else {
     const { thread_id, run_id } = run.readBack;
-    const read = await deps.api.send("GET", `/threads/${thread_id}/runs/${run_id}`).catch(() => undefined);
+    const read = await deps.api.send("GET", runPath(thread_id, run_id)).catch(() => undefined);
     const status = (read?.json as { status?: unknown } | undefined)?.status;
     if (read?.status === 200 && typeof status === "string") readBack.status = status;
-    else readBack.skipped = `GET /threads/${thread_id}/runs/${run_id} answered ${read ? `HTTP ${read.status}` : "nothing"}`;
+    else readBack.skipped = `GET ${runPath(thread_id, run_id)} answered ${read ? `HTTP ${read.status}` : "nothing"}`;
   }
   // The state the webhook's values must describe, where there is a webhook to compare and a state to read.
   const state =
@@ -322,13 +349,18 @@ async function observe(run: DrivenRun, key: string, started: number, deps: CaseD
     if (repeated > 0) result.duplicates = repeated;
     if (evidence.apiStatus !== undefined) result.apiStatus = evidence.apiStatus;
     if (run.receiver !== undefined) result.attempts = `${deliveries.length} request(s): ${describeAttempts(deliveries) || "none"}`;
-    if (run.creation !== undefined) result.creation = `HTTP ${run.creation.status}: ${run.creation.body.slice(0, 300) || "(empty body)"}`;
+    if (run.creation !== undefined) {
+      const body = run.creation.body.length > 300 ? `${run.creation.body.slice(0, 300)}…` : run.creation.body;
+      result.creation = `HTTP ${run.creation.status}: ${body || "(empty body)"}`;
+    }
     if (evidence.readBackSkipped !== undefined) result.readBackSkipped = evidence.readBackSkipped;
     if (terminalAt !== undefined) result.timings.createdToTerminalMs = terminalAt - started;
     if (terminalAt !== undefined && first !== undefined) result.timings.terminalToDeliveryMs = first.receivedAt - terminalAt;
-    if (first !== undefined) result.evidence = evidenceOf(first);
+    if (first !== undefined) result.evidence = evidenceOf(first, deps.redactor);
     const discarded = deliveries.filter((d) => d.discarded === true).length;
     if (discarded > 0) result.discarded = discarded;
+    const cut = deliveries.filter((d) => d.truncated).length;
+    if (cut > 0) result.cut = cut;
     return result;
   };
   // Load mode: the case's runs are judged again once one settle window has passed after the last of them.

@@ -1,6 +1,7 @@
 import type { StateReadBack } from "../evidence.js";
+import { threadPath } from "./paths.js";
 import type { TargetClient } from "./client.js";
-import { asRecord, records, stringField } from "./json.js";
+import { asRecord, records, stringField } from "../json.js";
 
 /** How far back the suite looks in a thread's history for a run's checkpoint; its cases make a few each. */
 const HISTORY_LIMIT = 50;
@@ -11,18 +12,18 @@ const HISTORY_LIMIT = 50;
  * checkpoints name no runs, the thread's current state if no later run moved it on.
  */
 export async function stateAfterRun(api: TargetClient, threadId: string, runId: string, laterRuns: boolean): Promise<StateReadBack> {
-  const history = await api.send("POST", `/threads/${threadId}/history`, { limit: HISTORY_LIMIT }).catch((error: unknown) => (error instanceof Error ? error.message : String(error)));
-  if (typeof history === "string") return { skipped: `POST /threads/${threadId}/history failed: ${history}` };
+  const history = await api.send("POST", `${threadPath(threadId)}/history`, { limit: HISTORY_LIMIT }).catch((error: unknown) => (error instanceof Error ? error.message : String(error)));
+  if (typeof history === "string") return { skipped: `POST ${threadPath(threadId)}/history failed: ${history}` };
   const checkpoints = history.status === 200 ? records(history.json) : [];
   const named = checkpoints.filter((c) => stringField(c.metadata, "run_id") !== undefined);
   const mine = named.find((c) => stringField(c.metadata, "run_id") === runId);
   if (mine !== undefined && "values" in mine) return { values: mine.values, source: "the newest checkpoint of the run in the thread's history" };
   if (named.length > 0) return { skipped: `the thread's history has no checkpoint of run ${runId}` };
   if (laterRuns) return { skipped: "the thread's checkpoints do not name their runs, and later runs moved the thread on" };
-  const state = await api.send("GET", `/threads/${threadId}/state`).catch(() => undefined);
+  const state = await api.send("GET", `${threadPath(threadId)}/state`).catch(() => undefined);
   const values = asRecord(state?.json)?.values;
   if (state?.status !== 200 || values === undefined) {
-    return { skipped: `neither the thread's history nor its state could be read (POST /threads/${threadId}/history answered HTTP ${history.status}, GET …/state ${state ? `HTTP ${state.status}` : "nothing"})` };
+    return { skipped: `neither the thread's history nor its state could be read (POST ${threadPath(threadId)}/history answered HTTP ${history.status}, GET …/state ${state ? `HTTP ${state.status}` : "nothing"})` };
   }
   return { values, source: "the thread's current state (its checkpoints name no runs)" };
 }

@@ -1,4 +1,5 @@
 import { randomUUID } from "node:crypto";
+import { runPath } from "../paths.js";
 import type { CreatedRun } from "../../evidence.js";
 import { parseSse } from "../sse.js";
 import type { DriveContext, DrivenRun, SentRequest } from "../drive-types.js";
@@ -6,7 +7,7 @@ import { idsFromContentLocation, idsFromRun, mergeIds } from "../run-ids.js";
 import { MAX_RESPONSE_BYTES, TargetHttpError } from "../client.js";
 import { readCapped } from "../../bounded-body.js";
 import { carriesMark } from "../cleanup.js";
-import { records, stringField } from "../json.js";
+import { records, stringField } from "../../json.js";
 
 /** The create-run body every case sends, with the user's input and the suite's tag. */
 export function runBody(context: DriveContext, webhook: string, extra: Record<string, unknown> = {}): Record<string, unknown> {
@@ -17,6 +18,21 @@ export function runBody(context: DriveContext, webhook: string, extra: Record<st
     webhook,
     ...extra,
   };
+}
+
+/** Refuses to act on a run that does not carry the suite's tag: the ids came from the target, which may name someone else's run. */
+export function ownRun(context: DriveContext, runId: string, run: unknown): void {
+  if (!carriesMark(run, context.tag)) {
+    throw new Error(`read back, run ${runId} does not carry the suite's metadata, so the suite will not cancel it (the target may have named a run that is not the suite's)`);
+  }
+}
+
+/** Cancels a run the suite created, once read back with its mark; a run that cannot be read back is left alone. */
+export async function cancelOwnRun(context: DriveContext, threadId: string, runId: string, action: "interrupt" | "rollback"): Promise<void> {
+  const read = await context.api.send("GET", runPath(threadId, runId));
+  if (read.status < 200 || read.status >= 300) return;
+  ownRun(context, runId, read.json);
+  await context.api.send("POST", `${runPath(threadId, runId)}/cancel?action=${action}`);
 }
 
 export async function post(context: DriveContext, request: SentRequest, timeoutMs?: number) {
@@ -30,7 +46,7 @@ export async function post(context: DriveContext, request: SentRequest, timeoutM
  */
 export function join(context: DriveContext, threadId: string, runId: string): Promise<boolean> {
   return context.api
-    .ok("GET", `/threads/${threadId}/runs/${runId}/join`, undefined, { timeoutMs: context.timeoutMs })
+    .ok("GET", `${runPath(threadId, runId)}/join`, undefined, { timeoutMs: context.timeoutMs })
     .then(
       () => true,
       () => false,
@@ -101,7 +117,7 @@ export async function streamRun(
   context.sent(request);
   const response = await context.api.stream(request.path, request.body, context.timeoutMs);
   if (response.statusCode < 200 || response.statusCode >= 300) {
-    const text = (await readCapped(response.body, MAX_RESPONSE_BYTES).catch(() => Buffer.from("(its body could not be read)"))).toString("utf8");
+    const text = context.api.clean((await readCapped(response.body, MAX_RESPONSE_BYTES).catch(() => Buffer.from("(its body could not be read)"))).toString("utf8"));
     throw new TargetHttpError(request.method, request.path, response.statusCode, text);
   }
   const fromHeader = idsFromContentLocation(response.headers["content-location"]);

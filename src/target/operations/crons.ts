@@ -1,7 +1,9 @@
 import type { CreatedRun } from "../../evidence.js";
+import { cronPath, threadPath } from "../paths.js";
+import { notOwn } from "../cleanup.js";
 import type { CaseDefinition, DriveContext, DrivenRun } from "../drive-types.js";
 import { newMarker, post, threadsByMarker, withAssistant } from "./common.js";
-import { records, stringField } from "../json.js";
+import { records, stringField } from "../../json.js";
 
 /** Fires at the next minute boundary: the soonest any cron implementation is obliged to run. */
 export const CRON_SCHEDULE = "* * * * *";
@@ -18,7 +20,7 @@ function requireCronId(json: unknown, path: string): string {
 
 /** Runs on a thread, oldest first: for a thread cron, the runs it fired. */
 async function runsOn(context: DriveContext, threadId: string, limit: number): Promise<string[]> {
-  const listed = await context.api.ok("GET", `/threads/${threadId}/runs?limit=${limit}`);
+  const listed = await context.api.ok("GET", `${threadPath(threadId)}/runs?limit=${limit}`);
   const when = (r: unknown): string => stringField(r, "created_at") ?? "";
   return records(listed.json)
     .filter((r) => stringField(r, "run_id") !== undefined)
@@ -178,6 +180,13 @@ async function createCron(context: DriveContext, webhook: string | undefined, ma
   return cronId;
 }
 
+/** Changes a cron's webhook, once the cron the target named has been read back with the suite's mark. */
+async function patchOwnCron(context: DriveContext, cronId: string, webhook: string): Promise<void> {
+  const refusal = await notOwn(context.api, "cron", cronId, context.tag);
+  if (refusal !== undefined) throw new Error(`the suite will not change cron ${cronId}: ${refusal} (the target may have named a cron that is not the suite's)`);
+  await post(context, { method: "PATCH", path: cronPath(cronId), body: { webhook } });
+}
+
 export const cronPatch: CaseDefinition = {
   id: "cron-patch",
   operation: "PATCH /runs/crons/{cron_id}",
@@ -187,7 +196,7 @@ export const cronPatch: CaseDefinition = {
     const marker = newMarker();
     const cronId = await createCron(context, undefined, marker);
     const webhook = await context.hook("the first fired run");
-    await post(context, { method: "PATCH", path: `/runs/crons/${cronId}`, body: { webhook } });
+    await patchOwnCron(context, cronId, webhook);
     return firedRuns(context, webhook, cronId, undefined, marker);
   },
 };
@@ -202,7 +211,7 @@ export const cronPatchChange: CaseDefinition = {
     const oldHook = await context.hook("the replaced webhook URL");
     const cronId = await createCron(context, oldHook, marker);
     const webhook = await context.hook("the first fired run");
-    await post(context, { method: "PATCH", path: `/runs/crons/${cronId}`, body: { webhook } });
+    await patchOwnCron(context, cronId, webhook);
     const fired = await firedRuns(context, webhook, cronId, undefined, marker);
     const replaced: DrivenRun = {
       label: "the replaced webhook URL",

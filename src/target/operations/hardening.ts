@@ -4,7 +4,7 @@ import type { Answering } from "../../sink/server.js";
 import { CaseSkipped, type CaseDefinition, type DriveContext } from "../drive-types.js";
 import { idsFromContentLocation, idsFromRun, mergeIds } from "../run-ids.js";
 import { TargetHttpError } from "../client.js";
-import { runBody, withAssistant } from "./common.js";
+import { cancelOwnRun, runBody, withAssistant } from "./common.js";
 import { backgroundThreadRun } from "./thread-runs.js";
 
 /** The published schema's limit on a webhook value. */
@@ -73,7 +73,7 @@ function invalidValueCase(value: InvalidValue): CaseDefinition {
     const created = withAssistant(context, mergeIds(idsFromRun(answer.json), { thread_id: threadId }, idsFromContentLocation(answer.headers["content-location"])));
     if (answer.status >= 200 && answer.status < 300 && created.run_id !== undefined) {
       // Accepted: stop it before it runs, so the probe itself sends nothing anywhere.
-      await context.api.send("POST", `${path}/${created.run_id}/cancel?action=interrupt`).catch(() => undefined);
+      await cancelOwnRun(context, threadId, created.run_id, "interrupt").catch(() => undefined);
     }
     return [
       {

@@ -1,9 +1,9 @@
 import type { CaseDefinition, DriveContext, DrivenRun, PremiseCheck } from "../drive-types.js";
+import { runPath } from "../paths.js";
 import type { RunExpectation } from "../../evidence.js";
 import { TargetHttpError } from "../client.js";
-import { joinedRun, post, runBody } from "./common.js";
-import { carriesMark } from "../cleanup.js";
-import { stringField } from "../json.js";
+import { joinedRun, ownRun, post, runBody } from "./common.js";
+import { stringField } from "../../json.js";
 import type { Variant } from "./variant.js";
 
 /** How long after the suite ends a run (a cancel) its webhook may still come. */
@@ -12,21 +12,16 @@ const POLL_LIMIT_MS = 15_000;
 /** Long enough that only a cancel ends it. */
 const LONG_SLEEP = { mode: "sleep", sleep_ms: 120_000 };
 
-/** Refuses to act on a run that does not carry the suite's tag: the ids came from the target, which may name someone else's run. */
-function ownRun(context: DriveContext, runId: string, run: unknown): void {
-  if (!carriesMark(run, context.tag)) {
-    throw new Error(`read back, run ${runId} does not carry the suite's metadata, so the suite will not cancel it (the target may have named a run that is not the suite's)`);
-  }
-}
-
 /** Waits (bounded) until the API reports one of the statuses, so a cancel hits a running run. */
 async function untilStatus(context: DriveContext, threadId: string, runId: string, statuses: string[]): Promise<void> {
   const deadline = Date.now() + POLL_LIMIT_MS;
   let delay = 50;
   for (;;) {
-    const read = await context.api.send("GET", `/threads/${threadId}/runs/${runId}`);
-    const status = stringField(read.json, "status");
-    if (read.status === 200) ownRun(context, runId, read.json);
+    const read = await context.api.send("GET", runPath(threadId, runId));
+    // Only an answer that shows the run, with the suite's mark on it, says anything about its status.
+    const shown = read.status >= 200 && read.status < 300;
+    if (shown) ownRun(context, runId, read.json);
+    const status = shown ? stringField(read.json, "status") : undefined;
     if (status !== undefined && statuses.includes(status)) return;
     if (Date.now() > deadline) throw new Error(`run ${runId} never reached ${statuses.join(" or ")} (last status ${String(status)})`);
     await new Promise((r) => setTimeout(r, delay));
@@ -41,7 +36,7 @@ function premise(asked: string, held: boolean, observed: string, why: string, se
 
 /** Whether the API still finds the run: the published API says rollback deletes it. */
 async function goneAfterRollback(context: DriveContext, threadId: string, runId: string, announce: RunExpectation): Promise<PremiseCheck> {
-  const read = await context.api.send("GET", `/threads/${threadId}/runs/${runId}`);
+  const read = await context.api.send("GET", runPath(threadId, runId));
   const status = stringField(read.json, "status");
   return premise(
     "the run deleted by the rollback (GET on it answers 404)",
@@ -64,7 +59,7 @@ function cancelAct(action: "interrupt" | "rollback", when: "running" | "pending"
     if (when === "running") {
       await untilStatus(context, thread_id, run_id, ["running"]);
     } else {
-      const read = (await context.api.ok("GET", `/threads/${thread_id}/runs/${run_id}`)).json;
+      const read = (await context.api.ok("GET", runPath(thread_id, run_id))).json;
       ownRun(context, run_id, read);
       const status = stringField(read, "status");
       pendingPremise = premise(
@@ -76,7 +71,7 @@ function cancelAct(action: "interrupt" | "rollback", when: "running" | "pending"
       );
     }
     // wait=true returns once the run has stopped; a pending run never started, so there is nothing to wait for.
-    const path = `/threads/${thread_id}/runs/${run_id}/cancel?action=${action}${when === "running" ? "&wait=true" : ""}`;
+    const path = `${runPath(thread_id, run_id)}/cancel?action=${action}${when === "running" ? "&wait=true" : ""}`;
     context.sent({ method: "POST", path, body: undefined });
     const answer = await context.api.send("POST", path, undefined, { timeoutMs: context.timeoutMs });
     if (answer.status < 200 || answer.status >= 300) throw new TargetHttpError("POST", path, answer.status, answer.text);

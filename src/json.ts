@@ -18,3 +18,16 @@ export function stringField(value: unknown, key: string): string | undefined {
   const field = asRecord(value)?.[key];
   return typeof field === "string" ? field : undefined;
 }
+
+/** How deeply a value nests (a scalar is 0), counted without recursion so no input can exhaust the stack. */
+export function nestingDepth(value: unknown): number {
+  let deepest = 0;
+  const stack: [unknown, number][] = [[value, 0]];
+  while (stack.length > 0) {
+    const [item, depth] = stack.pop()!;
+    if (item === null || typeof item !== "object") continue;
+    deepest = Math.max(deepest, depth + 1);
+    for (const child of Array.isArray(item) ? item : Object.values(item as JsonRecord)) stack.push([child, depth + 1]);
+  }
+  return deepest;
+}
