@@ -4,9 +4,9 @@ import type { Check, CheckContext } from "../src/checks/types.js";
 import { RUN_SCHEMA } from "../src/schema/run-schema.js";
 import { compileRunValidator } from "../src/schema/validate.js";
 import type { Delivery, RunEvidence, RunExpectation } from "../src/evidence.js";
-import { delivery, evidence, runBody, TOKEN, TARGET } from "./helpers/evidence.js";
+import { delivery, evidence, INPUT, runBody, STATE, TOKEN, TARGET, WEBHOOK } from "./helpers/evidence.js";
 
-const context: CheckContext = { validateRun: compileRunValidator(RUN_SCHEMA, "built-in") };
+const context: CheckContext = { validateRun: compileRunValidator(RUN_SCHEMA, "built-in"), expectHeaders: [["X-Webhook-Secret", "s3cr3t-value"], ["X-Deployment", undefined]] };
 
 function check(name: string): Check {
   const found = CHECKS.find((c) => c.name === name);
@@ -77,7 +77,7 @@ const cases: { name: string; passing?: RunEvidence; failing: RunEvidence; says: 
   },
   {
     name: "outcome-status",
-    passing: evidence({ expect: { delivery: "required", statuses: ["interrupted"] }, deliveries: [delivery({ body: runBody({ status: "interrupted" }) })] }),
+    passing: evidence({ expect: { delivery: "required", statuses: ["interrupted"] }, apiStatus: "interrupted", deliveries: [delivery({ body: runBody({ status: "interrupted" }) })] }),
     failing: evidence({ expect: { delivery: "required", statuses: ["interrupted"] } }),
     says: /reports the wrong outcome/,
     expected: /"interrupted"/,
@@ -86,9 +86,60 @@ const cases: { name: string; passing?: RunEvidence; failing: RunEvidence; says: 
   {
     name: "error-described",
     passing: evidence({ expect: { ...ERROR_RUN }, deliveries: [delivery({ body: runBody({ status: "error", error: "boom" }) })] }),
-    failing: evidence({ expect: { ...ERROR_RUN }, deliveries: [delivery({ body: runBody({ status: "error", error: "" }) })] }),
+    failing: evidence({ expect: { ...ERROR_RUN }, deliveries: [delivery({ body: runBody({ status: "error", error: { error: "ValueError", message: "" } }) })] }),
     says: /without saying why/,
-    received: /""/,
+    received: /"message":""/,
+  },
+  {
+    name: "timestamps-present",
+    failing: evidence({ deliveries: [delivery({ body: runBody({ webhook_sent_at: undefined, run_ended_at: "yesterday" }) })] }),
+    says: /does not say when the run ended: run_ended_at, webhook_sent_at are missing or not a date-time/,
+    received: /run_ended_at "yesterday", webhook_sent_at \(absent\)/,
+  },
+  {
+    name: "timestamps-ordered",
+    failing: evidence({ deliveries: [delivery({ body: runBody({ run_ended_at: "2026-11-22T20:59:58.000+00:00" }) })] }),
+    says: /says the run's run ended came before its run started/,
+    expected: /run_started_at ≤ run_ended_at \(within 1000 ms\)/,
+    received: /3600 ms earlier/,
+  },
+  {
+    name: "kwargs-input",
+    failing: evidence({ deliveries: [delivery({ body: runBody({ kwargs: { input: { ...INPUT, text: INPUT.text.normalize("NFC") }, config: {}, webhook: WEBHOOK } }) })] }),
+    says: /describes another input than the one the run was given/,
+    received: /at kwargs\.input\.text: expected/,
+  },
+  {
+    name: "kwargs-config",
+    failing: evidence({ deliveries: [delivery({ body: runBody({ kwargs: { input: INPUT, webhook: WEBHOOK } }) })] }),
+    says: /does not carry the run's configuration/,
+    received: /kwargs\.config \(absent\)/,
+  },
+  {
+    name: "kwargs-webhook",
+    failing: evidence({ deliveries: [delivery({ body: runBody({ kwargs: { input: INPUT, config: {}, webhook: `${WEBHOOK}&x=1` } }) })] }),
+    says: /names another webhook URL in kwargs\.webhook than the one handed out \(the token matches; the rest of the URL differs\)/,
+  },
+  {
+    name: "values-state",
+    failing: evidence({ deliveries: [delivery({ body: runBody({ values: { ...STATE, result: "stale" } }) })] }),
+    says: /carries values that are not the run's final state/,
+    received: /at values\.result: expected "done:succeed", received "stale"/,
+  },
+  {
+    name: "outcome-premise",
+    passing: evidence({ premise: { asked: "pending", held: true, observed: "pending", why: "", severity: "required" } }),
+    failing: evidence({ premise: { asked: "the run still pending", held: false, observed: 'status "success"', why: "the target ignored after_seconds", severity: "required" } }),
+    says: /did not do what the case asked of the run: the target ignored after_seconds/,
+    expected: /still pending/,
+    received: /"success"/,
+  },
+  {
+    name: "expected-headers",
+    passing: evidence({ deliveries: [delivery({ headers: [["Content-Type", "application/json"], ["x-webhook-secret", "s3cr3t-value"], ["X-Deployment", "eu-1"]] })] }),
+    failing: evidence({ deliveries: [delivery({ headers: [["Content-Type", "application/json"], ["X-Webhook-Secret", "another"], ["X-Deployment", "eu-1"]] })] }),
+    says: /lacks the X-Webhook-Secret header the deployment is configured to send with its configured value/,
+    received: /another value, not shown/,
   },
   {
     name: "refused-at-create",
@@ -114,19 +165,30 @@ const cases: { name: string; passing?: RunEvidence; failing: RunEvidence; says: 
   },
 ];
 
+/** The evidence's deliveries with the headers the test context expects added. */
+function withExpectedHeaders(ev: RunEvidence): RunEvidence {
+  return { ...ev, deliveries: ev.deliveries.map((d) => ({ ...d, headers: [...d.headers, ["X-Webhook-Secret", "s3cr3t-value"], ["X-Deployment", "any"]] as [string, string][] })) };
+}
+
 /** A delivery as the sink answered it. */
 function answered(d: Delivery, status: number, afterMs = 1): Delivery {
   return { ...d, answer: { status, at: d.receivedAt + afterMs } };
 }
 
 describe("every check passes on conformant evidence and fails on broken evidence", () => {
+  it("the expected headers are present on the default delivery only where a test adds them", () => {
+    expect(verdict("expected-headers", evidence())).toMatchObject({ check: "expected-headers" });
+  });
+
   it("covers every registered check", () => {
     expect(cases.map((c) => c.name).sort()).toEqual(CHECKS.map((c) => c.name).sort());
   });
 
   for (const c of cases) {
     it(`${c.name} passes on a conformant delivery`, () => {
-      expect(verdict(c.name, c.passing ?? evidence())).toBeUndefined();
+      const passing = c.passing ?? evidence();
+      // The default delivery carries the headers the context expects, so expected-headers judges them too.
+      expect(verdict(c.name, c.name === "expected-headers" ? passing : withExpectedHeaders(passing))).toBeUndefined();
     });
     it(`${c.name} fails with expected and received`, () => {
       const result = verdict(c.name, c.failing);
@@ -221,5 +283,57 @@ describe("checks that cannot judge say why instead of passing", () => {
   it("json-body rejects bytes that are not UTF-8", () => {
     const bad = evidence({ deliveries: [delivery({ bodyBase64: Buffer.from([0x7b, 0xff, 0x7d]).toString("base64") })] });
     expect(verdict("json-body", bad)).toMatchObject({ check: "json-body" });
+  });
+
+  it("outcome-status judges the status the API reports, even when no webhook came", () => {
+    const silent = evidence({ expect: { delivery: "required", statuses: ["error"] }, deliveries: [], apiStatus: "success" });
+    expect(verdict("outcome-status", silent)).toMatchObject({ message: expect.stringMatching(/The API says the run ended "success", not as the outcome calls for; no webhook came either/) as string });
+  });
+
+  it("values-state: a stateless or interrupted run may leave values out; a finished thread run may not", () => {
+    const absent = (overrides: Partial<RunEvidence>, body: Record<string, unknown> = {}): RunEvidence =>
+      evidence({ ...overrides, deliveries: [delivery({ body: runBody({ values: undefined, ...body }) })] });
+    expect(verdict("values-state", absent({ stateless: true }))).toHaveProperty("skipped");
+    expect(verdict("values-state", absent({}, { status: "interrupted" }))).toHaveProperty("skipped");
+    expect(verdict("values-state", absent({}))).toMatchObject({ message: expect.stringMatching(/does not carry the run's output \(values\)/) as string });
+    expect(verdict("values-state", absent({ stateless: true }, { values: null }))).toHaveProperty("skipped");
+    expect(verdict("values-state", evidence({ expect: { delivery: "optional", rolledBack: true } }))).toHaveProperty("skipped");
+  });
+
+  it("values-state holds values to what the graph was asked to return, whatever the API reads back", () => {
+    const asked = evidence({ expectedValues: { text: INPUT.text }, state: { skipped: "no history" }, deliveries: [delivery({ body: runBody({ values: { ...STATE, text: INPUT.text.normalize("NFC") } }) })] });
+    expect(verdict("values-state", asked)).toMatchObject({ message: expect.stringMatching(/does not carry exactly what the run returned/) as string });
+    const fine = evidence({ expectedValues: { text: INPUT.text }, state: { skipped: "no history" } });
+    expect(verdict("values-state", fine)).toBeUndefined();
+  });
+
+  it("timestamps accept +00:00 with microseconds, and a run that never started may lack run_started_at", () => {
+    const python = evidence({ deliveries: [delivery({ body: runBody({ created_at: "2026-11-22T21:00:01.470123+00:00", run_started_at: "2026-11-22T21:00:01.600000+00:00", run_ended_at: "2026-11-22T21:00:02.470000+00:00", webhook_sent_at: "2026-11-22T21:00:02.471000+00:00" }) })] });
+    expect(verdict("timestamps-present", python)).toBeUndefined();
+    expect(verdict("timestamps-ordered", python)).toBeUndefined();
+    const pending = evidence({ expect: { delivery: "recommended", neverStarted: true }, deliveries: [delivery({ body: runBody({ run_started_at: null }) })] });
+    expect(verdict("timestamps-present", pending)).toBeUndefined();
+    // Within the tolerance of a clock that keeps whole seconds.
+    const coarse = evidence({ deliveries: [delivery({ body: runBody({ created_at: "2026-11-22T21:00:01.900Z", run_started_at: "2026-11-22T21:00:01Z" }) })] });
+    expect(verdict("timestamps-ordered", coarse)).toBeUndefined();
+  });
+
+  it("error-described accepts the Python server's {error, message}", () => {
+    const python = evidence({ expect: { ...ERROR_RUN }, deliveries: [delivery({ body: runBody({ status: "error", error: { error: "ValueError", message: "boom" } }) })] });
+    expect(verdict("error-described", python)).toBeUndefined();
+  });
+
+  it("a field the deployment leaves out on purpose (--allowed-fields) is not judged", () => {
+    const narrow: CheckContext = { ...context, allowedFields: new Set(["run_id", "thread_id", "status"]) };
+    const bare = evidence({ deliveries: [delivery({ body: runBody({ kwargs: undefined, values: undefined, run_ended_at: undefined }) })] });
+    for (const name of ["kwargs-input", "kwargs-config", "kwargs-webhook", "values-state", "timestamps-present"]) {
+      expect(check(name).run(bare, narrow), name).toMatchObject({ skipped: expect.stringMatching(/--allowed-fields/) as string });
+    }
+  });
+
+  it("kwargs-webhook never prints the token", () => {
+    const result = verdict("kwargs-webhook", evidence({ deliveries: [delivery({ body: runBody({ kwargs: { input: INPUT, config: {}, webhook: WEBHOOK.replace("Ab3x", "Zz9y") } }) })] }));
+    expect(JSON.stringify(result)).not.toContain(TOKEN);
+    expect(JSON.stringify(result)).not.toContain("Zz9yQ9");
   });
 });

@@ -26,17 +26,47 @@ async function post(url: string, body: Buffer | string): Promise<number> {
 }
 
 describe("the sink under a flood", () => {
-  it("keeps bodies within its byte budget, answers 507 past it, and counts every request", async () => {
-    sink = await startSink({ budgetBytes: 3 * 1_000 });
+  it("keeps bodies and headers within its byte budget, answers 507 then 503 past it, and counts every request", async () => {
+    sink = await startSink({ budgetBytes: 8_000 });
     sink.register("k");
     const statuses: number[] = [];
-    for (let i = 0; i < 5; i += 1) statuses.push(await post(`${sink.url}/hook/k`, "x".repeat(1_000)));
-    expect(statuses).toEqual([204, 204, 204, 507, 507]);
+    for (let i = 0; i < 12; i += 1) statuses.push(await post(`${sink.url}/hook/k`, "x".repeat(1_500)));
+    const kept = statuses.filter((s) => s === 204).length;
+    // Bodies fit while they can; then requests are recorded without their body (507); then not at all (503).
+    expect(statuses).toEqual([...Array<number>(kept).fill(204), ...statuses.slice(kept)]);
+    expect(kept).toBeGreaterThanOrEqual(3);
+    expect(statuses).toContain(507);
+    expect(statuses.at(-1)).toBe(503);
     const stats = sink.stats();
-    expect(stats).toMatchObject({ keptBytes: 3_000, discarded: 2, dropped: 0, strays: 0 });
-    const kept = sink.deliveriesFor("k");
-    expect(kept.map((d) => d.discarded === true)).toEqual([false, false, false, true, true]);
-    expect(kept[4]!.bodyBase64).toBe("");
+    expect(stats.keptBytes).toBeLessThanOrEqual(8_000);
+    expect(stats.discarded).toBe(statuses.filter((s) => s === 507).length);
+    expect(stats.dropped).toBe(statuses.filter((s) => s === 503).length);
+    const recorded = sink.deliveriesFor("k");
+    expect(recorded).toHaveLength(kept + stats.discarded);
+    expect(recorded.at(-1)!.discarded).toBe(true);
+    expect(recorded.at(-1)!.bodyBase64).toBe("");
+  });
+
+  it("headers are charged to the budget too: a flood of large headers cannot grow memory past it", async () => {
+    sink = await startSink({ budgetBytes: 64 * 1024 });
+    sink.register("k");
+    const statuses: number[] = [];
+    for (let i = 0; i < 20; i += 1) {
+      const answer = await request(`${sink.url}/hook/k`, { method: "POST", body: "{}", headers: { "x-padding": "p".repeat(15_000) } });
+      await answer.body.dump();
+      statuses.push(answer.statusCode);
+    }
+    expect(statuses.filter((s) => s === 204).length).toBeLessThanOrEqual(5);
+    expect(sink.stats().dropped).toBeGreaterThan(10);
+    expect(sink.stats().keptBytes).toBeLessThanOrEqual(64 * 1024);
+  });
+
+  it("a request that is not a webhook (a GET, a favicon) is noise, not a stray", async () => {
+    sink = await startSink();
+    sink.register("k");
+    await fetch(`${sink.url}/favicon.ico`);
+    await fetch(`${sink.url}/`, { method: "POST", body: "x" });
+    expect(sink.stats()).toMatchObject({ noise: 2, strays: 0 });
   });
 
   it("keeps no stray body beyond a small sample, and answers strays 404", async () => {
@@ -58,7 +88,9 @@ describe("the sink under a flood", () => {
     const run: RunResult = { label: "the run", webhookUrl: "http://x/hook/k", created: {}, deliveries: 1, discarded: 1, timings: {}, checks: [] };
     const result = rejudgeCase({ id: "thread-run", operation: "POST /threads/{thread_id}/runs", title: "t", durationMs: 1, reproduce: "" }, [run], []);
     expect(result.outcome).toBe("failed");
-    expect(result.reason).toMatch(/byte budget was spent .* raise --sink-budget-mb \(this is the suite's limit, not a finding about the target\)/);
+    expect(result.reason).toMatch(/byte budget was spent before 1 request\(s\) .* \(raise --sink-budget-mb\): they could not be judged, which is the suite's limit, not a finding about the target/);
+    const cut = rejudgeCase({ id: "thread-run", operation: "POST /threads/{thread_id}/runs", title: "t", durationMs: 1, reproduce: "" }, [{ label: run.label, webhookUrl: run.webhookUrl, created: {}, deliveries: 1, cut: 1, timings: {}, checks: [] }], []);
+    expect(cut.reason).toMatch(/1 request body\(ies\) for this case exceeded the sink's limit on one body and were cut/);
   });
 
   it("a flood of 450 one-MiB strays during a run: no crash, memory bounded, and the report counts them", { timeout: 120_000 }, async () => {

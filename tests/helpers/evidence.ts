@@ -7,7 +7,11 @@ export const TOKEN = "Ab3xQ9-_.~%2Bzz";
 export const WEBHOOK = `http://127.0.0.1:4000/hook/thread-run-1a2b3c4d?token=${TOKEN}`;
 export const TARGET = `/hook/thread-run-1a2b3c4d?token=${TOKEN}`;
 
-/** A Run body as a conformant server sends it. */
+/** The input the suite sent with the run, and the state its graph ended with. */
+export const INPUT = { mode: "succeed", text: "中文 한국어 😀 e\u0301" };
+export const STATE = { ...INPUT, result: "done:succeed" };
+
+/** A Run body as a conformant server sends it, with the documented additions. */
 export function runBody(overrides: Record<string, unknown> = {}): Record<string, unknown> {
   return {
     run_id: RUN_ID,
@@ -17,8 +21,12 @@ export function runBody(overrides: Record<string, unknown> = {}): Record<string,
     updated_at: "2026-11-22T21:00:02.470Z",
     status: "success",
     metadata: {},
-    kwargs: { webhook: WEBHOOK },
+    kwargs: { input: INPUT, config: { configurable: {} }, webhook: WEBHOOK },
     multitask_strategy: "reject",
+    run_started_at: "2026-11-22T21:00:01.600Z",
+    run_ended_at: "2026-11-22T21:00:02.470Z",
+    webhook_sent_at: "2026-11-22T21:00:02.471Z",
+    values: STATE,
     ...overrides,
   };
 }
@@ -54,6 +62,8 @@ export function evidence(overrides: Partial<RunEvidence> = {}): RunEvidence {
     expect: { delivery: "required" },
     deadlineMs: 30_000,
     settleMs: 3_000,
+    input: { sent: INPUT },
+    state: { values: STATE, source: "the newest checkpoint of the run in the thread's history" },
     ...overrides,
   };
 }
