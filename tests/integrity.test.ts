@@ -48,18 +48,20 @@ describe("--sign-key, verify and --json with the built CLI", () => {
     const target = await startTestTarget();
     try {
       const dir = await mkdtemp(join(tmpdir(), "lgwc-sign-"));
-      dirs.push(dir);
+      const keyDir = await mkdtemp(join(tmpdir(), "lgwc-keys-"));
+      dirs.push(dir, keyDir);
       const signer = keys();
-      await writeFile(join(dir, "key.pem"), signer.privatePem);
-      await writeFile(join(dir, "pub.pem"), signer.publicPem);
-      const run = await runCli(["--target", target.url, "--only", "thread-run", "--settle-ms", "300", "--report-dir", dir, "--sign-key", join(dir, "key.pem"), "--json"]);
+      // Keys live apart from the report folder, which holds only what the suite writes.
+      await writeFile(join(keyDir, "key.pem"), signer.privatePem);
+      await writeFile(join(keyDir, "pub.pem"), signer.publicPem);
+      const run = await runCli(["--target", target.url, "--only", "thread-run", "--settle-ms", "300", "--report-dir", dir, "--sign-key", join(keyDir, "key.pem"), "--json"]);
       expect(run.code, run.stderr).toBe(0);
       // --json: stdout is the report and nothing else.
       const printed = JSON.parse(run.stdout) as { verdict: string };
       expect(printed.verdict).toBe("conformant");
       expect(run.stderr).toMatch(/Verdict: conformant/);
       const file = join(dir, "certification.json");
-      const good = await runCli(["verify", file, "--public-key", join(dir, "pub.pem")]);
+      const good = await runCli(["verify", file, "--public-key", join(keyDir, "pub.pem")]);
       expect(good.code).toBe(0);
       expect(good.stdout).toMatch(/intact, signed with Ed25519 key [0-9a-f]{16}\./);
 

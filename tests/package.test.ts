@@ -30,8 +30,8 @@ describe("the packed package", () => {
     if (folder) await rm(folder, { recursive: true, force: true });
   });
 
-  const npx = (args: string[]) =>
-    run("npx", ["--no-install", "lg-webhook-conformance", ...args], { cwd: folder, timeout: 120_000 }).then(
+  const npx = (args: string[], env: NodeJS.ProcessEnv = {}, timeout = 120_000) =>
+    run("npx", ["--no-install", "lg-webhook-conformance", ...args], { cwd: folder, timeout, env: { ...process.env, ...env } }).then(
       (r) => ({ code: 0, ...r }),
       (e: { code: number; stdout: string; stderr: string }) => ({ code: e.code, stdout: e.stdout, stderr: e.stderr }),
     );
@@ -50,9 +50,31 @@ describe("the packed package", () => {
     expect(cert.summary.passed).toBe(2);
   });
 
-  it("says in one sentence what to install for --local", async () => {
-    const result = await npx(["--local"]);
-    expect(result.code).toBe(2);
-    expect(result.stderr).toMatch(/--local needs the LangGraph server packages: run `npm install @langchain\/langgraph-cli@1\.5\.1 .*` in this folder, or use --target URL\./);
+  it("runs --local from the installed package: the server is installed into the cache on first use, and reused offline after", { timeout: 420_000 }, async () => {
+    const cache = join(folder, "cache");
+    const first = Date.now();
+    const cold = await npx(["--local", "--only", "thread-run,thread-run-text", "--report-dir", "cold"], { LGWC_CACHE_DIR: cache }, 360_000);
+    const coldMs = Date.now() - first;
+    expect(cold.code, cold.stderr).toBe(0);
+    expect(cold.stderr).toMatch(/Installing the LangGraph API server 1\.5\.1 into .*cache\/server-1\.5\.1 \(4 packages/);
+    expect(cold.stderr).toMatch(/Installed the LangGraph API server 1\.5\.1: \d+ MB in /);
+    // Warm: no install, and no registry reachable at all.
+    const second = Date.now();
+    const warm = await npx(["--local", "--only", "thread-run", "--report-dir", "warm"], { LGWC_CACHE_DIR: cache, npm_config_registry: "http://127.0.0.1:9/", npm_config_offline: "true" }, 120_000);
+    const warmMs = Date.now() - second;
+    expect(warm.code, warm.stderr).toBe(0);
+    expect(warm.stderr).not.toMatch(/Installing/);
+    // The figures for the note: the first start includes the install.
+    console.log(`--local from the packed package: first run ${(coldMs / 1000).toFixed(1)} s (install included), second ${(warmMs / 1000).toFixed(1)} s`);
+  });
+
+  it("install-server ahead of time, and an install that fails leaves nothing behind and says how to retry", { timeout: 120_000 }, async () => {
+    const cache = join(folder, "cache-failing");
+    // Offline, with an empty npm cache: npm cannot get a single package.
+    const failed = await npx(["install-server"], { LGWC_CACHE_DIR: cache, npm_config_offline: "true", npm_config_cache: join(folder, "empty-npm-cache") }, 100_000);
+    expect(failed.code).toBe(2);
+    expect(failed.stderr).toMatch(/Installing the LangGraph API server 1\.5\.1 failed \(.*\); nothing was left half-installed\. Check the network to the npm registry and run `lg-webhook-conformance install-server` again\./);
+    const { readdir } = await import("node:fs/promises");
+    expect(await readdir(cache)).toEqual([]);
   });
 });

@@ -51,6 +51,6 @@ describe("--shard and merge with the built CLI", () => {
 
     const overlap = await runCli(["merge", join(base, "s1"), join(base, "s1"), "--report-dir", join(base, "bad")]);
     expect(overlap.code).toBe(2);
-    expect(overlap.stderr).toMatch(/case thread-run is in both .* the shares overlap/);
+    expect(overlap.stderr).toMatch(/s1 and .*s1 are both share 1\/2: the shares overlap/);
   });
 });

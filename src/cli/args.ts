@@ -2,6 +2,7 @@ import { parseArgs } from "node:util";
 import { usageError } from "../errors.js";
 import { parseShard } from "../selection.js";
 import { PROFILES, type Profile } from "../target/catalog.js";
+import { DEFAULT_SERVER_VERSION, SERVER_VERSIONS, type ServerVersion } from "../target/server-install.js";
 
 export interface Options {
   /** The target's base URL, without credentials. */
@@ -9,6 +10,8 @@ export interface Options {
   /** user:password from --target, sent as HTTP Basic (in `headers`); kept to be redacted. */
   credentials?: { username: string; password: string };
   local: boolean;
+  /** With --local: which version of the open-source server to run. */
+  serverVersion: ServerVersion;
   assistantId: string;
   input: unknown;
   apiKey?: string;
@@ -54,6 +57,7 @@ export type Parsed = { kind: "help" } | { kind: "version" } | { kind: "run"; opt
 const SPEC = {
   target: { type: "string" },
   local: { type: "boolean" },
+  "server-version": { type: "string" },
   "assistant-id": { type: "string" },
   input: { type: "string" },
   "api-key": { type: "string" },
@@ -219,6 +223,14 @@ export function joinNegativeValues(argv: readonly string[], valued: ReadonlySet<
   return out;
 }
 
+export function serverVersionNamed(raw: string | undefined, local = true): ServerVersion {
+  if (raw === undefined) return DEFAULT_SERVER_VERSION;
+  if (!local) throw usageError("--server-version chooses the embedded server of --local; give --local too.");
+  const found = SERVER_VERSIONS.find((v) => v === raw);
+  if (found === undefined) throw usageError(`--server-version must be one of ${SERVER_VERSIONS.join(", ")}, not "${raw}".`);
+  return found;
+}
+
 function profileNamed(raw: string | undefined): Profile {
   if (raw === undefined) return "standard";
   const found = PROFILES.find((p) => p === raw);
@@ -255,6 +267,7 @@ export function parseCommandLine(argv: readonly string[], env: NodeJS.ProcessEnv
   const headers = targetHeaders(values.header ?? [], target);
   const options: Options = {
     local: values.local ?? false,
+    serverVersion: serverVersionNamed(values["server-version"], values.local ?? false),
     assistantId: values["assistant-id"] ?? "conformance",
     input,
     headers,

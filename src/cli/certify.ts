@@ -172,8 +172,8 @@ export function checkSigningKey(path: string, flag = "--sign-key"): string {
 }
 
 /** A server of its own for one disruptive probe, with the same credentials and limits as the main target. */
-async function freshLocalTarget(like: TargetClient, io: Io): Promise<FreshTarget> {
-  const local = await startLocalTarget({ progress: (line) => io.stderr(`${line}\n`) });
+async function freshLocalTarget(like: TargetClient, io: Io, serverVersion: Options["serverVersion"]): Promise<FreshTarget> {
+  const local = await startLocalTarget({ progress: (line) => io.stderr(`${line}\n`), serverVersion });
   try {
     const api = like.withBaseUrl(local.url);
     const checked = await preflight(api, LOCAL_ASSISTANT);
@@ -275,7 +275,7 @@ function conductorFor(options: Options, api: TargetClient, checked: Preflight, s
     newToken: tokenIssuer(resources.redactor),
     progress: (line) => io.stderr(`${line}\n`),
     ...(options.load === undefined ? {} : { load: options.load }),
-    ...(options.local && options.profile === "hardening" ? { freshTarget: () => freshLocalTarget(api, io) } : {}),
+    ...(options.local && options.profile === "hardening" ? { freshTarget: () => freshLocalTarget(api, io, options.serverVersion) } : {}),
   });
 }
 
@@ -333,7 +333,7 @@ export async function certify(
   warnings(options, io);
   let targetUrl = options.target!;
   if (options.local) {
-    resources.local = await startLocalTarget({ progress: (line) => io.stderr(`${line}\n`) });
+    resources.local = await startLocalTarget({ progress: (line) => io.stderr(`${line}\n`), serverVersion: options.serverVersion });
     targetUrl = resources.local.url;
   }
   checkpoint();

@@ -6,12 +6,16 @@ Usage:
   lg-webhook-conformance cleanup --target URL [--run TAG]   (see cleanup --help)
   lg-webhook-conformance verify FILE [--public-key FILE]    (see verify --help)
   lg-webhook-conformance merge DIR... --report-dir OUT      (see merge --help)
+  lg-webhook-conformance install-server [--server-version V] (see install-server --help)
 
 Target (one of):
   --target URL          Base URL of the LangGraph API server to certify (http or https).
                         user:password@ in it is sent as HTTP Basic and never printed.
   --local               Start the embedded open-source JavaScript server with the suite's
-                        conformance graph on a free loopback port, and certify that.
+                        conformance graph on a free loopback port, and certify that. The
+                        server is installed into a cache folder on first use (see
+                        install-server --help).
+  --server-version V    With --local: the server's version, 1.5.1 (default) or 2.0.0.
 
 Options:
   --public-url URL      The URL at which the target reaches the sink (a tunnel, an ingress, a

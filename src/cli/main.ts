@@ -5,6 +5,7 @@ import { HELP } from "./help.js";
 import { cleanup } from "./cleanup.js";
 import { verifyCommand } from "./verify.js";
 import { mergeCommand } from "./merge.js";
+import { installServerCommand } from "./install-server.js";
 import { certify, release, suiteVersion, type Resources } from "./certify.js";
 import { Redactor } from "../report/redact.js";
 
@@ -39,6 +40,8 @@ export async function main(argv: readonly string[], env: NodeJS.ProcessEnv, io: 
       process.exit(signalExit(signal));
     }, STOP_GRACE_MS).unref();
     resources.child?.kill("SIGINT");
+    // Playwright's workers wait on the control server for results that may be minutes away: closing it ends those waits now.
+    void resources.control?.close().catch(() => undefined);
     resources.interrupt?.();
   };
   process.on("SIGINT", onSignal);
@@ -47,6 +50,7 @@ export async function main(argv: readonly string[], env: NodeJS.ProcessEnv, io: 
     if (argv[0] === "cleanup") return await cleanup(argv.slice(1), env, out, redactor, () => interrupted !== undefined);
     if (argv[0] === "verify") return await verifyCommand(argv.slice(1), out);
     if (argv[0] === "merge") return await mergeCommand(argv.slice(1), out);
+    if (argv[0] === "install-server") return await installServerCommand(argv.slice(1), env, out);
     const parsed = parseCommandLine(argv, env);
     if (parsed.kind === "help") {
       out.stdout(HELP);

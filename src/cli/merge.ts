@@ -102,6 +102,10 @@ function checkWhole(shares: readonly Share[]): void {
   const unsplit = parts.find((p) => p.shard === undefined);
   if (unsplit !== undefined) throw usageError(`${unsplit.dir} is not one --shard share (a whole run, or a merge already); merge the shares of one split.`);
   const total = parts[0]!.shard!.total;
+  for (const [i, part] of parts.entries()) {
+    const twin = parts.slice(i + 1).find((p) => p.shard!.index === part.shard!.index);
+    if (twin !== undefined) throw usageError(`${part.dir} and ${twin.dir} are both share ${part.shard!.index}/${part.shard!.total}: the shares overlap.`);
+  }
   const other = parts.find((p) => p.shard!.total !== total);
   if (other !== undefined) throw usageError(`${other.dir} is share ${other.shard!.index}/${other.shard!.total}, not one of ${total}: merge the shares of one split.`);
   const missing = Array.from({ length: total }, (_, i) => i + 1).filter((i) => !parts.some((p) => p.shard!.index === i));

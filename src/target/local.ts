@@ -1,16 +1,15 @@
 import { spawn, type ChildProcess } from "node:child_process";
 import { createRequire } from "node:module";
-import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
-import { openSync, closeSync, existsSync } from "node:fs";
+import { copyFile, mkdtemp, readdir, readFile, rm, writeFile } from "node:fs/promises";
+import { openSync, closeSync, existsSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, relative, resolve, dirname } from "node:path";
 import { fileURLToPath } from "node:url";
 import getPort from "get-port";
 import { request } from "undici";
 import { ConformanceError } from "../errors.js";
+import { DEFAULT_SERVER_VERSION, installedServer, installServer, type ServerVersion } from "./server-install.js";
 
-/** The server packages the embedded target runs, pinned by the project's package.json. */
-export const LOCAL_PACKAGES = "@langchain/langgraph-cli@1.5.1 @langchain/langgraph-api@1.5.1 @langchain/langgraph@1.7.3 @langchain/core@1.4.0";
 export const LOCAL_ASSISTANT = "conformance";
 
 /** Process groups of servers started here, so even a crashing suite can take them down. */
@@ -44,22 +43,41 @@ function packageRoot(): string {
   return dir;
 }
 
-function resolveCli(root: string): string {
+/** The server packages where the suite itself is installed (its repository's dev dependencies), when they are the default version. */
+function besideTheSuite(root: string): string | undefined {
   for (const base of [join(root, "package.json"), join(process.cwd(), "package.json")]) {
     try {
       const require = createRequire(base);
       const manifest = require.resolve("@langchain/langgraph-cli/package.json");
-      require.resolve("@langchain/langgraph-api/package.json");
+      const api = JSON.parse(readFileSync(require.resolve("@langchain/langgraph-api/package.json"), "utf8")) as { version?: string };
       require.resolve("@langchain/langgraph/package.json");
-      return join(dirname(manifest), "dist", "cli", "cli.mjs");
+      if (api.version === DEFAULT_SERVER_VERSION) return join(dirname(manifest), "dist", "cli", "cli.mjs");
     } catch {
       // Try the next place a user may have installed the server packages.
     }
   }
-  throw new ConformanceError(
-    "LGWC_LOCAL_TARGET",
-    `--local needs the LangGraph server packages: run \`npm install ${LOCAL_PACKAGES}\` in this folder, or use --target URL.`,
-  );
+  return undefined;
+}
+
+/** Where the server runs from: its CLI, and the folder whose node_modules the graph's imports resolve against. */
+interface ServerPlace {
+  cli: string;
+  /** Set for a server from the cache: the graph is copied beside its packages. */
+  home?: string;
+}
+
+/** The server of this version: beside the suite, in the cache, or installed into the cache now (once). */
+async function placeServer(root: string, version: ServerVersion, progress: (line: string) => void, install: boolean): Promise<ServerPlace> {
+  const beside = version === DEFAULT_SERVER_VERSION ? besideTheSuite(root) : undefined;
+  if (beside !== undefined) return { cli: beside };
+  let home = installedServer(version);
+  if (home === undefined) {
+    if (!install) {
+      throw new ConformanceError("LGWC_LOCAL_TARGET", `The LangGraph API server ${version} is not installed; run \`lg-webhook-conformance install-server\` first.`);
+    }
+    home = await installServer(version, { progress });
+  }
+  return { cli: join(home, "node_modules", "@langchain", "langgraph-cli", "dist", "cli", "cli.mjs"), home };
 }
 
 async function answersOk(url: string): Promise<boolean> {
@@ -109,16 +127,37 @@ function stopTree(child: ChildProcess, graceMs: number): Promise<void> {
  * Starts the open-source JavaScript LangGraph API server (langgraph-cli dev) with the project's
  * conformance graph, on a free loopback port, in a temporary folder it removes afterwards.
  */
-export async function startLocalTarget(options: { startTimeoutMs?: number; progress?: (line: string) => void } = {}): Promise<LocalTarget> {
+export interface LocalTargetOptions {
+  startTimeoutMs?: number;
+  progress?: (line: string) => void;
+  /** Which version of the server (default: the one the suite pins). */
+  serverVersion?: ServerVersion;
+  /** Install the server into the cache when it is missing (default true). */
+  install?: boolean;
+}
+
+export async function startLocalTarget(options: LocalTargetOptions = {}): Promise<LocalTarget> {
   const root = packageRoot();
-  const cli = resolveCli(root);
-  const graph = resolve(root, "fixtures", "graphs", "conformance.ts");
+  const graphs = resolve(root, "fixtures", "graphs");
+  const graph = join(graphs, "conformance.ts");
   if (!existsSync(graph)) {
     throw new ConformanceError("LGWC_LOCAL_TARGET", `The conformance graph is missing at ${graph}; reinstall lg-webhook-conformance.`);
   }
-  const folder = await mkdtemp(join(tmpdir(), "lgwc-local-"));
-  // The dev server resolves graph paths against its own folder, so the path must be relative.
-  const config = { node_version: "20", dependencies: ["."], graphs: { [LOCAL_ASSISTANT]: `${relative(folder, graph)}:graph` } };
+  const place = await placeServer(root, options.serverVersion ?? DEFAULT_SERVER_VERSION, options.progress ?? (() => undefined), options.install ?? true);
+  const cli = place.cli;
+  let folder: string;
+  let graphPath: string;
+  if (place.home === undefined) {
+    folder = await mkdtemp(join(tmpdir(), "lgwc-local-"));
+    // The dev server resolves graph paths against its own folder, so the path must be relative.
+    graphPath = relative(folder, graph);
+  } else {
+    // Beside the cached packages, so the graph's imports find them.
+    folder = await mkdtemp(join(place.home, "run-"));
+    for (const name of await readdir(graphs)) if (name.endsWith(".ts")) await copyFile(join(graphs, name), join(folder, name));
+    graphPath = "./conformance.ts";
+  }
+  const config = { node_version: "20", dependencies: ["."], graphs: { [LOCAL_ASSISTANT]: `${graphPath}:graph` } };
   await writeFile(join(folder, "langgraph.json"), JSON.stringify(config, null, 2));
   const port = await getPort({ host: "127.0.0.1" });
   const url = `http://127.0.0.1:${port}`;

@@ -1,6 +1,6 @@
 import type { CreatedRun } from "../../evidence.js";
-import { cronPath, threadPath } from "../paths.js";
-import { notOwn } from "../cleanup.js";
+import { cronPath, runPath, threadPath } from "../paths.js";
+import { carriesMark, notOwn } from "../cleanup.js";
 import type { CaseDefinition, DriveContext, DrivenRun } from "../drive-types.js";
 import { newMarker, post, threadsByMarker, withAssistant } from "./common.js";
 import { records, stringField } from "../../json.js";
@@ -59,41 +59,58 @@ async function firedRuns(
   // metadata where the target copies it; every such thread is the suite's to remove.
   const firedThreads = cronThread === undefined ? await threadsByMarker(context, marker) : [];
   for (const id of firedThreads) context.trackThread(id);
-  const apiRuns: { thread_id?: string; run_id?: string }[] = [];
+  const apiRuns: { thread_id: string; run_id?: string }[] = [];
   if (cronThread !== undefined) {
-    for (const runId of await runsOn(context, cronThread, firing.firings)) apiRuns.push({ thread_id: cronThread, run_id: runId });
+    // More than the firings waited for: a cron may have fired again before it was deleted.
+    for (const runId of await runsOn(context, cronThread, firing.firings + 10)) apiRuns.push({ thread_id: cronThread, run_id: runId });
   } else {
-    for (const threadId of firedThreads.slice(0, firing.firings)) {
+    for (const threadId of firedThreads.slice(0, firing.firings + 10)) {
       const [runId] = await runsOn(context, threadId, 1).catch(() => []);
       apiRuns.push(runId === undefined ? { thread_id: threadId } : { thread_id: threadId, run_id: runId });
     }
   }
-  return Array.from({ length: firing.firings }, (_, i) => {
-    const api = apiRuns[i] ?? (cronThread === undefined ? {} : { thread_id: cronThread });
-    const body = fromBodies[i];
-    const created: CreatedRun = withAssistant(context, { ...api });
-    const readThread = api.thread_id ?? body?.thread_id;
-    const readRun = api.run_id ?? body?.run_id;
-    const run: DrivenRun = {
-      label: `the ${ORDINALS[i] ?? `#${i + 1}`} fired run`,
-      webhookUrl,
-      created,
-      readBack:
-        firing.readBackSkipped !== undefined
-          ? { skipped: firing.readBackSkipped }
-          : readThread !== undefined && readRun !== undefined
-            ? { thread_id: readThread, run_id: readRun }
-            : { skipped: "neither the API nor a delivery named the fired run, so it cannot be read back" },
-      terminal: Promise.resolve(),
-      input: context.input,
-    };
-    // A stateless cron gives each fired run a thread of its own, which is not the user's state.
-    if (cronThread === undefined) run.stateless = true;
-    else if (i < firing.firings - 1) run.laterRuns = true;
-    // Several firings share one URL: each run owns the deliveries that name it.
-    if (firing.firings > 1) run.runFilter = body?.run_id ?? api.run_id ?? "(no run fired)";
-    return run;
-  });
+  return Promise.all(
+    Array.from({ length: firing.firings }, async (_, i) => {
+      const body = fromBodies[i];
+      // The delivery's run, if the API lists it among the cron's fired runs; otherwise the API's i-th, which a wrong body will not match.
+      const listed = apiRuns.find((r) => body?.run_id !== undefined && r.run_id === body.run_id) ?? apiRuns[i];
+      const api = listed ?? (await confirmedByReadBack(context, body, marker)) ?? (cronThread === undefined ? undefined : { thread_id: cronThread });
+      const created: CreatedRun = withAssistant(context, { ...api });
+      const readThread = api?.thread_id ?? body?.thread_id;
+      const readRun = api?.run_id ?? body?.run_id;
+      const run: DrivenRun = {
+        label: `the ${ORDINALS[i] ?? `#${i + 1}`} fired run`,
+        webhookUrl,
+        created,
+        readBack:
+          firing.readBackSkipped !== undefined
+            ? { skipped: firing.readBackSkipped }
+            : readThread !== undefined && readRun !== undefined
+              ? { thread_id: readThread, run_id: readRun }
+              : { skipped: "neither the API nor a delivery named the fired run, so it cannot be read back" },
+        terminal: Promise.resolve(),
+        input: context.input,
+      };
+      // A run the API never showed cannot be told from one the webhook made up.
+      if (api?.run_id === undefined && body !== undefined) {
+        run.unidentified = "the API showed no run the cron fired (not among the thread's runs, nor any thread carrying the cron's metadata, nor by reading back the run the webhook names)";
+      }
+      // A stateless cron gives each fired run a thread of its own, which is not the user's state.
+      if (cronThread === undefined) run.stateless = true;
+      else if (i < firing.firings - 1) run.laterRuns = true;
+      // Several firings share one URL: each run owns the deliveries that name it.
+      if (firing.firings > 1) run.runFilter = body?.run_id ?? api?.run_id ?? "(no run fired)";
+      return run;
+    }),
+  );
+}
+
+/** The run a webhook names, if the API shows it with the cron's marker in its metadata: the API, not the webhook, vouches for it. */
+async function confirmedByReadBack(context: DriveContext, body: CreatedRun | undefined, marker: string): Promise<{ thread_id: string; run_id: string } | undefined> {
+  if (body?.thread_id === undefined || body.run_id === undefined) return undefined;
+  const read = await context.api.send("GET", runPath(body.thread_id, body.run_id)).catch(() => undefined);
+  if (read?.status !== 200 || !carriesMark(read.json, { lgwc_marker: marker })) return undefined;
+  return { thread_id: body.thread_id, run_id: body.run_id };
 }
 
 function cronBody(context: DriveContext, webhook: string | undefined, marker: string, extra: Record<string, unknown> = {}): Record<string, unknown> {
