@@ -76,8 +76,8 @@ describe("the Run schema used", () => {
       expect(run.code).toBe(0);
       const cert = await certification(dir);
       expect(cert.schema.source).toBe("built-in Run schema");
-      expect(cert.schema.target).toEqual({ available: true, differences: ['"webhook_sent_at" is required only in the second'] });
-      expect(await readFile(join(dir, "certification.md"), "utf8")).toMatch(/its Run schema differs: "webhook_sent_at" is required only in the second/);
+      expect(cert.schema.target).toEqual({ available: true, differences: ['"signature_of_the_run" is required only in the second'] });
+      expect(await readFile(join(dir, "certification.md"), "utf8")).toMatch(/its Run schema differs: "signature_of_the_run" is required only in the second/);
     } finally {
       await target.close();
     }
