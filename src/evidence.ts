@@ -54,6 +54,8 @@ export interface Premise {
   /** Why it matters when it did not hold, for the finding. */
   why: string;
   severity: "required" | "recommended";
+  /** Why the API could not show whether it held, when it could not. */
+  unknown?: string;
 }
 
 /** The thread's state after the run, read back through the API to judge the webhook's values. */
@@ -94,6 +96,8 @@ export interface RunEvidence {
   expectedValues?: Record<string, unknown>;
   /** What the case asked the target to do, and whether it did. */
   premise?: Premise;
+  /** The least time the run can have taken (a graph that slept this long): its times must span it. */
+  minRunMs?: number;
   /** When the suite saw the run reach a terminal state, if it did. */
   terminalAt?: number;
   /** The run's status read back from the API after the settle window. */

@@ -6,7 +6,12 @@ import { compileRunValidator } from "../src/schema/validate.js";
 import type { Delivery, RunEvidence, RunExpectation } from "../src/evidence.js";
 import { delivery, evidence, INPUT, runBody, STATE, TOKEN, TARGET, WEBHOOK } from "./helpers/evidence.js";
 
-const context: CheckContext = { validateRun: compileRunValidator(RUN_SCHEMA, "built-in"), expectHeaders: [["X-Webhook-Secret", "s3cr3t-value"], ["X-Deployment", undefined]] };
+// Deliveries in these tests arrive at made-up instants; the clock-skew rule has a test of its own below.
+const context: CheckContext = {
+  validateRun: compileRunValidator(RUN_SCHEMA, "built-in"),
+  expectHeaders: [["X-Webhook-Secret", "s3cr3t-value"], ["X-Deployment", undefined]],
+  clockSkewMs: Number.MAX_SAFE_INTEGER,
+};
 
 function check(name: string): Check {
   const found = CHECKS.find((c) => c.name === name);
@@ -335,5 +340,45 @@ describe("checks that cannot judge say why instead of passing", () => {
     const result = verdict("kwargs-webhook", evidence({ deliveries: [delivery({ body: runBody({ kwargs: { input: INPUT, config: {}, webhook: WEBHOOK.replace("Ab3x", "Zz9y") } }) })] }));
     expect(JSON.stringify(result)).not.toContain(TOKEN);
     expect(JSON.stringify(result)).not.toContain("Zz9yQ9");
+  });
+
+  it("timestamps-ordered holds webhook_sent_at to the arrival, within the clock skew, and a slept run to its length", () => {
+    const arrived = Date.parse("2026-11-22T21:00:02.480Z");
+    const strict: CheckContext = { ...context, clockSkewMs: 120_000 };
+    const onTime = evidence({ deliveries: [delivery({ receivedAt: arrived })] });
+    expect(check("timestamps-ordered").run(onTime, strict)).toBeUndefined();
+    // A server that writes local time with a Z: nine hours off.
+    const shifted = evidence({ deliveries: [delivery({ receivedAt: arrived + 9 * 3_600_000 })] });
+    expect(check("timestamps-ordered").run(shifted, strict)).toMatchObject({ message: expect.stringMatching(/gives times that are not when things happened/) as string });
+    // The graph slept 2 s; the times say it took 870 ms.
+    const quick = evidence({ minRunMs: 2_000, deliveries: [delivery({ receivedAt: arrived })] });
+    expect(check("timestamps-ordered").run(quick, strict)).toMatchObject({ message: expect.stringMatching(/took less time than its graph slept/) as string });
+  });
+
+  it("json-body refuses a byte order mark and a key given twice", () => {
+    const bom = Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from(JSON.stringify(runBody()))]);
+    expect(verdict("json-body", evidence({ deliveries: [delivery({ bodyBase64: bom.toString("base64") })] }))).toMatchObject({ message: expect.stringMatching(/starts with a byte order mark/) as string });
+    const twice = `{"status":"error",${JSON.stringify(runBody()).slice(1)}`;
+    expect(verdict("json-body", evidence({ deliveries: [delivery({ rawBody: twice })] }))).toMatchObject({ message: expect.stringMatching(/gives the key "status" twice in one object/) as string });
+    // A key repeated in different objects, or inside a string, is fine.
+    const nested = JSON.stringify({ ...runBody(), values: { status: "x", nested: { status: "y" } }, note: '"status":' });
+    expect(verdict("json-body", evidence({ deliveries: [delivery({ rawBody: nested })] }))).toBeUndefined();
+  });
+
+  it("content-type-json refuses a charset that is not UTF-8", () => {
+    const latin = evidence({ deliveries: [delivery({ headers: [["Content-Type", "application/json; charset=iso-8859-1"]] })] });
+    expect(verdict("content-type-json", latin)).toMatchObject({ message: expect.stringMatching(/declares the charset iso-8859-1, but JSON is UTF-8/) as string });
+  });
+
+  it("expected-headers refuses an empty value where only the name was given", () => {
+    const empty = evidence({ deliveries: [delivery({ headers: [["X-Webhook-Secret", "s3cr3t-value"], ["X-Deployment", " "]] })] });
+    expect(verdict("expected-headers", empty)).toMatchObject({ received: "X-Deployment with an empty value" });
+  });
+
+  it("a deployment that leaves kwargs or status out (--allowed-fields) fails neither run-schema nor the status checks", () => {
+    const narrow: CheckContext = { ...context, allowedFields: new Set(["run_id", "thread_id", "assistant_id", "created_at", "updated_at", "metadata", "multitask_strategy"]) };
+    const bare = evidence({ deliveries: [delivery({ body: runBody({ kwargs: undefined, status: undefined }) })] });
+    expect(check("run-schema").run(bare, narrow)).toBeUndefined();
+    for (const name of ["terminal-status", "status-matches-api", "outcome-status"]) expect(check(name).run(bare, narrow), name).toHaveProperty("skipped");
   });
 });

@@ -10,6 +10,7 @@ export const outcomePremise = defineCheck({
   run(evidence) {
     const premise = evidence.premise;
     if (premise === undefined) return skip("the case asks nothing of the target beyond running it");
+    if (premise.unknown !== undefined) return skip(`whether the target did what the case asked cannot be told: ${premise.unknown}`);
     if (premise.held) return undefined;
     return fail("outcome-premise", premise.asked, premise.observed, `The target did not do what the case asked of ${evidence.label}: ${premise.why}`);
   },

@@ -1,5 +1,5 @@
 import { defineCheck, fail, skip } from "./types.js";
-import { nth, objectBodies, quote } from "./evidence-helpers.js";
+import { fieldLeftOut, nth, objectBodies, quote } from "./evidence-helpers.js";
 
 export const outcomeStatus = defineCheck({
   name: "outcome-status",
@@ -7,7 +7,9 @@ export const outcomeStatus = defineCheck({
   version: 2,
   description:
     "The run ended as its outcome calls for (error for a graph that raised, interrupted for a run cancelled with action=interrupt or overtaken by multitask_strategy interrupt), both in the webhook's status and in the status the API reports for the run afterwards, so a run that ended wrong is a finding even when no webhook came.",
-  run(evidence) {
+  run(evidence, context) {
+    const left = fieldLeftOut("status", context);
+    if (left) return left;
     const allowed = evidence.expect.statuses;
     if (allowed === undefined) return skip("the published API prescribes no particular status for this outcome");
     const wanted = `status ${allowed.map((s) => JSON.stringify(s)).join(" or ")}`;

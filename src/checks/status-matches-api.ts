@@ -1,5 +1,5 @@
 import { defineCheck, fail, skip } from "./types.js";
-import { nth, objectBodies, quote } from "./evidence-helpers.js";
+import { fieldLeftOut, nth, objectBodies, quote } from "./evidence-helpers.js";
 
 export const statusMatchesApi = defineCheck({
   name: "status-matches-api",
@@ -7,7 +7,9 @@ export const statusMatchesApi = defineCheck({
   version: 1,
   description:
     "The body's status equals the status the API reports for the run afterwards (skipped where the run cannot be read back).",
-  run(evidence) {
+  run(evidence, context) {
+    const left = fieldLeftOut("status", context);
+    if (left) return left;
     if (evidence.readBackSkipped !== undefined) return skip(evidence.readBackSkipped);
     if (evidence.apiStatus === undefined) return skip("the run's status could not be read back from the API");
     const bodies = objectBodies(evidence);

@@ -1,5 +1,5 @@
 import { defineCheck, fail, skip } from "./types.js";
-import { nth, objectBodies, quote } from "./evidence-helpers.js";
+import { fieldLeftOut, nth, objectBodies, quote } from "./evidence-helpers.js";
 
 export const TERMINAL_STATUSES: readonly string[] = ["success", "error", "timeout", "interrupted"];
 
@@ -8,7 +8,9 @@ export const terminalStatus = defineCheck({
   severity: "required",
   version: 1,
   description: `The body's status is a terminal one (${TERMINAL_STATUSES.join(", ")}): a webhook announces the end of a run.`,
-  run(evidence) {
+  run(evidence, context) {
+    const left = fieldLeftOut("status", context);
+    if (left) return left;
     const bodies = objectBodies(evidence);
     if (bodies.length === 0) return skip("no body was a JSON object (see json-body and run-schema)");
     for (const { index, body } of bodies) {
@@ -17,7 +19,9 @@ export const terminalStatus = defineCheck({
         "terminal-status",
         `status one of ${TERMINAL_STATUSES.join(", ")}`,
         `status ${quote(body.status)}`,
-        `${nth(index, evidence.deliveries.length)} for ${evidence.label} was sent before the run ended.`,
+        body.status === "pending" || body.status === "running"
+          ? `${nth(index, evidence.deliveries.length)} for ${evidence.label} was sent before the run ended.`
+          : `${nth(index, evidence.deliveries.length)} for ${evidence.label} reports a status that is not a terminal one of the published API (older servers announced a rolled-back run as "rollback").`,
       );
     }
     return undefined;

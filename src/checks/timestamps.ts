@@ -20,3 +20,6 @@ export const RUN_TIMES = ["created_at", "run_started_at", "run_ended_at", "webho
  * (or take times from two clocks, the database's and the worker's) can be this far apart.
  */
 export const TIME_TOLERANCE_MS = 1_000;
+
+/** How far the target's clock may be from this machine's before webhook_sent_at is not believed. */
+export const DEFAULT_CLOCK_SKEW_MS = 120_000;

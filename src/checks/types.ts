@@ -12,6 +12,8 @@ export interface CheckContext {
    * with --allowed-fields); the checks of any other field do not apply. Absent: every field.
    */
   allowedFields?: ReadonlySet<string>;
+  /** How far the target's clock may be from this machine's (webhook_sent_at against the arrival), in ms. */
+  clockSkewMs?: number;
 }
 
 /** A check that did not hold: what it wanted, and what the target sent instead. */

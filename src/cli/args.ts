@@ -34,6 +34,8 @@ export interface Options {
   sinkPort: number;
   /** The bytes of webhook bodies the sink keeps in all, in MiB. */
   sinkBudgetMb: number;
+  /** How far the target's clock may be from this machine's (webhook_sent_at against the arrival). */
+  clockSkewMs: number;
   ca?: string;
   preflightOnly: boolean;
   canary: boolean;
@@ -81,6 +83,7 @@ const SPEC = {
   "sink-host": { type: "string" },
   "sink-port": { type: "string" },
   "sink-budget-mb": { type: "string" },
+  "clock-skew-ms": { type: "string" },
   ca: { type: "string" },
   "preflight-only": { type: "boolean" },
   "no-canary": { type: "boolean" },
@@ -283,6 +286,7 @@ export function parseCommandLine(argv: readonly string[], env: NodeJS.ProcessEnv
     sinkHost: values["sink-host"] ?? "127.0.0.1",
     sinkPort: integer("--sink-port", values["sink-port"], 0, 0, 65_535),
     sinkBudgetMb: integer("--sink-budget-mb", values["sink-budget-mb"], 256, 1, 65_536),
+    clockSkewMs: integer("--clock-skew-ms", values["clock-skew-ms"], 120_000, 0, 86_400_000),
     preflightOnly: values["preflight-only"] ?? false,
     canary: !(values["no-canary"] ?? false),
     profile: profileNamed(values.profile),

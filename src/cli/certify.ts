@@ -260,6 +260,7 @@ function conductorFor(options: Options, api: TargetClient, checked: Preflight, s
     checkContext: {
       validateRun: compileRunValidator(schema.schema, schema.source),
       expectHeaders: options.expectHeaders,
+      clockSkewMs: options.clockSkewMs,
       ...(options.allowedFields === undefined ? {} : { allowedFields: new Set(options.allowedFields) }),
     },
     settleMs: options.settleMs,
@@ -273,6 +274,8 @@ function conductorFor(options: Options, api: TargetClient, checked: Preflight, s
         }),
     redactor: resources.redactor,
     newToken: tokenIssuer(resources.redactor),
+    conformanceGraph: checked.graphId === LOCAL_ASSISTANT,
+    latencyMs: checked.latencyMs,
     progress: (line) => io.stderr(`${line}\n`),
     ...(options.load === undefined ? {} : { load: options.load }),
     ...(options.local && options.profile === "hardening" ? { freshTarget: () => freshLocalTarget(api, io, options.serverVersion) } : {}),

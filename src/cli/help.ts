@@ -49,6 +49,8 @@ Options:
   --only PATTERN        Run only the cases or checks matching PATTERN (globs, comma-separated;
                         repeatable), e.g. --only 'thread-*' or --only run-schema.
   --skip PATTERN        Leave out the cases or checks matching PATTERN.
+  --clock-skew-ms N     How far the target's clock may be from this machine's before its
+                        webhook_sent_at is not believed (default 120000).
   --settle-ms N         After a run's first webhook, how long a duplicate is watched for
                         (default: 3000).
   --timeout-ms N        How long a run may take to end and deliver (default: 30000).

@@ -43,6 +43,10 @@ export interface DriveContext {
   distinctRuns(webhookUrl: string, runs: number, timeoutMs: number, waitingFor: string): Promise<CreatedRun[]>;
   timeoutMs: number;
   cronTimeoutMs: number;
+  /** The assistant runs the suite's conformance graph, whose outputs the suite knows. */
+  conformanceGraph: boolean;
+  /** How long one API call took in the preflight (the median), so waits scale with a slow target. */
+  latencyMs: number;
 }
 
 /** A premise, and how the run is judged when it did not hold (a rollback that left the run in place must announce it). */
@@ -65,6 +69,8 @@ export interface DrivenRun {
   laterRuns?: boolean;
   /** What the run's webhook must carry in values exactly (what the graph was asked to return). */
   expectedValues?: Record<string, unknown>;
+  /** The least time the run can take (its graph sleeps this long). */
+  minRunMs?: number;
   /** What the case asked the target to do to the run, and whether it did (settles by the time the run has ended). */
   premise?: PremiseCheck | Promise<PremiseCheck>;
   /** Where to read the run back after it ends, or why it cannot be. */

@@ -8,6 +8,8 @@ export interface Preflight {
   /** The graph behind the assistant; outcome cases need the project's conformance graph. */
   graphId?: string;
   crons: { supported: boolean; reason?: string };
+  /** How long the preflight's API calls took, the slower of the two: the suite's waits scale with it. */
+  latencyMs: number;
 }
 
 function credentialHint(status: number): string {
@@ -71,14 +73,17 @@ async function resolveAssistant(api: TargetClient, assistantId: string): Promise
 }
 
 export async function preflight(api: TargetClient, assistantId: string): Promise<Preflight> {
+  const started = Date.now();
   const info = await preflightInfo(api);
+  const between = Date.now();
   const assistant = await resolveAssistant(api, assistantId);
+  const latencyMs = Math.max(between - started, Date.now() - between);
   const flags = asRecord(info.flags);
   const crons =
     flags?.crons === false
       ? { supported: false, reason: "the target's GET /info reports flags.crons = false, so it does not run crons" }
       : { supported: true };
-  const result: Preflight = { info, resolvedAssistantId: assistant.id, crons };
+  const result: Preflight = { info, resolvedAssistantId: assistant.id, crons, latencyMs };
   if (assistant.graphId !== undefined) result.graphId = assistant.graphId;
   return result;
 }

@@ -35,6 +35,10 @@ export interface CaseDeps {
   newToken: () => string;
   /** The run's secrets, to clean evidence before any of it is cut to length. */
   redactor: Redactor;
+  /** The assistant runs the suite's conformance graph. */
+  conformanceGraph: boolean;
+  /** The median duration of one API call in the preflight. */
+  latencyMs: number;
   /**
    * Load mode: observe a run only until its first delivery and hand over a function that judges
    * it again with everything that arrived by the time it is called (after one shared settle window).
@@ -111,6 +115,8 @@ export async function runCase(definition: CaseDefinition, deps: CaseDeps): Promi
     tag: deps.tag,
     timeoutMs: deps.timeoutMs,
     cronTimeoutMs: deps.cronTimeoutMs,
+    conformanceGraph: deps.conformanceGraph,
+    latencyMs: deps.latencyMs,
     caseEnded,
     hook(_label, answering) {
       const key = makeCaseKey(definition.id);
@@ -211,12 +217,21 @@ function shownBody(raw: string, redactor: Redactor): string {
   return cleaned;
 }
 
-function evidenceOf(delivery: Delivery, redactor: Redactor): DeliveryEvidence {
+/** Header names whose values are credentials by their nature, whatever the suite was told. */
+const SENSITIVE_HEADER = /^(authorization|proxy-authorization|cookie|set-cookie|x-api-key)$|secret|token|auth|signature|password|api-?key/i;
+
+/** The headers as the report shows them: a credential's value (or a header the user named with --expect-header) is not. */
+function shownHeaders(headers: [string, string][], expected: readonly (readonly [string, string | undefined])[]): [string, string][] {
+  const named = new Set(expected.map(([name]) => name.toLowerCase()));
+  return headers.map(([name, value]) => (SENSITIVE_HEADER.test(name) || named.has(name.toLowerCase()) ? [name, "(value not shown)"] : [name, value]));
+}
+
+function evidenceOf(delivery: Delivery, redactor: Redactor, expected: readonly (readonly [string, string | undefined])[]): DeliveryEvidence {
   const text = delivery.discarded ? "" : shownBody(bodyText(delivery), redactor);
   const evidence: DeliveryEvidence = {
     method: delivery.method,
     target: delivery.target,
-    headers: delivery.headers,
+    headers: shownHeaders(delivery.headers, expected),
     body: delivery.discarded
       ? "(not kept: the sink's byte budget was spent)"
       : text.length > EVIDENCE_BODY_CHARS
@@ -330,6 +345,7 @@ async function observe(run: DrivenRun, key: string, started: number, deps: CaseD
     if (run.stateless) evidence.stateless = true;
     if (state !== undefined) evidence.state = state;
     if (run.expectedValues !== undefined) evidence.expectedValues = run.expectedValues;
+    if (run.minRunMs !== undefined) evidence.minRunMs = run.minRunMs;
     if (premise !== undefined) evidence.premise = premise;
     if (run.receiver !== undefined) evidence.receiver = run.receiver;
     if (terminalAt !== undefined) evidence.terminalAt = terminalAt;
@@ -356,7 +372,7 @@ async function observe(run: DrivenRun, key: string, started: number, deps: CaseD
     if (evidence.readBackSkipped !== undefined) result.readBackSkipped = evidence.readBackSkipped;
     if (terminalAt !== undefined) result.timings.createdToTerminalMs = terminalAt - started;
     if (terminalAt !== undefined && first !== undefined) result.timings.terminalToDeliveryMs = first.receivedAt - terminalAt;
-    if (first !== undefined) result.evidence = evidenceOf(first, deps.redactor);
+    if (first !== undefined) result.evidence = evidenceOf(first, deps.redactor, deps.checkContext.expectHeaders ?? []);
     const discarded = deliveries.filter((d) => d.discarded === true).length;
     if (discarded > 0) result.discarded = discarded;
     const cut = deliveries.filter((d) => d.truncated).length;

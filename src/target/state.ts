@@ -1,7 +1,7 @@
 import type { StateReadBack } from "../evidence.js";
 import { threadPath } from "./paths.js";
 import type { TargetClient } from "./client.js";
-import { asRecord, records, stringField } from "../json.js";
+import { asRecord, records, stringField, type JsonRecord } from "../json.js";
 
 /** How far back the suite looks in a thread's history for a run's checkpoint; its cases make a few each. */
 const HISTORY_LIMIT = 50;
@@ -16,7 +16,12 @@ export async function stateAfterRun(api: TargetClient, threadId: string, runId: 
   if (typeof history === "string") return { skipped: `POST ${threadPath(threadId)}/history failed: ${history}` };
   const checkpoints = history.status === 200 ? records(history.json) : [];
   const named = checkpoints.filter((c) => stringField(c.metadata, "run_id") !== undefined);
-  const mine = named.find((c) => stringField(c.metadata, "run_id") === runId);
+  // The run's last checkpoint, whatever order the server lists its history in: the highest step, then the latest time.
+  const step = (c: JsonRecord): number => Number(asRecord(c.metadata)?.step ?? Number.NEGATIVE_INFINITY);
+  const at = (c: JsonRecord): string => stringField(c, "created_at") ?? "";
+  const mine = named
+    .filter((c) => stringField(c.metadata, "run_id") === runId)
+    .reduce<JsonRecord | undefined>((best, c) => (best === undefined || step(c) > step(best) || (step(c) === step(best) && at(c) > at(best)) ? c : best), undefined);
   if (mine !== undefined && "values" in mine) return { values: mine.values, source: "the newest checkpoint of the run in the thread's history" };
   if (named.length > 0) return { skipped: `the thread's history has no checkpoint of run ${runId}` };
   if (laterRuns) return { skipped: "the thread's checkpoints do not name their runs, and later runs moved the thread on" };

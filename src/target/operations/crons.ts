@@ -1,6 +1,7 @@
 import type { CreatedRun } from "../../evidence.js";
 import { cronPath, runPath, threadPath } from "../paths.js";
 import { carriesMark, notOwn } from "../cleanup.js";
+import { plainSuccess } from "./variant.js";
 import type { CaseDefinition, DriveContext, DrivenRun } from "../drive-types.js";
 import { newMarker, post, threadsByMarker, withAssistant } from "./common.js";
 import { records, stringField } from "../../json.js";
@@ -79,6 +80,7 @@ async function firedRuns(
       const readThread = api?.thread_id ?? body?.thread_id;
       const readRun = api?.run_id ?? body?.run_id;
       const run: DrivenRun = {
+        ...plainSuccess(context),
         label: `the ${ORDINALS[i] ?? `#${i + 1}`} fired run`,
         webhookUrl,
         created,

@@ -1,20 +1,22 @@
 import type { CaseDefinition, DriveContext, DrivenRun, PremiseCheck } from "../drive-types.js";
 import { runPath } from "../paths.js";
+import { stateAfterRun } from "../state.js";
+import { largeText } from "../conformance-graph.js";
 import type { RunExpectation } from "../../evidence.js";
 import { TargetHttpError } from "../client.js";
 import { joinedRun, ownRun, post, runBody } from "./common.js";
 import { stringField } from "../../json.js";
 import type { Variant } from "./variant.js";
 
-/** How long after the suite ends a run (a cancel) its webhook may still come. */
-const GRACE_AFTER_CANCEL_MS = 10_000;
-const POLL_LIMIT_MS = 15_000;
+/** Statuses a rolled-back run may be announced with, if it is announced at all: never success. */
+const ROLLED_BACK_STATUSES = ["error", "interrupted"];
 /** Long enough that only a cancel ends it. */
 const LONG_SLEEP = { mode: "sleep", sleep_ms: 120_000 };
 
 /** Waits (bounded) until the API reports one of the statuses, so a cancel hits a running run. */
 async function untilStatus(context: DriveContext, threadId: string, runId: string, statuses: string[]): Promise<void> {
-  const deadline = Date.now() + POLL_LIMIT_MS;
+  // A run may take as long to start as the user allows a run to take.
+  const deadline = Date.now() + context.timeoutMs;
   let delay = 50;
   for (;;) {
     const read = await context.api.send("GET", runPath(threadId, runId));
@@ -38,18 +40,26 @@ function premise(asked: string, held: boolean, observed: string, why: string, se
 async function goneAfterRollback(context: DriveContext, threadId: string, runId: string, announce: RunExpectation): Promise<PremiseCheck> {
   const read = await context.api.send("GET", runPath(threadId, runId));
   const status = stringField(read.json, "status");
+  // A run that completed was not rolled back at all: that is not a server keeping what it should delete.
+  const completed = read.status === 200 && status === "success";
   return premise(
     "the run deleted by the rollback (GET on it answers 404)",
     read.status === 404,
     read.status === 200 ? `GET on the run answered HTTP 200, status ${JSON.stringify(status)}: the run survived` : `GET on the run answered HTTP ${read.status}`,
-    "the published API says a rolled-back run and its checkpoints are deleted; this one is still there, so it is judged like any run that ended and must be announced",
-    "recommended",
+    completed
+      ? "the run completed as if it had never been rolled back: the target ignored the rollback"
+      : "the published API says a rolled-back run and its checkpoints are deleted; this one is still there, so it is judged like any run that ended and must be announced",
+    completed ? "required" : "recommended",
     announce,
   );
 }
 
 /** A run the API still has after a rollback is an ended run like any other: announced once, with a body that describes it. */
-const SURVIVED_ROLLBACK: RunExpectation = { delivery: "required", why: "the run survived its rollback, so it ended like any other run and must be announced" };
+const SURVIVED_ROLLBACK: RunExpectation = {
+  delivery: "required",
+  statuses: ROLLED_BACK_STATUSES,
+  why: "the run survived its rollback, so it ended like any other run and must be announced",
+};
 
 function cancelAct(action: "interrupt" | "rollback", when: "running" | "pending") {
   return async (context: DriveContext, run: DrivenRun): Promise<DrivenRun> => {
@@ -75,7 +85,8 @@ function cancelAct(action: "interrupt" | "rollback", when: "running" | "pending"
     context.sent({ method: "POST", path, body: undefined });
     const answer = await context.api.send("POST", path, undefined, { timeoutMs: context.timeoutMs });
     if (answer.status < 200 || answer.status >= 300) throw new TargetHttpError("POST", path, answer.status, answer.text);
-    const cancelled: DrivenRun = { ...run, terminal: Promise.resolve(), graceAfterEndMs: Math.min(GRACE_AFTER_CANCEL_MS, context.timeoutMs) };
+    // After a cancel, the webhook may take as long as any run's (--timeout-ms).
+    const cancelled: DrivenRun = { ...run, terminal: Promise.resolve(), graceAfterEndMs: context.timeoutMs };
     if (pendingPremise !== undefined) cancelled.premise = pendingPremise;
     if (action === "rollback") cancelled.premise = await goneAfterRollback(context, thread_id, run_id, SURVIVED_ROLLBACK);
     return cancelled;
@@ -105,7 +116,8 @@ export const CANCEL_ROLLBACK: Variant = {
   // afterwards". A deleted run need not be announced; if it is, the POST must still be a valid Run.
   expect: {
     delivery: "optional",
-    why: "action=rollback deletes the run (published API), so a webhook is allowed but not required; one that comes must still be a valid Run",
+    why: "action=rollback deletes the run (published API), so a webhook is allowed but not required; one that comes must still be a valid Run, and not say success",
+    statuses: ROLLED_BACK_STATUSES,
     rolledBack: true,
   },
   act: cancelAct("rollback", "running"),
@@ -149,9 +161,30 @@ export const SIZE_SURVIVES: Variant = {
   suffix: "large",
   title: "a run that ends with about 1 MiB of state, delivered whole",
   input: { mode: "large", size_bytes: LARGE_STATE_BYTES },
-  values: { result: "done:large" },
+  // The whole state, byte for byte: a cut or rewritten blob fails even where the API cannot be read.
+  values: { result: "done:large", blob: largeText(LARGE_STATE_BYTES) },
   expect: { delivery: "required", statuses: ["success"] },
 };
+
+/**
+ * Whether the run stopped before node "act": its state has no `result`, which only "act" writes.
+ * Undefined when the state cannot be read (the webhook is judged all the same).
+ */
+async function stoppedBeforeAct(context: DriveContext, run: DrivenRun): Promise<PremiseCheck | undefined> {
+  await run.terminal;
+  if ("skipped" in run.readBack) return undefined;
+  const state = await stateAfterRun(context.api, run.readBack.thread_id, run.readBack.run_id, false);
+  if ("skipped" in state) return undefined;
+  const values = state.values as Record<string, unknown> | null;
+  const ran = values !== null && typeof values === "object" && "result" in values;
+  return premise(
+    'the run stopped before node "act" (its state has no result)',
+    !ran,
+    `the state after the run: ${JSON.stringify(values).slice(0, 120)}`,
+    "interrupt_before was ignored: the node ran, so the case cannot show how a run stopped for a human is announced",
+    "required",
+  );
+}
 
 export const INTERRUPT_BEFORE: Variant = {
   suffix: "interrupt-before",
@@ -159,11 +192,43 @@ export const INTERRUPT_BEFORE: Variant = {
   input: {},
   body: { interrupt_before: ["act"] },
   expect: { delivery: "required" },
+  act: (context, run) => {
+    const checked = stoppedBeforeAct(context, run);
+    const unknown: PremiseCheck = { ...premise('the run stopped before node "act"', false, "", "", "required"), unknown: "the run's state could not be read back" };
+    return Promise.resolve({ ...run, premise: checked.then((p) => p ?? unknown) });
+  },
 };
 
 type Strategy = "reject" | "interrupt" | "rollback" | "enqueue";
 
-const FIRST_RUN = { mode: "sleep", sleep_ms: 2_000 };
+async function statusOf(context: DriveContext, threadId: string, runId: string): Promise<string | undefined> {
+  const read = await context.api.send("GET", runPath(threadId, runId)).catch(() => undefined);
+  return read?.status === 200 ? stringField(read.json, "status") : undefined;
+}
+
+/**
+ * Under enqueue, a second run created while the first runs waits: read back at once, it is still
+ * pending. Undefined when the first run had already ended, so the case cannot tell.
+ */
+async function enqueued(context: DriveContext, threadId: string, firstId: string, secondId: string): Promise<PremiseCheck | undefined> {
+  const second = await statusOf(context, threadId, secondId);
+  const first = await statusOf(context, threadId, firstId);
+  // Read second, then first: if the first still runs now, it ran when the second was read.
+  if (first !== "running") return undefined;
+  return premise(
+    "the second run pending while the first runs (multitask_strategy enqueue)",
+    second === "pending",
+    `the second run read back ${JSON.stringify(second)} while the first was ${JSON.stringify(first)}`,
+    "under enqueue the second run waits for the first to end; this target ran them side by side",
+    "required",
+  );
+}
+
+/**
+ * The first run of a double-text must still be running when the second is created a few API calls
+ * later: 2 s, and more on a slow target (the preflight measured one call's latency).
+ */
+const firstRunInput = (context: DriveContext): { mode: string; sleep_ms: number } => ({ mode: "sleep", sleep_ms: 2_000 + 10 * context.latencyMs });
 /** The second run's own input, so the state after each run differs and each webhook's values can be told apart. */
 const SECOND_RUN = { mode: "succeed" };
 
@@ -184,7 +249,7 @@ export function multitaskCase(strategy: Strategy): CaseDefinition {
       const firstHook = await context.hook("the first run");
       const secondHook = await context.hook("the second run");
       const path = `/threads/${threadId}/runs`;
-      const firstContext = { ...context, input: FIRST_RUN };
+      const firstContext = { ...context, input: firstRunInput(context) };
       const firstAnswer = await post(firstContext, { method: "POST", path, body: runBody(firstContext, firstHook) });
       const first = joinedRun(firstContext, "the first run", firstHook, firstAnswer.json, { thread_id: threadId });
       if (first.created.run_id === undefined) throw new Error("the target did not say which run it created");
@@ -216,23 +281,32 @@ export function multitaskCase(strategy: Strategy): CaseDefinition {
             "required",
           ),
         };
-        return [{ ...first, expect: { delivery: "required", statuses: ["success"] } }, refused];
+        return [{ ...first, expect: { delivery: "required", statuses: ["success"] }, minRunMs: firstContext.input.sleep_ms }, refused];
       }
       const second = joinedRun(secondContext, "the second run", secondHook, secondAnswer.json, { thread_id: threadId });
+      const secondRun: DrivenRun = { ...second, expect: { delivery: "required", statuses: ["success"] } };
+      if (strategy === "enqueue" && second.created.run_id !== undefined) {
+        const queued = await enqueued(context, threadId, first.created.run_id, second.created.run_id);
+        if (queued !== undefined) secondRun.premise = queued;
+      }
       const firstRun: DrivenRun = { ...first, laterRuns: true };
       if (strategy === "interrupt") firstRun.expect = { delivery: "required", statuses: ["interrupted"] };
-      else if (strategy === "enqueue") firstRun.expect = { delivery: "required", statuses: ["success"] };
+      else if (strategy === "enqueue") {
+        firstRun.expect = { delivery: "required", statuses: ["success"] };
+        firstRun.minRunMs = firstContext.input.sleep_ms;
+      }
       else {
         firstRun.expect = {
           delivery: "optional",
           why: "multitask_strategy rollback deletes the first run (published API), so announcing it is allowed but not required",
+          statuses: ROLLED_BACK_STATUSES,
           rolledBack: true,
         };
         // Whether the first run is gone shows once the second has run.
         const firstId = first.created.run_id;
         firstRun.premise = second.terminal.then(() => goneAfterRollback(context, threadId, firstId, SURVIVED_ROLLBACK));
       }
-      return [firstRun, { ...second, expect: { delivery: "required", statuses: ["success"] } }];
+      return [firstRun, secondRun];
     },
   };
 }

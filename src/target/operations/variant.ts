@@ -30,6 +30,17 @@ export function caseTitle(base: string, variant: Variant): string {
   return variant.title ? `${base}, ${variant.title}` : base;
 }
 
+/**
+ * What a run that should simply succeed must say, when the suite knows the graph: the conformance
+ * graph given no mode (or "succeed") ends success with result "done:succeed". With another
+ * assistant, or an input that asks for something else, nothing is known beyond the run's end.
+ */
+export function plainSuccess(context: DriveContext): Pick<DrivenRun, "expect" | "expectedValues"> {
+  const mode = (context.input as { mode?: unknown } | null)?.mode;
+  if (!context.conformanceGraph || (mode !== undefined && mode !== "succeed")) return {};
+  return { expect: { delivery: "required", statuses: ["success"] }, expectedValues: { result: "done:succeed" } };
+}
+
 /** Builds the case definition for a basic operation under a variant. */
 export function defineVariant(
   base: { id: string; operation: string; title: string },
@@ -45,8 +56,10 @@ export function defineVariant(
     async drive(context) {
       const scoped: DriveContext = variant.input === undefined ? context : { ...context, input: variant.input };
       const runs = await drive(scoped);
+      const known = variant === SUCCESS ? plainSuccess(scoped) : {};
       const shaped = runs.map((run) => ({
         ...run,
+        ...known,
         ...(variant.expect ? { expect: variant.expect } : {}),
         ...(variant.values ? { expectedValues: variant.values } : {}),
       }));
