@@ -40,7 +40,7 @@ describe("the built CLI against @langchain/langgraph-api 2.0.0 (--local --server
     expect(failed.map((c) => c.id).sort()).toEqual([...CANCEL_INTERRUPT].sort());
     for (const c of failed) {
       const required = c.checks.filter((k) => k.outcome === "failed" && k.severity === "required");
-      expect(required.map((k) => k.name), c.id).toEqual(["outcome-status"]);
+      expect(required.map((k) => k.name), `${c.id}: ${c.reason ?? ""}`).toEqual(["outcome-status"]);
       expect(required[0]!.received, c.id).toMatch(/status "error"/);
     }
   });
