@@ -126,7 +126,11 @@ export function headerValue(delivery: Delivery, name: string): string | undefine
 }
 
 export function bodyText(delivery: Delivery): string {
-  return Buffer.from(delivery.bodyBase64, "base64").toString("utf8");
+  const known = bodyTexts.get(delivery);
+  if (known !== undefined) return known;
+  const text = Buffer.from(delivery.bodyBase64, "base64").toString("utf8");
+  bodyTexts.set(delivery, text);
+  return text;
 }
 
 export type ParsedBody = { ok: true; value: unknown } | { ok: false; reason: string };
@@ -134,7 +138,19 @@ export type ParsedBody = { ok: true; value: unknown } | { ok: false; reason: str
 /** Deeper than any graph state a webhook carries; the checks then judge no further than the parse. */
 const MAX_BODY_DEPTH = 512;
 
+/** Each body is decoded and parsed once, however many checks read it (a large one costs seconds each time). */
+const parsedBodies = new WeakMap<Delivery, ParsedBody>();
+const bodyTexts = new WeakMap<Delivery, string>();
+
 export function parseBody(delivery: Delivery): ParsedBody {
+  const known = parsedBodies.get(delivery);
+  if (known !== undefined) return known;
+  const parsed = parseOnce(delivery);
+  parsedBodies.set(delivery, parsed);
+  return parsed;
+}
+
+function parseOnce(delivery: Delivery): ParsedBody {
   const bytes = Buffer.from(delivery.bodyBase64, "base64");
   if (bytes.length === 0) return { ok: false, reason: "the body is empty" };
   let value: unknown;
@@ -144,6 +160,6 @@ export function parseBody(delivery: Delivery): ParsedBody {
   } catch (error) {
     return { ok: false, reason: error instanceof Error ? error.message : String(error) };
   }
-  if (nestingDepth(value) > MAX_BODY_DEPTH) return { ok: false, reason: `it nests deeper than ${MAX_BODY_DEPTH} levels` };
+  if (nestingDepth(value, MAX_BODY_DEPTH) > MAX_BODY_DEPTH) return { ok: false, reason: `it nests deeper than ${MAX_BODY_DEPTH} levels` };
   return { ok: true, value };
 }

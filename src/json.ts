@@ -19,15 +19,31 @@ export function stringField(value: unknown, key: string): string | undefined {
   return typeof field === "string" ? field : undefined;
 }
 
-/** How deeply a value nests (a scalar is 0), counted without recursion so no input can exhaust the stack. */
-export function nestingDepth(value: unknown): number {
-  let deepest = 0;
-  const stack: [unknown, number][] = [[value, 0]];
-  while (stack.length > 0) {
-    const [item, depth] = stack.pop()!;
-    if (item === null || typeof item !== "object") continue;
-    deepest = Math.max(deepest, depth + 1);
-    for (const child of Array.isArray(item) ? item : Object.values(item as JsonRecord)) stack.push([child, depth + 1]);
+/**
+ * How deeply a value nests (a scalar is 0), counted without recursion so no input can exhaust the
+ * stack, and holding only the path being walked (not every child at once). It stops counting past
+ * `limit`, which is all a caller that refuses deep values needs to know.
+ */
+export function nestingDepth(value: unknown, limit = Number.MAX_SAFE_INTEGER): number {
+  if (value === null || typeof value !== "object") return 0;
+  const path: Iterator<unknown>[] = [children(value)];
+  let deepest = 1;
+  while (path.length > 0) {
+    const next = path.at(-1)!.next();
+    if (next.done) {
+      path.pop();
+      continue;
+    }
+    const child = next.value;
+    if (child === null || typeof child !== "object") continue;
+    path.push(children(child));
+    deepest = Math.max(deepest, path.length);
+    if (deepest > limit) return deepest;
   }
   return deepest;
+}
+
+function* children(item: object): Generator<unknown> {
+  if (Array.isArray(item)) yield* item as unknown[];
+  else for (const key in item) yield (item as JsonRecord)[key];
 }

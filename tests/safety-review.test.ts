@@ -275,7 +275,7 @@ describe("the report folder and the sink under third parties", () => {
   });
 
   it("three runs racing for a folder whose lock a dead run left: exactly one gets it, every time", async () => {
-    for (let trial = 0; trial < 20; trial += 1) {
+    for (let trial = 0; trial < 100; trial += 1) {
       const dir = join(base, `race-${trial}`);
       await mkdir(dir);
       await writeFile(join(dir, ".lg-webhook-conformance.lock"), JSON.stringify({ pid: 4_194_305, host: hostname(), startedAt: "2026-01-01T00:00:00.000Z" }));

@@ -127,12 +127,20 @@ export function targetUrl(raw: string): TargetUrl {
   if (url.search || url.hash) throw usageError("--target takes the server's base URL without a query string or fragment.");
   const parsed: TargetUrl = { url: "" };
   if (url.username !== "" || url.password !== "") {
-    parsed.credentials = { username: decodeURIComponent(url.username), password: decodeURIComponent(url.password) };
+    parsed.credentials = { username: decodedUserinfo(url.username, "--target"), password: decodedUserinfo(url.password, "--target") };
     url.username = "";
     url.password = "";
   }
   parsed.url = url.toString().replace(/\/+$/, "");
   return parsed;
+}
+
+function decodedUserinfo(raw: string, flag: string): string {
+  try {
+    return decodeURIComponent(raw);
+  } catch {
+    throw usageError(`${flag} has credentials with a malformed percent-escape; write them percent-encoded (e.g. %25 for a %).`);
+  }
 }
 
 /** The Authorization header for credentials given in --target. */
@@ -311,8 +319,10 @@ export function parseCommandLine(argv: readonly string[], env: NodeJS.ProcessEnv
   if (values["public-url"] !== undefined) {
     options.publicUrl = publicUrl(values["public-url"]);
     const url = new URL(options.publicUrl);
-    // A tunnel's credentials travel in every webhook URL; they are secrets like any other.
-    if (url.password !== "") options.publicUrlSecrets = [decodeURIComponent(url.password), `${decodeURIComponent(url.username)}:${decodeURIComponent(url.password)}`];
+    // A tunnel's credentials travel in every webhook URL; they are secrets like any other (a user name alone may be a token).
+    const user = decodedUserinfo(url.username, "--public-url");
+    const password = decodedUserinfo(url.password, "--public-url");
+    if (user !== "" || password !== "") options.publicUrlSecrets = [url.username, url.password, user, password, `${user}:${password}`].filter((s) => s !== "" && s !== ":");
   }
   if (values.ca !== undefined) options.ca = values.ca;
   if (values["expect-failures"] !== undefined) options.expectFailures = values["expect-failures"];
@@ -333,13 +343,33 @@ export function parseCommandLine(argv: readonly string[], env: NodeJS.ProcessEnv
 }
 
 /** Every secret the options carry, for the run's redactor. */
+/**
+ * The secrets inside a header value, besides the whole value: the credential after an
+ * authorization scheme ("Bearer X"), and for HTTP Basic the decoded user:password and password,
+ * since a target may echo any of them on its own.
+ */
+export function secretsInHeader(value: string): string[] {
+  const found = [value];
+  const scheme = /^\s*([A-Za-z][\w-]*)\s+(\S+)\s*$/.exec(value);
+  if (scheme === null) return found;
+  const credential = scheme[2]!;
+  found.push(credential);
+  if (scheme[1]!.toLowerCase() === "basic") {
+    const decoded = Buffer.from(credential, "base64").toString("utf8");
+    const colon = decoded.indexOf(":");
+    if (colon > 0) found.push(decoded, decoded.slice(colon + 1));
+  }
+  return found;
+}
+
 export function secretsOf(options: Pick<Options, "apiKey" | "headers" | "credentials"> & Partial<Pick<Options, "expectHeaders" | "publicUrlSecrets">>): string[] {
-  const secrets = [...(options.apiKey === undefined ? [] : [options.apiKey]), ...Object.values(options.headers), ...(options.publicUrlSecrets ?? [])];
+  const secrets = [...(options.apiKey === undefined ? [] : [options.apiKey]), ...Object.values(options.headers).flatMap(secretsInHeader), ...(options.publicUrlSecrets ?? [])];
   // A header a deployment adds to its webhooks is often a shared secret the receiver checks.
-  for (const [, value] of options.expectHeaders ?? []) if (value !== undefined) secrets.push(value);
+  for (const [, value] of options.expectHeaders ?? []) if (value !== undefined) secrets.push(...secretsInHeader(value));
   if (options.credentials !== undefined) {
     const { username, password } = options.credentials;
-    secrets.push(`${username}:${password}`, password);
+    // A URL may carry a token as its user name alone.
+    secrets.push(`${username}:${password}`, password, ...(password === "" ? [username] : []));
   }
   return secrets.filter((secret) => secret !== "");
 }

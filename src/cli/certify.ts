@@ -33,7 +33,7 @@ import { resultsFromOutcomes } from "../conductor/test-outcomes.js";
 import type { CaseResult } from "../report/types.js";
 import { writeRunReports } from "../report/write.js";
 import type { Redactor } from "../report/redact.js";
-import { claimReportFolder, type ReportFolder } from "../report/files.js";
+import { claimReportFolder, removeReports, type ReportFolder } from "../report/files.js";
 import type { Expectation } from "../report/gate.js";
 
 /** Workers only collect results the main process computes concurrently, so two are plenty. */
@@ -61,6 +61,8 @@ export interface Resources {
   child?: ChildProcess;
   /** Ends a wait that no child process would end on a signal (load mode's in-process run). */
   interrupt?: () => void;
+  /** Set when the run was stopped: what Playwright wrote of it describes no finished run. */
+  stopped?: boolean;
 }
 
 export async function release(resources: Resources): Promise<void> {
@@ -70,6 +72,7 @@ export async function release(resources: Resources): Promise<void> {
   await resources.sink?.close().catch(() => undefined);
   await resources.local?.stop().catch(() => undefined);
   if (resources.runtimeDir) await rm(resources.runtimeDir, { recursive: true, force: true }).catch(() => undefined);
+  if (resources.stopped && resources.folder) await removeReports(resources.folder.path).catch(() => undefined);
   await resources.folder?.release().catch(() => undefined);
 }
 
@@ -96,10 +99,13 @@ function redactedCommandLine(argv: readonly string[], redactor: Redactor): strin
   return redactor.text(["lg-webhook-conformance", ...out].map((w) => (/^[\w@%+=:,./-]+$/.test(w) ? w : `'${w.replace(/'/g, `'\\''`)}'`)).join(" "));
 }
 
-async function loadSchema(options: Options, api: TargetClient): Promise<Runtime["schema"]> {
-  const chosen: LoadedSchema = options.openapi
-    ? await loadOpenApiRunSchema(options.openapi)
-    : { schema: RUN_SCHEMA, source: "built-in Run schema", version: RUN_SCHEMA_VERSION };
+/** The Run schema the webhooks are judged by: an unusable --openapi is a usage error before the target is contacted. */
+async function chosenSchema(options: Options): Promise<LoadedSchema> {
+  return options.openapi ? loadOpenApiRunSchema(options.openapi) : { schema: RUN_SCHEMA, source: "built-in Run schema", version: RUN_SCHEMA_VERSION };
+}
+
+/** The chosen schema, compared with the one the target serves, if it serves one. */
+async function compareWithTarget(chosen: LoadedSchema, options: Options, api: TargetClient): Promise<Runtime["schema"]> {
   const served = await api.send("GET", "/openapi.json", undefined, { timeoutMs: Math.min(10_000, options.timeoutMs) }).catch(() => undefined);
   let target: Runtime["schema"]["target"];
   if (served === undefined || served.status !== 200 || served.json === undefined) {
@@ -210,8 +216,7 @@ async function claimReports(options: Options, resources: Resources): Promise<str
   resources.folder = await claimReportFolder(reportDir);
   // A stale verdict must never outlive a run that failed to write a new one: Playwright's reports
   // included (a CI job that publishes junit.xml would show an earlier run's pass).
-  const stale = ["certification.json", "certification.md", "certification.html", "badge.svg", "junit.xml", "results.json", "html", "blob", "test-results"];
-  for (const name of stale) await rm(join(reportDir, name), { recursive: true, force: true });
+  await removeReports(reportDir);
   return reportDir;
 }
 
@@ -229,7 +234,7 @@ function warnings(options: Options, io: Io): void {
 function clientFor(options: Options, baseUrl: string, redactor: Redactor): TargetClient {
   return new TargetClient({
     baseUrl,
-    redact: (text) => redactor.text(text),
+    redact: (text) => redactor.textOfJson(text),
     ...(options.apiKey === undefined ? {} : { apiKey: options.apiKey }),
     ...(options.ca === undefined ? {} : { ca: readCa(options.ca) }),
     headers: options.headers,
@@ -333,6 +338,7 @@ export async function certify(
   };
   const { selection, signKeyPath, expectations } = plan(options);
   const reportDir = await claimReports(options, resources);
+  const chosen = await chosenSchema(options);
   warnings(options, io);
   let targetUrl = options.target!;
   if (options.local) {
@@ -343,7 +349,7 @@ export async function certify(
   const assistantId = assistantFor(options);
   const api = clientFor(options, targetUrl, resources.redactor);
   const checked = await preflight(api, assistantId);
-  const schema = await loadSchema(options, api);
+  const schema = await compareWithTarget(chosen, options, api);
   checkpoint();
   // Load mode must keep every delivery to account for it; a batch makes three runs, and a run may be repeated.
   const maxRecords = options.load === undefined ? undefined : 10_000 + options.load.repeat * selection.cases.length * 6;
@@ -422,7 +428,8 @@ export async function certify(
   // A stop during the final cleanup is a stop all the same: no verdict.
   if (interrupted()) return EXIT.internal;
   if (leftovers.length > 0) io.stderr(`Could not delete everything the suite created on the target: ${leftovers.join(", ")}\n`);
-  const certification = await writeRunReports(runtime, cases, resources.sink.stats(), resources.redactor);
+  const certification = await writeRunReports(runtime, cases, resources.sink.stats(), resources.redactor, interrupted);
+  if (certification === undefined) return EXIT.internal;
   if (options.json) {
     io.stderr(renderSummary(certification, options.reportDir));
     io.stdout(`${JSON.stringify(certification, null, 2)}\n`);

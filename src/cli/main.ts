@@ -33,6 +33,7 @@ export async function main(argv: readonly string[], env: NodeJS.ProcessEnv, io: 
       process.exit(signalExit(interrupted));
     }
     interrupted = signal;
+    resources.stopped = true;
     out.stderr(`\nReceived ${signal}: stopping the run and cleaning up …\n`);
     // No wait may hold the process after a stop was asked for (a file system call that never returns, a stuck target).
     setTimeout(() => {

@@ -10,7 +10,7 @@ import { writeCertification } from "../report/write.js";
 import { check, keyId } from "../report/integrity.js";
 import { createPublicKey } from "node:crypto";
 import { readFileSync } from "node:fs";
-import { claimReportFolder } from "../report/files.js";
+import { claimReportFolder, removeReports } from "../report/files.js";
 import { checkSigningKey } from "./certify.js";
 import { exitCodeFor } from "./exit-code.js";
 import { renderSummary } from "./summary.js";
@@ -88,13 +88,31 @@ function checkTrust(shares: readonly Share[], trusted: ReadonlySet<string>): voi
   }
 }
 
-/** The shares must be one whole split: the same target, profile and mode, every share of n once. */
+/** What must be the same in every share of one split, by name: a merge judges all cases by one rule. */
+function settingsOf(cert: Certification): Record<string, string> {
+  return {
+    target: cert.target.url,
+    "suite version": cert.suite.version,
+    profile: cert.profile,
+    "load mode": JSON.stringify(cert.load === undefined ? null : { repeat: cert.load.repeat, concurrency: cert.load.concurrency }),
+    checks: JSON.stringify(cert.checkDefinitions.map((d) => `${d.name}@${d.version}/${d.severity}`)),
+    "settle window": String(cert.settleMs),
+    "run deadline": String(cert.timeoutMs),
+    "cron deadline": String(cert.cronTimeoutMs),
+    assistant: cert.assistant.requested,
+    schema: `${cert.schema.source} ${cert.schema.version ?? ""}`,
+    expectations: JSON.stringify(cert.expectations ?? []),
+  };
+}
+
+/** The shares must be one whole split: the same target, settings and checks, every share of n once. */
 function checkWhole(shares: readonly Share[]): void {
-  const first = shares[0]!.cert;
+  const first = settingsOf(shares[0]!.cert);
   for (const { dir, cert } of shares) {
-    if (cert.target.url !== first.target.url) throw usageError(`${dir} certifies ${cert.target.url}, not ${first.target.url}: merge only shares of one run.`);
-    if (cert.profile !== first.profile || (cert.load === undefined) !== (first.load === undefined)) {
-      throw usageError(`${dir} was run with another profile or load mode than ${shares[0]!.dir}: merge only shares of one run.`);
+    const mine = settingsOf(cert);
+    const differs = Object.keys(first).find((name) => mine[name] !== first[name]);
+    if (differs !== undefined) {
+      throw usageError(`${dir} was run with another ${differs} than ${shares[0]!.dir} (${mine[differs]!.slice(0, 80)} against ${first[differs]!.slice(0, 80)}): merge only the shares of one split, run with the same settings.`);
     }
   }
   const parts = shares.map(({ dir, cert }) => ({ dir, shard: cert.shards?.length === 1 ? cert.shards[0]! : undefined }));
@@ -211,6 +229,8 @@ export async function mergeCommand(argv: readonly string[], io: Io): Promise<num
   }
   const folder = await claimReportFolder(resolve(out));
   try {
+    // An earlier merge's reports must not stand beside this one's verdict.
+    await removeReports(folder.path);
     await writeCertification(folder.path, merged, key);
     // Load mode writes no Playwright reports, so there are none to merge.
     const notMerged = first.load === undefined ? await mergePlaywright(dirs, folder.path) : undefined;

@@ -111,6 +111,10 @@ export class Conductor {
           crons.add(id);
           this.crons.add(id);
         },
+        cronGone: (id) => {
+          crons.delete(id);
+          this.crons.delete(id);
+        },
       },
       ...extra,
     };
@@ -191,7 +195,7 @@ export class Conductor {
       return await this.driveOnce(definition, {
         api: fresh.api,
         resolvedAssistantId: fresh.resolvedAssistantId,
-        created: { thread: () => undefined, cron: () => undefined },
+        created: { thread: () => undefined, cron: () => undefined, cronGone: () => undefined },
       });
     } finally {
       await fresh.stop();

@@ -1,5 +1,5 @@
 import { randomBytes } from "node:crypto";
-import { link, mkdir, open, readdir, readFile, rename, rm, stat, writeFile } from "node:fs/promises";
+import { mkdir, open, readdir, readFile, rename, rm, stat, writeFile } from "node:fs/promises";
 import { hostname } from "node:os";
 import { basename, dirname, join } from "node:path";
 import { ConformanceError, describeError } from "../errors.js";
@@ -9,12 +9,26 @@ import { ConformanceError, describeError } from "../errors.js";
  * to a private name beside it, which is then renamed over it.
  */
 export async function writeFileAtomic(path: string, content: string): Promise<void> {
-  const temporary = join(dirname(path), `.${basename(path)}.${process.pid}.${randomBytes(4).toString("hex")}.tmp`);
+  await writeFilesAtomic([[path, content]]);
+}
+
+/**
+ * Writes several files, each to a private name first; only when all are written, and `stopped`
+ * says the run goes on, are they renamed into place, in the order given. A stop in between leaves
+ * none of them.
+ */
+export async function writeFilesAtomic(files: readonly (readonly [string, string])[], stopped: () => boolean = () => false): Promise<boolean> {
+  const staged = files.map(([path]) => join(dirname(path), `.${basename(path)}.${process.pid}.${randomBytes(4).toString("hex")}.tmp`));
   try {
-    await writeFile(temporary, content);
-    await rename(temporary, path);
+    for (const [i, [, content]] of files.entries()) await writeFile(staged[i]!, content);
+    if (stopped()) {
+      await Promise.all(staged.map((path) => rm(path, { force: true })));
+      return false;
+    }
+    for (const [i, [path]] of files.entries()) await rename(staged[i]!, path);
+    return true;
   } catch (error) {
-    await rm(temporary, { force: true });
+    await Promise.all(staged.map((path) => rm(path, { force: true })));
     throw error;
   }
 }
@@ -91,34 +105,48 @@ async function takeLock(path: string): Promise<boolean> {
   }
 }
 
+/** A takeover that has not finished after this long was abandoned by a process that died. */
+const TAKEOVER_STALE_MS = 10_000;
+
 /**
- * Takes a dead run's lock out of the way without racing another run that does the same: only one
- * rename of the file succeeds, and the renamed file is removed only if it is still the dead run's
- * (another run may have taken the lock between the check and the rename).
+ * Takes a dead run's lock out of the way without racing another run that does the same: the
+ * takeover itself is a lock of its own (created exclusively), and under it the lock is read again
+ * and removed only if it is still the dead run's. Whoever then creates the lock first owns the folder.
  */
 async function removeStale(lock: string, dead: LockOwner): Promise<void> {
-  const aside = `${lock}.${process.pid}.${randomBytes(4).toString("hex")}.stale`;
+  const takeover = `${lock}.takeover`;
+  if (!(await takeLock(takeover))) {
+    const since = await stat(takeover).then((s) => Date.now() - s.mtimeMs, () => 0);
+    if (since > TAKEOVER_STALE_MS) await rm(takeover, { force: true });
+    await new Promise((resolve) => setTimeout(resolve, 20 + Math.random() * 30));
+    return;
+  }
   try {
-    await rename(lock, aside);
-  } catch {
-    return;
+    const still = await owner(lock);
+    if (still !== undefined && still.pid === dead.pid && still.startedAt === dead.startedAt) await rm(lock, { force: true });
+  } finally {
+    await rm(takeover, { force: true });
   }
-  const moved = await owner(aside);
-  if (moved !== undefined && (moved.pid !== dead.pid || moved.startedAt !== dead.startedAt)) {
-    // Not the dead run's lock after all: put it back for its owner, never over a lock taken meanwhile.
-    await link(aside, lock).catch(() => undefined);
-    await rm(aside, { force: true });
-    return;
-  }
-  await rm(aside, { force: true });
+}
+
+/** Everything a run writes in its report folder: what a new run, a merge, or a stopped run removes. */
+export const REPORT_FILES = ["certification.json", "certification.md", "certification.html", "badge.svg", "junit.xml", "results.json", "html", "blob", "test-results"];
+
+/** Removes every report of a run from the folder, so no verdict outlives the run that made it. */
+export async function removeReports(path: string): Promise<void> {
+  for (const name of REPORT_FILES) await rm(join(path, name), { recursive: true, force: true });
 }
 
 /** What a run of the suite writes in its report folder; Playwright empties html/, blob/ and test-results/ before writing them. */
-const OURS = new Set(["certification.json", "certification.md", "certification.html", "badge.svg", "junit.xml", "results.json", "html", "blob", "test-results", LOCK]);
+const OURS = new Set([...REPORT_FILES, LOCK]);
 const OURS_INSIDE: Record<string, (name: string) => boolean> = {
   html: (name) => ["index.html", "data", "trace"].includes(name),
   blob: (name) => name.endsWith(".zip"),
+  // Playwright's folder per test of the suite's one spec file, and its record of the last run.
+  "test-results": (name) => name.startsWith("webhooks-") || name === ".last-run.json",
 };
+/** Playwright names attachments by their SHA-1. */
+const ATTACHMENT = /^[0-9a-f]{40}(\.[a-z0-9]+)?$/;
 
 /**
  * The entries of a folder that the suite did not write. Playwright deletes html/, blob/ and
@@ -128,7 +156,7 @@ const OURS_INSIDE: Record<string, (name: string) => boolean> = {
 async function foreignEntries(path: string): Promise<string[]> {
   const foreign: string[] = [];
   for (const name of await readdir(path)) {
-    if (name.startsWith(".certification.") || name.startsWith(`${LOCK}.`)) continue;
+    if (name.startsWith(".certification.") || name.startsWith(".badge.") || name.startsWith(`${LOCK}.`)) continue;
     if (!OURS.has(name)) {
       foreign.push(name);
       continue;
@@ -138,6 +166,8 @@ async function foreignEntries(path: string): Promise<string[]> {
     const entries = await readdir(join(path, name)).catch(() => [] as string[]);
     foreign.push(...entries.filter((entry) => !inside(entry)).map((entry) => `${name}/${entry}`));
   }
+  const attachments = await readdir(join(path, "html", "data")).catch(() => [] as string[]);
+  foreign.push(...attachments.filter((entry) => !ATTACHMENT.test(entry)).map((entry) => `html/data/${entry}`));
   return foreign;
 }
 
@@ -162,9 +192,17 @@ export async function claimReportFolder(path: string): Promise<ReportFolder> {
         `The report folder ${path} holds files lg-webhook-conformance did not write (${listed}), which a run could delete; give an empty or new --report-dir.`,
       );
     }
-    for (let attempt = 0; attempt < 2; attempt += 1) {
+    for (let attempt = 0; attempt < 20; attempt += 1) {
       if (await bounded(takeLock(lock), `locking ${path}`)) {
-        return { path, release: () => rm(lock, { force: true }) };
+        const mine = await owner(lock);
+        return {
+          path,
+          // Only this run's own lock is removed, never one another run holds now.
+          release: async () => {
+            const now = await owner(lock);
+            if (now !== undefined && mine !== undefined && now.pid === mine.pid && now.startedAt === mine.startedAt) await rm(lock, { force: true });
+          },
+        };
       }
       const holder = await owner(lock);
       const stale = holder !== undefined && holder.host === hostname() && !alive(holder.pid);

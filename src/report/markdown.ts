@@ -1,8 +1,13 @@
 import type { Certification } from "./certification.js";
 import { loadLines } from "./load.js";
 
+/** Text from the target, on one line and inert: no line breaks, no HTML (a comment would hide the rest of the page). */
+function inline(text: string): string {
+  return text.replace(/[\r\n\u2028\u2029]+/g, " ").replace(/</g, "&lt;").replace(/>/g, "&gt;");
+}
+
 function cell(text: string): string {
-  return text.replace(/\|/g, "\\|").replace(/\n/g, "<br>");
+  return inline(text.replace(/\|/g, "\\|").replace(/\r?\n/g, "\u0000")).replace(/\u0000/g, "<br>");
 }
 
 function fence(text: string): string {
@@ -17,14 +22,14 @@ export function renderMarkdown(c: Certification): string {
   lines.push(`# Webhook certification: ${badge}`, "");
   lines.push(`- Target: ${c.target.url}`);
   const info = c.target.info as { version?: unknown; context?: unknown } | null;
-  const word = (value: unknown): string => (typeof value === "string" || typeof value === "number" ? String(value) : "?");
+  const word = (value: unknown): string => (typeof value === "string" || typeof value === "number" ? inline(String(value)) : "?");
   if (info && typeof info === "object") lines.push(`- Target reports: version ${word(info.version)}, context ${word(info.context)}`);
   lines.push(`- Suite: ${c.suite.name} ${c.suite.version}`);
   lines.push(`- Assistant: ${c.assistant.requested} (${c.assistant.resolved})`);
   lines.push(`- Schema: ${c.schema.source}${c.schema.version ? ` (version ${c.schema.version})` : ""}`);
   const t = c.schema.target;
   lines.push(
-    `- Target's own /openapi.json: ${t.available ? (t.differences.length === 0 ? "served; its Run schema agrees" : `served; its Run schema differs: ${t.differences.join("; ")}`) : t.reason}`,
+    `- Target's own /openapi.json: ${inline(t.available ? (t.differences.length === 0 ? "served; its Run schema agrees" : `served; its Run schema differs: ${t.differences.join("; ")}`) : t.reason)}`,
   );
   lines.push(`- Settle window: ${c.settleMs} ms; run deadline: ${c.timeoutMs} ms; cron deadline: ${c.cronTimeoutMs} ms`);
   lines.push(`- Started ${c.startedAt}, finished ${c.finishedAt}`);
@@ -62,9 +67,9 @@ export function renderMarkdown(c: Certification): string {
   if (findings.length > 0) lines.push("", "## Findings");
   for (const k of findings) {
     lines.push("", `### ${k.id} — ${k.operation}`, "");
-    if (k.reason) lines.push(k.reason, "");
+    if (k.reason) lines.push(inline(k.reason), "");
     for (const x of k.checks.filter((x) => x.outcome === "failed")) {
-      lines.push(`- **${x.name}** (${x.severity}): ${x.message}`);
+      lines.push(`- **${x.name}** (${x.severity}): ${inline(x.message)}`);
       lines.push(`  - Expected: ${cell(x.expected ?? "")}`);
       lines.push(`  - Received: ${cell(x.received ?? "")}`);
     }

@@ -26,6 +26,16 @@ export function redactToken(text: string): string {
  * ordinary text (the README says so).
  */
 export const MIN_SECRET = 4;
+/** What a token piece (or its base64 or hex) is made of, and how a text is split to look for them. */
+const PIECE = /^[A-Za-z0-9+/_-]+$/;
+const RUN_OF_PIECE_CHARACTERS = /[A-Za-z0-9+/_-]{8,}/g;
+
+/** A JSON escape that hides a character. */
+const JSON_ESCAPE = /\\u[0-9a-fA-F]{4}|\\\//;
+
+/** At most this many cut marks are looked at in one text: the suite cuts a quote once, at its end. */
+const MAX_CUTS_EXAMINED = 16;
+
 /** Base64 and hexadecimal forms shorter than this are not looked for: too likely in other text. */
 const MIN_ENCODED = 8;
 /** A cut secret is recognised from this many of its first characters before an ellipsis. */
@@ -62,6 +72,11 @@ function base64Cores(bytes: Buffer): string[] {
   return cores;
 }
 
+/** A value's bytes in base64 (at each alignment) and in hexadecimal. */
+function encodedForms(bytes: Buffer): string[] {
+  return [...base64Cores(bytes), bytes.toString("hex"), bytes.toString("hex").toUpperCase()];
+}
+
 /**
  * The forms in which a secret can travel through the suite's output and a target's echo of it:
  * as written, percent-decoded, percent-encoded (once and twice, and as a form field), escaped
@@ -81,7 +96,11 @@ export function secretForms(secret: string): string[] {
     }
     // Encoded forms are looked for only where long enough not to match ordinary text by chance.
     const bytes = Buffer.from(base);
-    for (const encoded of [...base64Cores(bytes), bytes.toString("hex"), bytes.toString("hex").toUpperCase()]) if (encoded.length >= MIN_ENCODED) forms.add(encoded);
+    for (const encoded of encodedForms(bytes)) if (encoded.length >= MIN_ENCODED) forms.add(encoded);
+    // Every byte percent-encoded, as some clients write a value they do not parse.
+    const allEncoded = [...bytes].map((b) => `%${b.toString(16).padStart(2, "0")}`).join("");
+    forms.add(allEncoded);
+    forms.add(allEncoded.toUpperCase());
   }
   return [...forms].filter((form) => form.length >= MIN_SECRET);
 }
@@ -94,6 +113,9 @@ export function secretForms(secret: string): string[] {
 export class Redactor {
   private replacements: [string, string][] = [];
   private readonly known = new Set<string>();
+  /** Every start (4 characters or more) of every secret form, for secrets cut short by a quote. */
+  private readonly starts = new Map<string, string>();
+  private longestStart = 0;
   /** Distinctive pieces of tokens, by length: found by a scan of the text, so thousands of tokens cost no more than one. */
   private readonly pieces = new Map<number, Map<string, string>>();
 
@@ -109,6 +131,10 @@ export class Redactor {
     const pairs = secretForms(secret).map((form): [string, string] => [form, stand]);
     // Longest first, so a secret that contains another is replaced whole.
     this.replacements = [...this.replacements, ...pairs].sort((a, b) => b[0].length - a[0].length);
+    for (const [form] of pairs) {
+      for (let length = MIN_CUT; length < form.length; length += 1) this.starts.set(form.slice(0, length), stand);
+      this.longestStart = Math.max(this.longestStart, form.length - 1);
+    }
   }
 
   /**
@@ -120,9 +146,13 @@ export class Redactor {
     const stand = fingerprint(token);
     for (const piece of pieces) {
       if (!/^[A-Za-z0-9]{8,}$/.test(piece)) continue;
-      const byLength = this.pieces.get(piece.length) ?? new Map<string, string>();
-      byLength.set(piece, stand);
-      this.pieces.set(piece.length, byLength);
+      // The piece itself, and the piece as it reads inside base64 or hexadecimal of the URL.
+      for (const form of [piece, ...encodedForms(Buffer.from(piece))]) {
+        if (form.length < MIN_ENCODED || !PIECE.test(form)) continue;
+        const byLength = this.pieces.get(form.length) ?? new Map<string, string>();
+        byLength.set(form, stand);
+        this.pieces.set(form.length, byLength);
+      }
     }
   }
 
@@ -132,17 +162,39 @@ export class Redactor {
     if (out.includes("…")) out = this.withoutCutSecrets(out);
     out = redactToken(out);
     if (this.pieces.size === 0) return out;
-    return out.replace(/[A-Za-z0-9]{8,}/g, (run) => this.withoutPieces(run));
+    return out.replace(RUN_OF_PIECE_CHARACTERS, (run) => this.withoutPieces(run));
   }
 
-  /** A secret cut short by a quote's length limit ("sk-live-0123…") is still the secret: its start before an ellipsis is replaced. */
+  /**
+   * Like text, for a quote of JSON: escapes that hide characters (\u0073, \/) are decoded first,
+   * since a reader decodes them too. Returns the text as it was where it held no secret.
+   */
+  textOfJson(value: string): string {
+    const cleaned = this.text(value);
+    if (!JSON_ESCAPE.test(value)) return cleaned;
+    const decoded = value.replace(/\\u([0-9a-fA-F]{4})|\\\//g, (_m: string, hex: string | undefined) => (hex === undefined ? "/" : String.fromCharCode(parseInt(hex, 16))));
+    const decodedClean = this.text(decoded);
+    return decodedClean === decoded ? cleaned : `${decodedClean} (JSON escapes decoded: the text held a secret in escaped form)`;
+  }
+
+  /**
+   * A secret cut short by a quote's length limit ("sk-live-0123…") is still the secret: its start
+   * before an ellipsis is replaced. Only the ellipses where the suite cuts (at the end of the text,
+   * or before " (" or a quote mark) are looked at, and no more than a few, so text full of
+   * ellipses costs no more than any other.
+   */
   private withoutCutSecrets(text: string): string {
+    const cuts: number[] = [];
+    for (let at = text.lastIndexOf("…"); at >= 0 && cuts.length < MAX_CUTS_EXAMINED; at = at === 0 ? -1 : text.lastIndexOf("…", at - 1)) {
+      const next = text[at + 1];
+      if (next === undefined || next === " " || next === '"' || next === "'" || next === "\n") cuts.unshift(at);
+    }
     let out = "";
     let from = 0;
-    for (let at = text.indexOf("…"); at >= 0; at = text.indexOf("…", at + 1)) {
-      const cut = this.cutSecretBefore(text, from, at);
-      if (cut === undefined) continue;
-      out += text.slice(from, at - cut.length) + cut.stand;
+    for (const at of cuts) {
+      const found = this.cutSecretBefore(text, from, at);
+      if (found === undefined) continue;
+      out += text.slice(from, at - found.length) + found.stand;
       from = at;
     }
     return out + text.slice(from);
@@ -150,10 +202,9 @@ export class Redactor {
 
   /** The longest start of a known secret form that ends at `at` (and begins no earlier than `from`). */
   private cutSecretBefore(text: string, from: number, at: number): { length: number; stand: string } | undefined {
-    for (const [secret, stand] of this.replacements) {
-      for (let length = Math.min(secret.length - 1, at - from); length >= MIN_CUT; length -= 1) {
-        if (text.slice(at - length, at) === secret.slice(0, length)) return { length, stand };
-      }
+    for (let length = Math.min(this.longestStart, at - from); length >= MIN_CUT; length -= 1) {
+      const stand = this.starts.get(text.slice(at - length, at));
+      if (stand !== undefined) return { length, stand };
     }
     return undefined;
   }

@@ -1,6 +1,7 @@
 import { readFile } from "node:fs/promises";
 import type { OpenAPIV3, OpenAPIV3_1 } from "openapi-types";
 import { readCapped } from "../bounded-body.js";
+import { nestingDepth } from "../json.js";
 import { ConformanceError, describeError } from "../errors.js";
 
 type OpenApiDocument = OpenAPIV3.Document | OpenAPIV3_1.Document;
@@ -62,7 +63,13 @@ function withoutPatterns(node: unknown): { schema: unknown; removed: number } {
   return { schema: walk(node), removed };
 }
 
+/** Deeper than any OpenAPI document needs; the loader walks schemas recursively. */
+const MAX_DOCUMENT_DEPTH = 200;
+
 export function runSchemaFromDocument(document: unknown, source: string): LoadedSchema {
+  if (nestingDepth(document, MAX_DOCUMENT_DEPTH) > MAX_DOCUMENT_DEPTH) {
+    throw new ConformanceError("LGWC_SCHEMA", `${source} nests deeper than ${MAX_DOCUMENT_DEPTH} levels, which no OpenAPI document needs; check the --openapi value.`);
+  }
   const doc = document as Partial<OpenApiDocument> | null;
   const schemas = doc?.components?.schemas as Record<string, unknown> | undefined;
   const run = schemas?.Run;

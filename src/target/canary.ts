@@ -3,6 +3,7 @@ import { ConformanceError, describeError } from "../errors.js";
 import { caseUrl, makeCaseKey } from "../sink/case-url.js";
 import type { Sink } from "../sink/server.js";
 import type { TargetClient } from "./client.js";
+import { cut } from "../text.js";
 
 export interface CanaryOptions {
   /** The URL the target must use to reach the sink (--public-url, or the sink's own). */
@@ -56,13 +57,13 @@ export async function canary(api: TargetClient, sink: Sink, options: CanaryOptio
   if (created.status === 422 || created.status === 400) {
     throw new ConformanceError(
       "LGWC_WEBHOOK_REFUSED",
-      `The target refused the sink's webhook URL (POST /runs answered HTTP ${created.status}: ${created.text.slice(0, 300)}); its webhook policy may require https, allowed domains or ports, or no loopback or private addresses: pass --public-url with a URL it accepts.`,
+      `The target refused the sink's webhook URL (POST /runs answered HTTP ${created.status}: ${cut(created.text, 300)}); its webhook policy may require https, allowed domains or ports, or no loopback or private addresses: pass --public-url with a URL it accepts.`,
     );
   }
   if (created.status < 200 || created.status >= 300) {
     throw new ConformanceError(
       "LGWC_NOT_LANGGRAPH",
-      `The target could not start a canary run (POST /runs answered HTTP ${created.status}: ${created.text.slice(0, 300)}); check --assistant-id and --input.`,
+      `The target could not start a canary run (POST /runs answered HTTP ${created.status}: ${cut(created.text, 300)}); check --assistant-id and --input.`,
     );
   }
   const arrived = await sink.waitFor(key, 1, options.timeoutMs);

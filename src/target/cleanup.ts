@@ -1,4 +1,5 @@
 import type { TargetClient } from "./client.js";
+import { cut } from "../text.js";
 import { asRecord, records, stringField, type JsonRecord } from "../json.js";
 
 /** The metadata every thread and cron the suite creates carries, whatever the run. */
@@ -54,7 +55,7 @@ async function search(api: TargetClient, kind: Kind, metadata: Record<string, st
     }
     const answer = await api.send("POST", path, { metadata, limit: PAGE, offset: page * PAGE }, { timeoutMs: TIMEOUT_MS }).catch(failure);
     if (typeof answer === "string" || answer.status < 200 || answer.status >= 300 || !Array.isArray(answer.json)) {
-      const why = typeof answer === "string" ? answer : `HTTP ${answer.status} ${answer.text.slice(0, 120)}`;
+      const why = typeof answer === "string" ? answer : `HTTP ${answer.status} ${cut(answer.text, 120)}`;
       problems.push(`POST ${path} could not list them (${why})`);
       break;
     }
@@ -77,7 +78,9 @@ async function readBack(api: TargetClient, kind: Kind, id: string, mark: Record<
     const problems: string[] = [];
     const listed = (await search(api, kind, mark, problems, Date.now() + TIMEOUT_MS)).find((item) => stringField(item, route.id) === id);
     if (listed !== undefined) return { found: listed };
-    if (problems.length === 0) return { absent: true };
+    // Neither its own route nor the search shows it: gone, or hidden. A cron the suite made keeps firing
+    // until deleted, so this is said, not taken for gone.
+    return { problem: `neither GET ${route.one}${id} (${typeof answer === "string" ? answer : `HTTP ${answer.status}`}) nor the cron search shows it${problems.length > 0 ? ` (${problems.join("; ")})` : ""}, so it may still exist and fire` };
   }
   return { problem: `GET ${route.one}${id} ${typeof answer === "string" ? `failed: ${answer}` : `answered HTTP ${answer.status}`}` };
 }

@@ -95,7 +95,7 @@ function parseJson(text: string): unknown {
   } catch {
     return undefined;
   }
-  return nestingDepth(value) > MAX_ANSWER_DEPTH ? undefined : value;
+  return nestingDepth(value, MAX_ANSWER_DEPTH) > MAX_ANSWER_DEPTH ? undefined : value;
 }
 
 /** Every HTTP call to the target goes through here, with the user's credentials and a bound on time. */

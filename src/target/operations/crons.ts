@@ -5,6 +5,7 @@ import { plainSuccess } from "./variant.js";
 import type { CaseDefinition, DriveContext, DrivenRun } from "../drive-types.js";
 import { newMarker, post, threadsByMarker, withAssistant } from "./common.js";
 import { records, stringField } from "../../json.js";
+import { cut } from "../../text.js";
 
 /** Fires at the next minute boundary: the soonest any cron implementation is obliged to run. */
 export const CRON_SCHEDULE = "* * * * *";
@@ -13,9 +14,10 @@ function cronIdOf(json: unknown): string | undefined {
   return stringField(json, "cron_id");
 }
 
-function requireCronId(json: unknown, path: string): string {
-  const id = cronIdOf(json);
-  if (id === undefined) throw new Error(`POST ${path} succeeded but its answer has no cron_id: ${(JSON.stringify(json) ?? "").slice(0, 300)}`);
+function requireCronId(answer: { json: unknown; text: string }, path: string): string {
+  const id = cronIdOf(answer.json);
+  // The quote is the answer's text, already cleaned of secrets, cut where it says so.
+  if (id === undefined) throw new Error(`POST ${path} succeeded but its answer has no cron_id: ${cut(answer.text, 300)}`);
   return id;
 }
 
@@ -138,7 +140,7 @@ function threadCronCase(id: string, title: string, firing: Firing): CaseDefiniti
       const path = `/threads/${threadId}/runs/crons`;
       const marker = newMarker();
       const response = await post(context, { method: "POST", path, body: cronBody(context, webhook, marker) });
-      const cronId = requireCronId(response.json, path);
+      const cronId = requireCronId(response, path);
       context.trackCron(cronId);
       return firedRuns(context, webhook, cronId, threadId, marker, firing);
     },
@@ -164,7 +166,7 @@ function statelessCronCase(id: string, title: string, onRunCompleted: "keep" | u
         path: "/runs/crons",
         body: cronBody(context, webhook, marker, onRunCompleted ? { on_run_completed: onRunCompleted } : {}),
       });
-      const cronId = requireCronId(response.json, "/runs/crons");
+      const cronId = requireCronId(response, "/runs/crons");
       context.trackCron(cronId);
       return firedRuns(
         context,
@@ -194,7 +196,7 @@ async function createCron(context: DriveContext, webhook: string | undefined, ma
     path: "/runs/crons",
     body: cronBody(context, webhook, marker, { on_run_completed: "keep" }),
   });
-  const cronId = requireCronId(created.json, "/runs/crons");
+  const cronId = requireCronId(created, "/runs/crons");
   context.trackCron(cronId);
   return cronId;
 }

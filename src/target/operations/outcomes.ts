@@ -2,6 +2,7 @@ import type { CaseDefinition, DriveContext, DrivenRun, PremiseCheck } from "../d
 import { runPath } from "../paths.js";
 import { stateAfterRun } from "../state.js";
 import { largeText } from "../conformance-graph.js";
+import { cut } from "../../text.js";
 import type { RunExpectation } from "../../evidence.js";
 import { TargetHttpError } from "../client.js";
 import { joinedRun, ownRun, post, runBody } from "./common.js";
@@ -180,7 +181,7 @@ async function stoppedBeforeAct(context: DriveContext, run: DrivenRun): Promise<
   return premise(
     'the run stopped before node "act" (its state has no result)',
     !ran,
-    `the state after the run: ${JSON.stringify(values).slice(0, 120)}`,
+    `the state after the run: ${cut(JSON.stringify(values) ?? "null", 120)}`,
     "interrupt_before was ignored: the node ran, so the case cannot show how a run stopped for a human is announced",
     "required",
   );

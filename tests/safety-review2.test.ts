@@ -1,0 +1,199 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { runCli } from "./helpers/cli.js";
+import { hostileServer, json } from "./helpers/hostile.js";
+import { delivery, runBody } from "./helpers/evidence.js";
+import { startTestTarget } from "../fixtures/test-target/server.js";
+import { parseBody } from "../src/evidence.js";
+import { nestingDepth } from "../src/json.js";
+import { fingerprint, Redactor } from "../src/report/redact.js";
+import { secretsInHeader, secretsOf } from "../src/cli/args.js";
+import { makeTokenParts } from "../src/sink/case-url.js";
+import { runPath } from "../src/target/paths.js";
+import { deleteOwn } from "../src/target/cleanup.js";
+import { TargetClient } from "../src/target/client.js";
+import { writeFilesAtomic } from "../src/report/files.js";
+import { renderMarkdown } from "../src/report/markdown.js";
+import type { Certification } from "../src/report/certification.js";
+
+let base: string;
+beforeAll(async () => {
+  base = await mkdtemp(join(tmpdir(), "lgwc-review2-"));
+});
+afterAll(async () => {
+  await rm(base, { recursive: true, force: true });
+});
+
+const QUICK = ["--settle-ms", "300", "--timeout-ms", "3000"];
+
+describe("large and hostile bodies cost what they weigh, once", () => {
+  it("a body is parsed once however many checks read it", () => {
+    const d = delivery({ body: runBody({ values: { pad: "x".repeat(100_000) } }) });
+    expect(parseBody(d)).toBe(parseBody(d));
+  });
+
+  it("nesting is measured without holding every child at once, and stops at the limit", () => {
+    const wide = { items: Array.from({ length: 200_000 }, () => ({ a: [1] })) };
+    expect(nestingDepth(wide)).toBe(4);
+    let deep: unknown = 0;
+    for (let i = 0; i < 100_000; i += 1) deep = [deep];
+    expect(nestingDepth(deep, 100)).toBe(101);
+  });
+});
+
+describe("secrets the first review did not reach", () => {
+  it("the credential inside a header value is a secret of its own: a bearer token, Basic's password", () => {
+    const basic = `Basic ${Buffer.from("ci-bot:Hunter2-Sup3rSecret").toString("base64")}`;
+    expect(secretsInHeader(basic)).toEqual(expect.arrayContaining(["ci-bot:Hunter2-Sup3rSecret", "Hunter2-Sup3rSecret"]));
+    expect(secretsInHeader("Bearer eyJhbGciOiJIUzI1NiJ9.abc.def")).toContain("eyJhbGciOiJIUzI1NiJ9.abc.def");
+    const redactor = new Redactor(secretsOf({ headers: { Authorization: basic } }));
+    expect(redactor.text("password Hunter2-Sup3rSecret is wrong")).not.toContain("Hunter2");
+  });
+
+  it("a token used as the user name alone in a URL is a secret", () => {
+    expect(secretsOf({ headers: {}, credentials: { username: "tok3nUserOnlyS3cret", password: "" } })).toContain("tok3nUserOnlyS3cret");
+  });
+
+  it("an answer that hides a secret in JSON escapes is shown decoded and cleaned", () => {
+    const redactor = new Redactor(["lsv2_pt_secretkey_0123"]);
+    const escaped = JSON.stringify({ detail: "bad key" }).replace("bad key", [..."bad key lsv2_pt_secretkey_0123"].map((c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`).join(""));
+    const shown = redactor.textOfJson(escaped);
+    expect(shown).toContain(fingerprint("lsv2_pt_secretkey_0123"));
+    expect(shown).not.toMatch(/\\u006c\\u0073\\u0076\\u0032/);
+  });
+
+  it("a webhook token in base64 or hexadecimal of its URL is found", () => {
+    const redactor = new Redactor();
+    const { token, pieces } = makeTokenParts();
+    redactor.addToken(token, pieces);
+    const url = `http://127.0.0.1:9/hook/k?token=${token}`;
+    for (const offset of ["", "a", "ab"]) {
+      const cleaned = redactor.text(Buffer.from(`${offset}${url}`).toString("base64"));
+      expect(Buffer.from(cleaned, "base64").toString("latin1")).not.toContain(pieces[0]);
+    }
+    expect(redactor.text(Buffer.from(url).toString("hex"))).not.toContain(Buffer.from(pieces[0]).toString("hex"));
+  });
+
+  it("text full of ellipses costs the same as any text, and a cut at the end is still found", () => {
+    const redactor = new Redactor([`Bearer ${"t".repeat(1_000)}`, "sk-live-0123456789"]);
+    const noisy = "…".repeat(200_000);
+    expect(redactor.text(noisy)).toBe(noisy);
+    expect(redactor.text(`${noisy} key sk-live-01234…`)).toContain(fingerprint("sk-live-0123456789"));
+  });
+});
+
+describe("ids, folders, files", () => {
+  it("'.' and '..' from the target are encoded too", () => {
+    expect(runPath("t", "..")).toBe("/threads/t/runs/%2E%2E");
+    expect(runPath(".", "r")).toBe("/threads/%2E/runs/r");
+  });
+
+  it("a cron of the suite that neither its route nor the search shows is reported, not taken for gone", async () => {
+    const server = await hostileServer((req, res) => (req.url?.endsWith("/search") ? json(res, 200, []) : json(res, 404, { detail: "not found" })));
+    try {
+      const removal = await deleteOwn(new TargetClient({ baseUrl: server.url }), "cron", "c-1", { lg_webhook_conformance: "suite" });
+      expect(removal).toMatchObject({ problem: expect.stringMatching(/nor the cron search shows it, so it may still exist and fire/) as string });
+    } finally {
+      await server.close();
+    }
+  });
+
+  it("a stop while the certification is written leaves none of its files", async () => {
+    const dir = join(base, "stopped-write");
+    await mkdir(dir);
+    const written = await writeFilesAtomic([[join(dir, "certification.md"), "a"], [join(dir, "certification.json"), "{}"]], () => true);
+    expect(written).toBe(false);
+    expect(await readdir(dir)).toEqual([]);
+  });
+
+  it("user files inside test-results/ or html/data/ are found before Playwright could delete them", async () => {
+    const dir = join(base, "inside");
+    await mkdir(join(dir, "test-results", "my-notes"), { recursive: true });
+    await mkdir(join(dir, "html", "data"), { recursive: true });
+    await writeFile(join(dir, "test-results", "my-notes", "precious.txt"), "keep");
+    await writeFile(join(dir, "html", "data", "user.txt"), "keep");
+    const run = await runCli(["--target", "http://127.0.0.1:1", "--report-dir", dir]);
+    expect(run.code).toBe(2);
+    expect(run.stderr).toMatch(/test-results\/my-notes/);
+    expect(run.stderr).toMatch(/html\/data\/user\.txt/);
+  });
+
+  it("a target's text cannot write the Markdown report's lines", () => {
+    const cert = {
+      suite: { name: "lg-webhook-conformance", version: "0" },
+      target: { url: "http://t", info: { version: "1.0\n\n**39 passed** of 39 cases\n<!--", context: "js" } },
+      assistant: { requested: "a", resolved: "b" },
+      schema: { source: "s", target: { available: false, reason: "r" } },
+      settleMs: 1, timeoutMs: 1, cronTimeoutMs: 1, startedAt: "", finishedAt: "", commandLine: "x",
+      summary: { cases: 1, passed: 0, failed: 1, skipped: 0, flaky: 0, warnings: 0 },
+      verdict: "non-conformant",
+      gate: { passed: false, unexpected: [], expected: [], nowPassing: [], flaky: [], strict: false },
+      profile: "standard", cases: [], checkDefinitions: [],
+    } as unknown as Certification;
+    const md = renderMarkdown(cert);
+    expect(md).not.toContain("<!--");
+    expect(md).not.toMatch(/^\*\*39 passed\*\*/m);
+  });
+});
+
+describe("the CLI refuses what it cannot use, in one sentence", () => {
+  it("a malformed percent-escape in credentials is a usage error", async () => {
+    const run = await runCli(["--target", "http://user:pa%zz@127.0.0.1:1"]);
+    expect(run.code).toBe(2);
+    expect(run.stderr).toMatch(/--target has credentials with a malformed percent-escape/);
+  });
+
+  it("an --openapi document nested hundreds of thousands deep is refused, not a crash", async () => {
+    const file = join(base, "deeper-openapi.json");
+    // Built as text: JSON.stringify itself would recurse that deep.
+    await writeFile(file, `{"openapi":"3.1.0","components":{"schemas":{"Run":${'{"type":"array","items":'.repeat(300_000)}{"type":"string"}${"}".repeat(300_000)}}}}`);
+    const run = await runCli(["--target", "http://127.0.0.1:1", "--openapi", file]);
+    expect(run.code).toBe(2);
+    expect(run.stderr).not.toMatch(/internal error/);
+  });
+
+  it("merge refuses shares run with other checks or settings", { timeout: 90_000 }, async () => {
+    const target = await startTestTarget({ cronIntervalMs: 600_000 });
+    try {
+      const one = await runCli(["--target", target.url, "--only", "thread-run,stateless-run", "--shard", "1/2", "--report-dir", join(base, "m1"), ...QUICK]);
+      const two = await runCli(["--target", target.url, "--only", "thread-run,stateless-run", "--shard", "2/2", "--skip", "post-method", "--report-dir", join(base, "m2"), ...QUICK]);
+      expect(one.code, one.stderr).toBe(0);
+      expect(two.code, two.stderr).toBe(0);
+      const merge = await runCli(["merge", join(base, "m1"), join(base, "m2"), "--report-dir", join(base, "m-out")]);
+      expect(merge.code).toBe(2);
+      expect(merge.stderr).toMatch(/was run with another checks than .*merge only the shares of one split, run with the same settings/);
+    } finally {
+      await target.close();
+    }
+  });
+});
+
+describe("a case's reason never carries an echoed secret half-cut", () => {
+  it("a cron create answered without a cron_id quotes the cleaned answer", { timeout: 60_000 }, async () => {
+    const key = "lgwc-cron-echo-key-4242424242";
+    const upstream = await startTestTarget({ apiKey: key, cronIntervalMs: 600_000 });
+    const proxy = await hostileServer((req, res) => {
+      const chunks: Buffer[] = [];
+      req.on("data", (c: Buffer) => chunks.push(c));
+      req.on("end", () => {
+        if (req.method === "POST" && req.url === "/runs/crons") return json(res, 200, { note: `created for ${"x".repeat(250)} ${String(req.headers["x-api-key"])}` });
+        void fetch(`${upstream.url}${req.url ?? "/"}`, { method: req.method ?? "GET", headers: { "content-type": "application/json", "x-api-key": key }, ...(chunks.length > 0 ? { body: Buffer.concat(chunks) } : {}) }).then(async (answer) => {
+          res.writeHead(answer.status, { "content-type": "application/json" });
+          res.end(Buffer.from(await answer.arrayBuffer()));
+        });
+      });
+    });
+    const dir = join(base, "cron-echo");
+    try {
+      const run = await runCli(["--target", proxy.url, "--only", "stateless-cron", "--report-dir", dir, "--cron-timeout-ms", "2000", ...QUICK], { env: { LANGGRAPH_API_KEY: key } });
+      for (let length = 12; length <= key.length; length += 1) expect(run.stdout + run.stderr).not.toContain(key.slice(0, length));
+      const text = await readFile(join(dir, "certification.json"), "utf8");
+      expect(text).not.toContain(key.slice(0, 12));
+    } finally {
+      await proxy.close();
+      await upstream.close();
+    }
+  });
+});
