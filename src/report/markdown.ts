@@ -32,6 +32,10 @@ export function renderMarkdown(c: Certification): string {
     `- Target's own /openapi.json: ${inline(t.available ? (t.differences.length === 0 ? "served; its Run schema agrees" : `served; its Run schema differs: ${t.differences.join("; ")}`) : t.reason)}`,
   );
   lines.push(`- Settle window: ${c.settleMs} ms; run deadline: ${c.timeoutMs} ms; cron deadline: ${c.cronTimeoutMs} ms`);
+  const mib = (bytes: number): string => `${Math.round(bytes / 1024 / 1024)} MiB`;
+  lines.push(
+    `- Sink: keeps up to ${mib(c.sink.maxBodyBytes)} of one body and ${mib(c.sink.budgetBytes)} in all; kept ${c.sink.keptBytes} bytes; ${c.strays.count} stray request(s), ${c.sink.noise} other request(s), ${c.sink.discarded + c.sink.dropped} not kept, ${c.sink.refusedConnections} connection(s) refused`,
+  );
   lines.push(`- Started ${c.startedAt}, finished ${c.finishedAt}`);
   lines.push(`- Command: \`${c.commandLine}\``, "");
   const s = c.summary;
