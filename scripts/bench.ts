@@ -160,7 +160,7 @@ async function loadMode(): Promise<void> {
       `load mode, ${RUNS} runs (thread-run x ${RUNS}, ${CONCURRENCY} at once) against the test target: ${(wall / 1000).toFixed(1)} s wall (exit ${code}, one ${cert.settleMs} ms settle window included; target < 20 s); peak RSS ${mb(peak.total)} for the suite's whole process tree (the CLI's own ${mb(peak.root)}; load mode starts no Playwright processes; target < 300 MB)`,
     );
     console.log(
-      `  accounting: ${l.runs} runs, ${l.delivered} delivered, ${l.lost} lost, ${l.duplicates} duplicates, ${l.strays} strays: ${l.exact ? "exact" : "NOT EXACT"}; end to delivery p50 ${op?.p50Ms} ms, p95 ${op?.p95Ms} ms, p99 ${op?.p99Ms} ms`,
+      `  accounting: ${l.runs} runs, ${l.delivered} delivered, ${l.lost} lost, ${l.duplicates} duplicates, ${l.strays} strays: ${l.exact ? "exact" : "NOT EXACT"}; run_ended_at to delivery p50 ${op?.p50Ms} ms, p95 ${op?.p95Ms} ms, p99 ${op?.p99Ms} ms (${op?.skewed ?? 0} skewed); create call to delivery p50 ${op?.createdP50Ms} ms, p99 ${op?.createdP99Ms} ms`,
     );
   } finally {
     await target.close();

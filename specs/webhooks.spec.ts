@@ -14,14 +14,17 @@ test.describe.configure({ mode: "parallel" });
 const selected = ALL_CASES.filter((c) => runtime.cases.includes(c.id));
 const alone = selected.filter((c) => c.alone === true);
 
+/** The longest one case of the selection can take: every result is final only when the whole run has ended. */
+const longest = Math.max(...selected.map((d) => runtime.timeoutMs + runtime.settleMs + (d.cron ? 2 * runtime.cronTimeoutMs : 0) + MARGIN_MS));
+
 for (const definition of selected) {
   test(`${definition.id} · ${definition.operation}`, async ({ conformance }, testInfo) => {
-    const once = runtime.timeoutMs + runtime.settleMs + (definition.cron ? 2 * runtime.cronTimeoutMs : 0) + MARGIN_MS;
     // Load mode: the repetitions of every case share the concurrency, so the worst case waits for all of them.
     const rounds = runtime.load === undefined ? 1 : Math.ceil((runtime.load.repeat * selected.length) / runtime.load.concurrency);
-    // A probe that runs alone waits for every case before it, then for those queued ahead of it.
-    const queued = definition.alone === true ? (alone.indexOf(definition) + 1) * ALONE_STEPS + 1 : 1;
-    const budget = once * rounds * queued;
+    // Probes that run alone come after every other case, one after another; every result waits for the last of them.
+    const queued = alone.length * ALONE_STEPS + 1;
+    // A retry is judged on its own once it ends.
+    const budget = (longest + runtime.settleMs) * rounds * queued;
     test.setTimeout(budget + MARGIN_MS);
     const result = await conformance.result(definition, budget);
     await testInfo.attach(CASE_ATTACHMENT, { body: JSON.stringify(result), contentType: "application/json" });

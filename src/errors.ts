@@ -15,6 +15,7 @@ export type ErrorCode =
   | "LGWC_WEBHOOK_REFUSED"
   | "LGWC_WEBHOOKS_DISABLED"
   | "LGWC_LOCAL_TARGET"
+  | "LGWC_STOPPED"
   | "LGWC_INTERNAL";
 
 export class ConformanceError extends Error {

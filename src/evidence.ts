@@ -14,6 +14,8 @@ export interface Delivery {
   /** True when the sink's byte budget was spent, so the body was not kept at all (bodyBase64 is empty). */
   discarded?: boolean;
   receivedAt: number;
+  /** When the whole body had arrived (a slow upload ends well after receivedAt, the headers' arrival). */
+  completedAt?: number;
   /** How and when the sink answered; absent while it holds the request, or when the client left first. */
   answer?: { status: number; at: number };
 }
@@ -38,6 +40,8 @@ export interface RunExpectation {
   statuses?: string[];
   /** The run failed: its webhook should say why. */
   describesError?: boolean;
+  /** The run must end within the deadline, because the case is about the target still running runs: a run left pending or running fails, saying this. */
+  mustEnd?: string;
   /** The run was cancelled before it started, so it has no start time. */
   neverStarted?: boolean;
   /** The run was rolled back: its state is gone, so the webhook's values are not judged against it. */
@@ -56,6 +60,11 @@ export interface Premise {
   severity: "required" | "recommended";
   /** Why the API could not show whether it held, when it could not. */
   unknown?: string;
+  /**
+   * Where the API cannot show it, the webhook's own values can: the premise held only if they
+   * lack this key (a node the run should never have reached writes it).
+   */
+  valuesLack?: string;
 }
 
 /** The thread's state after the run, read back through the API to judge the webhook's values. */
@@ -88,6 +97,8 @@ export interface RunEvidence {
   unidentified?: string;
   /** The input the suite sent for the run: the webhook's kwargs.input must equal it. */
   input?: { sent: unknown };
+  /** The metadata and multitask_strategy the suite's create call gave the run (not for a cron's fired runs). */
+  sentRun?: { metadata?: Record<string, unknown>; multitaskStrategy?: string };
   /** A stateless run: its webhook's values may be null or absent. */
   stateless?: boolean;
   /** The thread's state after the run, to compare the webhook's values with. */
@@ -98,12 +109,16 @@ export interface RunEvidence {
   premise?: Premise;
   /** The least time the run can have taken (a graph that slept this long): its times must span it. */
   minRunMs?: number;
+  /** Only on the run's pseudo-case of strays: how many requests came to URLs never handed out, and the first few. */
+  strays?: { count: number; sample: { method: string; target: string }[] };
   /** When the suite saw the run reach a terminal state, if it did. */
   terminalAt?: number;
   /** The run's status read back from the API after the settle window. */
   apiStatus?: string;
-  /** Why the run could not be read back, when it could not. */
+  /** Why the case does not read the run back (its design: the target deletes such runs), when it does not. */
   readBackSkipped?: string;
+  /** Why reading the run back failed, where it should have worked. */
+  readBackFailed?: string;
   deliveries: Delivery[];
   expect: RunExpectation;
   /**
@@ -113,6 +128,12 @@ export interface RunEvidence {
   publicPrefix?: string;
   /** How long the suite waited for a first delivery. */
   deadlineMs: number;
+  /** When the first delivery was due at the latest (this machine's clock). */
+  deadlineAt?: number;
+  /** When the suite stopped watching the run; what arrives after is late, and still judged. */
+  watchedUntil?: number;
+  /** The run had not ended by the deadline, as the API reports it: no webhook was due yet. */
+  notEnded?: string;
   settleMs: number;
   /** Hardening probes only: the answer to a create call with an invalid webhook. */
   creation?: CreationProbe;

@@ -1,6 +1,7 @@
 import { readFileSync } from "node:fs";
 import { ConformanceError } from "./errors.js";
 import type { Expectation } from "./report/gate.js";
+import type { Windows } from "./target/windows.js";
 
 /**
  * Everything the suite's main process decided for a run: what the certification records. It stays
@@ -11,9 +12,11 @@ export interface Runtime {
   target: { url: string; info: unknown };
   assistant: { requested: string; resolved: string };
   input: unknown;
+  /** The windows as given (--settle-ms, --timeout-ms, --cron-timeout-ms); `windows` holds them as used, scaled by the target's latency. */
   settleMs: number;
   timeoutMs: number;
   cronTimeoutMs: number;
+  windows: Windows;
   workers: number;
   /** Playwright retries per case (a case that passes only on a retry is flaky). */
   retries: number;
@@ -30,6 +33,8 @@ export interface Runtime {
   };
   crons: { supported: boolean; reason?: string };
   cases: string[];
+  /** Every case of the profile, so the certificate can say which it did not cover. */
+  profileCases: string[];
   checks: string[];
   profile: "standard" | "hardening";
   /** Load mode's settings, when --repeat was given. */
@@ -73,9 +78,10 @@ export function specRuntimeOf(runtime: Runtime): SpecRuntime {
     retries: runtime.retries,
     runTag: runtime.runTag,
     cases: runtime.cases,
-    settleMs: runtime.settleMs,
-    timeoutMs: runtime.timeoutMs,
-    cronTimeoutMs: runtime.cronTimeoutMs,
+    // The spec's time budgets follow the windows as used.
+    settleMs: runtime.windows.settleMs,
+    timeoutMs: runtime.windows.deadlineMs,
+    cronTimeoutMs: runtime.windows.cronDeadlineMs,
   };
   if (runtime.load !== undefined) spec.load = runtime.load;
   return spec;

@@ -126,6 +126,14 @@ const cases: { name: string; passing?: RunEvidence; failing: RunEvidence; says: 
     says: /names another webhook URL in kwargs\.webhook than the one handed out \(the token matches; the rest of the URL differs\)/,
   },
   {
+    name: "metadata-and-strategy",
+    passing: evidence({ sentRun: { metadata: { owner: "suite" } }, deliveries: [delivery({ body: runBody({ metadata: { owner: "suite", graph_id: "g" }, multitask_strategy: "reject" }) })] }),
+    failing: evidence({ sentRun: { metadata: { owner: "suite" } }, deliveries: [delivery({ body: runBody({ metadata: { owner: "someone-else" } }) })] }),
+    says: /does not carry the metadata the run was created with \(owner\)/,
+    expected: /owner="suite"/,
+    received: /owner="someone-else"/,
+  },
+  {
     name: "values-state",
     failing: evidence({ deliveries: [delivery({ body: runBody({ values: { ...STATE, result: "stale" } }) })] }),
     says: /carries values that are not the run's final state/,
@@ -153,6 +161,13 @@ const cases: { name: string; passing?: RunEvidence; failing: RunEvidence; says: 
     says: /accepted an empty string as a webhook and created the run/,
     expected: /HTTP 4xx with a reason/,
     received: /^HTTP 200: \{"run_id":"x"\}$/,
+  },
+  {
+    name: "no-strays",
+    passing: evidence({ strays: { count: 0, sample: [] } }),
+    failing: evidence({ strays: { count: 3, sample: [{ method: "POST", target: "/hook/never-handed-out" }] } }),
+    says: /3 requests arrived for no run the suite created \(first: POST \/hook\/never-handed-out\)/,
+    received: /POST \/hook\/never-handed-out\n… and 2 more/,
   },
   {
     name: "retried",
@@ -209,6 +224,53 @@ describe("every check passes on conformant evidence and fails on broken evidence
   }
 });
 
+describe("evidence that arrived late or could not be gathered", () => {
+  it("delivered fails a first webhook that came after the deadline, and says by how much", () => {
+    const late = evidence({ deadlineAt: 5_000, deliveries: [delivery({ receivedAt: 10_500 })] });
+    expect(verdict("delivered", late)).toMatchObject({ check: "delivered", message: expect.stringMatching(/came late: 5500 ms after/) as string });
+  });
+
+  it("delivered is inconclusive, not failed, when the API still reports the run running", () => {
+    const running = evidence({ deliveries: [], notEnded: "running" });
+    expect(verdict("delivered", running)).toEqual({ inconclusive: expect.stringMatching(/still reports the run running/) as string });
+  });
+
+  it("exactly-once marks a duplicate that came after the settle window as late", () => {
+    const ev = evidence({ watchedUntil: 3_000, deliveries: [answered(delivery(), 204), answered(delivery({ receivedAt: 6_000 }), 204)] });
+    expect(verdict("exactly-once", ev)).toMatchObject({ received: expect.stringMatching(/\+5000 ms \(late: after the settle window\)/) as string });
+  });
+
+  it("status-matches-api is inconclusive when reading a kept run back failed", () => {
+    const rest = evidence();
+    delete rest.apiStatus;
+    expect(verdict("status-matches-api", { ...rest, readBackFailed: "HTTP 503" })).toEqual({ inconclusive: "the run's status could not be read back: HTTP 503" });
+    expect(verdict("status-matches-api", rest)).toMatchObject({ inconclusive: expect.any(String) as string });
+  });
+
+  it("outcome-premise reads an unreadable state's premise from the webhook's values, and is inconclusive only where they are absent", () => {
+    const premise = { asked: 'the run stopped before node "act"', held: false, observed: "", why: "interrupt_before was ignored", severity: "required" as const, unknown: "the run's state could not be read back", valuesLack: "result" };
+    const ran = evidence({ premise, deliveries: [delivery({ body: runBody({ values: { result: "done:succeed" } }) })] });
+    expect(verdict("outcome-premise", ran)).toMatchObject({ check: "outcome-premise", received: expect.stringMatching(/the webhook's values carry "result"/) as string });
+    const stopped = evidence({ premise, deliveries: [delivery({ body: runBody({ values: { messages: [] } }) })] });
+    expect(verdict("outcome-premise", stopped)).toBeUndefined();
+    const silent = evidence({ premise, deliveries: [delivery({ body: runBody({ values: undefined }) })] });
+    expect(verdict("outcome-premise", silent)).toEqual({ inconclusive: expect.stringMatching(/could not be read back/) as string });
+  });
+
+  it("metadata-and-strategy holds a run to the multitask_strategy it was sent, or reject where none was, and skips a cron's runs", () => {
+    const body = (strategy: string): ReturnType<typeof runBody> => runBody({ metadata: {}, multitask_strategy: strategy });
+    expect(verdict("metadata-and-strategy", evidence({ sentRun: { multitaskStrategy: "enqueue" }, deliveries: [delivery({ body: body("enqueue") })] }))).toBeUndefined();
+    expect(verdict("metadata-and-strategy", evidence({ sentRun: { multitaskStrategy: "interrupt" }, deliveries: [delivery({ body: body("enqueue") })] }))).toMatchObject({ expected: 'multitask_strategy "interrupt"', received: 'multitask_strategy "enqueue"' });
+    expect(verdict("metadata-and-strategy", evidence({ sentRun: {}, deliveries: [delivery({ body: body("enqueue") })] }))).toMatchObject({ expected: expect.stringMatching(/"reject" \(none was sent; the published default\)/) as string });
+    expect(verdict("metadata-and-strategy", evidence({ sentRun: {}, stateless: true, deliveries: [delivery({ body: body("enqueue") })] }))).toBeUndefined();
+    expect(verdict("metadata-and-strategy", evidence({ deliveries: [delivery({ body: body("enqueue") })] }))).toMatchObject({ skipped: expect.stringMatching(/a cron fired it/) as string });
+  });
+
+  it("no-strays is judged only on the run's pseudo-case", () => {
+    expect(verdict("no-strays", evidence())).toMatchObject({ skipped: expect.stringMatching(/unexpected-deliveries/) as string });
+  });
+});
+
 describe("checks that cannot judge say why instead of passing", () => {
   it("body checks skip when nothing arrived", () => {
     for (const name of ["exactly-once", "post-method", "token-preserved", "json-body", "run-schema", "run-identity", "terminal-status", "status-matches-api"]) {
@@ -262,6 +324,9 @@ describe("checks that cannot judge say why instead of passing", () => {
     // The receiver held the first request 5 s; a second sent while it waited is a retry after a timeout.
     const afterHang = evidence({ deliveries: [answered(delivery(), 204, 5_000), answered(delivery({ receivedAt: 3_000 }), 204)] });
     expect(verdict("exactly-once", afterHang)).toBeUndefined();
+    // A sender that took 5 s to upload the body, answered at once: a copy sent meanwhile is a duplicate.
+    const slowUpload = evidence({ deliveries: [answered({ ...delivery(), completedAt: 5_990 }, 204, 5_000), answered(delivery({ receivedAt: 3_000 }), 204)] });
+    expect(verdict("exactly-once", slowUpload)).toMatchObject({ check: "exactly-once" });
     const repeat = evidence({ deliveries: [answered(delivery(), 500), answered(delivery({ receivedAt: 1_250 }), 204), answered(delivery({ receivedAt: 1_600 }), 204)] });
     const result = verdict("exactly-once", repeat);
     expect(result && "message" in result && result.message).toMatch(/sent 2 webhooks for the run that the receiver accepted/);

@@ -41,7 +41,9 @@ describe("the built CLI against @langchain/langgraph-api 2.0.0 (--local --server
     for (const c of failed) {
       const required = c.checks.filter((k) => k.outcome === "failed" && k.severity === "required");
       expect(required.map((k) => k.name), `${c.id}: ${c.reason ?? ""}`).toEqual(["outcome-status"]);
-      expect(required[0]!.received, c.id).toMatch(/status "error"/);
+      // A cancel with action=interrupt ends the run "error". The double-text's first run is either
+      // cancelled so ("error") or, on a slow machine, left to finish ("success"): not interrupted either way.
+      expect(required[0]!.received, c.id).toMatch(c.id === "thread-multitask-interrupt" ? /status "(error|success)"/ : /status "error"/);
     }
   });
 

@@ -83,9 +83,11 @@ describe.concurrent("each fault of the test target is caught by its probe", () =
     });
   }
 
-  it("a deployment whose webhook policy refuses the failing URL gets a skip that says so, not a failure", { timeout: 120_000 }, async () => {
+  it("a deployment whose webhook policy refuses the failing URL gets a skip that says so, not a failure (and a run of nothing else is inconclusive)", { timeout: 120_000 }, async () => {
     const { code, cert, stderr } = await certifyTestTarget([], [...FAST, "--only", "hardening-survives-unresolvable"], { refuseWebhookHosts: ["lgwc-unresolvable.invalid"] });
-    expect(code, stderr).toBe(0);
+    // The only case selected did not run, so nothing was certified: inconclusive (exit 1), not a pass.
+    expect(code, stderr).toBe(1);
+    expect(cert.verdict).toBe("inconclusive");
     expect(cert.cases[0]).toMatchObject({ id: "hardening-survives-unresolvable", outcome: "skipped" });
     expect(cert.cases[0]!.reason).toMatch(/refused a webhook where the receiver's host name cannot be resolved \(POST \/threads\/[0-9a-f-]+\/runs answered HTTP 422: .*allow list/);
   });

@@ -11,7 +11,7 @@ import { nestingDepth } from "../src/json.js";
 import { fingerprint, Redactor } from "../src/report/redact.js";
 import { secretsInHeader, secretsOf } from "../src/cli/args.js";
 import { makeTokenParts } from "../src/sink/case-url.js";
-import { runPath } from "../src/target/paths.js";
+import { cronPath, runPath } from "../src/target/paths.js";
 import { deleteOwn } from "../src/target/cleanup.js";
 import { TargetClient } from "../src/target/client.js";
 import { writeFilesAtomic } from "../src/report/files.js";
@@ -85,9 +85,23 @@ describe("secrets the first review did not reach", () => {
 });
 
 describe("ids, folders, files", () => {
-  it("'.' and '..' from the target are encoded too", () => {
-    expect(runPath("t", "..")).toBe("/threads/t/runs/%2E%2E");
-    expect(runPath(".", "r")).toBe("/threads/%2E/runs/r");
+  it("'.' and '..' from the target are refused, not sent: URL parsing removes them even percent-encoded", async () => {
+    expect(() => runPath("t", "..")).toThrow(/the id "\.\.", which no request path can carry/);
+    expect(() => runPath(".", "r")).toThrow(/the id "\."/);
+    expect(() => cronPath("%2E%2e")).toThrow(/the id "%2E%2e"/);
+    expect(runPath("t", "...")).toBe("/threads/t/runs/...");
+    const seen: string[] = [];
+    const server = await hostileServer((req, res) => {
+      seen.push(`${req.method} ${req.url}`);
+      json(res, 200, { cron_id: "..", metadata: { lg_webhook_conformance: "suite" } });
+    });
+    try {
+      const removal = await deleteOwn(new TargetClient({ baseUrl: server.url }), "cron", "..", { lg_webhook_conformance: "suite" });
+      expect(removal).toMatchObject({ problem: expect.stringMatching(/cron "\.\." was left alone/) as string });
+      expect(seen).toEqual([]);
+    } finally {
+      await server.close();
+    }
   });
 
   it("a cron of the suite that neither its route nor the search shows is reported, not taken for gone", async () => {
@@ -127,10 +141,12 @@ describe("ids, folders, files", () => {
       assistant: { requested: "a", resolved: "b" },
       schema: { source: "s", target: { available: false, reason: "r" } },
       settleMs: 1, timeoutMs: 1, cronTimeoutMs: 1, startedAt: "", finishedAt: "", commandLine: "x",
-      summary: { cases: 1, passed: 0, failed: 1, skipped: 0, flaky: 0, warnings: 0 },
-      verdict: "non-conformant",
+      summary: { cases: 1, passed: 0, failed: 1, skipped: 0, flaky: 0, inconclusive: 0, warnings: 0 },
+      verdict: "non-conformant", scope: { complete: true, reasons: [] },
       gate: { passed: false, unexpected: [], expected: [], nowPassing: [], flaky: [], strict: false },
       profile: "standard", cases: [], checkDefinitions: [],
+      strays: { count: 0, bytes: 0, requests: [] },
+      sink: { maxBodyBytes: 1, budgetBytes: 1, keptBytes: 0, discarded: 0, dropped: 0, noise: 0, refusedConnections: 0 },
     } as unknown as Certification;
     const md = renderMarkdown(cert);
     expect(md).not.toContain("<!--");

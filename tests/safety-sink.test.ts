@@ -84,10 +84,10 @@ describe("the sink under a flood", () => {
     expect(await post(`${sink.url}/hook/k`, "{}")).toBe(204);
   });
 
-  it("a case whose webhook the budget could not keep fails, naming the suite's limit rather than the target", () => {
+  it("a case whose webhook the budget could not keep is inconclusive, naming the suite's limit rather than the target", () => {
     const run: RunResult = { label: "the run", webhookUrl: "http://x/hook/k", created: {}, deliveries: 1, discarded: 1, timings: {}, checks: [] };
     const result = rejudgeCase({ id: "thread-run", operation: "POST /threads/{thread_id}/runs", title: "t", durationMs: 1, reproduce: "" }, [run], []);
-    expect(result.outcome).toBe("failed");
+    expect(result.outcome).toBe("inconclusive");
     expect(result.reason).toMatch(/byte budget was spent before 1 request\(s\) .* \(raise --sink-budget-mb\): they could not be judged, which is the suite's limit, not a finding about the target/);
     const cut = rejudgeCase({ id: "thread-run", operation: "POST /threads/{thread_id}/runs", title: "t", durationMs: 1, reproduce: "" }, [{ label: run.label, webhookUrl: run.webhookUrl, created: {}, deliveries: 1, cut: 1, timings: {}, checks: [] }], []);
     expect(cut.reason).toMatch(/1 request body\(ies\) for this case exceeded the sink's limit on one body and were cut/);

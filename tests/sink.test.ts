@@ -53,6 +53,17 @@ describe("the sink", () => {
     expect(sink.stats().strays).toBe(1);
   });
 
+  it("counts a run posted to a URL it never handed out as a stray, and other requests as noise", async () => {
+    sink = await startSink();
+    sink.register("known-1");
+    await fetch(`${sink.url}/`, { method: "POST", body: JSON.stringify({ run_id: "r-1", status: "success" }) });
+    await fetch(`${sink.url}/other`, { method: "POST", body: "hello" });
+    await fetch(`${sink.url}/favicon.ico`);
+    expect(sink.stats().strays).toBe(1);
+    expect(sink.stats().straySample.map((s) => s.target)).toEqual(["/"]);
+    expect(sink.stats().noise).toBe(2);
+  });
+
   it("matches a case whose token was mangled, so token-preserved can judge it", async () => {
     sink = await startSink();
     sink.register("k-2");

@@ -10,13 +10,16 @@ function succeeded(delivery: Delivery): boolean {
 /**
  * Whether a request is a retry the target was entitled to: the one before it failed (answered
  * 5xx or anything but 2xx, or never answered), or was still being held by a slow receiver when
- * this one arrived. Everything else repeated is a duplicate.
+ * this one arrived. Everything else repeated is a duplicate. The receiver held a request from
+ * the end of its body to its answer: a sender that uploads slowly kept the receiver waiting, not
+ * the other way round.
  */
 export function isRetry(previous: Delivery, current: Delivery): boolean {
   const answer = previous.answer;
   if (answer === undefined) return true;
   if (!succeeded(previous)) return true;
-  return answer.at - previous.receivedAt >= SLOW_ANSWER_MS && current.receivedAt < answer.at;
+  const held = answer.at - (previous.completedAt ?? previous.receivedAt);
+  return held >= SLOW_ANSWER_MS && current.receivedAt < answer.at;
 }
 
 /** The requests that repeat a delivery already answered with success, in order. */

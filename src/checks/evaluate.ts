@@ -1,11 +1,11 @@
 import type { RunEvidence } from "../evidence.js";
-import { isSkip, type Check, type CheckContext, type Severity } from "./types.js";
+import { isInconclusive, isSkip, type Check, type CheckContext, type Severity } from "./types.js";
 
 export interface CheckOutcome {
   name: string;
   severity: Severity;
   version: number;
-  outcome: "passed" | "failed" | "skipped";
+  outcome: "passed" | "failed" | "skipped" | "inconclusive";
   message: string;
   expected?: string;
   received?: string;
@@ -17,6 +17,7 @@ export function evaluate(checks: readonly Check[], evidence: RunEvidence, contex
     const verdict = check.run(evidence, context);
     if (verdict === undefined) return { ...base, outcome: "passed", message: "" };
     if (isSkip(verdict)) return { ...base, outcome: "skipped", message: verdict.skipped };
+    if (isInconclusive(verdict)) return { ...base, outcome: "inconclusive", message: verdict.inconclusive };
     return {
       ...base,
       outcome: "failed",
@@ -29,4 +30,9 @@ export function evaluate(checks: readonly Check[], evidence: RunEvidence, contex
 
 export function failsRequired(outcomes: readonly CheckOutcome[]): boolean {
   return outcomes.some((o) => o.outcome === "failed" && o.severity === "required");
+}
+
+/** A required check that could not gather its evidence: the run cannot be called conformant. */
+export function unjudgedRequired(outcomes: readonly CheckOutcome[]): CheckOutcome | undefined {
+  return outcomes.find((o) => o.outcome === "inconclusive" && o.severity === "required");
 }

@@ -5,16 +5,17 @@ import { describeAttempts, duplicates } from "./attempts.js";
 export const exactlyOnce = defineCheck({
   name: "exactly-once",
   severity: "required",
-  version: 2,
+  version: 3,
   description:
-    "No second request for the same run arrived within the settle window after the receiver answered the first with success (2xx), and none for a URL the suite never handed out. A repeat after a failed answer (5xx, or none within a second) is a retry, judged by the retry checks.",
+    "No second request for the same run arrived after the receiver answered the first with success (2xx): within the settle window, or later, until the whole run ended (a late duplicate). A repeat after a failed answer (5xx, or none within a second) is a retry, judged by the retry checks.",
   run(evidence) {
     const deliveries = deliveriesOrSkip(evidence);
     if (!Array.isArray(deliveries)) return deliveries;
     const repeated = duplicates(deliveries);
     if (repeated.length === 0) return undefined;
     const first = deliveries[0]!.receivedAt;
-    const gaps = repeated.map((d) => `+${d.receivedAt - first} ms`);
+    const late = (d: { receivedAt: number }): string => (evidence.watchedUntil !== undefined && d.receivedAt > evidence.watchedUntil ? " (late: after the settle window)" : "");
+    const gaps = repeated.map((d) => `+${d.receivedAt - first} ms${late(d)}`);
     const retried = deliveries.length - 1 - repeated.length;
     return fail(
       "exactly-once",

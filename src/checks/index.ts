@@ -19,8 +19,10 @@ import { kwargsInput } from "./kwargs-input.js";
 import { kwargsConfig } from "./kwargs-config.js";
 import { kwargsWebhook } from "./kwargs-webhook.js";
 import { valuesState } from "./values-state.js";
+import { metadataAndStrategy } from "./metadata-and-strategy.js";
 import { outcomePremise } from "./outcome-premise.js";
 import { expectedHeaders } from "./expected-headers.js";
+import { noStrays } from "./no-strays.js";
 import { retried } from "./retried.js";
 import { retriesBounded } from "./retries-bounded.js";
 
@@ -42,12 +44,14 @@ export const CHECKS: readonly Check[] = [
   kwargsInput,
   kwargsConfig,
   kwargsWebhook,
+  metadataAndStrategy,
   valuesState,
   notDelivered,
   outcomeStatus,
   outcomePremise,
   errorDescribed,
   expectedHeaders,
+  noStrays,
   // Hardening probes; they skip on every run of the standard profile.
   refusedAtCreate,
   retried,

@@ -28,7 +28,12 @@ export interface CheckSkip {
   skipped: string;
 }
 
-export type CheckVerdict = CheckFailure | CheckSkip | undefined;
+/** The check applies, but the evidence it needs could not be gathered: not a pass, not a finding. */
+export interface CheckInconclusive {
+  inconclusive: string;
+}
+
+export type CheckVerdict = CheckFailure | CheckSkip | CheckInconclusive | undefined;
 
 export interface Check {
   name: string;
@@ -57,4 +62,12 @@ export function skip(reason: string): CheckSkip {
 
 export function isSkip(verdict: CheckVerdict): verdict is CheckSkip {
   return verdict !== undefined && "skipped" in verdict;
+}
+
+export function inconclusive(reason: string): CheckInconclusive {
+  return { inconclusive: reason };
+}
+
+export function isInconclusive(verdict: CheckVerdict): verdict is CheckInconclusive {
+  return verdict !== undefined && "inconclusive" in verdict;
 }

@@ -1,4 +1,4 @@
-import { defineCheck, fail, skip } from "./types.js";
+import { defineCheck, fail, inconclusive, skip } from "./types.js";
 import { fieldLeftOut, nth, objectBodiesOrSkip } from "./evidence-helpers.js";
 import { describeDifference, firstDifference, short } from "./json-diff.js";
 
@@ -46,6 +46,8 @@ export const valuesState = defineCheck({
     }
     if (compared) return undefined;
     const state = evidence.state;
+    // Values came, and nothing could be compared with them: not a pass.
+    if (state !== undefined && "skipped" in state && !leftOut) return inconclusive(`the run's state could not be read back to compare: ${state.skipped}`);
     if (state !== undefined && "skipped" in state) return skip(state.skipped);
     return skip(leftOut ? "values is null or absent, which a stateless or interrupted run's webhook may be" : "the run's state could not be read back to compare");
   },

@@ -27,6 +27,7 @@ import { compareRunSchemas } from "../schema/compare.js";
 import { compileRunValidator } from "../schema/validate.js";
 import { RUNTIME_ENV, specRuntimeOf, type Runtime } from "../runtime.js";
 import { runTag as tagFor } from "../target/cleanup.js";
+import { describeWindows, windowsFor, type Windows } from "../target/windows.js";
 import { Conductor, type FreshTarget } from "../conductor/conductor.js";
 import { startControlServer, type ControlServer } from "../conductor/control-server.js";
 import { resultsFromOutcomes } from "../conductor/test-outcomes.js";
@@ -63,17 +64,21 @@ export interface Resources {
   interrupt?: () => void;
   /** Set when the run was stopped: what Playwright wrote of it describes no finished run. */
   stopped?: boolean;
+  /** The run's tag, once chosen: what `cleanup --run` needs to find what a stop left. */
+  runTag?: string;
 }
 
-export async function release(resources: Resources): Promise<void> {
+/** Releases everything; returns what could not be deleted from the target (after a stop, nothing else says so). */
+export async function release(resources: Resources): Promise<string[]> {
   if (resources.child && resources.child.exitCode === null) resources.child.kill("SIGTERM");
-  await resources.conductor?.abandon().catch(() => undefined);
+  const left = (await resources.conductor?.abandon().catch((error: unknown) => [`the cleanup failed: ${describeError(error)}`])) ?? [];
   await resources.control?.close().catch(() => undefined);
   await resources.sink?.close().catch(() => undefined);
   await resources.local?.stop().catch(() => undefined);
   if (resources.runtimeDir) await rm(resources.runtimeDir, { recursive: true, force: true }).catch(() => undefined);
   if (resources.stopped && resources.folder) await removeReports(resources.folder.path).catch(() => undefined);
   await resources.folder?.release().catch(() => undefined);
+  return left;
 }
 
 /** Thrown at a checkpoint after Ctrl-C or SIGTERM, so nothing new starts. */
@@ -251,7 +256,7 @@ function tokenIssuer(redactor: Redactor): () => string {
   };
 }
 
-function conductorFor(options: Options, api: TargetClient, checked: Preflight, schema: Runtime["schema"], runTag: string, sink: Sink, sinkUrl: string, selection: Selection, resources: Resources, io: Io): Conductor {
+function conductorFor(options: Options, api: TargetClient, checked: Preflight, schema: Runtime["schema"], runTag: string, sink: Sink, sinkUrl: string, selection: Selection, resources: Resources, io: Io, windows: Windows): Conductor {
   const assistantId = assistantFor(options);
   return new Conductor({
     api,
@@ -268,9 +273,9 @@ function conductorFor(options: Options, api: TargetClient, checked: Preflight, s
       clockSkewMs: options.clockSkewMs,
       ...(options.allowedFields === undefined ? {} : { allowedFields: new Set(options.allowedFields) }),
     },
-    settleMs: options.settleMs,
-    timeoutMs: options.timeoutMs,
-    cronTimeoutMs: options.cronTimeoutMs,
+    settleMs: windows.settleMs,
+    timeoutMs: windows.deadlineMs,
+    cronTimeoutMs: windows.cronDeadlineMs,
     cronsSupported: checked.crons.supported,
     ...(checked.graphId === LOCAL_ASSISTANT
       ? {}
@@ -356,6 +361,7 @@ export async function certify(
   resources.sink = await startSink({ host: options.sinkHost, port: options.sinkPort, budgetBytes: options.sinkBudgetMb * MIB, ...(maxRecords === undefined ? {} : { maxRecords }) });
   const sinkUrl = options.publicUrl ?? resources.sink.url;
   const runTag = `${new Date().toISOString().replace(/[:.]/g, "-")}-${randomBytes(3).toString("hex")}`;
+  resources.runTag = runTag;
   io.stderr(`Run tag ${runTag}: everything this run creates on the target carries it (if the run is killed: lg-webhook-conformance cleanup --target URL --run ${runTag}).\n`);
   if (options.canary) {
     io.stderr(`Preflight: one canary run to prove webhooks reach ${sinkUrl} …\n`);
@@ -378,7 +384,8 @@ export async function certify(
   }
   checkpoint();
 
-  const conductor = conductorFor(options, api, checked, schema, runTag, resources.sink, sinkUrl, selection, resources, io);
+  const windows = windowsFor(options, checked.latencyMs);
+  const conductor = conductorFor(options, api, checked, schema, runTag, resources.sink, sinkUrl, selection, resources, io, windows);
   resources.conductor = conductor;
   resources.control = await startControlServer(conductor, resources.redactor);
   const runtime: Runtime = {
@@ -389,6 +396,7 @@ export async function certify(
     settleMs: options.settleMs,
     timeoutMs: options.timeoutMs,
     cronTimeoutMs: options.cronTimeoutMs,
+    windows,
     workers: options.workers ?? Math.min(selection.cases.length, DEFAULT_WORKERS),
     retries: options.retries,
     reportDir,
@@ -397,6 +405,7 @@ export async function certify(
     schema,
     crons: checked.crons,
     cases: selection.cases,
+    profileCases: caseIdsOf(options.profile),
     checks: selection.checks,
     profile: options.profile,
     ...(options.load === undefined ? {} : { load: options.load }),
@@ -413,7 +422,7 @@ export async function certify(
 
   io.stderr(
     options.load === undefined
-      ? `Certifying ${runtime.target.url}: ${selection.cases.length} cases at once, settle ${runtime.settleMs} ms …\n`
+      ? `Certifying ${runtime.target.url}: ${selection.cases.length} cases at once; the suite ${describeWindows(windows)} …\n`
       : `Load mode on ${runtime.target.url}: ${selection.cases.length} case(s) × ${options.load.repeat}, ${options.load.concurrency} at once …\n`,
   );
   checkpoint();

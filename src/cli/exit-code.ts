@@ -9,7 +9,7 @@ export const EXIT = {
 } as const;
 
 export type Ending =
-  | { kind: "verdict"; verdict: "conformant" | "non-conformant" }
+  | { kind: "verdict"; verdict: "conformant" | "non-conformant" | "inconclusive" }
   | { kind: "gate"; passed: boolean }
   | { kind: "error"; code: ErrorCode }
   | { kind: "help" };
@@ -39,6 +39,8 @@ export function exitCodeFor(ending: Ending): number {
         case "LGWC_WEBHOOK_REFUSED":
         case "LGWC_WEBHOOKS_DISABLED":
           return EXIT.unreachable;
+        // A stopped run exits with the signal's status (130, 143) before this is asked; it never stands alone.
+        case "LGWC_STOPPED":
         case "LGWC_INTERNAL":
           return EXIT.internal;
       }

@@ -17,6 +17,16 @@ export interface Io {
 /** After Ctrl-C or SIGTERM, the run has this long to delete what it made before the process ends anyway. */
 const STOP_GRACE_MS = 30_000;
 
+/** The command that finds what this run left: everything it creates carries its tag. */
+function cleanupHint(resources: Resources): string {
+  return `Run \`lg-webhook-conformance cleanup --target URL${resources.runTag === undefined ? "" : ` --run ${resources.runTag}`}\` to delete it.`;
+}
+
+function leftBehind(resources: Resources): string {
+  const known = resources.conductor?.leftNow();
+  return `${known === undefined ? "Anything the run created may remain on the target." : `Left on the target: ${known}, and whatever create calls under way make.`} ${cleanupHint(resources)}`;
+}
+
 const signalExit = (signal: NodeJS.Signals): number => 128 + (signal === "SIGINT" ? 2 : 15);
 
 /** Runs the command; never throws. Returns the exit status (or, on a stuck stop, exits the process itself). */
@@ -28,8 +38,8 @@ export async function main(argv: readonly string[], env: NodeJS.ProcessEnv, io: 
   let interrupted: NodeJS.Signals | undefined;
   const onSignal = (signal: NodeJS.Signals): void => {
     if (interrupted) {
-      // A second Ctrl-C: the user will not wait for the cleanup.
-      out.stderr(`Received ${signal} again: exiting now; run \`lg-webhook-conformance cleanup --target URL\` for anything left.\n`);
+      // A second Ctrl-C: the user will not wait for the cleanup, but learns what it leaves.
+      out.stderr(`Received ${signal} again: exiting now. ${leftBehind(resources)}\n`);
       process.exit(signalExit(interrupted));
     }
     interrupted = signal;
@@ -37,7 +47,7 @@ export async function main(argv: readonly string[], env: NodeJS.ProcessEnv, io: 
     out.stderr(`\nReceived ${signal}: stopping the run and cleaning up …\n`);
     // No wait may hold the process after a stop was asked for (a file system call that never returns, a stuck target).
     setTimeout(() => {
-      out.stderr(`The cleanup did not finish within ${STOP_GRACE_MS / 1000} s: exiting; run \`lg-webhook-conformance cleanup --target URL\` for anything left.\n`);
+      out.stderr(`The cleanup did not finish within ${STOP_GRACE_MS / 1000} s: exiting. ${leftBehind(resources)}\n`);
       process.exit(signalExit(signal));
     }, STOP_GRACE_MS).unref();
     resources.child?.kill("SIGINT");
@@ -73,7 +83,9 @@ export async function main(argv: readonly string[], env: NodeJS.ProcessEnv, io: 
     out.stderr(`lg-webhook-conformance: internal error: ${describeError(error)} [LGWC_INTERNAL]\n`);
     return EXIT.internal;
   } finally {
-    await release(resources);
+    const left = await release(resources);
+    // After a stop no report says what the cleanup could not do: the terminal does.
+    if (interrupted && left.length > 0) out.stderr(`Could not delete everything the suite created on the target: ${left.join("; ")}. ${cleanupHint(resources)}\n`);
     process.off("SIGINT", onSignal);
     process.off("SIGTERM", onSignal);
   }

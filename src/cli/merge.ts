@@ -5,7 +5,8 @@ import { tmpdir } from "node:os";
 import { basename, dirname, join, resolve } from "node:path";
 import { ConformanceError, usageError } from "../errors.js";
 import { summarizeLoad } from "../report/load.js";
-import { judge, strayCase, STRAY_CASE_ID, unheardCase, UNHEARD_CASE_ID, type Certification } from "../report/certification.js";
+import { judge, scopeOf, strayCase, STRAY_CASE_ID, unheardCase, UNHEARD_CASE_ID, type Certification } from "../report/certification.js";
+import { caseIdsOf } from "../target/catalog.js";
 import { writeCertification } from "../report/write.js";
 import { check, keyId } from "../report/integrity.js";
 import { createPublicKey } from "node:crypto";
@@ -203,7 +204,7 @@ export async function mergeCommand(argv: readonly string[], io: Io): Promise<num
   );
   const requests = parts.flatMap((p) => p.strays.requests);
   const strayCount = parts.reduce((n, p) => n + p.strays.count, 0);
-  if (strayCount > 0) cases.push(strayCase(strayCount, requests));
+  if (strayCount > 0) cases.push(strayCase(strayCount, requests, first.checkDefinitions.map((d) => d.name)));
   const sum = (key: "budgetBytes" | "keptBytes" | "discarded" | "dropped" | "noise" | "refusedConnections"): number => parts.reduce((n, p) => n + (p.sink[key] ?? 0), 0);
   const expectations = first.expectations ?? [];
   const strict = first.strictExpectations ?? false;
@@ -223,6 +224,7 @@ export async function mergeCommand(argv: readonly string[], io: Io): Promise<num
     merged.cases = [...cases, unheard];
     Object.assign(merged, judge(merged.cases, expectations, strict));
   }
+  merged.scope = scopeOf(merged.cases, caseIdsOf(first.profile), first.checkDefinitions.map((d) => d.name), merged.gate);
   if (first.load !== undefined) {
     const settings = { repeat: first.load.repeat, concurrency: first.load.concurrency };
     merged.load = summarizeLoad(cases, settings, merged.strays.count, merged.sink.dropped + merged.sink.discarded);

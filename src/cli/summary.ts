@@ -1,8 +1,8 @@
-import type { Certification } from "../report/certification.js";
+import { verdictWords, type Certification } from "../report/certification.js";
 import { formatCaseFailure } from "../report/format.js";
 import { loadLines } from "../report/load.js";
 
-const MARK = { passed: "✓", failed: "✗", skipped: "-", flaky: "~" } as const;
+const MARK = { passed: "✓", failed: "✗", skipped: "-", flaky: "~", inconclusive: "?" } as const;
 
 /** What the user reads on stdout when the run ends. */
 export function renderSummary(c: Certification, reportDir: string): string {
@@ -40,7 +40,8 @@ export function renderSummary(c: Certification, reportDir: string): string {
   if (c.load !== undefined) lines.push("", ...loadLines(c.load));
   lines.push(
     "",
-    `Verdict: ${c.verdict} — ${s.passed} passed, ${s.failed} failed, ${s.skipped} skipped${s.flaky ? `, ${s.flaky} flaky` : ""} of ${s.cases} cases; ${s.warnings} warning(s).`,
+    `Verdict: ${verdictWords(c)} — ${s.passed} passed, ${s.failed} failed, ${s.skipped} skipped${s.flaky ? `, ${s.flaky} flaky` : ""}${s.inconclusive ? `, ${s.inconclusive} inconclusive` : ""} of ${s.cases} cases; ${s.warnings} warning(s).`,
+    ...(c.scope.complete ? [] : [`Partial certificate: ${c.scope.reasons.join("; ")}.`]),
     c.load === undefined
       ? `Reports: ${reportDir}/certification.md, certification.json, junit.xml, html/index.html`
       : `Reports: ${reportDir}/certification.md, certification.json, certification.html (load mode runs no Playwright tests, so there is no junit.xml)`,

@@ -39,6 +39,10 @@ const LOAD_PROGRESS_MS = 2_000;
  */
 export class Conductor {
   private readonly attempts = new Map<string, Promise<CaseResult>>();
+  /** Per attempt ("case#n"), a function per run that judges it again with all that has arrived. */
+  private readonly rejudges = new Map<string, (() => RunResult)[]>();
+  private started: string[] = [];
+  private finalResults: Promise<Map<string, CaseResult>> | undefined;
   private readonly threads = new Set<string>();
   private readonly crons = new Set<string>();
   private readonly cleanupProblems: string[] = [];
@@ -60,30 +64,61 @@ export class Conductor {
   /** Starts every case now (those that must run alone, one after another once the rest have ended); results are kept for the workers. */
   startAll(caseIds: readonly string[]): void {
     const alone = (id: string): boolean => caseById(id)?.alone === true;
-    this.sharedDone = Promise.allSettled(caseIds.filter((id) => !alone(id)).map((id) => this.result(id, 0)));
-    for (const id of caseIds.filter(alone)) void this.result(id, 0);
+    this.sharedDone = Promise.allSettled(caseIds.filter((id) => !alone(id)).map((id) => this.start(id, 0)));
+    for (const id of caseIds.filter(alone)) void this.start(id, 0);
+    this.started = [...caseIds];
   }
 
+  /**
+   * A case's result as it stands when the whole run has ended: its runs judged again with
+   * everything that arrived for them until then, so a late delivery or a late duplicate is
+   * attached and judged, never dropped. A retry (attempt > 0) is judged again when it ends.
+   * Load mode judges its repetitions again on its own.
+   */
   result(caseId: string, attempt: number): Promise<CaseResult> {
+    const driven = this.start(caseId, attempt);
+    if (this.settings.load !== undefined) return driven;
+    if (attempt > 0 || !this.started.includes(caseId)) return driven.then((result) => this.rejudged(`${caseId}#${attempt}`, result));
+    this.finalResults ??= this.judgeAtTheEnd();
+    return this.finalResults.then((all) => all.get(caseId) ?? driven);
+  }
+
+  /** After every case of the run has ended and one more settle window, each judged again with all that arrived. */
+  private async judgeAtTheEnd(): Promise<Map<string, CaseResult>> {
+    const driven = await Promise.all(this.started.map(async (id) => [id, await this.start(id, 0)] as const));
+    if (!this.stopping) await new Promise((resolve) => setTimeout(resolve, this.settings.settleMs));
+    return new Map(driven.map(([id, result]) => [id, this.rejudged(`${id}#0`, result)]));
+  }
+
+  private rejudged(key: string, result: CaseResult): CaseResult {
+    const rejudges = this.rejudges.get(key);
+    if (rejudges === undefined || rejudges.length === 0 || result.runs.length === 0) return result;
+    const again = rejudgeCase(result, rejudges.map((rejudge) => rejudge()), this.settings.checks);
+    // A reason the case gave (why it failed before its runs existed) stands unless judging again gives one.
+    const reason = again.reason ?? result.reason;
+    return this.settings.redactor.deep(reason === undefined ? again : { ...again, reason });
+  }
+
+  private start(caseId: string, attempt: number): Promise<CaseResult> {
     const key = `${caseId}#${attempt}`;
     let pending = this.attempts.get(key);
     if (pending === undefined) {
       if (caseById(caseId)?.alone === true) {
         const shared = this.sharedDone;
-        pending = this.aloneQueue.then(() => shared).then(() => this.drive(caseId));
+        pending = this.aloneQueue.then(() => shared).then(() => this.drive(caseId, key));
         this.aloneQueue = pending.catch(() => undefined);
       } else {
-        pending = this.drive(caseId);
+        pending = this.drive(caseId, key);
       }
       this.attempts.set(key, pending);
     }
     return pending;
   }
 
-  private async drive(caseId: string): Promise<CaseResult> {
+  private async drive(caseId: string, key: string): Promise<CaseResult> {
     const definition = caseById(caseId);
     if (definition === undefined) throw new Error(`unknown case ${caseId}`);
-    if (definition.alone && this.settings.freshTarget) return this.driveOnFreshTarget(definition, this.settings.freshTarget);
+    if (definition.alone && this.settings.freshTarget) return this.driveOnFreshTarget(definition, this.settings.freshTarget, key);
     const s = this.settings;
     if (definition.cron && !s.cronsSupported) {
       return withoutRuns(definition, "skipped", "the target's GET /info reports flags.crons = false, so it does not run crons");
@@ -91,16 +126,19 @@ export class Conductor {
     if (definition.needsGraph && s.noConformanceGraph !== undefined) {
       return withoutRuns(definition, "skipped", s.noConformanceGraph);
     }
-    return s.load === undefined ? this.driveOnce(definition) : this.driveLoad(definition, s.load.repeat);
+    return s.load === undefined ? this.driveOnce(definition, {}, key) : this.driveLoad(definition, s.load.repeat);
   }
 
   /** One run of a case; what it created on the target is deleted as soon as it ends. */
-  private async driveOnce(definition: CaseDefinition, extra: Partial<CaseDeps> = {}): Promise<CaseResult> {
+  private async driveOnce(definition: CaseDefinition, extra: Partial<CaseDeps> = {}, key?: string): Promise<CaseResult> {
     const s = this.settings;
     const threads = new Set<string>();
     const crons = new Set<string>();
+    const kept: (() => RunResult)[] = [];
+    if (key !== undefined) this.rejudges.set(key, kept);
     const deps: CaseDeps = {
       ...s,
+      ...(key === undefined ? {} : { keepRejudge: (rejudge: () => RunResult) => kept.push(rejudge) }),
       progress: (line) => s.progress(s.redactor.text(line)),
       created: {
         thread: (id) => {
@@ -181,7 +219,7 @@ export class Conductor {
   }
 
   /** The case runs on a server of its own, which is stopped afterwards with whatever the case made on it. */
-  private async driveOnFreshTarget(definition: CaseDefinition, start: () => Promise<FreshTarget>): Promise<CaseResult> {
+  private async driveOnFreshTarget(definition: CaseDefinition, start: () => Promise<FreshTarget>, key: string): Promise<CaseResult> {
     const s = this.settings;
     s.progress(`[${definition.id}] starting a fresh server for this probe …`);
     let fresh: FreshTarget;
@@ -192,11 +230,15 @@ export class Conductor {
     }
     try {
       // Nothing to delete afterwards: the server goes, with all the case made on it.
-      return await this.driveOnce(definition, {
-        api: fresh.api,
-        resolvedAssistantId: fresh.resolvedAssistantId,
-        created: { thread: () => undefined, cron: () => undefined, cronGone: () => undefined },
-      });
+      return await this.driveOnce(
+        definition,
+        {
+          api: fresh.api,
+          resolvedAssistantId: fresh.resolvedAssistantId,
+          created: { thread: () => undefined, cron: () => undefined, cronGone: () => undefined },
+        },
+        key,
+      );
     } finally {
       await fresh.stop();
     }
@@ -221,23 +263,37 @@ export class Conductor {
   /** Waits for every case started so far, then removes whatever is still left on the target. */
   async finish(): Promise<string[]> {
     await Promise.allSettled([...this.attempts.values()]);
-    await this.abandon();
-    return [...this.cleanupProblems];
+    return this.abandon();
   }
 
   /**
    * Removes what is known to exist now, then anything else carrying this run's tag (a cron that
    * fired twice makes threads the suite never heard of), without waiting for cases to end.
    */
-  async abandon(): Promise<void> {
+  async abandon(): Promise<string[]> {
     this.stopping = true;
+    // A create call still under way makes something after a sweep that ran now would have looked: wait for its answer.
+    const unanswered = await this.settings.api.stopCreating(Math.min(this.settings.timeoutMs, STOP_CREATES_WAIT_MS));
+    if (unanswered > 0 && !this.swept) {
+      this.cleanupProblems.push(`${unanswered} create call(s) were still unanswered after ${Math.round(Math.min(this.settings.timeoutMs, STOP_CREATES_WAIT_MS) / 1000)} s; what they make later is not swept`);
+    }
     await this.remove(new Set(this.crons), new Set(this.threads));
     // One sweep per run: after it, nothing new is created that the tracked sets would not know.
-    if (this.swept) return;
+    if (this.swept) return [...this.cleanupProblems];
     this.swept = true;
     const swept = await sweep(this.settings.api, this.settings.tag, { crons: this.settings.cronsSupported });
     this.cleanupProblems.push(...swept.problems);
     const note = ignoredNote(swept);
     if (note !== undefined) this.cleanupProblems.push(note);
+    return [...this.cleanupProblems];
+  }
+
+  /** What is known to be left on the target right now, for a stop that will not wait for the cleanup. */
+  leftNow(): string {
+    const parts = [`${this.threads.size} thread(s)`, ...(this.crons.size > 0 ? [`${this.crons.size} cron(s)`] : [])];
+    return `${parts.join(" and ")} the suite created and had not yet deleted`;
   }
 }
+
+/** How long a stop waits for create calls under way to be answered before it sweeps. */
+const STOP_CREATES_WAIT_MS = 15_000;

@@ -1,4 +1,4 @@
-import type { Certification } from "./certification.js";
+import { verdictWords, type Certification } from "./certification.js";
 
 function escape(text: string): string {
   return text.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/"/g, "&quot;");
@@ -8,8 +8,8 @@ function escape(text: string): string {
 export function renderBadge(c: Certification): string {
   const label = "webhooks";
   const ran = c.summary.passed + c.summary.failed;
-  const value = `${c.verdict} ${c.summary.passed}/${ran}`;
-  const colour = c.verdict === "conformant" ? "#2e7d32" : "#c62828";
+  const value = `${verdictWords(c)} ${c.summary.passed}/${ran}`;
+  const colour = c.verdict === "conformant" ? (c.scope.complete ? "#2e7d32" : "#6a8f00") : c.verdict === "inconclusive" ? "#8a6d00" : "#c62828";
   // About 6.5 px per character at 11 px Verdana; generous padding keeps text inside.
   const left = Math.round(label.length * 6.5 + 12);
   const right = Math.round(value.length * 6.5 + 12);

@@ -1,19 +1,39 @@
 import type { SinkStats } from "../sink/server.js";
 import { CHECKS } from "../checks/index.js";
 import type { Runtime } from "../runtime.js";
-import type { CaseResult } from "./types.js";
+import type { Windows } from "../target/windows.js";
+import { withoutRuns, type CaseResult } from "./types.js";
+import type { RunEvidence } from "../evidence.js";
+import { evaluate, failsRequired } from "../checks/evaluate.js";
 import type { Redactor } from "./redact.js";
 import type { Integrity } from "./integrity.js";
 import { summarizeLoad, type LoadSummary } from "./load.js";
 import { evaluateGate, type Expectation, type Gate } from "./gate.js";
 
-export type Verdict = "conformant" | "non-conformant";
+/**
+ * conformant: every case that ran passed, and every one had the evidence it needed.
+ * non-conformant: a required check failed (or a case passed only on a retry).
+ * inconclusive: nothing failed, but evidence a required check needs could not be gathered, or no case ran at all.
+ */
+export type Verdict = "conformant" | "non-conformant" | "inconclusive";
+
+/**
+ * What a certificate covers. It is complete only when every case of its profile ran with every
+ * required check, and no failure was waived; otherwise it is partial, and says why.
+ */
+export interface Scope {
+  complete: boolean;
+  /** Why it is partial, one sentence each. */
+  reasons: string[];
+}
 
 export interface Certification {
   suite: { name: string; version: string };
   target: { url: string; info: unknown };
   startedAt: string;
   finishedAt: string;
+  /** The windows as used: the given ones below, scaled by the target's latency. */
+  windows?: Windows;
   settleMs: number;
   timeoutMs: number;
   cronTimeoutMs: number;
@@ -28,7 +48,8 @@ export interface Certification {
   runTag: string;
   checkDefinitions: { name: string; severity: string; version: number; description: string }[];
   verdict: Verdict;
-  summary: { cases: number; passed: number; failed: number; skipped: number; flaky: number; warnings: number };
+  scope: Scope;
+  summary: { cases: number; passed: number; failed: number; skipped: number; flaky: number; inconclusive: number; warnings: number };
   /** The CI gate: expected failures (--expect-failures) forgiven, flaky cases not. */
   gate: Gate;
   /** The expectations the gate used, so merged shards can be judged again. */
@@ -79,45 +100,34 @@ export const UNHEARD_CASE_ID = "sink-limits";
 export function unheardCase(sink: SinkAccount): CaseResult | undefined {
   const lost = sink.dropped + sink.refusedConnections;
   if (lost === 0) return undefined;
-  return {
-    id: UNHEARD_CASE_ID,
-    operation: "(the suite's sink)",
-    title: "requests and connections the sink could not take",
-    outcome: "failed",
-    reason: `The sink turned away ${sink.dropped} request(s) past its record cap or byte budget and refused ${sink.refusedConnections} connection(s) at its connection limit, so webhooks may have gone unheard: a delivered failure in this report may be the suite's limit, not the target's (raise --sink-budget-mb, or keep others from flooding the sink).`,
-    deliveries: 0,
-    durationMs: 0,
-    reproduce: "",
-    runs: [],
-    checks: [],
-  };
+  return withoutRuns(
+    { id: UNHEARD_CASE_ID, operation: "(the suite's sink)", title: "requests and connections the sink could not take" },
+    "inconclusive",
+    `The sink turned away ${sink.dropped} request(s) past its record cap or byte budget and refused ${sink.refusedConnections} connection(s) at its connection limit, so webhooks may have gone unheard: a delivered failure in this report may be the suite's limit, not the target's (raise --sink-budget-mb, or keep others from flooding the sink).`,
+  );
 }
 
-/** Requests to URLs the suite never handed out become one failed case, so they cannot go unseen. */
-export function strayCase(count: number, strays: readonly StrayRecord[]): CaseResult {
-  const listed = strays.map((s) => `${s.method} ${s.target}`);
-  if (count > strays.length) listed.push(`… and ${count - strays.length} more`);
-  return {
-    id: STRAY_CASE_ID,
-    operation: "(any)",
-    title: "requests to URLs the suite never handed out",
-    outcome: "failed",
-    deliveries: count,
-    durationMs: 0,
-    reproduce: "",
-    runs: [],
-    checks: [
-      {
-        name: "exactly-once",
-        severity: "required",
-        version: 1,
-        outcome: "failed",
-        message: `${count} request${count === 1 ? "" : "s"} arrived for no run the suite created (first: ${strays[0]?.method} ${strays[0]?.target}).`,
-        expected: "no request other than one per run the suite created",
-        received: listed.join("\n"),
-      },
-    ],
+/**
+ * Requests to URLs the suite never handed out, judged as one case by the registry's no-strays
+ * check, so they can be left out (--skip no-strays) or expected like any other finding.
+ */
+export function strayCase(count: number, strays: readonly StrayRecord[], checkNames: readonly string[]): CaseResult {
+  const title = { id: STRAY_CASE_ID, operation: "(any)", title: "requests to URLs the suite never handed out" };
+  const checks = CHECKS.filter((c) => c.name === "no-strays" && checkNames.includes(c.name));
+  if (checks.length === 0) return withoutRuns(title, "skipped", `${count} stray request(s) counted, not judged: no-strays was left out`, { durationMs: 0, reproduce: "", deliveries: count });
+  const evidence: RunEvidence = {
+    label: "requests to URLs never handed out",
+    webhookUrl: "",
+    created: {},
+    deliveries: [],
+    expect: { delivery: "none" },
+    deadlineMs: 0,
+    settleMs: 0,
+    strays: { count, sample: strays.map((s) => ({ method: s.method, target: s.target })) },
   };
+  // No run's schema is judged here: the check reads only the count and the sample.
+  const outcomes = evaluate(checks, evidence, { validateRun: Object.assign(() => [], { source: "none" }) });
+  return withoutRuns(title, failsRequired(outcomes) ? "failed" : "passed", undefined, { durationMs: 0, reproduce: "", deliveries: count, checks: outcomes });
 }
 
 /** Verdict, counts and gate, from the cases alone: one rule for a run and for merged shards. */
@@ -128,11 +138,48 @@ export function judge(
 ): Pick<Certification, "verdict" | "summary" | "gate"> {
   const count = (outcome: string): number => cases.filter((c) => c.outcome === outcome).length;
   const warnings = cases.reduce((n, c) => n + c.checks.filter((k) => k.outcome === "failed" && k.severity === "recommended").length, 0);
+  // Nothing that ran proved anything: a run where every case was skipped certifies nothing.
+  const nothingRan = cases.every((c) => c.outcome === "skipped");
   return {
-    verdict: count("failed") + count("flaky") > 0 ? "non-conformant" : "conformant",
-    summary: { cases: cases.length, passed: count("passed"), failed: count("failed"), skipped: count("skipped"), flaky: count("flaky"), warnings },
+    verdict: count("failed") + count("flaky") > 0 ? "non-conformant" : count("inconclusive") > 0 || nothingRan ? "inconclusive" : "conformant",
+    summary: {
+      cases: cases.length,
+      passed: count("passed"),
+      failed: count("failed"),
+      skipped: count("skipped"),
+      flaky: count("flaky"),
+      inconclusive: count("inconclusive"),
+      warnings,
+    },
     gate: evaluateGate(cases, expectations, strict),
   };
+}
+
+/** What the certificate covers, from what the profile holds, what ran, and what was waived. */
+export function scopeOf(
+  cases: readonly CaseResult[],
+  profileCases: readonly string[],
+  checksRun: readonly string[],
+  gate: Gate,
+): Scope {
+  const reasons: string[] = [];
+  const ids = new Set(cases.map((c) => c.id));
+  const notSelected = profileCases.filter((id) => !ids.has(id));
+  if (notSelected.length > 0) reasons.push(`${notSelected.length} of the profile's ${profileCases.length} cases were not selected (--only, --skip or --shard): ${notSelected.slice(0, 8).join(", ")}${notSelected.length > 8 ? ", …" : ""}`);
+  const skipped = cases.filter((c) => c.outcome === "skipped");
+  if (skipped.length > 0) {
+    const why = [...new Set(skipped.map((c) => c.reason ?? "skipped"))];
+    reasons.push(`${skipped.length} case(s) did not run: ${skipped.map((c) => c.id).slice(0, 8).join(", ")}${skipped.length > 8 ? ", …" : ""} (${why.slice(0, 2).join("; ")})`);
+  }
+  const leftOut = CHECKS.filter((c) => c.severity === "required" && c.profile === undefined && c.name !== "expected-headers" && !checksRun.includes(c.name)).map((c) => c.name);
+  if (leftOut.length > 0) reasons.push(`required check(s) left out: ${leftOut.join(", ")}`);
+  if (gate.expected.length > 0) reasons.push(`${gate.expected.length} failure(s) waived by --expect-failures: ${gate.expected.map((f) => `${f.case}/${f.check}`).join(", ")}`);
+  return { complete: reasons.length === 0, reasons };
+}
+
+/** "conformant", or "conformant (partial)" when the certificate does not cover the whole profile. */
+export function verdictWords(c: Pick<Certification, "verdict" | "scope">): string {
+  return c.scope.complete ? c.verdict : `${c.verdict} (partial)`;
 }
 
 /** The sink's counts as the certification records them. */
@@ -171,12 +218,14 @@ export function buildCertification(
 ): Certification {
   const { strays, sink } = sinkRecords(stats);
   const unheard = unheardCase(sink);
-  const all = [...cases, ...(strays.count > 0 ? [strayCase(strays.count, strays.requests)] : []), ...(unheard === undefined ? [] : [unheard])];
+  const all = [...cases, ...(strays.count > 0 ? [strayCase(strays.count, strays.requests, runtime.checks)] : []), ...(unheard === undefined ? [] : [unheard])];
+  const judged = judge(all, runtime.expectations ?? [], runtime.strictExpectations ?? false);
   const certification: Certification = {
     suite: runtime.suite,
     target: runtime.target,
     startedAt: runtime.startedAt,
     finishedAt: finishedAt.toISOString(),
+    windows: runtime.windows,
     settleMs: runtime.settleMs,
     timeoutMs: runtime.timeoutMs,
     cronTimeoutMs: runtime.cronTimeoutMs,
@@ -195,7 +244,8 @@ export function buildCertification(
       version: c.version,
       description: c.description,
     })),
-    ...judge(all, runtime.expectations ?? [], runtime.strictExpectations ?? false),
+    ...judged,
+    scope: scopeOf(all, runtime.profileCases, runtime.checks, judged.gate),
     expectations: runtime.expectations ?? [],
     strictExpectations: runtime.strictExpectations ?? false,
     ...(runtime.shard ? { shards: [runtime.shard] } : {}),

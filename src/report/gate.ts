@@ -24,6 +24,8 @@ export interface Gate {
   nowPassing: GateFinding[];
   /** Cases that passed only on a retry: flaky is not passing. */
   flaky: string[];
+  /** Cases whose evidence could not be gathered: no expectation forgives what was never judged. */
+  inconclusive: string[];
   strict: boolean;
 }
 
@@ -50,12 +52,15 @@ export function evaluateGate(cases: readonly CaseResult[], expectations: readonl
     .filter((e) => ran.has(e.case) && !all.some((f) => covers(e, f)))
     .map((e) => ({ case: e.case, check: e.check, reason: e.reason }));
   const flaky = cases.filter((c) => c.outcome === "flaky").map((c) => c.id);
+  const inconclusive = cases.filter((c) => c.outcome === "inconclusive").map((c) => c.id);
+  const nothingRan = cases.every((c) => c.outcome === "skipped");
   return {
-    passed: unexpected.length === 0 && flaky.length === 0 && (!strict || nowPassing.length === 0),
+    passed: unexpected.length === 0 && flaky.length === 0 && inconclusive.length === 0 && !nothingRan && (!strict || nowPassing.length === 0),
     unexpected,
     expected,
     nowPassing,
     flaky,
+    inconclusive,
     strict,
   };
 }

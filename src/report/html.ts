@@ -1,6 +1,7 @@
-import type { Certification } from "./certification.js";
+import { verdictWords, type Certification } from "./certification.js";
 import type { CaseResult, RunResult } from "./types.js";
-import { loadLines, type LoadSummary } from "./load.js";
+import { LATENCY_NOTE, loadLines, type LoadSummary } from "./load.js";
+import { describeWindows } from "../target/windows.js";
 
 function esc(text: string): string {
   return text.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/"/g, "&quot;");
@@ -49,7 +50,7 @@ export function outcomeOf(id: string): string {
   return suffix ?? "success";
 }
 
-const MARK: Record<string, string> = { passed: "pass", failed: "FAIL", skipped: "skip", flaky: "FLAKY" };
+const MARK: Record<string, string> = { passed: "pass", failed: "FAIL", skipped: "skip", flaky: "FLAKY", inconclusive: "UNJUDGED" };
 
 function matrix(cases: CaseResult[]): string {
   const rows = [...new Set(cases.map((c) => c.operation))];
@@ -89,17 +90,22 @@ function caseSection(c: CaseResult): string {
 <pre>${esc(pretty(r.evidence!.body))}</pre></details>`,
     )
     .join("\n");
-  const delivery = (ms: number | undefined): string =>
-    ms === undefined
-      ? "no delivery timed"
-      : ms >= 0
-        ? `end to delivery ${ms} ms`
-        : `delivered ${-ms} ms before the API reported the end`;
+  // Each figure names its clock: the suite's own for what it saw, the target's run_ended_at for the run's end.
+  const delivery = (t: RunResult["timings"]): string => {
+    if (t.createdToDeliveryMs === undefined) return "no delivery timed";
+    const fromEnd =
+      t.endToDeliveryMs === undefined
+        ? "the body gave no run_ended_at"
+        : t.clockSkew === true
+          ? `arrived ${-t.endToDeliveryMs} ms before its own run_ended_at (clock skew between the target and this machine)`
+          : `run_ended_at to delivery ${t.endToDeliveryMs} ms`;
+    return `create call to delivery ${t.createdToDeliveryMs} ms; ${fromEnd}`;
+  };
   // A create probe has no run to time: its answer is all there is.
   const line = (r: RunResult): string =>
     r.creation !== undefined
       ? `${esc(r.label)}: create answer ${esc(r.creation)}`
-      : `${esc(r.label)}: creation to end ${r.timings.createdToTerminalMs ?? "?"} ms, ${delivery(r.timings.terminalToDeliveryMs)}${r.attempts === undefined ? "" : `; receiver saw ${esc(r.attempts)}`}`;
+      : `${esc(r.label)}: create call to the end the suite saw ${r.timings.createdToTerminalMs ?? "?"} ms; ${delivery(r.timings)}${r.attempts === undefined ? "" : `; receiver saw ${esc(r.attempts)}`}`;
   const timings = c.runs.map(line).join("<br>");
   return `<section class="case ${c.outcome}" id="${esc(c.id)}">
 <h3>${esc(c.id)} — ${esc(c.operation)} <span class="badge ${c.outcome}">${c.outcome}</span></h3>
@@ -116,19 +122,19 @@ function loadTable(load: LoadSummary): string {
   const rows = load.operations
     .map(
       (o) =>
-        `<tr><td>${esc(o.operation)}</td><td>${o.runs}</td><td>${o.delivered}</td><td>${o.lost}</td><td>${o.duplicates}</td><td>${o.p50Ms ?? "–"} ms</td><td>${o.p95Ms ?? "–"} ms</td><td>${o.p99Ms ?? "–"} ms</td></tr>`,
+        `<tr><td>${esc(o.operation)}</td><td>${o.runs}</td><td>${o.delivered}</td><td>${o.lost}</td><td>${o.duplicates}</td><td>${o.p50Ms ?? "–"} / ${o.p95Ms ?? "–"} / ${o.p99Ms ?? "–"} ms</td><td>${o.createdP50Ms ?? "–"} / ${o.createdP95Ms ?? "–"} / ${o.createdP99Ms ?? "–"} ms</td><td>${o.skewed ?? 0}</td></tr>`,
     )
     .join("");
   return `<h2>Load</h2><p>${esc(loadLines(load)[0]!)}</p>
-<table class="load"><tr><th>Operation</th><th>Runs</th><th>Delivered</th><th>Lost</th><th>Duplicates</th><th>p50</th><th>p95</th><th>p99</th></tr>${rows}</table>
-<p>Latency: from the API reporting the run's end to the first delivery; negative when the webhook came first.</p>`;
+<table class="load"><tr><th>Operation</th><th>Runs</th><th>Delivered</th><th>Lost</th><th>Duplicates</th><th>run_ended_at → delivery p50 / p95 / p99</th><th>create call → delivery p50 / p95 / p99</th><th>Clock skew</th></tr>${rows}</table>
+<p>${esc(LATENCY_NOTE)}</p>`;
 }
 
 const STYLE = `
 body{font:14px/1.45 system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;margin:2rem auto;max-width:1100px;color:#1b1b1b;padding:0 1rem}
 h1{font-size:1.6rem;margin:.2rem 0}
 .verdict{padding:1rem 1.2rem;border-radius:6px;color:#fff;font-size:1.3rem;font-weight:600}
-.verdict.conformant{background:#2e7d32}.verdict.non-conformant{background:#c62828}
+.verdict.conformant{background:#2e7d32}.verdict.non-conformant{background:#c62828}.verdict.inconclusive{background:#8a6d00}
 table{border-collapse:collapse;margin:.6rem 0;width:100%}
 th,td{border:1px solid #ccc;padding:.3rem .5rem;text-align:left;vertical-align:top}
 .matrix td{text-align:center}
@@ -150,11 +156,12 @@ export function renderHtml(c: Certification): string {
   const findings = c.cases.filter((k) => k.outcome === "failed" || k.checks.some((x) => x.outcome === "failed"));
   const target = c.schema.target;
   return `<!doctype html>
-<html lang="en"><head><meta charset="utf-8"><title>Webhook certification: ${esc(c.verdict)}</title>
+<html lang="en"><head><meta charset="utf-8"><title>Webhook certification: ${esc(verdictWords(c))}</title>
 <meta name="viewport" content="width=device-width, initial-scale=1"><style>${STYLE}</style></head>
 <body>
 <h1>Webhook certification</h1>
-<div class="verdict ${c.verdict}" role="status">Verdict: ${esc(c.verdict)} — ${s.passed} passed, ${s.failed} failed, ${s.skipped} skipped of ${s.cases} cases; ${s.warnings} warning(s)</div>
+<div class="verdict ${c.verdict}" role="status">Verdict: ${esc(verdictWords(c))} — ${s.passed} passed, ${s.failed} failed, ${s.skipped} skipped${s.inconclusive ? `, ${s.inconclusive} inconclusive` : ""} of ${s.cases} cases; ${s.warnings} warning(s)</div>
+${c.scope.complete ? "" : `<p class="scope"><strong>Partial certificate:</strong> ${esc(c.scope.reasons.join("; "))}.</p>`}
 <h2>Target</h2>
 <dl class="meta">
 <dt>URL</dt><dd>${esc(c.target.url)}</dd>
@@ -168,6 +175,7 @@ export function renderHtml(c: Certification): string {
 <dt>Target's /openapi.json</dt><dd>${esc(target.available ? (target.differences.length === 0 ? "its Run schema agrees" : `its Run schema differs: ${target.differences.join("; ")}`) : target.reason)}</dd>
 <dt>Settle window</dt><dd>${c.settleMs} ms</dd>
 <dt>Deadlines</dt><dd>run ${c.timeoutMs} ms, cron ${c.cronTimeoutMs} ms</dd>
+${c.windows === undefined ? "" : `<dt>Windows</dt><dd>the suite ${esc(describeWindows(c.windows))}</dd>`}
 <dt>Started / finished</dt><dd>${esc(c.startedAt)} / ${esc(c.finishedAt)}</dd>
 <dt>Command</dt><dd><code>${esc(c.commandLine)}</code></dd>
 <dt>Run tag</dt><dd><code>${esc(c.runTag)}</code></dd>

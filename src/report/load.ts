@@ -14,8 +14,12 @@ export interface CaseLoad {
   duplicates: number;
   /** Every request the sink matched to one of the case's runs. */
   requests: number;
-  /** Terminal (as the API reported it) to the first delivery, per delivered run, in ms. */
+  /** The run's own end (run_ended_at in the body) to the first delivery's arrival, per delivered run, in ms; never negative. */
   latenciesMs: number[];
+  /** The create call to the first delivery's arrival, per delivered run, in ms (this machine's clock alone). */
+  createdLatenciesMs: number[];
+  /** Runs whose webhook arrived before the run_ended_at it carried: the two clocks disagree, so the figure is left out. */
+  skewed: number;
 }
 
 export interface OperationLoad {
@@ -24,10 +28,16 @@ export interface OperationLoad {
   delivered: number;
   lost: number;
   duplicates: number;
-  /** Terminal to delivery in ms; negative where the webhook came before the API said the run had ended. */
+  /** run_ended_at (the target's clock) to arrival (this machine's), in ms. */
   p50Ms?: number;
   p95Ms?: number;
   p99Ms?: number;
+  /** Create call to arrival, both on this machine's clock, in ms. */
+  createdP50Ms?: number;
+  createdP95Ms?: number;
+  createdP99Ms?: number;
+  /** Deliveries that arrived before their own run_ended_at (clock skew), left out of the end-to-delivery figures. */
+  skewed: number;
 }
 
 export interface LoadSummary {
@@ -53,6 +63,12 @@ export function percentile(sorted: readonly number[], p: number): number | undef
   return sorted[Math.min(sorted.length, Math.max(1, rank)) - 1];
 }
 
+/** p50, p95 and p99 of the values. */
+function percentiles(values: readonly number[]): (number | undefined)[] {
+  const sorted = [...values].sort((a, b) => a - b);
+  return [50, 95, 99].map((p) => percentile(sorted, p));
+}
+
 /**
  * Accounts one repetition's runs into the case's totals. Only runs the published API says must be
  * announced count as runs (a run cancelled before it started, or rolled back, need not be);
@@ -66,13 +82,16 @@ export function accountRuns(load: CaseLoad, runs: readonly RunResult[]): void {
     load.runs += 1;
     if (run.deliveries > 0) load.delivered += 1;
     else load.lost += 1;
-    const latency = run.timings.terminalToDeliveryMs;
-    if (latency !== undefined && run.deliveries > 0) load.latenciesMs.push(latency);
+    if (run.deliveries === 0) continue;
+    const { endToDeliveryMs, createdToDeliveryMs, clockSkew } = run.timings;
+    if (clockSkew === true) load.skewed += 1;
+    else if (endToDeliveryMs !== undefined) load.latenciesMs.push(endToDeliveryMs);
+    if (createdToDeliveryMs !== undefined) load.createdLatenciesMs.push(createdToDeliveryMs);
   }
 }
 
 export function emptyLoad(repetitions: number): CaseLoad {
-  return { repetitions, failedRepetitions: 0, runs: 0, delivered: 0, lost: 0, duplicates: 0, requests: 0, latenciesMs: [] };
+  return { repetitions, failedRepetitions: 0, runs: 0, delivered: 0, lost: 0, duplicates: 0, requests: 0, latenciesMs: [], createdLatenciesMs: [], skewed: 0 };
 }
 
 /** Totals and per-operation latency percentiles over every case run in load mode. */
@@ -91,15 +110,21 @@ export function summarizeLoad(
     l.lost += c.load.lost;
     l.duplicates += c.load.duplicates;
     l.latenciesMs.push(...c.load.latenciesMs);
+    // Shares written before these figures existed have none to add.
+    l.createdLatenciesMs.push(...(c.load.createdLatenciesMs ?? []));
+    l.skewed += c.load.skewed ?? 0;
     byOperation.set(c.operation, l);
   }
   const operations: OperationLoad[] = [...byOperation].map(([operation, load]) => {
-    const sorted = [...load.latenciesMs].sort((a, b) => a - b);
-    const row: OperationLoad = { operation, runs: load.runs, delivered: load.delivered, lost: load.lost, duplicates: load.duplicates };
-    const [p50, p95, p99] = [50, 95, 99].map((p) => percentile(sorted, p));
+    const row: OperationLoad = { operation, runs: load.runs, delivered: load.delivered, lost: load.lost, duplicates: load.duplicates, skewed: load.skewed };
+    const [p50, p95, p99] = percentiles(load.latenciesMs);
+    const [c50, c95, c99] = percentiles(load.createdLatenciesMs);
     if (p50 !== undefined) row.p50Ms = p50;
     if (p95 !== undefined) row.p95Ms = p95;
     if (p99 !== undefined) row.p99Ms = p99;
+    if (c50 !== undefined) row.createdP50Ms = c50;
+    if (c95 !== undefined) row.createdP95Ms = c95;
+    if (c99 !== undefined) row.createdP99Ms = c99;
     return row;
   });
   const sum = (key: "runs" | "delivered" | "lost" | "duplicates"): number => operations.reduce((n, o) => n + o[key], 0);
@@ -118,6 +143,10 @@ export function summarizeLoad(
   return summary;
 }
 
+/** What the latency figures measure, and on which clock. */
+export const LATENCY_NOTE =
+  "run_ended_at → delivery: from the end the run's own webhook states (the target's clock) to the request's arrival (this machine's clock); a delivery that arrived before it is counted under clock skew and left out. create call → delivery: both ends on this machine's clock.";
+
 const ms = (value: number | undefined): string => (value === undefined ? "–" : `${value} ms`);
 
 /** The load summary as plain lines, shared by the terminal summary and the Markdown report. */
@@ -126,7 +155,10 @@ export function loadLines(load: LoadSummary): string[] {
     `Load: ${load.repeat} repetition(s) of each case, ${load.concurrency} at once: ${load.runs} runs, ${load.delivered} delivered, ${load.lost} lost, ${load.duplicates} duplicate(s), ${load.strays} stray request(s)${load.dropped > 0 ? `, ${load.dropped} not kept whole (sink full)` : ""}; accounting ${load.exact ? "exact" : "NOT exact"}.`,
   ];
   for (const o of load.operations) {
-    lines.push(`  ${o.operation}: ${o.runs} runs, ${o.delivered} delivered, ${o.lost} lost, ${o.duplicates} dup; end to delivery p50 ${ms(o.p50Ms)}, p95 ${ms(o.p95Ms)}, p99 ${ms(o.p99Ms)}`);
+    const skew = (o.skewed ?? 0) > 0 ? `; ${o.skewed} arrived before their own run_ended_at (clock skew, left out)` : "";
+    lines.push(
+      `  ${o.operation}: ${o.runs} runs, ${o.delivered} delivered, ${o.lost} lost, ${o.duplicates} dup; run_ended_at to delivery p50 ${ms(o.p50Ms)}, p95 ${ms(o.p95Ms)}, p99 ${ms(o.p99Ms)} (target's clock to this one); create call to delivery p50 ${ms(o.createdP50Ms)}, p95 ${ms(o.createdP95Ms)}, p99 ${ms(o.createdP99Ms)} (this machine's clock)${skew}`,
+    );
   }
   return lines;
 }

@@ -1,5 +1,6 @@
-import type { Certification } from "./certification.js";
-import { loadLines } from "./load.js";
+import { verdictWords, type Certification } from "./certification.js";
+import { LATENCY_NOTE, loadLines } from "./load.js";
+import { describeWindows } from "../target/windows.js";
 
 /** Text from the target, on one line and inert: no line breaks, no HTML (a comment would hide the rest of the page). */
 function inline(text: string): string {
@@ -18,8 +19,9 @@ function fence(text: string): string {
 /** certification.md: the same facts as certification.json, for a person. */
 export function renderMarkdown(c: Certification): string {
   const lines: string[] = [];
-  const badge = c.verdict === "conformant" ? "✅ conformant" : "❌ non-conformant";
+  const badge = c.verdict === "conformant" ? `✅ ${verdictWords(c)}` : c.verdict === "inconclusive" ? `⚠️ ${verdictWords(c)}` : `❌ ${verdictWords(c)}`;
   lines.push(`# Webhook certification: ${badge}`, "");
+  if (!c.scope.complete) lines.push(`**Partial certificate**: ${inline(c.scope.reasons.join("; "))}.`, "");
   lines.push(`- Target: ${c.target.url}`);
   const info = c.target.info as { version?: unknown; context?: unknown } | null;
   const word = (value: unknown): string => (typeof value === "string" || typeof value === "number" ? inline(String(value)) : "?");
@@ -31,7 +33,11 @@ export function renderMarkdown(c: Certification): string {
   lines.push(
     `- Target's own /openapi.json: ${inline(t.available ? (t.differences.length === 0 ? "served; its Run schema agrees" : `served; its Run schema differs: ${t.differences.join("; ")}`) : t.reason)}`,
   );
-  lines.push(`- Settle window: ${c.settleMs} ms; run deadline: ${c.timeoutMs} ms; cron deadline: ${c.cronTimeoutMs} ms`);
+  lines.push(
+    c.windows === undefined
+      ? `- Settle window: ${c.settleMs} ms; run deadline: ${c.timeoutMs} ms; cron deadline: ${c.cronTimeoutMs} ms`
+      : `- Windows: the suite ${describeWindows(c.windows)}`,
+  );
   const mib = (bytes: number): string => `${Math.round(bytes / 1024 / 1024)} MiB`;
   lines.push(
     `- Sink: keeps up to ${mib(c.sink.maxBodyBytes)} of one body and ${mib(c.sink.budgetBytes)} in all; kept ${c.sink.keptBytes} bytes; ${c.strays.count} stray request(s), ${c.sink.noise} other request(s), ${c.sink.discarded + c.sink.dropped} not kept, ${c.sink.refusedConnections} connection(s) refused`,
@@ -39,7 +45,7 @@ export function renderMarkdown(c: Certification): string {
   lines.push(`- Started ${c.startedAt}, finished ${c.finishedAt}`);
   lines.push(`- Command: \`${c.commandLine}\``, "");
   const s = c.summary;
-  lines.push(`**${s.passed} passed, ${s.failed} failed, ${s.skipped} skipped, ${s.flaky} flaky** of ${s.cases} cases; ${s.warnings} recommended-check warning(s).`, "");
+  lines.push(`**${s.passed} passed, ${s.failed} failed, ${s.skipped} skipped, ${s.flaky} flaky, ${s.inconclusive} inconclusive** of ${s.cases} cases; ${s.warnings} recommended-check warning(s).`, "");
   const g = c.gate;
   if (g.expected.length + g.nowPassing.length + g.flaky.length > 0) {
     lines.push(
@@ -52,11 +58,11 @@ export function renderMarkdown(c: Certification): string {
   }
   if (c.load !== undefined) {
     const [head, ...rows] = loadLines(c.load);
-    lines.push(`**${head}**`, "", "| Operation | Runs | Delivered | Lost | Duplicates | p50 | p95 | p99 |", "|---|---|---|---|---|---|---|---|");
+    lines.push(`**${head}**`, "", "| Operation | Runs | Delivered | Lost | Duplicates | run_ended_at → delivery p50 / p95 / p99 | create call → delivery p50 / p95 / p99 | Clock skew |", "|---|---|---|---|---|---|---|---|");
     for (const o of c.load.operations) {
-      lines.push(`| ${cell(o.operation)} | ${o.runs} | ${o.delivered} | ${o.lost} | ${o.duplicates} | ${o.p50Ms ?? "–"} ms | ${o.p95Ms ?? "–"} ms | ${o.p99Ms ?? "–"} ms |`);
+      lines.push(`| ${cell(o.operation)} | ${o.runs} | ${o.delivered} | ${o.lost} | ${o.duplicates} | ${o.p50Ms ?? "–"} / ${o.p95Ms ?? "–"} / ${o.p99Ms ?? "–"} ms | ${o.createdP50Ms ?? "–"} / ${o.createdP95Ms ?? "–"} / ${o.createdP99Ms ?? "–"} ms | ${o.skewed ?? 0} |`);
     }
-    lines.push("", `Latency is from the moment the API reported the run's end to the first delivery; negative when the webhook came first. (${rows.length} operation(s).)`, "");
+    lines.push("", `${LATENCY_NOTE} (${rows.length} operation(s).)`, "");
   }
   lines.push("| Case | Operation | Outcome | Deliveries | Duration | Notes |", "|---|---|---|---|---|---|");
   for (const k of c.cases) {

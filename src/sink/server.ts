@@ -106,6 +106,7 @@ class RecordedDelivery implements Delivery {
     readonly truncated: boolean,
     readonly receivedAt: number,
     readonly discarded: boolean,
+    readonly completedAt: number,
   ) {}
 
   get headers(): [string, string][] {
@@ -124,6 +125,7 @@ class RecordedDelivery implements Delivery {
   toJSON(): Delivery {
     const plain: Delivery = { method: this.method, target: this.target, headers: this.headers, bodyBase64: this.bodyBase64, truncated: this.truncated, receivedAt: this.receivedAt };
     if (this.discarded) plain.discarded = true;
+    plain.completedAt = this.completedAt;
     if (this.answer !== undefined) plain.answer = this.answer;
     return plain;
   }
@@ -197,16 +199,25 @@ export async function startSink(options: SinkOptions = {}): Promise<Sink> {
     });
   };
 
-  /** A POST to a webhook path the suite never handed out: counted, a few kept as a sample, the body read and thrown away. */
-  const stray = (req: IncomingMessage, res: ServerResponse, receivedAt: number): void => {
+  /**
+   * A POST to a URL the suite never handed out: counted, a few kept as a sample, the body read and
+   * thrown away. One to a webhook path is a stray; one elsewhere is a stray only when its body
+   * carries a run (a server posting runs to a URL it made up), else it is noise.
+   */
+  const stray = (req: IncomingMessage, res: ServerResponse, receivedAt: number, toHookPath: boolean): void => {
     const sampled = stats.straySample.length < STRAY_SAMPLE;
     const preview: Buffer[] = [];
     let bytes = 0;
     req.on("data", (chunk: Buffer) => {
-      if (sampled && bytes < STRAY_PREVIEW_BYTES) preview.push(chunk.subarray(0, STRAY_PREVIEW_BYTES - bytes));
+      if (bytes < STRAY_PREVIEW_BYTES) preview.push(chunk.subarray(0, STRAY_PREVIEW_BYTES - bytes));
       bytes += chunk.length;
     });
     req.on("end", () => {
+      if (!toHookPath && !/"run_id"\s*:/.test(Buffer.concat(preview).toString("utf8"))) {
+        stats.noise += 1;
+        reply(res, 404, "lg-webhook-conformance sink: not a webhook URL");
+        return;
+      }
       stats.strays += 1;
       stats.strayBytes += bytes;
       if (sampled && stats.straySample.length < STRAY_SAMPLE) {
@@ -257,7 +268,7 @@ export async function startSink(options: SinkOptions = {}): Promise<Sink> {
       if (part.length < chunk.length) truncated = true;
     });
     req.on("end", () => {
-      const delivery = new RecordedDelivery(req.method ?? "", req.url ?? "", req.rawHeaders, Buffer.concat(chunks), truncated, receivedAt, discarded);
+      const delivery = new RecordedDelivery(req.method ?? "", req.url ?? "", req.rawHeaders, Buffer.concat(chunks), truncated, receivedAt, discarded, Date.now());
       cases.get(key)!.push(delivery);
       notify(key);
       if (discarded) {
@@ -279,7 +290,7 @@ export async function startSink(options: SinkOptions = {}): Promise<Sink> {
     req.on("error", () => res.destroy());
     const key = caseKeyOf(req.url ?? "", (segment) => cases.has(segment));
     if (key !== undefined) forCase(req, res, key, receivedAt);
-    else if (req.method === "POST" && (req.url ?? "").includes(HOOK_PREFIX)) stray(req, res, receivedAt);
+    else if (req.method === "POST") stray(req, res, receivedAt, (req.url ?? "").includes(HOOK_PREFIX));
     else noise(req, res);
   });
   server.keepAliveTimeout = 5_000;

@@ -1,4 +1,5 @@
 import type { TargetClient } from "./client.js";
+import { cronPath, threadPath, usableId } from "./paths.js";
 import { cut } from "../text.js";
 import { asRecord, records, stringField, type JsonRecord } from "../json.js";
 
@@ -11,6 +12,10 @@ export function runTag(tag: string): Record<string, string> {
 }
 
 export type Kind = "thread" | "cron";
+
+/** The item's own route; "." and ".." never reach here (see usableId). */
+const itemPath = (kind: Kind, id: string): string => (kind === "cron" ? cronPath(id) : threadPath(id));
+const UNUSABLE = (kind: Kind, id: string): string => `${kind} "${id}" was left alone: an id of "." or ".." would name another resource in a request path`;
 
 const ROUTES = {
   thread: { one: "/threads/", search: "/threads/search", id: "thread_id" },
@@ -70,7 +75,8 @@ type ReadBack = { found: JsonRecord } | { absent: true } | { problem: string };
 /** The item as the target describes it now: by its own route, or (for a cron, where that route is missing) by a search that names it. */
 async function readBack(api: TargetClient, kind: Kind, id: string, mark: Record<string, string>): Promise<ReadBack> {
   const route = ROUTES[kind];
-  const answer = await api.send("GET", `${route.one}${encodeURIComponent(id)}`, undefined, { timeoutMs: TIMEOUT_MS }).catch(failure);
+  if (!usableId(id)) return { problem: UNUSABLE(kind, id) };
+  const answer = await api.send("GET", itemPath(kind, id), undefined, { timeoutMs: TIMEOUT_MS }).catch(failure);
   if (typeof answer !== "string" && answer.status === 200 && stringField(answer.json, route.id) === id) return { found: asRecord(answer.json)! };
   if (typeof answer !== "string" && answer.status === 404 && kind === "thread") return { absent: true };
   if (kind === "cron") {
@@ -99,7 +105,8 @@ export async function notOwn(api: TargetClient, kind: Kind, id: string, mark: Re
 export type Removal = { done: true } | { foreign: string } | { problem: string };
 
 async function remove(api: TargetClient, kind: Kind, id: string): Promise<Removal> {
-  const path = `${ROUTES[kind].one}${encodeURIComponent(id)}`;
+  if (!usableId(id)) return { problem: UNUSABLE(kind, id) };
+  const path = itemPath(kind, id);
   const answer = await api.send("DELETE", path, undefined, { timeoutMs: TIMEOUT_MS }).catch(failure);
   if (typeof answer === "string") return { problem: `DELETE ${path} failed: ${answer}` };
   if ((answer.status >= 200 && answer.status < 300) || answer.status === 404) return { done: true };
@@ -118,7 +125,8 @@ function removeIfMarked(api: TargetClient, kind: Kind, id: string, item: JsonRec
 /** Deletes an item a search listed without its metadata, once its own route shows the mark (no further search). */
 async function deleteListed(api: TargetClient, kind: Kind, id: string, mark: Record<string, string>): Promise<Removal> {
   const route = ROUTES[kind];
-  const answer = await api.send("GET", `${route.one}${encodeURIComponent(id)}`, undefined, { timeoutMs: TIMEOUT_MS }).catch(failure);
+  if (!usableId(id)) return { foreign: UNUSABLE(kind, id) };
+  const answer = await api.send("GET", itemPath(kind, id), undefined, { timeoutMs: TIMEOUT_MS }).catch(failure);
   if (typeof answer === "string" || answer.status !== 200 || stringField(answer.json, route.id) !== id) {
     return { foreign: `${kind} ${id} was left alone: listed without metadata, and it could not be read back to show the suite's mark` };
   }

@@ -98,6 +98,41 @@ function parseJson(text: string): unknown {
   return nestingDepth(value, MAX_ANSWER_DEPTH) > MAX_ANSWER_DEPTH ? undefined : value;
 }
 
+function stoppedError(method: string, path: string): ConformanceError {
+  return new ConformanceError("LGWC_STOPPED", `${method} ${path} was not sent: the run is stopping.`);
+}
+
+/** Calls that make something on the target (a thread, a run, a cron): what a stop must wait for before it sweeps. */
+const CREATING = /\/(threads|runs|runs\/stream|runs\/wait|runs\/batch|runs\/crons|copy)$/;
+
+export function createsSomething(method: string, path: string): boolean {
+  return method === "POST" && CREATING.test(path.split("?")[0]!);
+}
+
+/** The create calls under way, shared by a client and its copies, so a stop knows when none is left. */
+class Creations {
+  private readonly pending = new Set<Promise<unknown>>();
+  stopped = false;
+
+  track<T>(call: Promise<T>): Promise<T> {
+    const settled = call.then(
+      () => undefined,
+      () => undefined,
+    );
+    this.pending.add(settled);
+    void settled.then(() => this.pending.delete(settled));
+    return call;
+  }
+
+  /** Settles when every create call under way has been answered, or at the deadline; says how many were not. */
+  async settled(timeoutMs: number): Promise<number> {
+    let timer: NodeJS.Timeout | undefined;
+    const deadline = new Promise<void>((resolve) => (timer = setTimeout(resolve, timeoutMs)));
+    await Promise.race([Promise.all([...this.pending]), deadline]).finally(() => clearTimeout(timer));
+    return this.pending.size;
+  }
+}
+
 /** Every HTTP call to the target goes through here, with the user's credentials and a bound on time. */
 export class TargetClient {
   readonly baseUrl: string;
@@ -105,8 +140,13 @@ export class TargetClient {
   private readonly timeoutMs: number;
   /** Honours HTTPS_PROXY / HTTP_PROXY / NO_PROXY, and --ca. */
   private readonly dispatcher: Dispatcher;
+  private readonly creations: Creations;
 
-  constructor(private readonly options: TargetOptions) {
+  constructor(
+    private readonly options: TargetOptions,
+    creations?: Creations,
+  ) {
+    this.creations = creations ?? new Creations();
     this.dispatcher = new EnvHttpProxyAgent(options.ca ? { connect: { ca: options.ca } } : {});
     this.baseUrl = options.baseUrl.replace(/\/+$/, "");
     this.headers = { ...(options.headers ?? {}) };
@@ -116,7 +156,7 @@ export class TargetClient {
 
   /** The same client (headers, credentials, CA, limits) for another server. */
   withBaseUrl(baseUrl: string): TargetClient {
-    return new TargetClient({ ...this.options, baseUrl });
+    return new TargetClient({ ...this.options, baseUrl }, new Creations());
   }
 
   /** A text from the target, cleaned of the run's secrets. */
@@ -129,11 +169,31 @@ export class TargetClient {
     return { ...this.headers };
   }
 
-  async send(
+  /**
+   * After a stop: no new create call leaves, and the answer says when those under way have been
+   * answered (so a sweep finds what they made), or how many still had not been at the deadline.
+   */
+  stopCreating(timeoutMs: number): Promise<number> {
+    this.creations.stopped = true;
+    return this.creations.settled(timeoutMs);
+  }
+
+  send(
     method: Dispatcher.HttpMethod,
     path: string,
     body?: unknown,
     options: { timeoutMs?: number; accept?: string } = {},
+  ): Promise<TargetResponse> {
+    if (!createsSomething(method, path)) return this.exchange(method, path, body, options);
+    if (this.creations.stopped) return Promise.reject(stoppedError(method, path));
+    return this.creations.track(this.exchange(method, path, body, options));
+  }
+
+  private async exchange(
+    method: Dispatcher.HttpMethod,
+    path: string,
+    body: unknown,
+    options: { timeoutMs?: number; accept?: string },
   ): Promise<TargetResponse> {
     const timeout = options.timeoutMs ?? this.timeoutMs;
     const headers: Record<string, string> = { ...this.headers, accept: options.accept ?? "application/json" };
@@ -183,8 +243,13 @@ export class TargetClient {
     return response;
   }
 
-  /** Opens a server-sent-event stream; the caller consumes the body. */
-  async stream(path: string, body: unknown, timeoutMs: number): Promise<Dispatcher.ResponseData> {
+  /** Opens a server-sent-event stream; the caller consumes the body. The run exists once the headers came. */
+  stream(path: string, body: unknown, timeoutMs: number): Promise<Dispatcher.ResponseData> {
+    if (this.creations.stopped) return Promise.reject(stoppedError("POST", path));
+    return this.creations.track(this.openStream(path, body, timeoutMs));
+  }
+
+  private async openStream(path: string, body: unknown, timeoutMs: number): Promise<Dispatcher.ResponseData> {
     try {
       return await withDeadline(request(`${this.baseUrl}${path}`, {
         dispatcher: this.dispatcher,

@@ -1,9 +1,20 @@
+import { ConformanceError } from "../errors.js";
+
 /**
  * API paths built from ids. Ids a target hands back are data, not path: each is percent-encoded,
- * so an id such as "../../other/runs/x" cannot point a request at something else.
+ * so an id such as "../../other/runs/x" cannot point a request at something else. "." and ".."
+ * are refused outright: URL parsing treats even their percent-encoded forms as dot segments, so
+ * no encoding keeps them from naming the collection or its parent.
  */
-const id = (value: string): string => (value === "." || value === ".." ? value.replace(/\./g, "%2E") : encodeURIComponent(value));
+export const usableId = (value: string): boolean => !/^(?:\.|%2e){1,2}$/i.test(value);
 
-export const threadPath = (threadId: string): string => `/threads/${id(threadId)}`;
-export const runPath = (threadId: string, runId: string): string => `${threadPath(threadId)}/runs/${id(runId)}`;
-export const cronPath = (cronId: string): string => `/runs/crons/${id(cronId)}`;
+export function pathId(value: string): string {
+  if (!usableId(value)) {
+    throw new ConformanceError("LGWC_TARGET_BROKEN", `The target handed back the id "${value}", which no request path can carry without naming another resource; the suite sends nothing to it.`);
+  }
+  return encodeURIComponent(value);
+}
+
+export const threadPath = (threadId: string): string => `/threads/${pathId(threadId)}`;
+export const runPath = (threadId: string, runId: string): string => `${threadPath(threadId)}/runs/${pathId(runId)}`;
+export const cronPath = (cronId: string): string => `/runs/crons/${pathId(cronId)}`;

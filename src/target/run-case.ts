@@ -1,11 +1,11 @@
 import { randomUUID } from "node:crypto";
 import { runPath } from "./paths.js";
 import type { Check, CheckContext } from "../checks/types.js";
-import { evaluate, failsRequired, type CheckOutcome } from "../checks/evaluate.js";
-import { ANNOUNCED, bodyText, type CreatedRun, type Delivery, type RunEvidence } from "../evidence.js";
+import { evaluate, failsRequired, unjudgedRequired, type CheckOutcome } from "../checks/evaluate.js";
+import { ANNOUNCED, bodyText, parseBody, type CreatedRun, type Delivery, type RunEvidence } from "../evidence.js";
 import { caseUrl, makeCaseKey } from "../sink/case-url.js";
 import type { Sink } from "../sink/server.js";
-import type { CaseResult, DeliveryEvidence, RunResult } from "../report/types.js";
+import { withoutRuns, type CaseResult, type DeliveryEvidence, type RunResult } from "../report/types.js";
 import { reproduceCommand } from "../report/curl.js";
 import { describeError } from "../errors.js";
 import type { TargetClient } from "./client.js";
@@ -15,6 +15,8 @@ import { idsFromRun } from "./run-ids.js";
 import { deleteOwn } from "./cleanup.js";
 import type { Redactor } from "../report/redact.js";
 import { stateAfterRun } from "./state.js";
+import { asRecord, stringField } from "../json.js";
+import { parseDateTime } from "../checks/timestamps.js";
 
 export interface CaseDeps {
   api: TargetClient;
@@ -44,6 +46,11 @@ export interface CaseDeps {
    * it again with everything that arrived by the time it is called (after one shared settle window).
    */
   deferSettle?: (rejudge: () => RunResult) => void;
+  /**
+   * Hands over, for every run, a function that judges it again with everything that arrived by the
+   * time it is called: the whole run's end, when late deliveries and late duplicates are attached.
+   */
+  keepRejudge?: (rejudge: () => RunResult) => void;
   /** Every thread and cron created is reported here at once, so cleanup survives a crash mid-case; a cron deleted in the case is reported gone. */
   created: { thread(id: string): void; cron(id: string): void; cronGone(id: string): void };
 }
@@ -78,7 +85,8 @@ function parsedIds(delivery: Delivery | undefined) {
 function aggregate(runs: readonly RunResult[], checks: readonly Check[]): CheckOutcome[] {
   return checks.map((check) => {
     const outcomes = runs.map((run) => ({ run, outcome: run.checks.find((o) => o.name === check.name)! }));
-    const failed = outcomes.find((o) => o.outcome.outcome === "failed");
+    // The worst over the runs: a failure, then a check that could not be judged, then a pass.
+    const failed = outcomes.find((o) => o.outcome.outcome === "failed") ?? outcomes.find((o) => o.outcome.outcome === "inconclusive");
     if (failed) {
       const prefix = runs.length > 1 ? `${failed.run.label}: ` : "";
       return { ...failed.outcome, message: `${prefix}${failed.outcome.message}` };
@@ -89,20 +97,60 @@ function aggregate(runs: readonly RunResult[], checks: readonly Check[]): CheckO
   });
 }
 
-/** A case that produced no runs to judge: skipped, or failed before its runs existed. */
-export function withoutRuns(
-  definition: CaseDefinition,
-  outcome: "skipped" | "failed",
-  reason: string,
-  ran: { durationMs: number; reproduce: string } = { durationMs: 0, reproduce: "" },
-): CaseResult {
-  return { id: definition.id, operation: definition.operation, title: definition.title, outcome, reason, deliveries: 0, ...ran, checks: [], runs: [] };
+/**
+ * The run's times, each from one clock: create call to delivery and create call to the end the
+ * suite saw are this machine's; the run's own end (run_ended_at in the body) to the delivery's
+ * arrival spans the target's clock and this one, so a negative figure is clock skew, and says so.
+ */
+export function timingsOf(first: Delivery | undefined, createdAt: number, terminalAt: number | undefined): RunResult["timings"] {
+  const timings: RunResult["timings"] = {};
+  if (terminalAt !== undefined) timings.createdToTerminalMs = terminalAt - createdAt;
+  if (first === undefined) return timings;
+  timings.createdToDeliveryMs = first.receivedAt - createdAt;
+  const parsed = parseBody(first);
+  const endedAt = parsed.ok ? parseDateTime(asRecord(parsed.value)?.run_ended_at) : undefined;
+  if (endedAt !== undefined) {
+    timings.endToDeliveryMs = first.receivedAt - endedAt;
+    if (timings.endToDeliveryMs < 0) timings.clockSkew = true;
+  }
+  return timings;
 }
+
+/** The webhook URLs a create call's body hands out (one, or one per item of a batch). */
+function webhooksIn(body: unknown): string[] {
+  const items = Array.isArray(body) ? body : [body];
+  return items.map((item) => stringField(item, "webhook")).filter((url): url is string => url !== undefined);
+}
+
+/** What each run a create call starts was given (by its webhook URL); a cron's runs are the cron's, not the call's. */
+function runsSentIn(request: SentRequest): [string, NonNullable<RunEvidence["sentRun"]>][] {
+  if (request.path.includes("/crons")) return [];
+  const items = Array.isArray(request.body) ? (request.body as unknown[]) : [request.body];
+  return items.flatMap((item) => {
+    const url = stringField(item, "webhook");
+    if (url === undefined) return [];
+    const metadata = asRecord(asRecord(item)?.metadata);
+    const strategy = stringField(item, "multitask_strategy");
+    return [[url, { ...(metadata === undefined ? {} : { metadata }), ...(strategy === undefined ? {} : { multitaskStrategy: strategy }) }]];
+  });
+}
+
+/** A case that produced no runs to judge: skipped, or failed before its runs existed. */
+export { withoutRuns };
 
 export async function runCase(definition: CaseDefinition, deps: CaseDeps): Promise<CaseResult> {
   const started = Date.now();
   const sent: SentRequest[] = [];
   const keys = new Map<string, string>();
+  // When each webhook URL first went out in a create call: the start of "create to delivery", on this machine's clock.
+  const createdAt = new Map<string, number>();
+  const sentRuns = new Map<string, NonNullable<RunEvidence["sentRun"]>>();
+  const record = (request: SentRequest): void => {
+    sent.push(request);
+    const at = Date.now();
+    for (const url of webhooksIn(request.body)) if (!createdAt.has(url)) createdAt.set(url, at);
+    for (const [url, given] of runsSentIn(request)) if (!sentRuns.has(url)) sentRuns.set(url, given);
+  };
   const say = (message: string): void => deps.progress(`[${definition.id}] ${message}`);
   let endCase = (): void => undefined;
   const caseEnded = new Promise<void>((resolve) => (endCase = resolve));
@@ -141,7 +189,7 @@ export async function runCase(definition: CaseDefinition, deps: CaseDeps): Promi
       if ("done" in removal) deps.created.cronGone(id);
       else say("foreign" in removal ? removal.foreign : removal.problem);
     },
-    sent: (request) => sent.push(request),
+    sent: record,
     async distinctRuns(webhookUrl, runs, timeoutMs, waitingFor) {
       const key = keys.get(webhookUrl);
       if (key === undefined) return [];
@@ -188,7 +236,7 @@ export async function runCase(definition: CaseDefinition, deps: CaseDeps): Promi
       : withoutRuns(definition, "failed", `The target could not run this operation: ${describeError(error)}`, ran);
   }
 
-  const runs = await Promise.all(driven.map((run) => observe(run, keys.get(run.webhookUrl) ?? "", started, deps)));
+  const runs = await Promise.all(driven.map((run) => observe(run, keys.get(run.webhookUrl) ?? "", createdAt.get(run.webhookUrl) ?? started, deps, sentRuns.get(run.webhookUrl))));
   endCase();
   return rejudgeCase(
     { id: definition.id, operation: definition.operation, title: definition.title, durationMs: Date.now() - started, reproduce: reproduce() },
@@ -247,10 +295,13 @@ export function rejudgeCase(
   runs: RunResult[],
   checks: readonly Check[],
 ): CaseResult {
-  const unjudged = budgetReason(runs);
+  // A required failure decides; then evidence that could not be gathered (the suite's limits, a read-back that failed).
+  const failed = runs.some((run) => failsRequired(run.checks));
+  const missing = runs.map((run) => unjudgedRequired(run.checks)).find((o) => o !== undefined);
+  const unjudged = budgetReason(runs) ?? (missing === undefined ? undefined : `${missing.name} could not be judged: ${missing.message}`);
   return {
     ...base,
-    outcome: unjudged !== undefined || runs.some((run) => failsRequired(run.checks)) ? "failed" : "passed",
+    outcome: failed ? "failed" : unjudged !== undefined ? "inconclusive" : "passed",
     ...(unjudged === undefined ? {} : { reason: unjudged }),
     deliveries: runs.reduce((sum, run) => sum + run.deliveries, 0),
     checks: aggregate(runs, checks),
@@ -258,8 +309,17 @@ export function rejudgeCase(
   };
 }
 
+const NOT_ENDED = new Set(["pending", "running"]);
+
+/** The run's status when the API says it has not ended (so no webhook was due), or undefined. */
+async function stillRunning(deps: CaseDeps, readBack: { thread_id: string; run_id: string }): Promise<string | undefined> {
+  const read = await deps.api.send("GET", runPath(readBack.thread_id, readBack.run_id)).catch(() => undefined);
+  const status = read?.status === 200 ? (read.json as { status?: unknown } | undefined)?.status : undefined;
+  return typeof status === "string" && NOT_ENDED.has(status) ? status : undefined;
+}
+
 /** Collects one run's evidence: its deliveries through the settle window, and its status read back. */
-async function observe(run: DrivenRun, key: string, started: number, deps: CaseDeps): Promise<RunResult> {
+async function observe(run: DrivenRun, key: string, started: number, deps: CaseDeps, sentRun: RunEvidence["sentRun"]): Promise<RunResult> {
   let terminalAt: number | undefined;
   const terminal = run.terminal.then(
     (ended) => {
@@ -272,12 +332,15 @@ async function observe(run: DrivenRun, key: string, started: number, deps: CaseD
   const expectation = premise !== undefined && !premise.held && premise.otherwise !== undefined ? premise.otherwise : (run.expect ?? ANNOUNCED);
   const settleMs = run.observeMs ?? deps.settleMs;
   const silentOrOptional = expectation.delivery === "none" || expectation.delivery === "optional";
-  const grace = silentOrOptional ? deps.settleMs : run.graceAfterEndMs;
+  // Silence is watched for at least the grace the case declares, and never less than a settle window.
+  const grace = silentOrOptional ? Math.max(deps.settleMs, run.graceAfterEndMs ?? 0) : run.graceAfterEndMs;
   let deadlineMs = deps.timeoutMs;
+  let deadlineAt = Date.now() + deps.timeoutMs;
   let firstWait: Delivery[];
   if (run.creation !== undefined) {
     // The probe is the create call's answer; the value reaches no sink, so there is nothing to wait for.
     deadlineMs = 0;
+    deadlineAt = Date.now();
     firstWait = [];
   } else if (grace === undefined) {
     firstWait = await deps.sink.waitFor(key, 1, deps.timeoutMs);
@@ -286,6 +349,7 @@ async function observe(run: DrivenRun, key: string, started: number, deps: CaseD
     // The suite knows when this run ended; a delivery is due within the grace after that.
     await terminal;
     deadlineMs = grace;
+    deadlineAt = Date.now() + grace;
     firstWait = await deps.sink.waitFor(key, 1, grace);
   }
   const mine = (all: Delivery[]): Delivery[] =>
@@ -297,8 +361,12 @@ async function observe(run: DrivenRun, key: string, started: number, deps: CaseD
     // The settle window: whatever else arrives for this run before it closes is a duplicate.
     deliveries = mine(await deps.sink.waitFor(key, Number.MAX_SAFE_INTEGER, first.receivedAt + settleMs - Date.now()));
   }
+  const watchedUntil = Date.now();
+  // No webhook, and the suite never saw the run end: the API says whether one was due at all.
+  const notEnded = first === undefined && terminalAt === undefined && !silentOrOptional && !("skipped" in run.readBack) ? await stillRunning(deps, run.readBack) : undefined;
 
-  const readBack: { status?: string; skipped?: string } = {};
+  // skipped: the case never reads this run back (its design); failed: it should have, and could not.
+  const readBack: { status?: string; skipped?: string; failed?: string } = {};
   if ("skipped" in run.readBack) {
     readBack.skipped = run.readBack.skipped;
   } else {
@@ -306,7 +374,8 @@ async function observe(run: DrivenRun, key: string, started: number, deps: CaseD
     const read = await deps.api.send("GET", runPath(thread_id, run_id)).catch(() => undefined);
     const status = (read?.json as { status?: unknown } | undefined)?.status;
     if (read?.status === 200 && typeof status === "string") readBack.status = status;
-    else readBack.skipped = `GET ${runPath(thread_id, run_id)} answered ${read ? `HTTP ${read.status}` : "nothing"}`;
+    else if (read?.status === 404 && expectation.rolledBack) readBack.skipped = "the run was rolled back and is deleted, as the published API says";
+    else readBack.failed = `GET ${runPath(thread_id, run_id)} answered ${read ? `HTTP ${read.status}` : "nothing"}`;
   }
   // The state the webhook's values must describe, where there is a webhook to compare and a state to read.
   const state =
@@ -324,11 +393,15 @@ async function observe(run: DrivenRun, key: string, started: number, deps: CaseD
       expect: expectation,
       ...publicPrefix(deps.sinkUrl),
       deadlineMs,
+      deadlineAt,
+      watchedUntil,
       settleMs,
     };
+    if (notEnded !== undefined) evidence.notEnded = notEnded;
     if (run.creation !== undefined) evidence.creation = run.creation;
     if (run.unidentified !== undefined) evidence.unidentified = run.unidentified;
     if ("input" in run) evidence.input = { sent: run.input };
+    if (sentRun !== undefined) evidence.sentRun = sentRun;
     if (run.stateless) evidence.stateless = true;
     if (state !== undefined) evidence.state = state;
     if (run.expectedValues !== undefined) evidence.expectedValues = run.expectedValues;
@@ -338,6 +411,7 @@ async function observe(run: DrivenRun, key: string, started: number, deps: CaseD
     if (terminalAt !== undefined) evidence.terminalAt = terminalAt;
     if (readBack.status !== undefined) evidence.apiStatus = readBack.status;
     if (readBack.skipped !== undefined) evidence.readBackSkipped = readBack.skipped;
+    if (readBack.failed !== undefined) evidence.readBackFailed = readBack.failed;
     const checks = evaluate(deps.checks, evidence, deps.checkContext);
     const result: RunResult = {
       label: run.label,
@@ -350,6 +424,8 @@ async function observe(run: DrivenRun, key: string, started: number, deps: CaseD
     };
     const repeated = duplicates(deliveries).length;
     if (repeated > 0) result.duplicates = repeated;
+    const late = deliveries.filter((d) => d.receivedAt > watchedUntil).length;
+    if (late > 0) result.late = late;
     if (evidence.apiStatus !== undefined) result.apiStatus = evidence.apiStatus;
     if (run.receiver !== undefined) result.attempts = `${deliveries.length} request(s): ${describeAttempts(deliveries) || "none"}`;
     if (run.creation !== undefined) {
@@ -357,8 +433,8 @@ async function observe(run: DrivenRun, key: string, started: number, deps: CaseD
       result.creation = `HTTP ${run.creation.status}: ${body || "(empty body)"}`;
     }
     if (evidence.readBackSkipped !== undefined) result.readBackSkipped = evidence.readBackSkipped;
-    if (terminalAt !== undefined) result.timings.createdToTerminalMs = terminalAt - started;
-    if (terminalAt !== undefined && first !== undefined) result.timings.terminalToDeliveryMs = first.receivedAt - terminalAt;
+    if (evidence.readBackFailed !== undefined) result.readBackSkipped = evidence.readBackFailed;
+    Object.assign(result.timings, timingsOf(first, started, terminalAt));
     if (first !== undefined) result.evidence = evidenceOf(first, deps.redactor, deps.checkContext.expectHeaders ?? []);
     const discarded = deliveries.filter((d) => d.discarded === true).length;
     if (discarded > 0) result.discarded = discarded;
@@ -366,8 +442,11 @@ async function observe(run: DrivenRun, key: string, started: number, deps: CaseD
     if (cut > 0) result.cut = cut;
     return result;
   };
-  // Load mode: the case's runs are judged again once one settle window has passed after the last of them.
-  deps.deferSettle?.(() => judge(mine(deps.sink.deliveriesFor(key))));
+  // Load mode: the case's runs are judged again once one settle window has passed after the last of them;
+  // otherwise, once more at the end of the whole run, with whatever came late.
+  const rejudge = (): RunResult => judge(mine(deps.sink.deliveriesFor(key)));
+  deps.deferSettle?.(rejudge);
+  deps.keepRejudge?.(rejudge);
   return judge(deliveries);
 }
 

@@ -105,6 +105,21 @@ export function joinedRun(context: DriveContext, label: string, webhookUrl: stri
   return { label, webhookUrl, created, readBack: { thread_id, run_id }, terminal: join(context, thread_id, run_id), input };
 }
 
+/** How a run's event stream stopped: it closed, it broke, or the suite gave up waiting. */
+export type StreamEnd = "closed" | "broken" | "timeout";
+
+/**
+ * A stream that closes (or breaks) says nothing certain about the run: the API's join says when it
+ * ended. Without the run's ids only the stream is left, and a broken one is no end at all.
+ */
+export function apiEnd(context: DriveContext, stream: Promise<StreamEnd>, threadId: string | undefined, runId: string | undefined): Promise<boolean> {
+  return stream.then((how) => {
+    if (how === "timeout") return false;
+    if (threadId === undefined || runId === undefined) return how === "closed";
+    return join(context, threadId, runId);
+  });
+}
+
 /**
  * Opens a streaming run and learns its id from the Content-Location header or the stream's
  * metadata event. `ended` settles with true when the stream closes normally (how the suite learns
@@ -113,7 +128,7 @@ export function joinedRun(context: DriveContext, label: string, webhookUrl: stri
 export async function streamRun(
   context: DriveContext,
   request: SentRequest,
-): Promise<{ ids: CreatedRun; ended: Promise<boolean> }> {
+): Promise<{ ids: CreatedRun; ended: Promise<StreamEnd> }> {
   context.sent(request);
   const response = await context.api.stream(request.path, request.body, context.timeoutMs);
   if (response.statusCode < 200 || response.statusCode >= 300) {
@@ -137,19 +152,19 @@ export async function streamRun(
     }
   }
   let timer: NodeJS.Timeout | undefined;
-  const deadline = new Promise<boolean>((resolve) => {
+  const deadline = new Promise<StreamEnd>((resolve) => {
     timer = setTimeout(() => {
       response.body.destroy();
-      resolve(false);
+      resolve("timeout");
     }, context.timeoutMs);
   });
-  // Drain to the end: the stream closing is how the suite learns the run ended.
-  const drained = (async () => {
-    if (first.done) return !broken;
+  // Drain to the end; the stream closing is a hint, the API says whether the run ended (apiEnd).
+  const drained = (async (): Promise<StreamEnd> => {
+    if (first.done) return broken ? "broken" : "closed";
     let next = await events.next();
     while (!next.done) next = await events.next();
-    return true;
-  })().catch(() => false);
+    return "closed";
+  })().catch((): StreamEnd => "broken");
   const ended = Promise.race([drained, deadline]).finally(() => clearTimeout(timer));
   return { ids: mergeIds(fromMetadata, fromHeader), ended };
 }

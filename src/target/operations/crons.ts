@@ -95,8 +95,12 @@ async function firedRuns(
         terminal: Promise.resolve(),
         input: context.input,
       };
-      // A run the API never showed cannot be told from one the webhook made up.
-      if (api?.run_id === undefined && body !== undefined) {
+      // A run the API never showed cannot be told from one the webhook made up, unless the API
+      // cannot show it by design: a fired run whose thread is deleted when it ends is known only by
+      // the webhook that arrived at the URL handed to this cron alone.
+      if (api?.run_id === undefined && body !== undefined && firing.readBackSkipped !== undefined) {
+        Object.assign(created, { ...(body.run_id === undefined ? {} : { run_id: body.run_id }), ...(body.thread_id === undefined ? {} : { thread_id: body.thread_id }) });
+      } else if (api?.run_id === undefined && body !== undefined) {
         run.unidentified = "the API showed no run the cron fired (not among the thread's runs, nor any thread carrying the cron's metadata, nor by reading back the run the webhook names)";
       }
       // A stateless cron gives each fired run a thread of its own, which is not the user's state.

@@ -182,7 +182,9 @@ function survivesCase(mode: FailureMode): CaseDefinition {
       // One failing run the sink saw stands for all of them (a stalled target may never have started some).
       const seen = failing.find((run) => run.receiver !== undefined && context.hasDelivery(run.webhookUrl));
       const observed = seen === undefined ? [] : [{ ...seen, expect: { delivery: "required" as const }, observeMs: RETRY_WINDOW_MS }];
-      return [before, ...observed, after];
+      // The probe is about the target still running runs: one left pending is the finding, not a lack of evidence.
+      const mustEnd = { ...after, expect: { delivery: "required" as const, mustEnd: `the target stopped running runs after ${FAILING_DELIVERIES} deliveries failed because ${mode.how}` } };
+      return [before, ...observed, mustEnd];
     },
     { alone: true },
   );

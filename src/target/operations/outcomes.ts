@@ -192,10 +192,15 @@ export const INTERRUPT_BEFORE: Variant = {
   title: "stops at a human-in-the-loop interrupt (interrupt_before)",
   input: {},
   body: { interrupt_before: ["act"] },
-  expect: { delivery: "required" },
+  // Servers report a run paused before a node "interrupted" (or "success", as for a dynamic interrupt); never "error".
+  expect: { delivery: "required", statuses: ["interrupted", "success"] },
   act: (context, run) => {
     const checked = stoppedBeforeAct(context, run);
-    const unknown: PremiseCheck = { ...premise('the run stopped before node "act"', false, "", "", "required"), unknown: "the run's state could not be read back" };
+    const unknown: PremiseCheck = {
+      ...premise('the run stopped before node "act" (its state has no result)', false, "", "interrupt_before was ignored: the node ran, so the case cannot show how a run stopped for a human is announced", "required"),
+      unknown: "the run's state could not be read back",
+      valuesLack: "result",
+    };
     return Promise.resolve({ ...run, premise: checked.then((p) => p ?? unknown) });
   },
 };

@@ -1,6 +1,6 @@
 import type { CaseDefinition, DriveContext, DrivenRun } from "../drive-types.js";
 import { idsFromContentLocation, idsFromRun, mergeIds } from "../run-ids.js";
-import { join, joinedRun, newMarker, post, runBody, streamRun, threadByMarker, withAssistant } from "./common.js";
+import { apiEnd, join, joinedRun, newMarker, post, runBody, streamRun, threadByMarker, withAssistant, type StreamEnd } from "./common.js";
 import { defineVariant, SUCCESS, type Variant } from "./variant.js";
 
 /** Stateless runs are kept so they can be read back; the suite deletes their threads afterwards. */
@@ -12,7 +12,7 @@ async function locate(
   webhookUrl: string,
   runId: string | undefined,
   marker: string,
-  ended: Promise<boolean | void>,
+  ended: Promise<StreamEnd>,
   unnamed: string,
 ): Promise<DrivenRun> {
   const threadId = await threadByMarker(context, marker);
@@ -22,7 +22,7 @@ async function locate(
     runId === undefined || threadId === undefined
       ? { skipped: "the target did not reveal the stateless run's thread, so it cannot be read back" }
       : { thread_id: threadId, run_id: runId };
-  const run: DrivenRun = { label, webhookUrl, created, readBack, terminal: ended, input: context.input, stateless: true };
+  const run: DrivenRun = { label, webhookUrl, created, readBack, terminal: apiEnd(context, ended, threadId, runId), input: context.input, stateless: true };
   if (runId === undefined) run.unidentified = unnamed;
   return run;
 }
@@ -75,7 +75,7 @@ export const statelessRunWaitCase = (variant: Variant = SUCCESS): CaseDefinition
     const body = runBody(context, webhook, { ...KEEP, ...variant.body, metadata: { ...context.tag, lgwc_marker: marker } });
     const response = await post(context, { method: "POST", path: "/runs/wait", body }, context.timeoutMs);
     const ids = idsFromContentLocation(response.headers["content-location"]);
-    return [await locate(context, "the run", webhook, ids.run_id, marker, Promise.resolve(), "the wait response had no Content-Location naming the run")];
+    return [await locate(context, "the run", webhook, ids.run_id, marker, Promise.resolve<StreamEnd>("closed"), "the wait response had no Content-Location naming the run")];
   });
 
 const BATCH_SIZE = 3;

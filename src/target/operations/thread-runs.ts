@@ -1,7 +1,7 @@
 import type { CreatedRun } from "../../evidence.js";
 import type { CaseDefinition, DriveContext, DrivenRun } from "../drive-types.js";
 import { idsFromContentLocation, mergeIds } from "../run-ids.js";
-import { joinedRun, post, runBody, streamRun, withAssistant } from "./common.js";
+import { apiEnd, joinedRun, post, runBody, streamRun, withAssistant } from "./common.js";
 import { defineVariant, SUCCESS, type Variant } from "./variant.js";
 
 /**
@@ -47,7 +47,8 @@ export const threadRunStreamCase = (variant: Variant = SUCCESS): CaseDefinition 
         path: `/threads/${threadId}/runs/stream`,
         body: runBody(context, webhook, variant.body),
       });
-      return [runOnThread(context, threadId, webhook, ids, ended, "neither Content-Location nor the stream's metadata event named the run")];
+      const terminal = apiEnd(context, ended, threadId, ids.run_id);
+      return [runOnThread(context, threadId, webhook, ids, terminal, "neither Content-Location nor the stream's metadata event named the run")];
     },
   );
 
