@@ -97,6 +97,8 @@ export interface RunEvidence {
   unidentified?: string;
   /** The input the suite sent for the run: the webhook's kwargs.input must equal it. */
   input?: { sent: unknown };
+  /** When the suite sent the call that created the run (this machine's clock): no time of the run can be earlier. */
+  createSentAt?: number;
   /** The metadata and multitask_strategy the suite's create call gave the run (not for a cron's fired runs). */
   sentRun?: { metadata?: Record<string, unknown>; multitaskStrategy?: string };
   /** A stateless run: its webhook's values may be null or absent. */

@@ -266,6 +266,19 @@ describe("evidence that arrived late or could not be gathered", () => {
     expect(verdict("metadata-and-strategy", evidence({ deliveries: [delivery({ body: body("enqueue") })] }))).toMatchObject({ skipped: expect.stringMatching(/a cron fired it/) as string });
   });
 
+  it("timestamps-ordered refuses times from before the suite created the run", () => {
+    const strict: CheckContext = { ...context, clockSkewMs: 120_000 };
+    const sentAt = Date.parse("2026-11-22T21:00:01.000Z");
+    const arrived = Date.parse("2026-11-22T21:00:02.500Z");
+    const ordered = check("timestamps-ordered");
+    expect(ordered.run(evidence({ createSentAt: sentAt, deliveries: [delivery({ receivedAt: arrived })] }), strict)).toBeUndefined();
+    const yearOld = runBody({ created_at: "2025-11-22T21:00:01.470Z", run_started_at: "2025-11-22T21:00:01.500Z", run_ended_at: "2025-11-22T21:00:02.000Z" });
+    expect(ordered.run(evidence({ createSentAt: sentAt, deliveries: [delivery({ body: yearOld, receivedAt: arrived })] }), strict)).toMatchObject({
+      message: expect.stringMatching(/says the run began before the suite created it/) as string,
+      received: expect.stringMatching(/^created_at 2025-11-22T21:00:01\.470Z, \d+ s before$/) as string,
+    });
+  });
+
   it("no-strays is judged only on the run's pseudo-case", () => {
     expect(verdict("no-strays", evidence())).toMatchObject({ skipped: expect.stringMatching(/unexpected-deliveries/) as string });
   });

@@ -95,6 +95,9 @@ const TABLE: Row[] = [
   { fault: "empty-kwargs", cases: BASIC, checks: ["kwargs-input", "kwargs-config"] },
   { fault: "other-input", cases: BASIC, checks: ["kwargs-input"] },
   { fault: "no-config", cases: BASIC, checks: ["kwargs-config"] },
+  // A cron's fired runs are the cron's: what the suite sent is not compared there.
+  { fault: "other-metadata", cases: BASIC.filter((id) => !id.includes("cron")), checks: ["metadata-and-strategy"] },
+  { fault: "other-strategy", only: ["thread-run", "stateless-run", "thread-multitask-enqueue"], cases: ["thread-run", "thread-multitask-enqueue"], checks: ["metadata-and-strategy"] },
   { fault: "other-webhook-in-kwargs", cases: BASIC, checks: ["kwargs-webhook"] },
   // A stateless run's webhook may leave values out; a run on a thread may not.
   { fault: "no-values", cases: ON_THREADS, checks: ["values-state"] },

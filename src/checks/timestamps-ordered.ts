@@ -7,8 +7,8 @@ const words = (field: string): string => field.replace(/_at$/, "").replace(/_/g,
 export const timestampsOrdered = defineCheck({
   name: "timestamps-ordered",
   severity: "required",
-  version: 2,
-  description: `The webhook's times are in order and true: created_at ≤ run_started_at ≤ run_ended_at ≤ webhook_sent_at, each allowed to be up to ${TIME_TOLERANCE_MS} ms early (servers that keep whole seconds, or read two clocks); webhook_sent_at is within the allowed clock skew (--clock-skew-ms, default ${DEFAULT_CLOCK_SKEW_MS / 1000} s) of the moment the request arrived; and a run the suite knows took a while (a graph that slept) spans at least that long. Times that are missing are left to timestamps-present.`,
+  version: 3,
+  description: `The webhook's times are in order and true: created_at ≤ run_started_at ≤ run_ended_at ≤ webhook_sent_at, each allowed to be up to ${TIME_TOLERANCE_MS} ms early (servers that keep whole seconds, or read two clocks); webhook_sent_at is within the allowed clock skew (--clock-skew-ms, default ${DEFAULT_CLOCK_SKEW_MS / 1000} s) of the moment the request arrived, and the run's first time no more than that before the suite sent the call that created it; and a run the suite knows took a while (a graph that slept) spans at least that long. Times that are missing are left to timestamps-present.`,
   run(evidence, context) {
     const bodies = objectBodiesOrSkip(evidence);
     if (!Array.isArray(bodies)) return bodies;
@@ -38,6 +38,15 @@ export const timestampsOrdered = defineCheck({
           `webhook_sent_at within ${skew / 1000} s of the moment the request arrived (${new Date(arrived).toISOString()})`,
           `webhook_sent_at ${String(sent.raw)}, ${Math.round((arrived - sent.at!) / 1000)} s from the arrival`,
           `${where} gives times that are not when things happened: the target's clock is off, or its times are not UTC (raise --clock-skew-ms if its clock is known to be off).`,
+        );
+      }
+      const earliest = times.find((t) => t.field === "created_at" || t.field === "run_started_at");
+      if (earliest !== undefined && evidence.createSentAt !== undefined && earliest.at! < evidence.createSentAt - skew) {
+        return fail(
+          "timestamps-ordered",
+          `${earliest.field} no earlier than ${skew / 1000} s before the suite created the run (${new Date(evidence.createSentAt).toISOString()})`,
+          `${earliest.field} ${String(earliest.raw)}, ${Math.round((evidence.createSentAt - earliest.at!) / 1000)} s before`,
+          `${where} says the run began before the suite created it: its times are not this run's (raise --clock-skew-ms if the target's clock is known to be off).`,
         );
       }
       const started = times.find((t) => t.field === "run_started_at");

@@ -16,7 +16,7 @@ import { select, shardOf, type Selection } from "../selection.js";
 import { ALL_CASE_IDS, caseIdsOf } from "../target/catalog.js";
 import { CHECK_NAMES, checksNamed } from "../checks/index.js";
 import { TargetClient } from "../target/client.js";
-import { preflight, type Preflight } from "../target/preflight.js";
+import { preflight, runsConformanceGraph, type Preflight } from "../target/preflight.js";
 import { canary } from "../target/canary.js";
 import { LOCAL_ASSISTANT, startLocalTarget, type LocalTarget } from "../target/local.js";
 import { startSink, type Sink } from "../sink/server.js";
@@ -363,6 +363,11 @@ export async function certify(
   const runTag = `${new Date().toISOString().replace(/[:.]/g, "-")}-${randomBytes(3).toString("hex")}`;
   resources.runTag = runTag;
   io.stderr(`Run tag ${runTag}: everything this run creates on the target carries it (if the run is killed: lg-webhook-conformance cleanup --target URL --run ${runTag}).\n`);
+  if (checked.graphId === undefined) {
+    // The target hides the assistant's graph: the graph's own answer tells.
+    if (await runsConformanceGraph(api, checked.resolvedAssistantId, tagFor(runTag), options.timeoutMs)) checked.graphId = LOCAL_ASSISTANT;
+    io.stderr(`Preflight: the target does not say which graph the assistant runs; a run without a webhook shows it ${checked.graphId === LOCAL_ASSISTANT ? "is" : "is not"} the conformance graph.\n`);
+  }
   if (options.canary) {
     io.stderr(`Preflight: one canary run to prove webhooks reach ${sinkUrl} …\n`);
     await canary(api, resources.sink, {

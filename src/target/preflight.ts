@@ -87,3 +87,15 @@ export async function preflight(api: TargetClient, assistantId: string): Promise
   if (assistant.graphId !== undefined) result.graphId = assistant.graphId;
   return result;
 }
+
+/**
+ * Whether the assistant runs the conformance graph, for a target that does not say which graph an
+ * assistant runs: one stateless run with no webhook, whose answer only that graph gives. Without
+ * it, every outcome case would be skipped and the certificate would rest on the few left.
+ */
+export async function runsConformanceGraph(api: TargetClient, assistantId: string, tag: Record<string, string>, timeoutMs: number): Promise<boolean> {
+  const answer = await api
+    .send("POST", "/runs/wait", { assistant_id: assistantId, input: { mode: "succeed" }, metadata: tag }, { timeoutMs })
+    .catch(() => undefined);
+  return answer?.status === 200 && stringField(answer.json, "result") === "done:succeed";
+}

@@ -402,6 +402,7 @@ async function observe(run: DrivenRun, key: string, started: number, deps: CaseD
     if (run.unidentified !== undefined) evidence.unidentified = run.unidentified;
     if ("input" in run) evidence.input = { sent: run.input };
     if (sentRun !== undefined) evidence.sentRun = sentRun;
+    evidence.createSentAt = started;
     if (run.stateless) evidence.stateless = true;
     if (state !== undefined) evidence.state = state;
     if (run.expectedValues !== undefined) evidence.expectedValues = run.expectedValues;

@@ -1,0 +1,103 @@
+import { afterAll, describe, expect, it } from "vitest";
+import { mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { startTestTarget } from "../fixtures/test-target/server.js";
+import { certifyTestTarget } from "./helpers/certify.js";
+import { startCliUntil } from "./helpers/cli.js";
+import { SUITE_MARK } from "../src/target/cleanup.js";
+
+/**
+ * The evidence model against the test target: what the suite waits for, for how long, and what
+ * it makes of evidence that is late, missing or could not be gathered.
+ */
+const FAST = ["--settle-ms", "1000", "--workers", "1", "--no-canary"];
+/** The cases where timing decides: a double-text, cancels, a stream, a pending cancel. */
+const TIMING_CASES = ["thread-multitask-interrupt", "thread-multitask-reject", "thread-multitask-enqueue", "thread-run-cancel-interrupt", "thread-run-stream", "thread-run-cancel-pending"];
+
+const outcomes = (cases: { id: string; outcome: string }[]): string[] => cases.map((c) => `${c.id}:${c.outcome}`).sort();
+
+describe.concurrent("a correct but slow target is certified, not accused", () => {
+  for (const latencyMs of [0, 300, 1_500]) {
+    it(`${latencyMs} ms on every API call`, { timeout: 240_000 }, async () => {
+      const { code, cert, stderr, leftovers } = await certifyTestTarget([], [...FAST, "--only", TIMING_CASES.join(",")], { latencyMs }, 230_000);
+      expect(outcomes(cert.cases), stderr).toEqual(TIMING_CASES.map((id) => `${id}:passed`).sort());
+      expect(code).toBe(0);
+      // The windows grew with the latency the preflight measured, and the report says so.
+      expect(stderr).toMatch(/target latency \d+ ms per call/);
+      expect(cert.windows?.latencyMs ?? 0).toBeGreaterThanOrEqual(latencyMs);
+      expect(leftovers).toBe(0);
+    });
+  }
+});
+
+describe.concurrent("evidence that comes late, or cannot be gathered", () => {
+  it("a webhook that comes after the deadline is attached at the end and fails delivered as late", { timeout: 120_000 }, async () => {
+    const { code, cert } = await certifyTestTarget(["late-delivery=2800"], [...FAST, "--timeout-ms", "2000", "--settle-ms", "3000", "--only", "thread-run"]);
+    expect(code).toBe(1);
+    const delivered = cert.cases[0]!.checks.find((k) => k.name === "delivered")!;
+    expect(delivered).toMatchObject({ outcome: "failed", message: expect.stringMatching(/came late: \d+ ms after the \d+ ms the suite waited/) as string });
+  });
+
+  it("a duplicate that comes after the settle window is still counted, as late", { timeout: 120_000 }, async () => {
+    const { code, cert } = await certifyTestTarget(["duplicate-after=2000"], [...FAST, "--only", "thread-run"]);
+    expect(code).toBe(1);
+    const once = cert.cases[0]!.checks.find((k) => k.name === "exactly-once")!;
+    expect(once).toMatchObject({ outcome: "failed", received: expect.stringMatching(/late: after the settle window/) as string });
+  });
+
+  it("a run whose status the API cannot show is inconclusive, not passed, and the run is not conformant", { timeout: 120_000 }, async () => {
+    const { code, cert } = await certifyTestTarget(["runs-unreadable"], [...FAST, "--only", "thread-run"]);
+    expect(code).toBe(1);
+    expect(cert.verdict).toBe("inconclusive");
+    expect(cert.cases[0]!.outcome).toBe("inconclusive");
+    const status = cert.cases[0]!.checks.find((k) => k.name === "status-matches-api")!;
+    expect(status).toMatchObject({ outcome: "inconclusive", message: expect.stringMatching(/could not be read back.*503/) as string });
+  });
+
+  it("a certificate of some cases says partial, with the reason, and a run of none is not conformant", { timeout: 120_000 }, async () => {
+    const { code, cert, stdout, stderr } = await certifyTestTarget([], [...FAST, "--only", "thread-run"]);
+    expect(code).toBe(0);
+    expect(cert.scope).toMatchObject({ complete: false, reasons: [expect.stringMatching(/40 of the profile's 41 cases were not selected/) as string] });
+    expect(`${stdout}${stderr}`).toMatch(/Verdict: conformant \(partial\)/);
+  });
+
+  it("a target that hides which graph an assistant runs is probed, so its outcome cases still run and still fail", { timeout: 120_000 }, async () => {
+    const only = ["thread-run-error", "thread-run-cancel-interrupt"];
+    const honest = await certifyTestTarget([], [...FAST, "--only", only.join(",")], { hideGraphId: true });
+    expect(outcomes(honest.cert.cases), honest.stderr).toEqual(only.map((id) => `${id}:passed`).sort());
+    expect(honest.stderr).toMatch(/a run without a webhook shows it is the conformance graph/);
+    const faulty = await certifyTestTarget(["no-error-field", "cancel-as-success"], [...FAST, "--only", only.join(",")], { hideGraphId: true });
+    expect(faulty.code).toBe(1);
+    expect(outcomes(faulty.cert.cases)).toEqual(only.map((id) => `${id}:failed`).sort());
+  });
+});
+
+describe("Ctrl-C while creates are in flight", () => {
+  const dirs: string[] = [];
+  afterAll(async () => {
+    for (const dir of dirs) await rm(dir, { recursive: true, force: true });
+  });
+
+  it("waits for them, removes what they made, and leaves nothing on the target", { timeout: 120_000 }, async () => {
+    const target = await startTestTarget({ latencyMs: 1_500, cronIntervalMs: 600_000 });
+    const dir = await mkdtemp(join(tmpdir(), "lgwc-inflight-"));
+    dirs.push(dir);
+    const key = Object.keys(SUITE_MARK)[0]!;
+    const marked = (): number => target.threads().filter((t) => key in ((t.metadata as Record<string, unknown> | undefined) ?? {})).length;
+    try {
+      const cli = await startCliUntil(["--target", target.url, ...FAST, "--only", "thread-run,thread-run-error", "--report-dir", dir], (err) => /Certifying/.test(err));
+      // A thread create has reached the target and is still held by its latency: the suite does not know its id yet.
+      const deadline = Date.now() + 30_000;
+      while (!target.arrivals().includes("POST /threads") || marked() > 0) {
+        if (Date.now() > deadline) throw new Error(`no create was ever in flight; stderr:\n${cli.stderr()}`);
+        await new Promise((r) => setTimeout(r, 20));
+      }
+      expect(await cli.stop("SIGINT"), cli.stderr()).toBe(130);
+      expect(marked(), cli.stderr()).toBe(0);
+      expect(target.arrivals().filter((a) => a.startsWith("DELETE /threads/")).length).toBeGreaterThan(0);
+    } finally {
+      await target.close();
+    }
+  });
+});
