@@ -279,6 +279,12 @@ describe("evidence that arrived late or could not be gathered", () => {
     });
   });
 
+  it("exactly-once behind --public-url calls a repeat inconclusive: the relay's answer to the target is unseen", () => {
+    const repeat = evidence({ deliveries: [answered(delivery(), 204), answered(delivery({ receivedAt: 1_600 }), 204)] });
+    expect(check("exactly-once").run(repeat, { ...context, relayed: true })).toEqual({ inconclusive: expect.stringMatching(/behind --public-url .* may be a retry after the relay failed/) as string });
+    expect(check("exactly-once").run(repeat, context)).toMatchObject({ check: "exactly-once" });
+  });
+
   it("no-strays is judged only on the run's pseudo-case", () => {
     expect(verdict("no-strays", evidence())).toMatchObject({ skipped: expect.stringMatching(/unexpected-deliveries/) as string });
   });

@@ -72,6 +72,10 @@ describe("exit codes come from one function", () => {
   it("maps endings to documented codes", () => {
     expect(exitCodeFor({ kind: "verdict", verdict: "conformant" })).toBe(0);
     expect(exitCodeFor({ kind: "verdict", verdict: "non-conformant" })).toBe(1);
+    expect(exitCodeFor({ kind: "verdict", verdict: "inconclusive" })).toBe(1);
+    expect(exitCodeFor({ kind: "verdict", verdict: "conformant", partialRefused: true })).toBe(1);
+    expect(exitCodeFor({ kind: "gate", passed: true, partialRefused: true })).toBe(1);
+    expect(exitCodeFor({ kind: "gate", passed: true, partialRefused: false })).toBe(0);
     expect(exitCodeFor({ kind: "error", code: "LGWC_USAGE" })).toBe(2);
     expect(exitCodeFor({ kind: "error", code: "LGWC_SCHEMA" })).toBe(2);
     expect(exitCodeFor({ kind: "error", code: "LGWC_TARGET_UNREACHABLE" })).toBe(3);

@@ -1,5 +1,5 @@
 import { afterAll, describe, expect, it } from "vitest";
-import { mkdtemp, rm } from "node:fs/promises";
+import { mkdtemp, readFile, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { startTestTarget } from "../fixtures/test-target/server.js";
@@ -56,10 +56,16 @@ describe.concurrent("evidence that comes late, or cannot be gathered", () => {
   });
 
   it("a certificate of some cases says partial, with the reason, and a run of none is not conformant", { timeout: 120_000 }, async () => {
-    const { code, cert, stdout, stderr } = await certifyTestTarget([], [...FAST, "--only", "thread-run"]);
+    const { code, cert, stdout, stderr, reportDir } = await certifyTestTarget([], [...FAST, "--only", "thread-run"]);
     expect(code).toBe(0);
+    const junit = await readFile(join(reportDir, "junit.xml"), "utf8");
+    expect(junit).toContain('<property name="certificate.verdict" value="conformant (partial)"/>');
+    expect(junit).toContain('<property name="certificate.scope" value="partial"/>');
     expect(cert.scope).toMatchObject({ complete: false, reasons: [expect.stringMatching(/40 of the profile's 41 cases were not selected/) as string] });
     expect(`${stdout}${stderr}`).toMatch(/Verdict: conformant \(partial\)/);
+    const gate = await certifyTestTarget([], [...FAST, "--only", "thread-run", "--require-complete"]);
+    expect(gate.code).toBe(1);
+    expect(gate.stderr).toMatch(/--require-complete: the certificate is partial/);
   });
 
   it("a target that hides which graph an assistant runs is probed, so its outcome cases still run and still fail", { timeout: 120_000 }, async () => {

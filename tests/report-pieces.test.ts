@@ -70,3 +70,16 @@ describe("connection failures say what to do", () => {
     expect(connectionHint({ cause: { code: "DEPTH_ZERO_SELF_SIGNED_CERT" } })).toMatch(/pass --ca FILE/);
   });
 });
+
+describe("junit.xml", () => {
+  it("carries the certificate's verdict and scope on each test suite, once however often it is written, escaped", async () => {
+    const { junitWithScope } = await import("../src/report/junit-scope.js");
+    const xml = '<testsuites>\n<testsuite name="webhooks.spec.js" tests="1">\n<testcase name="a"/>\n</testsuite>\n</testsuites>\n';
+    const partial = { verdict: "conformant" as const, scope: { complete: false, reasons: ['1 case(s) did not run: "x" <y> & z'] } };
+    const once = junitWithScope(xml, partial);
+    expect(once).toContain('<testsuite name="webhooks.spec.js" tests="1">\n<properties>\n<property name="certificate.verdict" value="conformant (partial)"/>');
+    expect(once).toContain('<property name="certificate.scope.reason" value="1 case(s) did not run: &quot;x&quot; &lt;y&gt; &amp; z"/>');
+    expect(junitWithScope(once, partial)).toBe(once);
+    expect(junitWithScope(once, { verdict: "conformant", scope: { complete: true, reasons: [] } })).toContain('<property name="certificate.scope" value="complete"/>');
+  });
+});

@@ -14,6 +14,11 @@ export interface CheckContext {
   allowedFields?: ReadonlySet<string>;
   /** How far the target's clock may be from this machine's (webhook_sent_at against the arrival), in ms. */
   clockSkewMs?: number;
+  /**
+   * The target reaches the sink through --public-url (a tunnel or proxy): what the sink answered
+   * is not necessarily what the target was answered.
+   */
+  relayed?: boolean;
 }
 
 /** A check that did not hold: what it wanted, and what the target sent instead. */

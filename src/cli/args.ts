@@ -27,6 +27,8 @@ export interface Options {
   signKey?: string;
   expectFailures?: string;
   strictExpectations: boolean;
+  /** A partial certificate (cases not selected or skipped, checks left out, failures waived) fails the exit code. */
+  requireComplete: boolean;
   retries: number;
   shard?: { index: number; total: number };
   publicUrl?: string;
@@ -77,6 +79,7 @@ const SPEC = {
   "sign-key": { type: "string" },
   "expect-failures": { type: "string" },
   "strict-expectations": { type: "boolean" },
+  "require-complete": { type: "boolean" },
   retries: { type: "string" },
   shard: { type: "string" },
   "public-url": { type: "string" },
@@ -290,6 +293,7 @@ export function parseCommandLine(argv: readonly string[], env: NodeJS.ProcessEnv
     reportDir: values["report-dir"] ?? "reports",
     json: values.json ?? false,
     strictExpectations: values["strict-expectations"] ?? false,
+    requireComplete: values["require-complete"] ?? false,
     retries: integer("--retries", values.retries, 0, 0, 5),
     sinkHost: values["sink-host"] ?? "127.0.0.1",
     sinkPort: integer("--sink-port", values["sink-port"], 0, 0, 65_535),

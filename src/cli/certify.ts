@@ -271,6 +271,7 @@ function conductorFor(options: Options, api: TargetClient, checked: Preflight, s
       validateRun: compileRunValidator(schema.schema, schema.source),
       expectHeaders: options.expectHeaders,
       clockSkewMs: options.clockSkewMs,
+      relayed: options.publicUrl !== undefined,
       ...(options.allowedFields === undefined ? {} : { allowedFields: new Set(options.allowedFields) }),
     },
     settleMs: windows.settleMs,
@@ -451,7 +452,9 @@ export async function certify(
     io.stdout(renderSummary(certification, options.reportDir));
   }
   // With expectations the gate decides: expected failures are forgiven, new ones and flaky cases are not.
+  const partialRefused = options.requireComplete && !certification.scope.complete;
+  if (partialRefused) io.stderr("--require-complete: the certificate is partial (see above), so the run does not pass.\n");
   return expectations === undefined
-    ? exitCodeFor({ kind: "verdict", verdict: certification.verdict })
-    : exitCodeFor({ kind: "gate", passed: certification.gate.passed });
+    ? exitCodeFor({ kind: "verdict", verdict: certification.verdict, partialRefused })
+    : exitCodeFor({ kind: "gate", passed: certification.gate.passed, partialRefused });
 }

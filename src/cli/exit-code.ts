@@ -9,8 +9,8 @@ export const EXIT = {
 } as const;
 
 export type Ending =
-  | { kind: "verdict"; verdict: "conformant" | "non-conformant" | "inconclusive" }
-  | { kind: "gate"; passed: boolean }
+  | { kind: "verdict"; verdict: "conformant" | "non-conformant" | "inconclusive"; partialRefused?: boolean }
+  | { kind: "gate"; passed: boolean; partialRefused?: boolean }
   | { kind: "error"; code: ErrorCode }
   | { kind: "help" };
 
@@ -19,10 +19,11 @@ export function exitCodeFor(ending: Ending): number {
   switch (ending.kind) {
     case "help":
       return EXIT.conformant;
+    // --require-complete: a certificate that does not cover the whole profile does not pass.
     case "verdict":
-      return ending.verdict === "conformant" ? EXIT.conformant : EXIT.nonConformant;
+      return ending.verdict === "conformant" && ending.partialRefused !== true ? EXIT.conformant : EXIT.nonConformant;
     case "gate":
-      return ending.passed ? EXIT.conformant : EXIT.nonConformant;
+      return ending.passed && ending.partialRefused !== true ? EXIT.conformant : EXIT.nonConformant;
     case "error":
       switch (ending.code) {
         case "LGWC_USAGE":

@@ -66,6 +66,8 @@ Options:
                         reason} (check "*" for any). They do not fail the exit code; a new
                         failure does; an expectation that no longer fails is reported.
   --strict-expectations An expectation that no longer fails also fails the exit code.
+  --require-complete    A partial certificate (cases not selected or skipped, required checks
+                        left out, failures waived) fails the exit code (1), as CI gates want.
   --retries N           Retry a failed case up to N times (default 0). A case that passes only
                         on a retry is flaky, and flaky is not passing.
   --shard i/n           Run the i-th of n shares of the cases (merge the shares' report folders
