@@ -1,6 +1,6 @@
 import { test } from "../fixtures/conformance.js";
 import { loadRuntime } from "../src/runtime.js";
-import { ALL_CASES } from "../src/target/catalog.js";
+import { ALL_CASES } from "../src/cases/catalog.js";
 import { CASE_ATTACHMENT } from "../src/report/types.js";
 import { formatCaseFailure, formatWarnings } from "../src/report/format.js";
 

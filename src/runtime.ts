@@ -1,7 +1,7 @@
 import { readFileSync } from "node:fs";
 import { ConformanceError } from "./errors.js";
 import type { Expectation } from "./report/gate.js";
-import type { Windows } from "./target/windows.js";
+import type { Windows } from "./conductor/windows.js";
 
 /**
  * Everything the suite's main process decided for a run: what the certification records. It stays

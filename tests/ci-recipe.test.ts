@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { loadExpectations } from "../src/cli/expectations.js";
-import { CASE_IDS } from "../src/target/catalog.js";
+import { CASE_IDS } from "../src/cases/catalog.js";
 import { CHECK_NAMES } from "../src/checks/index.js";
 import { join } from "node:path";
 import { parse } from "yaml";

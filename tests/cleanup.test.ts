@@ -5,7 +5,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { BIN, ROOT, runCli } from "./helpers/cli.js";
 import { startTestTarget, type TestTarget } from "../fixtures/test-target/server.js";
-import { SUITE_MARK } from "../src/target/cleanup.js";
+import { SUITE_MARK } from "../src/api/cleanup.js";
 
 const MARK = Object.keys(SUITE_MARK)[0]!;
 const dirs: string[] = [];

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { largeText as graphsText } from "../fixtures/graphs/conformance.js";
-import { largeText as suitesText } from "../src/target/conformance-graph.js";
+import { largeText as suitesText } from "../src/cases/conformance-graph.js";
 
 describe("the conformance graph and the suite agree on what it returns", () => {
   it("the large state is the same text in both, cut at the same byte", () => {

@@ -5,8 +5,8 @@ import { join } from "node:path";
 import { spawn } from "node:child_process";
 import { BIN, ROOT, runCli, type CliRun } from "./helpers/cli.js";
 import type { Certification } from "../src/report/certification.js";
-import { startLocalTarget, type LocalTarget } from "../src/target/local.js";
-import { SUITE_MARK } from "../src/target/cleanup.js";
+import { startLocalTarget, type LocalTarget } from "../src/local/local.js";
+import { SUITE_MARK } from "../src/api/cleanup.js";
 
 const TAG_KEY = Object.keys(SUITE_MARK)[0]!;
 

@@ -5,7 +5,7 @@ import { join } from "node:path";
 import { startTestTarget } from "../fixtures/test-target/server.js";
 import { certifyTestTarget } from "./helpers/certify.js";
 import { startCliUntil } from "./helpers/cli.js";
-import { SUITE_MARK } from "../src/target/cleanup.js";
+import { SUITE_MARK } from "../src/api/cleanup.js";
 
 /**
  * The evidence model against the test target: what the suite waits for, for how long, and what

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { certifyTestTarget, type Certified } from "./helpers/certify.js";
-import { CASE_IDS } from "../src/target/catalog.js";
+import { CASE_IDS } from "../src/cases/catalog.js";
 
 const ALL = [...CASE_IDS];
 /** The first eleven cases: one or more per webhook operation, all ten of them, runs that succeed. */

@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import { certifyTestTarget } from "./helpers/certify.js";
 import { runCli } from "./helpers/cli.js";
 import { startTestTarget } from "../fixtures/test-target/server.js";
-import { CASE_IDS } from "../src/target/catalog.js";
+import { CASE_IDS } from "../src/cases/catalog.js";
 
 const FAST = ["--settle-ms", "1500", "--timeout-ms", "5000", "--cron-timeout-ms", "5000", "--workers", "1"];
 const ROLLBACK = ["thread-run-cancel-rollback", "stateless-run-cancel-rollback"];

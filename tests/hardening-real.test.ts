@@ -4,7 +4,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { runCli, startCliUntil, type CliRun } from "./helpers/cli.js";
 import type { Certification } from "../src/report/certification.js";
-import { caseIdsOf } from "../src/target/catalog.js";
+import { caseIdsOf } from "../src/cases/catalog.js";
 
 /**
  * What the probes find on the pinned open-source server (@langchain/langgraph-api 1.5.1): it

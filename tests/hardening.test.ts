@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { certifyTestTarget } from "./helpers/certify.js";
-import { caseIdsOf } from "../src/target/catalog.js";
+import { caseIdsOf } from "../src/cases/catalog.js";
 import { CHECKS } from "../src/checks/index.js";
 
 const PROBES = caseIdsOf("hardening");

@@ -5,7 +5,7 @@ import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { ROOT } from "./helpers/cli.js";
-import { startLocalTarget, type LocalTarget } from "../src/target/local.js";
+import { startLocalTarget, type LocalTarget } from "../src/local/local.js";
 
 const run = promisify(execFile);
 

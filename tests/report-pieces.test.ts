@@ -2,8 +2,8 @@ import { describe, expect, it } from "vitest";
 import { execFileSync } from "node:child_process";
 import { fingerprint, Redactor, redactToken } from "../src/report/redact.js";
 import { reproduceCommand, shellQuote } from "../src/report/curl.js";
-import { parseSse } from "../src/target/sse.js";
-import { idsFromContentLocation } from "../src/target/run-ids.js";
+import { parseSse } from "../src/api/sse.js";
+import { idsFromContentLocation } from "../src/api/run-ids.js";
 
 describe("redaction", () => {
   it("replaces token values with a fingerprint", () => {
@@ -64,7 +64,7 @@ describe("Content-Location", () => {
 
 describe("connection failures say what to do", () => {
   it("names DNS, refusal and TLS trust (tested without a lookup: no DNS query leaves this machine)", async () => {
-    const { connectionHint } = await import("../src/target/client.js");
+    const { connectionHint } = await import("../src/api/client.js");
     expect(connectionHint({ code: "ENOTFOUND" })).toBe("the host name does not resolve; check --target");
     expect(connectionHint({ cause: { code: "ECONNREFUSED" } })).toMatch(/nothing is listening there/);
     expect(connectionHint({ cause: { code: "DEPTH_ZERO_SELF_SIGNED_CERT" } })).toMatch(/pass --ca FILE/);

@@ -5,7 +5,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { Certification } from "../src/report/certification.js";
 import { startTestTarget, type TestTarget } from "../fixtures/test-target/server.js";
-import { RUN_KEY, SUITE_MARK } from "../src/target/cleanup.js";
+import { RUN_KEY, SUITE_MARK } from "../src/api/cleanup.js";
 
 const QUICK = ["--settle-ms", "300", "--timeout-ms", "5000"];
 

@@ -13,7 +13,7 @@ import { canonical } from "../src/report/integrity.js";
 import { createHash, createPrivateKey, createPublicKey, sign } from "node:crypto";
 import { claimReportFolder } from "../src/report/files.js";
 import { fingerprint, Redactor } from "../src/report/redact.js";
-import { cronPath, runPath } from "../src/target/paths.js";
+import { cronPath, runPath } from "../src/api/paths.js";
 import type { Certification } from "../src/report/certification.js";
 
 let base: string;

@@ -7,7 +7,7 @@ import { startCliUntil } from "./helpers/cli.js";
 import { peakRssMb } from "./helpers/hostile.js";
 import { startTestTarget } from "../fixtures/test-target/server.js";
 import { startSink, type Sink } from "../src/sink/server.js";
-import { rejudgeCase } from "../src/target/run-case.js";
+import { rejudgeCase } from "../src/conductor/run-case.js";
 import type { Certification } from "../src/report/certification.js";
 import type { RunResult } from "../src/report/types.js";
 

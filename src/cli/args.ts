@@ -1,8 +1,8 @@
 import { parseArgs } from "node:util";
 import { usageError } from "../errors.js";
 import { parseShard } from "../selection.js";
-import { PROFILES, type Profile } from "../target/catalog.js";
-import { DEFAULT_SERVER_VERSION, SERVER_VERSIONS, type ServerVersion } from "../target/server-install.js";
+import { PROFILES, type Profile } from "../cases/catalog.js";
+import { DEFAULT_SERVER_VERSION, SERVER_VERSIONS, type ServerVersion } from "../local/server-install.js";
 
 export interface Options {
   /** The target's base URL, without credentials. */

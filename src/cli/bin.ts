@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 import { main } from "./main.js";
-import { killLocalTargetsNow } from "../target/local.js";
+import { killLocalTargetsNow } from "../local/local.js";
 
 // The embedded server runs in a process group of its own; whatever way this process ends
 // (short of SIGKILL), that group must not outlive it.

@@ -1,7 +1,7 @@
 import { usageError } from "../errors.js";
-import { TargetClient } from "../target/client.js";
-import { preflightInfo } from "../target/preflight.js";
-import { ignoredNote, RUN_KEY, runStartedAt, SUITE_MARK, sweep } from "../target/cleanup.js";
+import { TargetClient } from "../api/client.js";
+import { preflightInfo } from "../preflight/preflight.js";
+import { ignoredNote, RUN_KEY, runStartedAt, SUITE_MARK, sweep } from "../api/cleanup.js";
 import type { JsonRecord } from "../json.js";
 
 /** How long a run may still be going on, as far as cleanup without --run is concerned. */

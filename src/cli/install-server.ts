@@ -2,7 +2,7 @@ import { usageError } from "../errors.js";
 import type { Io } from "./main.js";
 import { parseSubcommand } from "./subcommand.js";
 import { serverVersionNamed } from "./args.js";
-import { cacheRoot, DEFAULT_SERVER_VERSION, installedServer, installServer, SERVER_VERSIONS } from "../target/server-install.js";
+import { cacheRoot, DEFAULT_SERVER_VERSION, installedServer, installServer, SERVER_VERSIONS } from "../local/server-install.js";
 
 export const INSTALL_SERVER_HELP = `lg-webhook-conformance install-server: install the embedded server that --local runs, ahead of time.
 

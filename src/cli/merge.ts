@@ -6,7 +6,7 @@ import { basename, dirname, join, resolve } from "node:path";
 import { ConformanceError, usageError } from "../errors.js";
 import { summarizeLoad } from "../report/load.js";
 import { judge, scopeOf, strayCase, STRAY_CASE_ID, unheardCase, UNHEARD_CASE_ID, type Certification } from "../report/certification.js";
-import { caseIdsOf } from "../target/catalog.js";
+import { caseIdsOf } from "../cases/catalog.js";
 import { writeCertification } from "../report/write.js";
 import { check, keyId } from "../report/integrity.js";
 import { createPublicKey } from "node:crypto";

@@ -1,13 +1,13 @@
 import type { CaseResult } from "../report/types.js";
 import type { Sink } from "../sink/server.js";
-import { caseById } from "../target/catalog.js";
-import { rejudgeCase, runCase, withoutRuns, type CaseDeps } from "../target/run-case.js";
+import { caseById } from "../cases/catalog.js";
+import { rejudgeCase, runCase, withoutRuns, type CaseDeps } from "./run-case.js";
 import type { RunResult } from "../report/types.js";
 import { accountRuns, emptyLoad } from "../report/load.js";
 import { Limit } from "./limit.js";
-import type { CaseDefinition } from "../target/drive-types.js";
-import { deleteOwn, ignoredNote, sweep } from "../target/cleanup.js";
-import type { TargetClient } from "../target/client.js";
+import type { CaseDefinition } from "../cases/drive-types.js";
+import { deleteOwn, ignoredNote, sweep } from "../api/cleanup.js";
+import type { TargetClient } from "../api/client.js";
 
 /** A target of the case's own, started for one disruptive probe and thrown away after it. */
 export interface FreshTarget {

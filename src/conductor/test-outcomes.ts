@@ -1,6 +1,6 @@
 import type { CaseResult } from "../report/types.js";
-import { caseById } from "../target/catalog.js";
-import { withoutRuns } from "../target/run-case.js";
+import { caseById } from "../cases/catalog.js";
+import { withoutRuns } from "./run-case.js";
 
 /** What Playwright's reporter tells the main process about one case's test when the run ends. */
 export interface TestOutcome {

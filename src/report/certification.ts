@@ -1,7 +1,7 @@
 import type { SinkStats } from "../sink/server.js";
 import { CHECKS } from "../checks/index.js";
 import type { Runtime } from "../runtime.js";
-import type { Windows } from "../target/windows.js";
+import type { Windows } from "../conductor/windows.js";
 import { withoutRuns, type CaseResult } from "./types.js";
 import type { RunEvidence } from "../evidence.js";
 import { evaluate, failsRequired } from "../checks/evaluate.js";

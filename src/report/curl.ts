@@ -1,4 +1,4 @@
-import type { SentRequest } from "../target/drive-types.js";
+import type { SentRequest } from "../cases/drive-types.js";
 
 /** Quotes a word for POSIX shells: single quotes, with embedded ones closed and escaped. */
 export function shellQuote(word: string): string {

@@ -1,7 +1,7 @@
 import { verdictWords, type Certification } from "./certification.js";
 import type { CaseResult, RunResult } from "./types.js";
 import { LATENCY_NOTE, loadLines, type LoadSummary } from "./load.js";
-import { describeWindows } from "../target/windows.js";
+import { describeWindows } from "../conductor/windows.js";
 
 function esc(text: string): string {
   return text.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/"/g, "&quot;");

@@ -1,6 +1,6 @@
 import { verdictWords, type Certification } from "./certification.js";
 import { LATENCY_NOTE, loadLines } from "./load.js";
-import { describeWindows } from "../target/windows.js";
+import { describeWindows } from "../conductor/windows.js";
 
 /** Text from the target, on one line and inert: no line breaks, no HTML (a comment would hide the rest of the page). */
 function inline(text: string): string {

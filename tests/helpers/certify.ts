@@ -4,7 +4,7 @@ import { join } from "node:path";
 import { afterAll } from "vitest";
 import { runCli } from "./cli.js";
 import { startTestTarget, type TestTargetOptions } from "../../fixtures/test-target/server.js";
-import { SUITE_MARK } from "../../src/target/cleanup.js";
+import { SUITE_MARK } from "../../src/api/cleanup.js";
 import type { Certification } from "../../src/report/certification.js";
 
 const TAG_KEY = Object.keys(SUITE_MARK)[0]!;

@@ -1,6 +1,6 @@
 import type { CreatedRun, CreationProbe, Premise, Receiver, RunExpectation } from "../evidence.js";
 import type { Answering } from "../sink/server.js";
-import type { TargetClient } from "./client.js";
+import type { TargetClient } from "../api/client.js";
 
 /** One HTTP request the suite made to create a run, kept so a failure can show how to reproduce it. */
 export interface SentRequest {

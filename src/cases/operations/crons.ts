@@ -1,6 +1,6 @@
 import type { CreatedRun } from "../../evidence.js";
-import { cronPath, runPath, threadPath } from "../paths.js";
-import { carriesMark, notOwn } from "../cleanup.js";
+import { cronPath, runPath, threadPath } from "../../api/paths.js";
+import { carriesMark, notOwn } from "../../api/cleanup.js";
 import { plainSuccess } from "./variant.js";
 import type { CaseDefinition, DriveContext, DrivenRun } from "../drive-types.js";
 import { newMarker, post, threadsByMarker, withAssistant } from "./common.js";

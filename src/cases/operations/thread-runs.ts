@@ -1,6 +1,6 @@
 import type { CreatedRun } from "../../evidence.js";
 import type { CaseDefinition, DriveContext, DrivenRun } from "../drive-types.js";
-import { idsFromContentLocation, mergeIds } from "../run-ids.js";
+import { idsFromContentLocation, mergeIds } from "../../api/run-ids.js";
 import { apiEnd, joinedRun, post, runBody, streamRun, withAssistant } from "./common.js";
 import { defineVariant, SUCCESS, type Variant } from "./variant.js";
 

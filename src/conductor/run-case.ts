@@ -1,5 +1,5 @@
 import { randomUUID } from "node:crypto";
-import { runPath } from "./paths.js";
+import { runPath } from "../api/paths.js";
 import type { Check, CheckContext } from "../checks/types.js";
 import { evaluate, failsRequired, unjudgedRequired, type CheckOutcome } from "../checks/evaluate.js";
 import { ANNOUNCED, bodyText, parseBody, type CreatedRun, type Delivery, type RunEvidence } from "../evidence.js";
@@ -8,13 +8,13 @@ import type { Sink } from "../sink/server.js";
 import { withoutRuns, type CaseResult, type DeliveryEvidence, type RunResult } from "../report/types.js";
 import { reproduceCommand } from "../report/curl.js";
 import { describeError } from "../errors.js";
-import type { TargetClient } from "./client.js";
-import { CaseSkipped, type CaseDefinition, type DriveContext, type DrivenRun, type SentRequest } from "./drive-types.js";
+import type { TargetClient } from "../api/client.js";
+import { CaseSkipped, type CaseDefinition, type DriveContext, type DrivenRun, type SentRequest } from "../cases/drive-types.js";
 import { describeAttempts, duplicates } from "../checks/attempts.js";
-import { idsFromRun } from "./run-ids.js";
-import { deleteOwn } from "./cleanup.js";
+import { idsFromRun } from "../api/run-ids.js";
+import { deleteOwn } from "../api/cleanup.js";
 import type { Redactor } from "../report/redact.js";
-import { stateAfterRun } from "./state.js";
+import { stateAfterRun } from "../api/state.js";
 import { asRecord, stringField } from "../json.js";
 import { parseDateTime } from "../checks/timestamps.js";
 

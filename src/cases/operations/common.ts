@@ -1,12 +1,12 @@
 import { randomUUID } from "node:crypto";
-import { runPath } from "../paths.js";
+import { runPath } from "../../api/paths.js";
 import type { CreatedRun } from "../../evidence.js";
-import { parseSse } from "../sse.js";
+import { parseSse } from "../../api/sse.js";
 import type { DriveContext, DrivenRun, SentRequest } from "../drive-types.js";
-import { idsFromContentLocation, idsFromRun, mergeIds } from "../run-ids.js";
-import { MAX_RESPONSE_BYTES, TargetHttpError } from "../client.js";
+import { idsFromContentLocation, idsFromRun, mergeIds } from "../../api/run-ids.js";
+import { MAX_RESPONSE_BYTES, TargetHttpError } from "../../api/client.js";
 import { readCapped } from "../../bounded-body.js";
-import { carriesMark } from "../cleanup.js";
+import { carriesMark } from "../../api/cleanup.js";
 import { records, stringField } from "../../json.js";
 
 /** The create-run body every case sends, with the user's input and the suite's tag. */

@@ -33,7 +33,7 @@ export interface LocalTarget {
 }
 
 function packageRoot(): string {
-  // This file is dist/src/target/local.js in the built package.
+  // This file is dist/src/local/local.js in the built package.
   let dir = dirname(fileURLToPath(import.meta.url));
   while (!existsSync(join(dir, "package.json"))) {
     const parent = dirname(dir);

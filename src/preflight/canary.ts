@@ -2,7 +2,7 @@ import { request } from "undici";
 import { ConformanceError, describeError } from "../errors.js";
 import { caseUrl, makeCaseKey } from "../sink/case-url.js";
 import type { Sink } from "../sink/server.js";
-import type { TargetClient } from "./client.js";
+import type { TargetClient } from "../api/client.js";
 import { cut } from "../text.js";
 
 export interface CanaryOptions {

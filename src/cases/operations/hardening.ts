@@ -2,8 +2,8 @@ import getPort from "get-port";
 import type { Receiver } from "../../evidence.js";
 import type { Answering } from "../../sink/server.js";
 import { CaseSkipped, type CaseDefinition, type DriveContext } from "../drive-types.js";
-import { idsFromContentLocation, idsFromRun, mergeIds } from "../run-ids.js";
-import { TargetHttpError } from "../client.js";
+import { idsFromContentLocation, idsFromRun, mergeIds } from "../../api/run-ids.js";
+import { TargetHttpError } from "../../api/client.js";
 import { cancelOwnRun, runBody, withAssistant } from "./common.js";
 import { backgroundThreadRun } from "./thread-runs.js";
 

@@ -1,10 +1,10 @@
 import type { CaseDefinition, DriveContext, DrivenRun, PremiseCheck } from "../drive-types.js";
-import { runPath } from "../paths.js";
-import { stateAfterRun } from "../state.js";
+import { runPath } from "../../api/paths.js";
+import { stateAfterRun } from "../../api/state.js";
 import { largeText } from "../conformance-graph.js";
 import { cut } from "../../text.js";
 import type { RunExpectation } from "../../evidence.js";
-import { TargetHttpError } from "../client.js";
+import { TargetHttpError } from "../../api/client.js";
 import { joinedRun, ownRun, post, runBody } from "./common.js";
 import { stringField } from "../../json.js";
 import type { Variant } from "./variant.js";

@@ -1,5 +1,5 @@
 import type { CaseDefinition, DriveContext, DrivenRun } from "../drive-types.js";
-import { idsFromContentLocation, idsFromRun, mergeIds } from "../run-ids.js";
+import { idsFromContentLocation, idsFromRun, mergeIds } from "../../api/run-ids.js";
 import { apiEnd, join, joinedRun, newMarker, post, runBody, streamRun, threadByMarker, withAssistant, type StreamEnd } from "./common.js";
 import { defineVariant, SUCCESS, type Variant } from "./variant.js";
 

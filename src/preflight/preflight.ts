@@ -1,5 +1,5 @@
 import { ConformanceError } from "../errors.js";
-import type { TargetClient, TargetResponse } from "./client.js";
+import type { TargetClient, TargetResponse } from "../api/client.js";
 import { asRecord, records, stringField } from "../json.js";
 
 export interface Preflight {
