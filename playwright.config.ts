@@ -16,7 +16,8 @@ export default defineConfig({
   forbidOnly: true,
   outputDir: join(reports, "test-results"),
   reporter: [
-    ["list"],
+    // One line per case as it ends; failures are told once, in the summary.
+    [join(here, "src", "report", "progress-reporter.js")],
     ["html", { outputFolder: join(reports, "html"), open: "never" }],
     ["junit", { outputFile: join(reports, "junit.xml") }],
     ["json", { outputFile: join(reports, "results.json") }],

@@ -30,6 +30,7 @@ for (const definition of selected) {
     await testInfo.attach(CASE_ATTACHMENT, { body: JSON.stringify(result), contentType: "application/json" });
     for (const warning of formatWarnings(result)) testInfo.annotations.push({ type: "warning", description: warning });
     test.skip(result.outcome === "skipped", result.reason ?? "skipped");
-    if (result.outcome === "failed") throw new Error(formatCaseFailure(result));
+    // An inconclusive case is not a pass wherever a reader looks, JUnit included.
+    if (result.outcome === "failed" || result.outcome === "inconclusive") throw new Error(formatCaseFailure(result));
   });
 }

@@ -1,7 +1,7 @@
 import { afterAll, describe, expect, it } from "vitest";
 import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
-import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
+import { mkdtemp, readdir, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { runCli, startCliUntil } from "./helpers/cli.js";
@@ -90,10 +90,14 @@ describe("a target that is not what the user thinks exits 3 with one sentence", 
     await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
     const { port } = server.address() as AddressInfo;
     await new Promise<void>((r) => server.close(() => r()));
-    const run = await runCli(["--target", `http://127.0.0.1:${port}`]);
+    const parent = await mkdtemp(join(tmpdir(), "lgwc-unreached-"));
+    const run = await runCli(["--target", `http://127.0.0.1:${port}`, "--report-dir", join(parent, "reports")]);
     expect(run.code).toBe(3);
     expect(run.stderr).toMatch(/GET \/info on http:\/\/127\.0\.0\.1:\d+ failed: connect ECONNREFUSED/);
     expect(run.stderr).not.toMatch(/\n\s+at /);
+    // A run that never started leaves no empty report folder behind.
+    expect(await readdir(parent)).toEqual([]);
+    await rm(parent, { recursive: true });
   });
 
   it("an HTTP server that is not a LangGraph API server", async () => {

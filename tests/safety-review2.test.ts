@@ -149,6 +149,8 @@ describe("ids, folders, files", () => {
       sink: { maxBodyBytes: 1, budgetBytes: 1, keptBytes: 0, discarded: 0, dropped: 0, noise: 0, refusedConnections: 0 },
     } as unknown as Certification;
     const md = renderMarkdown(cert);
+    expect(renderMarkdown({ ...cert, target: { url: "http://t", info: { version: "1.0" } } })).toContain("- Target reports: version 1.0\n");
+    expect(renderMarkdown({ ...cert, target: { url: "http://t", info: {} } })).toContain("- Target reports: no version or context (its GET /info does not say)");
     expect(md).not.toContain("<!--");
     expect(md).not.toMatch(/^\*\*39 passed\*\*/m);
   });

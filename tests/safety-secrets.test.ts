@@ -120,7 +120,7 @@ describe("secrets never leave the suite", () => {
       const cli = await startCliUntil(
         ["--target", target.url, "--api-key", "lgwc-flag-key-555666777", "--only", "thread-run", "--settle-ms", "3000", "--report-dir", dir],
         // Playwright has started, so the runtime file it reads exists.
-        (err) => /Running 1 test/.test(err),
+        (err) => /Running 1 case/.test(err),
         { TMPDIR: scratch },
       );
       // Mid-run, the runtime file exists in the CLI's temporary folder: without the key.

@@ -97,7 +97,7 @@ describe("flags and interruptions", () => {
     const dir = join(base, "interrupted");
     try {
       // Playwright is running, so its reporter would write a verdict on the way out.
-      const cli = await startCliUntil(["--target", target.url, "--only", "thread-run", "--settle-ms", "30000", "--report-dir", dir], (err) => /Running 1 test/.test(err));
+      const cli = await startCliUntil(["--target", target.url, "--only", "thread-run", "--settle-ms", "30000", "--report-dir", dir], (err) => /Running 1 case/.test(err));
       expect(await cli.stop("SIGINT")).toBe(130);
       await expect(access(join(dir, "certification.json"))).rejects.toThrow();
       await expect(access(join(dir, "badge.svg"))).rejects.toThrow();

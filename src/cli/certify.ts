@@ -1,3 +1,4 @@
+import { describeLeftovers, type Leftover } from "../conductor/leftovers.js";
 import { spawn, type ChildProcess } from "node:child_process";
 import { createRequire } from "node:module";
 import { mkdtemp, rm, writeFile } from "node:fs/promises";
@@ -69,9 +70,9 @@ export interface Resources {
 }
 
 /** Releases everything; returns what could not be deleted from the target (after a stop, nothing else says so). */
-export async function release(resources: Resources): Promise<string[]> {
+export async function release(resources: Resources): Promise<Leftover[]> {
   if (resources.child && resources.child.exitCode === null) resources.child.kill("SIGTERM");
-  const left = (await resources.conductor?.abandon().catch((error: unknown) => [`the cleanup failed: ${describeError(error)}`])) ?? [];
+  const left = (await resources.conductor?.abandon().catch((error: unknown): Leftover[] => [{ why: `the cleanup failed: ${describeError(error)}` }])) ?? [];
   await resources.control?.close().catch(() => undefined);
   await resources.sink?.close().catch(() => undefined);
   await resources.local?.stop().catch(() => undefined);
@@ -442,14 +443,14 @@ export async function certify(
   const leftovers = await conductor.finish();
   // A stop during the final cleanup is a stop all the same: no verdict.
   if (interrupted()) return EXIT.internal;
-  if (leftovers.length > 0) io.stderr(`Could not delete everything the suite created on the target: ${leftovers.join(", ")}\n`);
+  if (leftovers.length > 0) io.stderr(describeLeftovers(leftovers, resources.runTag));
   const certification = await writeRunReports(runtime, cases, resources.sink.stats(), resources.redactor, interrupted);
   if (certification === undefined) return EXIT.internal;
   if (options.json) {
-    io.stderr(renderSummary(certification, options.reportDir));
+    io.stderr(renderSummary(certification, options.reportDir, { caseLines: options.load !== undefined }));
     io.stdout(`${JSON.stringify(certification, null, 2)}\n`);
   } else {
-    io.stdout(renderSummary(certification, options.reportDir));
+    io.stdout(renderSummary(certification, options.reportDir, { caseLines: options.load !== undefined }));
   }
   // With expectations the gate decides: expected failures are forgiven, new ones and flaky cases are not.
   const partialRefused = options.requireComplete && !certification.scope.complete;

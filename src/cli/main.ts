@@ -1,3 +1,4 @@
+import { describeLeftovers } from "../conductor/leftovers.js";
 import { ConformanceError, describeError } from "../errors.js";
 import { exitCodeFor, EXIT } from "./exit-code.js";
 import { parseCommandLine, secretsOf } from "./args.js";
@@ -85,7 +86,7 @@ export async function main(argv: readonly string[], env: NodeJS.ProcessEnv, io: 
   } finally {
     const left = await release(resources);
     // After a stop no report says what the cleanup could not do: the terminal does.
-    if (interrupted && left.length > 0) out.stderr(`Could not delete everything the suite created on the target: ${left.join("; ")}. ${cleanupHint(resources)}\n`);
+    if (interrupted && left.length > 0) out.stderr(describeLeftovers(left, resources.runTag));
     process.off("SIGINT", onSignal);
     process.off("SIGTERM", onSignal);
   }

@@ -4,16 +4,19 @@ import { loadLines } from "../report/load.js";
 
 const MARK = { passed: "✓", failed: "✗", skipped: "-", flaky: "~", inconclusive: "?" } as const;
 
-/** What the user reads on stdout when the run ends. */
-export function renderSummary(c: Certification, reportDir: string): string {
+/**
+ * What the user reads on stdout when the run ends. A run whose cases each printed a progress line
+ * as they ended (Playwright's) does not list them again; load mode and merge, which print none, do.
+ */
+export function renderSummary(c: Certification, reportDir: string, options: { caseLines?: boolean } = {}): string {
   const lines: string[] = [""];
   const width = Math.max(...c.cases.map((k) => k.id.length), 4);
-  for (const k of c.cases) {
+  for (const k of options.caseLines === false ? [] : c.cases) {
     const warn = k.checks.filter((x) => x.outcome === "failed" && x.severity === "recommended").map((x) => x.name);
     const note = k.outcome === "skipped" ? `skipped: ${k.reason ?? ""}` : warn.length > 0 ? `warning: ${warn.join(", ")}` : "";
     lines.push(`  ${MARK[k.outcome]} ${k.id.padEnd(width)}  ${k.operation}  ${(k.durationMs / 1000).toFixed(1)} s${note ? `  (${note})` : ""}`);
   }
-  const failures = c.cases.filter((k) => k.outcome === "failed");
+  const failures = c.cases.filter((k) => k.outcome === "failed" || k.outcome === "inconclusive");
   if (failures.length > 0) lines.push("", ...failures.map((k) => `${formatCaseFailure(k)}\n`));
   const warnings = c.cases.flatMap((k) =>
     k.checks.filter((x) => x.outcome === "failed" && x.severity === "recommended").map((x) => ({ k, x })),

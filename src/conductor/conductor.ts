@@ -1,3 +1,4 @@
+import type { Leftover } from "./leftovers.js";
 import type { CaseResult } from "../report/types.js";
 import type { Sink } from "../sink/server.js";
 import { caseById } from "../cases/catalog.js";
@@ -45,7 +46,7 @@ export class Conductor {
   private finalResults: Promise<Map<string, CaseResult>> | undefined;
   private readonly threads = new Set<string>();
   private readonly crons = new Set<string>();
-  private readonly cleanupProblems: string[] = [];
+  private readonly cleanupProblems: Leftover[] = [];
   /** Settles when every case that may share the target has ended; cases that run alone wait for it. */
   private sharedDone: Promise<unknown> = Promise.resolve();
   private aloneQueue: Promise<unknown> = Promise.resolve();
@@ -254,14 +255,14 @@ export class Conductor {
         [...ids].map(async (id) => {
           const removal = await deleteOwn(this.settings.api, kind, id, this.settings.tag);
           if ("done" in removal) all.delete(id);
-          else this.cleanupProblems.push("foreign" in removal ? removal.foreign : removal.problem);
+          else this.cleanupProblems.push({ kind, id, why: "foreign" in removal ? removal.foreign : removal.problem });
         }),
       );
     }
   }
 
   /** Waits for every case started so far, then removes whatever is still left on the target. */
-  async finish(): Promise<string[]> {
+  async finish(): Promise<Leftover[]> {
     await Promise.allSettled([...this.attempts.values()]);
     return this.abandon();
   }
@@ -270,21 +271,21 @@ export class Conductor {
    * Removes what is known to exist now, then anything else carrying this run's tag (a cron that
    * fired twice makes threads the suite never heard of), without waiting for cases to end.
    */
-  async abandon(): Promise<string[]> {
+  async abandon(): Promise<Leftover[]> {
     this.stopping = true;
     // A create call still under way makes something after a sweep that ran now would have looked: wait for its answer.
     const unanswered = await this.settings.api.stopCreating(Math.min(this.settings.timeoutMs, STOP_CREATES_WAIT_MS));
     if (unanswered > 0 && !this.swept) {
-      this.cleanupProblems.push(`${unanswered} create call(s) were still unanswered after ${Math.round(Math.min(this.settings.timeoutMs, STOP_CREATES_WAIT_MS) / 1000)} s; what they make later is not swept`);
+      this.cleanupProblems.push({ why: `${unanswered} create call(s) were still unanswered after ${Math.round(Math.min(this.settings.timeoutMs, STOP_CREATES_WAIT_MS) / 1000)} s; what they make later is not swept` });
     }
     await this.remove(new Set(this.crons), new Set(this.threads));
     // One sweep per run: after it, nothing new is created that the tracked sets would not know.
     if (this.swept) return [...this.cleanupProblems];
     this.swept = true;
     const swept = await sweep(this.settings.api, this.settings.tag, { crons: this.settings.cronsSupported });
-    this.cleanupProblems.push(...swept.problems);
+    this.cleanupProblems.push(...swept.problems.map((why) => ({ why })));
     const note = ignoredNote(swept);
-    if (note !== undefined) this.cleanupProblems.push(note);
+    if (note !== undefined) this.cleanupProblems.push({ why: note });
     return [...this.cleanupProblems];
   }
 

@@ -32,6 +32,10 @@ export async function resultsFromOutcomes(
       if (definition === undefined) throw new Error(`unknown case ${caseId}`);
       const outcome = outcomes.find((o) => o.caseId === caseId);
       if (outcome === undefined) return withoutRuns(definition, "failed", "The test of this case never ran.");
+      if (!outcome.attached && outcome.status === "timedOut") {
+        // The suite's own time budget ran out: nothing was learned about the target.
+        return withoutRuns(definition, "inconclusive", `The suite's time budget for this case ran out before its result came; raise --timeout-ms if the target is slow (${outcome.error ?? "timed out"})`);
+      }
       if (!outcome.attached) {
         return withoutRuns(definition, "failed", `The case did not finish (${outcome.status}): ${outcome.error ?? "no error message"}`);
       }

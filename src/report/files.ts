@@ -1,5 +1,6 @@
 import { randomBytes } from "node:crypto";
-import { mkdir, open, readdir, readFile, rename, rm, stat, writeFile } from "node:fs/promises";
+import { mkdir, open, readdir, readFile, rename, rm, rmdir, stat, writeFile } from "node:fs/promises";
+import { existsSync } from "node:fs";
 import { hostname } from "node:os";
 import { basename, dirname, join } from "node:path";
 import { ConformanceError, describeError } from "../errors.js";
@@ -182,6 +183,7 @@ export interface ReportFolder {
  */
 export async function claimReportFolder(path: string): Promise<ReportFolder> {
   const lock = join(path, LOCK);
+  const existed = existsSync(path);
   try {
     await bounded(makeFolder(path), `creating ${path}`);
     const foreign = await bounded(foreignEntries(path), `reading ${path}`);
@@ -201,6 +203,8 @@ export async function claimReportFolder(path: string): Promise<ReportFolder> {
           release: async () => {
             const now = await owner(lock);
             if (now !== undefined && mine !== undefined && now.pid === mine.pid && now.startedAt === mine.startedAt) await rm(lock, { force: true });
+            // A run that wrote nothing (a preflight that failed) leaves no empty folder it made; rmdir removes only an empty one.
+            if (!existed) await rmdir(path).catch(() => undefined);
           },
         };
       }

@@ -9,9 +9,10 @@ function indent(text: string, prefix = "    "): string {
 
 /** The words a person reads when a case fails: each broken check, expected, received, and how to reproduce. */
 export function formatCaseFailure(result: CaseResult): string {
-  const parts: string[] = [`${result.id} (${result.operation}) failed.`];
+  const parts: string[] = [`${result.id} (${result.operation}) ${result.outcome === "inconclusive" ? "is inconclusive" : "failed"}.`];
   if (result.reason) parts.push(indent(result.reason, "  "));
   for (const check of result.checks) {
+    if (check.outcome === "inconclusive") parts.push(`  ? ${check.name} [${check.severity}]: ${check.message}`);
     if (check.outcome !== "failed") continue;
     parts.push(
       [

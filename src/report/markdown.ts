@@ -24,8 +24,10 @@ export function renderMarkdown(c: Certification): string {
   if (!c.scope.complete) lines.push(`**Partial certificate**: ${inline(c.scope.reasons.join("; "))}.`, "");
   lines.push(`- Target: ${c.target.url}`);
   const info = c.target.info as { version?: unknown; context?: unknown } | null;
-  const word = (value: unknown): string => (typeof value === "string" || typeof value === "number" ? inline(String(value)) : "?");
-  if (info && typeof info === "object") lines.push(`- Target reports: version ${word(info.version)}, context ${word(info.context)}`);
+  // Only what the target said: a server that does not give its context is not shown a "?".
+  const said = (name: string, value: unknown): string[] => (typeof value === "string" || typeof value === "number" ? [`${name} ${inline(String(value))}`] : []);
+  const reports = info && typeof info === "object" ? [...said("version", info.version), ...said("context", info.context)] : [];
+  lines.push(`- Target reports: ${reports.length > 0 ? reports.join(", ") : "no version or context (its GET /info does not say)"}`);
   lines.push(`- Suite: ${c.suite.name} ${c.suite.version}`);
   lines.push(`- Assistant: ${c.assistant.requested} (${c.assistant.resolved})`);
   lines.push(`- Schema: ${c.schema.source}${c.schema.version ? ` (version ${c.schema.version})` : ""}`);
