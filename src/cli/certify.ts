@@ -1,9 +1,7 @@
 import { describeLeftovers, type Leftover } from "../conductor/leftovers.js";
-import { spawn, type ChildProcess } from "node:child_process";
-import { createRequire } from "node:module";
-import { mkdtemp, rm, writeFile } from "node:fs/promises";
-import { existsSync, readFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import type { ChildProcess } from "node:child_process";
+import { rm } from "node:fs/promises";
+import { readFileSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { createPrivateKey, randomBytes } from "node:crypto";
@@ -26,12 +24,12 @@ import { RUN_SCHEMA, RUN_SCHEMA_VERSION } from "../schema/run-schema.js";
 import { loadOpenApiRunSchema, runSchemaFromDocument, type LoadedSchema } from "../schema/openapi.js";
 import { compareRunSchemas } from "../schema/compare.js";
 import { compileRunValidator } from "../schema/validate.js";
-import { RUNTIME_ENV, specRuntimeOf, type Runtime } from "../runtime.js";
+import type { Runtime } from "../runtime.js";
 import { runTag as tagFor } from "../api/cleanup.js";
 import { describeWindows, windowsFor, type Windows } from "../conductor/windows.js";
 import { Conductor, type FreshTarget } from "../conductor/conductor.js";
 import { startControlServer, type ControlServer } from "../conductor/control-server.js";
-import { resultsFromOutcomes } from "../conductor/test-outcomes.js";
+import { casesInProcess, casesThroughPlaywright, type CaseRunHooks } from "../conductor/playwright.js";
 import type { CaseResult } from "../report/types.js";
 import { writeRunReports } from "../report/write.js";
 import type { Redactor } from "../report/redact.js";
@@ -125,36 +123,6 @@ async function compareWithTarget(chosen: LoadedSchema, options: Options, api: Ta
     }
   }
   return { ...chosen, target };
-}
-
-function playwrightCli(): string {
-  const require = createRequire(import.meta.url);
-  return join(dirname(require.resolve("@playwright/test/package.json")), "cli.js");
-}
-
-function runPlaywright(runtimePath: string, io: Io, onChild: (child: ChildProcess) => void): Promise<number> {
-  const config = join(packageRoot, "dist", "playwright.config.js");
-  if (!existsSync(config)) {
-    throw new ConformanceError("LGWC_INTERNAL", `The built suite is missing ${config}; run \`npm run build\` first.`);
-  }
-  return new Promise((resolvePromise, reject) => {
-    const child = spawn(process.execPath, [playwrightCli(), "test", "--config", config], {
-      cwd: packageRoot,
-      stdio: ["ignore", "pipe", "pipe"],
-      env: {
-        ...process.env,
-        [RUNTIME_ENV]: runtimePath,
-        ...(process.stderr.isTTY ? { FORCE_COLOR: "1" } : {}),
-        PLAYWRIGHT_HTML_OPEN: "never",
-      },
-    });
-    onChild(child);
-    // Playwright's progress is diagnostics: it goes to stderr, leaving stdout for the verdict.
-    child.stdout.on("data", (chunk: Buffer) => io.stderr(chunk.toString("utf8")));
-    child.stderr.on("data", (chunk: Buffer) => io.stderr(chunk.toString("utf8")));
-    child.once("error", reject);
-    child.once("close", (code) => resolvePromise(code ?? EXIT.internal));
-  });
 }
 
 function readCa(path: string): string {
@@ -298,107 +266,67 @@ function assistantFor(options: Options): string {
   return options.local && options.assistantId === "conformance" ? LOCAL_ASSISTANT : options.assistantId;
 }
 
-/** The cases' results through Playwright: its workers collect them from the conductor, its reporter says how each test ended. */
-async function casesThroughPlaywright(
-  runtime: Runtime,
-  conductor: Conductor,
-  control: ControlServer,
-  resources: Resources,
-  io: Io,
-  interrupted: () => boolean,
-): Promise<CaseResult[] | undefined> {
-  resources.runtimeDir = await mkdtemp(join(tmpdir(), "lgwc-run-"));
-  const runtimePath = join(resources.runtimeDir, "runtime.json");
-  await writeFile(runtimePath, JSON.stringify(specRuntimeOf(runtime)), { mode: 0o600 });
-  const code = await runPlaywright(runtimePath, io, (child) => {
-    resources.child = child;
-    // A signal that came just before the child existed stops it as soon as it does.
-    if (interrupted()) child.kill("SIGINT");
-  });
-  // Stopped: the cases still running are not waited for.
-  if (interrupted()) return undefined;
-  const outcomes = control.outcomes();
-  if (outcomes === undefined) {
-    throw new ConformanceError("LGWC_INTERNAL", `The test runner ended (exit ${code}) without saying how the tests ended; see its output above.`);
-  }
-  return resultsFromOutcomes(runtime.cases, outcomes, (id, attempt) => conductor.result(id, attempt));
+/** The target, checked: its client, what the preflight found, and the schema compared with its own. */
+interface CheckedTarget {
+  url: string;
+  api: TargetClient;
+  checked: Preflight;
+  schema: Runtime["schema"];
 }
 
-/**
- * Load mode judges in this process: its cases are measurements, not tests of record, and
- * Playwright's runner and worker would add about 300 MB to the suite's footprint.
- */
-async function casesInProcess(runtime: Runtime, conductor: Conductor, resources: Resources): Promise<CaseResult[] | undefined> {
-  const stopped = new Promise<undefined>((done) => (resources.interrupt = () => done(undefined)));
-  return Promise.race([Promise.all(runtime.cases.map((id) => conductor.result(id, 0))), stopped]);
-}
-
-export async function certify(
-  argv: readonly string[],
-  options: Options,
-  io: Io,
-  resources: Resources,
-  interrupted: () => boolean,
-): Promise<number> {
-  const checkpoint = (): void => {
-    if (interrupted()) throw new Interrupted();
-  };
-  const { selection, signKeyPath, expectations } = plan(options);
-  const reportDir = await claimReports(options, resources);
-  const chosen = await chosenSchema(options);
-  warnings(options, io);
-  let targetUrl = options.target!;
+/** Stage: the target to certify, started first with --local, and what the preflight finds there. */
+async function checkTarget(options: Options, chosen: LoadedSchema, resources: Resources, io: Io): Promise<CheckedTarget> {
+  let url = options.target!;
   if (options.local) {
     resources.local = await startLocalTarget({ progress: (line) => io.stderr(`${line}\n`), serverVersion: options.serverVersion });
-    targetUrl = resources.local.url;
+    url = resources.local.url;
   }
-  checkpoint();
-  const assistantId = assistantFor(options);
-  const api = clientFor(options, targetUrl, resources.redactor);
-  const checked = await preflight(api, assistantId);
-  const schema = await compareWithTarget(chosen, options, api);
-  checkpoint();
+  const api = clientFor(options, url, resources.redactor);
+  const checked = await preflight(api, assistantFor(options));
+  return { url, api, checked, schema: await compareWithTarget(chosen, options, api) };
+}
+
+/** Stage: the sink the target will post to, and the tag everything this run creates carries. */
+async function openSink(options: Options, selection: Selection, resources: Resources, io: Io): Promise<{ sink: Sink; sinkUrl: string; runTag: string }> {
   // Load mode must keep every delivery to account for it; a batch makes three runs, and a run may be repeated.
   const maxRecords = options.load === undefined ? undefined : 10_000 + options.load.repeat * selection.cases.length * 6;
-  resources.sink = await startSink({ host: options.sinkHost, port: options.sinkPort, budgetBytes: options.sinkBudgetMb * MIB, ...(maxRecords === undefined ? {} : { maxRecords }) });
-  const sinkUrl = options.publicUrl ?? resources.sink.url;
+  const sink = await startSink({ host: options.sinkHost, port: options.sinkPort, budgetBytes: options.sinkBudgetMb * MIB, ...(maxRecords === undefined ? {} : { maxRecords }) });
+  resources.sink = sink;
   const runTag = `${new Date().toISOString().replace(/[:.]/g, "-")}-${randomBytes(3).toString("hex")}`;
   resources.runTag = runTag;
   io.stderr(`Run tag ${runTag}: everything this run creates on the target carries it (if the run is killed: lg-webhook-conformance cleanup --target URL --run ${runTag}).\n`);
+  return { sink, sinkUrl: options.publicUrl ?? sink.url, runTag };
+}
+
+/** Stage: what must hold before any case: the graph behind the assistant, and a canary run's webhook arriving. */
+async function proveTarget(options: Options, target: CheckedTarget, sink: Sink, sinkUrl: string, runTag: string, resources: Resources, io: Io): Promise<void> {
+  const { api, checked } = target;
   if (checked.graphId === undefined) {
     // The target hides the assistant's graph: the graph's own answer tells.
     if (await runsConformanceGraph(api, checked.resolvedAssistantId, tagFor(runTag), options.timeoutMs)) checked.graphId = LOCAL_ASSISTANT;
     io.stderr(`Preflight: the target does not say which graph the assistant runs; a run without a webhook shows it ${checked.graphId === LOCAL_ASSISTANT ? "is" : "is not"} the conformance graph.\n`);
   }
-  if (options.canary) {
-    io.stderr(`Preflight: one canary run to prove webhooks reach ${sinkUrl} …\n`);
-    await canary(api, resources.sink, {
-      publicUrl: sinkUrl,
-      throughPublicUrl: options.publicUrl !== undefined,
-      assistantId,
-      // The conformance graph ends at once on empty input; another assistant gets the user's input.
-      input: checked.graphId === LOCAL_ASSISTANT ? {} : options.input,
-      tag: tagFor(runTag),
-      timeoutMs: options.timeoutMs,
-      newToken: tokenIssuer(resources.redactor),
-    });
-  }
-  if (options.preflightOnly) {
-    io.stdout(
-      `Preflight passed: ${targetUrl} is a LangGraph API server, assistant ${assistantId} exists${options.canary ? `, and a canary run's webhook reached ${sinkUrl}` : ""}.\n`,
-    );
-    return EXIT.conformant;
-  }
-  checkpoint();
+  if (!options.canary) return;
+  io.stderr(`Preflight: one canary run to prove webhooks reach ${sinkUrl} …\n`);
+  await canary(api, sink, {
+    publicUrl: sinkUrl,
+    throughPublicUrl: options.publicUrl !== undefined,
+    assistantId: assistantFor(options),
+    // The conformance graph ends at once on empty input; another assistant gets the user's input.
+    input: checked.graphId === LOCAL_ASSISTANT ? {} : options.input,
+    tag: tagFor(runTag),
+    timeoutMs: options.timeoutMs,
+    newToken: tokenIssuer(resources.redactor),
+  });
+}
 
-  const windows = windowsFor(options, checked.latencyMs);
-  const conductor = conductorFor(options, api, checked, schema, runTag, resources.sink, sinkUrl, selection, resources, io, windows);
-  resources.conductor = conductor;
-  resources.control = await startControlServer(conductor, resources.redactor);
+/** Stage: the run as the specs and reports see it. */
+function runtimeOf(argv: readonly string[], options: Options, planned: Plan, target: CheckedTarget, reportDir: string, sinkUrl: string, control: string, runTag: string, windows: Windows, redactor: Redactor): Runtime {
+  const { selection } = planned;
   const runtime: Runtime = {
     suite: suiteVersion(),
-    target: { url: targetUrl, info: checked.info },
-    assistant: { requested: assistantId, resolved: checked.resolvedAssistantId },
+    target: { url: target.url, info: target.checked.info },
+    assistant: { requested: assistantFor(options), resolved: target.checked.resolvedAssistantId },
     input: options.input,
     settleMs: options.settleMs,
     timeoutMs: options.timeoutMs,
@@ -408,9 +336,9 @@ export async function certify(
     retries: options.retries,
     reportDir,
     sink: { url: sinkUrl },
-    control: resources.control.url,
-    schema,
-    crons: checked.crons,
+    control,
+    schema: target.schema,
+    crons: target.checked.crons,
     cases: selection.cases,
     profileCases: caseIdsOf(options.profile),
     checks: selection.checks,
@@ -418,44 +346,85 @@ export async function certify(
     ...(options.load === undefined ? {} : { load: options.load }),
     runTag,
     startedAt: new Date().toISOString(),
-    commandLine: redactedCommandLine(argv, resources.redactor),
+    commandLine: redactedCommandLine(argv, redactor),
   };
-  if (signKeyPath !== undefined) runtime.signKeyPath = signKeyPath;
+  if (planned.signKeyPath !== undefined) runtime.signKeyPath = planned.signKeyPath;
   if (options.shard) runtime.shard = options.shard;
-  if (expectations !== undefined) {
-    runtime.expectations = expectations;
+  if (planned.expectations !== undefined) {
+    runtime.expectations = planned.expectations;
     runtime.strictExpectations = options.strictExpectations;
   }
+  return runtime;
+}
 
+/** Stage: every case driven, through Playwright's specs of record, or in this process for load mode. */
+async function runCases(options: Options, runtime: Runtime, conductor: Conductor, control: ControlServer, resources: Resources, io: Io, interrupted: () => boolean): Promise<CaseResult[] | undefined> {
   io.stderr(
     options.load === undefined
-      ? `Certifying ${runtime.target.url}: ${selection.cases.length} cases at once; the suite ${describeWindows(windows)} …\n`
-      : `Load mode on ${runtime.target.url}: ${selection.cases.length} case(s) × ${options.load.repeat}, ${options.load.concurrency} at once …\n`,
+      ? `Certifying ${runtime.target.url}: ${runtime.cases.length} cases at once; the suite ${describeWindows(runtime.windows)} …\n`
+      : `Load mode on ${runtime.target.url}: ${runtime.cases.length} case(s) × ${options.load.repeat}, ${options.load.concurrency} at once …\n`,
   );
+  conductor.startAll(runtime.cases);
+  const hooks: CaseRunHooks = {
+    runtimeDir: (path) => (resources.runtimeDir = path),
+    child: (child) => (resources.child = child),
+    interrupt: (stop) => (resources.interrupt = stop),
+    interrupted,
+    progress: (text) => io.stderr(text),
+  };
+  return options.load === undefined ? casesThroughPlaywright(runtime, conductor, control, hooks) : casesInProcess(runtime, conductor, hooks);
+}
+
+/** Stage: the reports written, the summary printed, and the exit status. */
+async function report(options: Options, runtime: Runtime, cases: readonly CaseResult[], leftovers: readonly Leftover[], resources: Resources, io: Io, interrupted: () => boolean): Promise<number> {
+  if (leftovers.length > 0) io.stderr(describeLeftovers(leftovers, resources.runTag));
+  const certification = await writeRunReports(runtime, cases, resources.sink!.stats(), resources.redactor, interrupted);
+  if (certification === undefined) return EXIT.internal;
+  const summary = renderSummary(certification, options.reportDir, { caseLines: options.load !== undefined });
+  if (options.json) {
+    io.stderr(summary);
+    io.stdout(`${JSON.stringify(certification, null, 2)}\n`);
+  } else {
+    io.stdout(summary);
+  }
+  const partialRefused = options.requireComplete && !certification.scope.complete;
+  if (partialRefused) io.stderr("--require-complete: the certificate is partial (see above), so the run does not pass.\n");
+  // With expectations the gate decides: expected failures are forgiven, new ones and flaky cases are not.
+  return runtime.expectations === undefined
+    ? exitCodeFor({ kind: "verdict", verdict: certification.verdict, partialRefused })
+    : exitCodeFor({ kind: "gate", passed: certification.gate.passed, partialRefused });
+}
+
+/** A run, stage by stage; each stage lives with its role, and a stop between stages starts nothing new. */
+export async function certify(argv: readonly string[], options: Options, io: Io, resources: Resources, interrupted: () => boolean): Promise<number> {
+  const checkpoint = (): void => {
+    if (interrupted()) throw new Interrupted();
+  };
+  const planned = plan(options);
+  const reportDir = await claimReports(options, resources);
+  const chosen = await chosenSchema(options);
+  warnings(options, io);
+  const target = await checkTarget(options, chosen, resources, io);
   checkpoint();
-  conductor.startAll(selection.cases);
-  const cases =
-    options.load === undefined
-      ? await casesThroughPlaywright(runtime, conductor, resources.control, resources, io, interrupted)
-      : await casesInProcess(runtime, conductor, resources);
+  const { sink, sinkUrl, runTag } = await openSink(options, planned.selection, resources, io);
+  await proveTarget(options, target, sink, sinkUrl, runTag, resources, io);
+  if (options.preflightOnly) {
+    io.stdout(`Preflight passed: ${target.url} is a LangGraph API server, assistant ${assistantFor(options)} exists${options.canary ? `, and a canary run's webhook reached ${sinkUrl}` : ""}.\n`);
+    return EXIT.conformant;
+  }
+  checkpoint();
+  const windows = windowsFor(options, target.checked.latencyMs);
+  const conductor = conductorFor(options, target.api, target.checked, target.schema, runTag, sink, sinkUrl, planned.selection, resources, io, windows);
+  resources.conductor = conductor;
+  const control = await startControlServer(conductor, resources.redactor);
+  resources.control = control;
+  const runtime = runtimeOf(argv, options, planned, target, reportDir, sinkUrl, control.url, runTag, windows, resources.redactor);
+  checkpoint();
+  const cases = await runCases(options, runtime, conductor, control, resources, io, interrupted);
   // Interrupted: no verdict is written (the cases did not finish), and release() deletes what they created.
   if (interrupted() || cases === undefined) return EXIT.internal;
   const leftovers = await conductor.finish();
   // A stop during the final cleanup is a stop all the same: no verdict.
   if (interrupted()) return EXIT.internal;
-  if (leftovers.length > 0) io.stderr(describeLeftovers(leftovers, resources.runTag));
-  const certification = await writeRunReports(runtime, cases, resources.sink.stats(), resources.redactor, interrupted);
-  if (certification === undefined) return EXIT.internal;
-  if (options.json) {
-    io.stderr(renderSummary(certification, options.reportDir, { caseLines: options.load !== undefined }));
-    io.stdout(`${JSON.stringify(certification, null, 2)}\n`);
-  } else {
-    io.stdout(renderSummary(certification, options.reportDir, { caseLines: options.load !== undefined }));
-  }
-  // With expectations the gate decides: expected failures are forgiven, new ones and flaky cases are not.
-  const partialRefused = options.requireComplete && !certification.scope.complete;
-  if (partialRefused) io.stderr("--require-complete: the certificate is partial (see above), so the run does not pass.\n");
-  return expectations === undefined
-    ? exitCodeFor({ kind: "verdict", verdict: certification.verdict, partialRefused })
-    : exitCodeFor({ kind: "gate", passed: certification.gate.passed, partialRefused });
+  return report(options, runtime, cases, leftovers, resources, io, interrupted);
 }
