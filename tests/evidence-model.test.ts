@@ -79,6 +79,18 @@ describe.concurrent("evidence that comes late, or cannot be gathered", () => {
   });
 });
 
+describe("a compatible server without GET /info", () => {
+  it("is certified all the same, with a warning, its cron cases tried, and the reports saying so", { timeout: 120_000 }, async () => {
+    const only = ["thread-run", "thread-cron"];
+    const { code, cert, stderr, reportDir } = await certifyTestTarget([], [...FAST, "--only", only.join(",")], { noInfo: true });
+    expect(code, stderr).toBe(0);
+    expect(stderr).toMatch(/Warning: http:\/\/127\.0\.0\.1:\d+ has no GET \/info, but its API answers; .*the cron cases are tried/);
+    expect(outcomes(cert.cases)).toEqual(only.map((id) => `${id}:passed`).sort());
+    expect(cert.target.info).toBeNull();
+    expect(await readFile(join(reportDir, "certification.md"), "utf8")).toContain("- Target reports: nothing: it has no GET /info");
+  });
+});
+
 describe("Ctrl-C while creates are in flight", () => {
   const dirs: string[] = [];
   afterAll(async () => {

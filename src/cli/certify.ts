@@ -283,6 +283,7 @@ async function checkTarget(options: Options, chosen: LoadedSchema, resources: Re
   }
   const api = clientFor(options, url, resources.redactor);
   const checked = await preflight(api, assistantFor(options));
+  if (checked.info === null) io.stderr(`Warning: ${url} has no GET /info, but its API answers; ${checked.crons.reason ?? ""}.\n`);
   return { url, api, checked, schema: await compareWithTarget(chosen, options, api) };
 }
 

@@ -52,7 +52,7 @@ export async function cleanup(argv: readonly string[], env: NodeJS.ProcessEnv, i
   const api = new TargetClient({ baseUrl: target.url, ...(apiKey ? { apiKey } : {}), headers });
   const info = await preflightInfo(api);
   const metadata: Record<string, string> = values.run ? { ...SUITE_MARK, [RUN_KEY]: values.run } : { ...SUITE_MARK };
-  const crons = (info.flags as Record<string, unknown> | undefined)?.crons !== false;
+  const crons = (info?.flags as Record<string, unknown> | undefined)?.crons !== false;
   // A run that began within the hour may still be running: its items are not removed without being named.
   const recent = (item: JsonRecord): boolean => {
     const started = runStartedAt(item);

@@ -3,7 +3,8 @@ import type { TargetClient, TargetResponse } from "../api/client.js";
 import { asRecord, records, stringField } from "../json.js";
 
 export interface Preflight {
-  info: Record<string, unknown>;
+  /** What GET /info answered; null for a server without /info whose API answers all the same. */
+  info: Record<string, unknown> | null;
   resolvedAssistantId: string;
   /** The graph behind the assistant; outcome cases need the project's conformance graph. */
   graphId?: string;
@@ -19,12 +20,23 @@ function credentialHint(status: number): string {
 }
 
 /** GET /info answers on every LangGraph API server; its shape tells the suite it is talking to one. */
-export async function preflightInfo(api: TargetClient): Promise<Record<string, unknown>> {
+/**
+ * Some compatible servers have no GET /info although their API works: one whose assistant search
+ * answers is taken for an API server all the same.
+ */
+async function answersAssistantSearch(api: TargetClient): Promise<boolean> {
+  const search = await api.send("POST", "/assistants/search", { limit: 1 }).catch(() => undefined);
+  return search?.status === 200 && Array.isArray(search.json);
+}
+
+/** The answer of /info, or null for a server without /info whose API answers all the same. */
+export async function preflightInfo(api: TargetClient): Promise<Record<string, unknown> | null> {
   const response = await api.send("GET", "/info");
   if (response.status === 401 || response.status === 403) {
     throw new ConformanceError("LGWC_TARGET_UNREACHABLE", `GET /info answered HTTP ${response.status}: ${credentialHint(response.status)}.`);
   }
   const info = asRecord(response.json);
+  if (response.status === 404 && (await answersAssistantSearch(api))) return null;
   if (response.status !== 200 || info === undefined) {
     throw new ConformanceError(
       "LGWC_NOT_LANGGRAPH",
@@ -78,11 +90,13 @@ export async function preflight(api: TargetClient, assistantId: string): Promise
   const between = Date.now();
   const assistant = await resolveAssistant(api, assistantId);
   const latencyMs = Math.max(between - started, Date.now() - between);
-  const flags = asRecord(info.flags);
+  const flags = asRecord(info?.flags);
   const crons =
-    flags?.crons === false
-      ? { supported: false, reason: "the target's GET /info reports flags.crons = false, so it does not run crons" }
-      : { supported: true };
+    info === null
+      ? { supported: true, reason: "the target has no GET /info, so whether it runs crons is unknown: the cron cases are tried, and their answers reported" }
+      : flags?.crons === false
+        ? { supported: false, reason: "the target's GET /info reports flags.crons = false, so it does not run crons" }
+        : { supported: true };
   const result: Preflight = { info, resolvedAssistantId: assistant.id, crons, latencyMs };
   if (assistant.graphId !== undefined) result.graphId = assistant.graphId;
   return result;

@@ -166,7 +166,7 @@ ${c.scope.complete ? "" : `<p class="scope"><strong>Partial certificate:</strong
 <dl class="meta">
 <dt>URL</dt><dd>${esc(c.target.url)}</dd>
 <dt>Assistant</dt><dd>${esc(c.assistant.requested)} (${esc(c.assistant.resolved)})</dd>
-<dt>GET /info</dt><dd><pre>${esc(JSON.stringify(c.target.info, null, 2))}</pre></dd>
+<dt>GET /info</dt><dd>${c.target.info === null ? "none: the target has no GET /info (its API answers all the same); whether it runs crons is unknown, so the cron cases were tried" : `<pre>${esc(JSON.stringify(c.target.info, null, 2))}</pre>`}</dd>
 </dl>
 <h2>Suite and settings</h2>
 <dl class="meta">

@@ -27,7 +27,9 @@ export function renderMarkdown(c: Certification): string {
   // Only what the target said: a server that does not give its context is not shown a "?".
   const said = (name: string, value: unknown): string[] => (typeof value === "string" || typeof value === "number" ? [`${name} ${inline(String(value))}`] : []);
   const reports = info && typeof info === "object" ? [...said("version", info.version), ...said("context", info.context)] : [];
-  lines.push(`- Target reports: ${reports.length > 0 ? reports.join(", ") : "no version or context (its GET /info does not say)"}`);
+  lines.push(
+    `- Target reports: ${info === null ? "nothing: it has no GET /info (the API answers all the same); whether it runs crons is unknown, so the cron cases were tried" : reports.length > 0 ? reports.join(", ") : "no version or context (its GET /info does not say)"}`,
+  );
   lines.push(`- Suite: ${c.suite.name} ${c.suite.version}`);
   lines.push(`- Assistant: ${c.assistant.requested} (${c.assistant.resolved})`);
   lines.push(`- Schema: ${c.schema.source}${c.schema.version ? ` (version ${c.schema.version})` : ""}`);
