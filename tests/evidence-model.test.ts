@@ -29,6 +29,12 @@ describe.concurrent("a correct but slow target is certified, not accused", () =>
       expect(leftovers).toBe(0);
     });
   }
+  it("2500 ms on the run endpoints only, where /info answers at once", { timeout: 240_000 }, async () => {
+    const cases = TIMING_CASES.filter((id) => id.startsWith("thread-multitask"));
+    const { code, cert, stderr } = await certifyTestTarget([], [...FAST, "--only", cases.join(",")], { runLatencyMs: 2_500 }, 230_000);
+    expect(outcomes(cert.cases), stderr).toEqual(cases.map((id) => `${id}:passed`).sort());
+    expect(code).toBe(0);
+  });
 });
 
 describe.concurrent("evidence that comes late, or cannot be gathered", () => {
@@ -47,11 +53,13 @@ describe.concurrent("evidence that comes late, or cannot be gathered", () => {
   });
 
   it("a run whose status the API cannot show is inconclusive, not passed, and the run is not conformant", { timeout: 120_000 }, async () => {
-    const { code, cert } = await certifyTestTarget(["runs-unreadable"], [...FAST, "--only", "thread-run"]);
+    const { code, cert } = await certifyTestTarget(["runs-unreadable"], [...FAST, "--timeout-ms", "3000", "--only", "thread-run,thread-run-cancel-interrupt"]);
     expect(code).toBe(1);
     expect(cert.verdict).toBe("inconclusive");
-    expect(cert.cases[0]!.outcome).toBe("inconclusive");
-    const status = cert.cases[0]!.checks.find((k) => k.name === "status-matches-api")!;
+    expect(outcomes(cert.cases)).toEqual(["thread-run-cancel-interrupt:inconclusive", "thread-run:inconclusive"]);
+    // A cancel case that never got to see its run running cannot judge anything: not the target's failure.
+    expect(cert.cases.find((c) => c.id === "thread-run-cancel-interrupt")!.reason).toMatch(/was never seen running within \d+ ms \(reading it answered HTTP 503\)/);
+    const status = cert.cases.find((c) => c.id === "thread-run")!.checks.find((k) => k.name === "status-matches-api")!;
     expect(status).toMatchObject({ outcome: "inconclusive", message: expect.stringMatching(/could not be read back.*503/) as string });
   });
 

@@ -74,6 +74,13 @@ describe("secrets the first review did not reach", () => {
       expect(Buffer.from(cleaned, "base64").toString("latin1")).not.toContain(pieces[0]);
     }
     expect(redactor.text(Buffer.from(url).toString("hex"))).not.toContain(Buffer.from(pieces[0]).toString("hex"));
+    // Every byte percent-encoded, lower or upper case: shown decoded and cleaned.
+    for (const hex of [(b: number) => b.toString(16).padStart(2, "0"), (b: number) => b.toString(16).padStart(2, "0").toUpperCase()]) {
+      const encoded = [...Buffer.from(url)].map((b) => `%${hex(b)}`).join("");
+      const cleaned = redactor.text(`the server said: ${encoded} (bad webhook)`);
+      expect(decodeURIComponent(cleaned)).not.toContain(pieces[0]);
+      expect(cleaned).toMatch(/^the server said: .*REDACTED-[0-9a-f]+.* \(bad webhook\)$/);
+    }
   });
 
   it("text full of ellipses costs the same as any text, and a cut at the end is still found", () => {
@@ -89,6 +96,9 @@ describe("ids, folders, files", () => {
     expect(() => runPath("t", "..")).toThrow(/the id "\.\.", which no request path can carry/);
     expect(() => runPath(".", "r")).toThrow(/the id "\."/);
     expect(() => cronPath("%2E%2e")).toThrow(/the id "%2E%2e"/);
+    // An empty id names the collection itself: DELETE /threads/ is not a thread.
+    expect(() => cronPath("")).toThrow(/the id ""/);
+    expect(() => runPath("", "r")).toThrow(/the id ""/);
     expect(runPath("t", "...")).toBe("/threads/t/runs/...");
     const seen: string[] = [];
     const server = await hostileServer((req, res) => {

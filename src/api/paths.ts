@@ -6,11 +6,11 @@ import { ConformanceError } from "../errors.js";
  * are refused outright: URL parsing treats even their percent-encoded forms as dot segments, so
  * no encoding keeps them from naming the collection or its parent.
  */
-export const usableId = (value: string): boolean => !/^(?:\.|%2e){1,2}$/i.test(value);
+export const usableId = (value: string): boolean => value !== "" && !/^(?:\.|%2e){1,2}$/i.test(value);
 
 export function pathId(value: string): string {
   if (!usableId(value)) {
-    throw new ConformanceError("LGWC_TARGET_BROKEN", `The target handed back the id "${value}", which no request path can carry without naming another resource; the suite sends nothing to it.`);
+    throw new ConformanceError("LGWC_TARGET_BROKEN", `The target handed back the id "${value}", which no request path can carry without naming another resource (the collection or its parent); the suite sends nothing to it.`);
   }
   return encodeURIComponent(value);
 }

@@ -9,7 +9,7 @@ import { withoutRuns, type CaseResult, type DeliveryEvidence, type RunResult } f
 import { reproduceCommand } from "../report/curl.js";
 import { describeError } from "../errors.js";
 import type { TargetClient } from "../api/client.js";
-import { CaseSkipped, type CaseDefinition, type DriveContext, type DrivenRun, type SentRequest } from "../cases/drive-types.js";
+import { CaseInconclusive, CaseSkipped, type CaseDefinition, type DriveContext, type DrivenRun, type PremiseCheck, type SentRequest } from "../cases/drive-types.js";
 import { describeAttempts, duplicates } from "../checks/attempts.js";
 import { idsFromRun } from "../api/run-ids.js";
 import { deleteOwn } from "../api/cleanup.js";
@@ -231,9 +231,9 @@ export async function runCase(definition: CaseDefinition, deps: CaseDeps): Promi
   } catch (error) {
     endCase();
     const ran = { durationMs: Date.now() - started, reproduce: reproduce() };
-    return error instanceof CaseSkipped
-      ? withoutRuns(definition, "skipped", error.message, ran)
-      : withoutRuns(definition, "failed", `The target could not run this operation: ${describeError(error)}`, ran);
+    if (error instanceof CaseSkipped) return withoutRuns(definition, "skipped", error.message, ran);
+    if (error instanceof CaseInconclusive) return withoutRuns(definition, "inconclusive", deps.redactor.text(error.message), ran);
+    return withoutRuns(definition, "failed", `The target could not run this operation: ${describeError(error)}`, ran);
   }
 
   const runs = await Promise.all(driven.map((run) => observe(run, keys.get(run.webhookUrl) ?? "", createdAt.get(run.webhookUrl) ?? started, deps, sentRuns.get(run.webhookUrl))));
@@ -328,7 +328,15 @@ async function observe(run: DrivenRun, key: string, started: number, deps: CaseD
     () => undefined,
   );
   // A premise settles first: where it failed, the run may have to be judged as another kind of run.
-  const premise = await run.premise;
+  // A premise whose read-back broke (a reset, a timeout) is unknown, not the case's end.
+  const premise = await Promise.resolve(run.premise).catch((error: unknown): PremiseCheck => ({
+    asked: "the target did what the case asked",
+    held: false,
+    observed: "",
+    why: "",
+    severity: "required",
+    unknown: `reading it back failed: ${deps.redactor.text(describeError(error))}`,
+  }));
   const expectation = premise !== undefined && !premise.held && premise.otherwise !== undefined ? premise.otherwise : (run.expect ?? ANNOUNCED);
   const settleMs = run.observeMs ?? deps.settleMs;
   const silentOrOptional = expectation.delivery === "none" || expectation.delivery === "optional";

@@ -29,6 +29,8 @@ export const MIN_SECRET = 4;
 /** What a token piece (or its base64 or hex) is made of, and how a text is split to look for them. */
 const PIECE = /^[A-Za-z0-9+/_-]+$/;
 const RUN_OF_PIECE_CHARACTERS = /[A-Za-z0-9+/_-]{8,}/g;
+/** Eight or more percent-escapes in a row: text a client encoded byte by byte. */
+const PERCENT_RUN = /(?:%[0-9a-fA-F]{2}){8,}/g;
 
 /** A JSON escape that hides a character. */
 const JSON_ESCAPE = /\\u[0-9a-fA-F]{4}|\\\//;
@@ -162,7 +164,21 @@ export class Redactor {
     if (out.includes("…")) out = this.withoutCutSecrets(out);
     out = redactToken(out);
     if (this.pieces.size === 0) return out;
-    return out.replace(RUN_OF_PIECE_CHARACTERS, (run) => this.withoutPieces(run));
+    out = out.replace(RUN_OF_PIECE_CHARACTERS, (run) => this.withoutPieces(run));
+    // A token whose every byte is percent-encoded (%74%6f%6b…) hides its pieces: such runs are read decoded.
+    return out.includes("%") ? out.replace(PERCENT_RUN, (run) => this.withoutEncodedPieces(run)) : out;
+  }
+
+  /** A run of percent-escapes, decoded and shown cleaned where it held a token's piece; as it was otherwise. */
+  private withoutEncodedPieces(run: string): string {
+    let plain: string;
+    try {
+      plain = decodeURIComponent(run);
+    } catch {
+      return run;
+    }
+    const cleaned = redactToken(plain.replace(RUN_OF_PIECE_CHARACTERS, (piece) => this.withoutPieces(piece)));
+    return cleaned === plain ? run : cleaned;
   }
 
   /**

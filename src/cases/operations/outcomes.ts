@@ -1,4 +1,4 @@
-import type { CaseDefinition, DriveContext, DrivenRun, PremiseCheck } from "../drive-types.js";
+import { CaseInconclusive, type CaseDefinition, type DriveContext, type DrivenRun, type PremiseCheck } from "../drive-types.js";
 import { runPath } from "../../api/paths.js";
 import { stateAfterRun } from "../../api/state.js";
 import { largeText } from "../conformance-graph.js";
@@ -13,6 +13,8 @@ import type { Variant } from "./variant.js";
 const ROLLED_BACK_STATUSES = ["error", "interrupted"];
 /** Long enough that only a cancel ends it. */
 const LONG_SLEEP = { mode: "sleep", sleep_ms: 120_000 };
+/** Statuses of a run that has ended. */
+const ENDED = ["success", "error", "timeout", "interrupted"];
 
 /** Waits (bounded) until the API reports one of the statuses, so a cancel hits a running run. */
 async function untilStatus(context: DriveContext, threadId: string, runId: string, statuses: string[]): Promise<void> {
@@ -26,7 +28,14 @@ async function untilStatus(context: DriveContext, threadId: string, runId: strin
     if (shown) ownRun(context, runId, read.json);
     const status = shown ? stringField(read.json, "status") : undefined;
     if (status !== undefined && statuses.includes(status)) return;
-    if (Date.now() > deadline) throw new Error(`run ${runId} never reached ${statuses.join(" or ")} (last status ${String(status)})`);
+    // Ended before the suite saw it as the case needs (the API is slower than the preflight measured): nothing to judge either way.
+    if (status !== undefined && ENDED.includes(status)) {
+      throw new CaseInconclusive(`run ${runId} ended (status "${status}") before the suite saw it ${statuses.join(" or ")}, so the case could not do what it needs; the target's run endpoints may be slower than the ${context.latencyMs} ms per call the preflight measured`);
+    }
+    if (Date.now() > deadline) {
+      const why = shown ? `its last status was ${JSON.stringify(status)}` : `reading it answered HTTP ${read.status}`;
+      throw new CaseInconclusive(`run ${runId} was never seen ${statuses.join(" or ")} within ${context.timeoutMs} ms (${why}), so the case could not do what it needs`);
+    }
     await new Promise((r) => setTimeout(r, delay));
     delay = Math.min(delay * 2, 500);
   }
