@@ -36,6 +36,8 @@ export interface Runtime {
   /** Every case of the profile, so the certificate can say which it did not cover. */
   profileCases: string[];
   checks: string[];
+  /** --allowed-fields: the only top-level fields the deployment's webhooks carry; the checks of others are not judged. */
+  allowedFields?: string[];
   profile: "standard" | "hardening";
   /** Load mode's settings, when --repeat was given. */
   load?: { repeat: number; concurrency: number };

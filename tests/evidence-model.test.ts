@@ -4,7 +4,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { startTestTarget } from "../fixtures/test-target/server.js";
 import { certifyTestTarget } from "./helpers/certify.js";
-import { startCliUntil } from "./helpers/cli.js";
+import { runCli, startCliUntil } from "./helpers/cli.js";
 import { SUITE_MARK } from "../src/api/cleanup.js";
 
 /**
@@ -61,6 +61,11 @@ describe.concurrent("evidence that comes late, or cannot be gathered", () => {
     expect(cert.cases.find((c) => c.id === "thread-run-cancel-interrupt")!.reason).toMatch(/was never seen running within \d+ ms \(reading it answered HTTP 503\)/);
     const status = cert.cases.find((c) => c.id === "thread-run")!.checks.find((k) => k.name === "status-matches-api")!;
     expect(status).toMatchObject({ outcome: "inconclusive", message: expect.stringMatching(/could not be read back.*503/) as string });
+    // Load mode judges the same way.
+    const load = await certifyTestTarget(["runs-unreadable"], [...FAST, "--only", "thread-run", "--repeat", "2"]);
+    expect(load.code).toBe(1);
+    expect(load.cert.verdict).toBe("inconclusive");
+    expect(load.cert.cases[0]).toMatchObject({ outcome: "inconclusive", reason: expect.stringMatching(/^repetition 1: /) as string });
   });
 
   it("a certificate of some cases says partial, with the reason, and a run of none is not conformant", { timeout: 120_000 }, async () => {
@@ -71,6 +76,9 @@ describe.concurrent("evidence that comes late, or cannot be gathered", () => {
     expect(junit).toContain('<property name="certificate.scope" value="partial"/>');
     expect(cert.scope).toMatchObject({ complete: false, reasons: [expect.stringMatching(/40 of the profile's 41 cases were not selected/) as string] });
     expect(`${stdout}${stderr}`).toMatch(/Verdict: conformant \(partial\)/);
+    // Fields left out by --allowed-fields leave their checks unjudged: partial, whatever else ran.
+    const narrow = await certifyTestTarget(["status-mismatch"], [...FAST, "--only", "thread-run", "--allowed-fields", "run_id"]);
+    expect(narrow.cert.scope.reasons).toContainEqual(expect.stringMatching(/carry only run_id \(--allowed-fields\), so the checks of every other field were not judged/));
     const gate = await certifyTestTarget([], [...FAST, "--only", "thread-run", "--require-complete"]);
     expect(gate.code).toBe(1);
     expect(gate.stderr).toMatch(/--require-complete: the certificate is partial/);
@@ -84,6 +92,15 @@ describe.concurrent("evidence that comes late, or cannot be gathered", () => {
     const faulty = await certifyTestTarget(["no-error-field", "cancel-as-success"], [...FAST, "--only", only.join(",")], { hideGraphId: true });
     expect(faulty.code).toBe(1);
     expect(outcomes(faulty.cert.cases)).toEqual(only.map((id) => `${id}:failed`).sort());
+    // A probe that fails says nothing about the graph: the run stops (exit 3) rather than skip the outcome cases.
+    const target = await startTestTarget({ hideGraphId: true, faults: ["error-for=runs.wait"] });
+    try {
+      const run = await runCli(["--target", target.url, ...FAST, "--only", only.join(","), "--report-dir", join(tmpdir(), `lgwc-probe-${process.pid}`)]);
+      expect(run.code, run.stderr).toBe(3);
+      expect(run.stderr).toMatch(/a run to find out failed twice \(POST \/runs\/wait: HTTP 500\)/);
+    } finally {
+      await target.close();
+    }
   });
 });
 

@@ -46,6 +46,11 @@ describe("--shard and merge with the built CLI", () => {
     expect(verify.code).toBe(0);
     const junit = await readFile(join(base, "all", "junit.xml"), "utf8");
     expect(junit.match(/<testcase /g)?.length).toBe(4);
+    // The merged certificate covers 4 of the profile's cases: partial, in the JUnit file too.
+    expect(junit).toContain('<property name="certificate.verdict" value="non-conformant (partial)"/>');
+    const gated = await runCli(["merge", join(base, "s1"), join(base, "s2"), "--report-dir", join(base, "gated"), "--require-complete"]);
+    expect(gated.code).toBe(1);
+    expect(gated.stderr).toMatch(/--require-complete: the merged certificate is partial/);
     expect((await stat(join(base, "all", "html", "index.html"))).size).toBeGreaterThan(0);
     expect((await stat(join(base, "all", "certification.html"))).size).toBeGreaterThan(0);
 

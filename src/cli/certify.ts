@@ -349,6 +349,7 @@ function runtimeOf(argv: readonly string[], options: Options, planned: Plan, tar
     startedAt: new Date().toISOString(),
     commandLine: redactedCommandLine(argv, redactor),
   };
+  if (options.allowedFields !== undefined) runtime.allowedFields = options.allowedFields;
   if (planned.signKeyPath !== undefined) runtime.signKeyPath = planned.signKeyPath;
   if (options.shard) runtime.shard = options.shard;
   if (planned.expectations !== undefined) {

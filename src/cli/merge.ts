@@ -21,7 +21,7 @@ import { parseSubcommand } from "./subcommand.js";
 export const MERGE_HELP = `lg-webhook-conformance merge: combine the report folders of several --shard runs.
 
 Usage:
-  lg-webhook-conformance merge DIR... --report-dir OUT [--sign-key FILE [--trust-key PUB]...]
+  lg-webhook-conformance merge DIR... --report-dir OUT [--sign-key FILE [--trust-key PUB]...] [--require-complete]
 
 Reads DIR/certification.json of each share, checks that each is intact, that they certify the
 same target and together make every share of one --shard i/n split (no share missing, none
@@ -31,6 +31,9 @@ Playwright's HTML, JUnit and JSON reports merged from the shares' blob reports.
 A merged report signed with --sign-key vouches for every share, so each share must be signed,
 by that key or by a public key given with --trust-key (repeatable). Without --sign-key the
 merged report is sealed with a digest only.
+
+--require-complete makes a partial merged certificate (cases skipped or not selected, checks left
+out, failures waived) exit 1; every share of a split is partial alone, the merge of all need not be.
 
 Exit codes: as for a run (0 conformant or gate passed, 1 not), 2 for unusable input.
 `;
@@ -103,6 +106,7 @@ function settingsOf(cert: Certification): Record<string, string> {
     assistant: cert.assistant.requested,
     schema: `${cert.schema.source} ${cert.schema.version ?? ""}`,
     expectations: JSON.stringify(cert.expectations ?? []),
+    "allowed fields": JSON.stringify(cert.allowedFields ?? null),
   };
 }
 
@@ -176,7 +180,12 @@ function trustedKeyId(path: string): string {
 }
 
 export async function mergeCommand(argv: readonly string[], io: Io): Promise<number> {
-  const parsed = parseSubcommand("merge", argv, { "report-dir": { type: "string" }, "sign-key": { type: "string" }, "trust-key": { type: "string", multiple: true } });
+  const parsed = parseSubcommand("merge", argv, {
+    "report-dir": { type: "string" },
+    "sign-key": { type: "string" },
+    "trust-key": { type: "string", multiple: true },
+    "require-complete": { type: "boolean" },
+  });
   if (parsed.values.help) {
     io.stdout(MERGE_HELP);
     return 0;
@@ -224,7 +233,7 @@ export async function mergeCommand(argv: readonly string[], io: Io): Promise<num
     merged.cases = [...cases, unheard];
     Object.assign(merged, judge(merged.cases, expectations, strict));
   }
-  merged.scope = scopeOf(merged.cases, caseIdsOf(first.profile), first.checkDefinitions.map((d) => d.name), merged.gate);
+  merged.scope = scopeOf(merged.cases, caseIdsOf(first.profile), first.checkDefinitions.map((d) => d.name), merged.gate, first.allowedFields);
   if (first.load !== undefined) {
     const settings = { repeat: first.load.repeat, concurrency: first.load.concurrency };
     merged.load = summarizeLoad(cases, settings, merged.strays.count, merged.sink.dropped + merged.sink.discarded);
@@ -233,15 +242,17 @@ export async function mergeCommand(argv: readonly string[], io: Io): Promise<num
   try {
     // An earlier merge's reports must not stand beside this one's verdict.
     await removeReports(folder.path);
-    await writeCertification(folder.path, merged, key);
-    // Load mode writes no Playwright reports, so there are none to merge.
+    // Load mode writes no Playwright reports, so there are none to merge. Playwright's first, so the certificate's scope reaches its junit.xml.
     const notMerged = first.load === undefined ? await mergePlaywright(dirs, folder.path) : undefined;
     if (notMerged !== undefined) io.stderr(`${notMerged}; the certification is written all the same.\n`);
+    await writeCertification(folder.path, merged, key);
   } finally {
     await folder.release();
   }
   io.stdout(renderSummary(merged, out));
+  const partialRefused = parsed.values["require-complete"] === true && !merged.scope.complete;
+  if (partialRefused) io.stderr("--require-complete: the merged certificate is partial (see above), so the merge does not pass.\n");
   return expectations.length > 0
-    ? exitCodeFor({ kind: "gate", passed: merged.gate.passed })
-    : exitCodeFor({ kind: "verdict", verdict: merged.verdict });
+    ? exitCodeFor({ kind: "gate", passed: merged.gate.passed, partialRefused })
+    : exitCodeFor({ kind: "verdict", verdict: merged.verdict, partialRefused });
 }

@@ -190,11 +190,16 @@ export class Conductor {
     const load = emptyLoad(repeat);
     const allRuns: RunResult[] = [];
     let sample: { runs: RunResult[]; reason?: string } | undefined;
+    let unsure: { runs: RunResult[]; reason?: string } | undefined;
     results.forEach((result, i) => {
       const runs = (rejudges[i] ?? []).map((rejudge) => rejudge());
       const judged = runs.length === 0 ? result : rejudgeCase(result, runs, s.checks);
       accountRuns(load, runs);
       allRuns.push(...runs.map((run) => ({ ...run, label: `repetition ${i + 1}: ${run.label}` })));
+      // A repetition that could not be judged keeps the case from passing, as outside load mode.
+      if (judged.outcome === "inconclusive" && unsure === undefined) {
+        unsure = { runs: allRuns.slice(allRuns.length - runs.length), reason: `repetition ${i + 1}: ${judged.reason ?? "evidence could not be gathered"}` };
+      }
       if (judged.outcome !== "failed") return;
       load.failedRepetitions += 1;
       if (sample === undefined) sample = { runs: allRuns.slice(allRuns.length - runs.length), ...(judged.reason ? { reason: `repetition ${i + 1}: ${judged.reason}` } : {}) };
@@ -202,11 +207,12 @@ export class Conductor {
     const first = results[0]!;
     if (results.every((r) => r.outcome === "skipped")) return first;
     const whole = rejudgeCase({ ...first, durationMs: Date.now() - started }, allRuns, s.checks);
+    const shown = sample ?? unsure;
     return s.redactor.deep({
       ...whole,
-      outcome: load.failedRepetitions > 0 ? "failed" : "passed",
-      ...(sample?.reason === undefined ? {} : { reason: sample.reason }),
-      runs: sample?.runs ?? allRuns.slice(0, rejudges[0]?.length ?? 0),
+      outcome: load.failedRepetitions > 0 ? "failed" : unsure !== undefined ? "inconclusive" : "passed",
+      ...(shown?.reason === undefined ? {} : { reason: shown.reason }),
+      runs: shown?.runs ?? allRuns.slice(0, rejudges[0]?.length ?? 0),
       load,
     });
   }

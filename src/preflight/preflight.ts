@@ -1,4 +1,4 @@
-import { ConformanceError } from "../errors.js";
+import { ConformanceError, describeError } from "../errors.js";
 import type { TargetClient, TargetResponse } from "../api/client.js";
 import { asRecord, records, stringField } from "../json.js";
 
@@ -111,8 +111,17 @@ export async function preflight(api: TargetClient, assistantId: string): Promise
  * it, every outcome case would be skipped and the certificate would rest on the few left.
  */
 export async function runsConformanceGraph(api: TargetClient, assistantId: string, tag: Record<string, string>, timeoutMs: number): Promise<boolean> {
-  const answer = await api
-    .send("POST", "/runs/wait", { assistant_id: assistantId, input: { mode: "succeed" }, metadata: tag }, { timeoutMs })
-    .catch(() => undefined);
-  return answer?.status === 200 && stringField(answer.json, "result") === "done:succeed";
+  let problem = "";
+  // A failed probe says nothing about the graph: tried twice, then the run stops rather than guess.
+  for (let attempt = 0; attempt < 2; attempt += 1) {
+    const answer = await api
+      .send("POST", "/runs/wait", { assistant_id: assistantId, input: { mode: "succeed" }, metadata: tag }, { timeoutMs })
+      .catch((error: unknown) => describeError(error));
+    if (typeof answer !== "string" && answer.status === 200) return stringField(answer.json, "result") === "done:succeed";
+    problem = typeof answer === "string" ? answer : `HTTP ${answer.status}`;
+  }
+  throw new ConformanceError(
+    "LGWC_TARGET_BROKEN",
+    `The target does not say which graph the assistant runs, and a run to find out failed twice (POST /runs/wait: ${problem}); fix the target, or pass --assistant-id of an assistant whose graph_id it shows.`,
+  );
 }

@@ -49,6 +49,8 @@ export interface Certification {
   checkDefinitions: { name: string; severity: string; version: number; description: string }[];
   verdict: Verdict;
   scope: Scope;
+  /** --allowed-fields, when given: the fields the deployment's webhooks carry (the checks of others were not judged). */
+  allowedFields?: string[];
   summary: { cases: number; passed: number; failed: number; skipped: number; flaky: number; inconclusive: number; warnings: number };
   /** The CI gate: expected failures (--expect-failures) forgiven, flaky cases not. */
   gate: Gate;
@@ -161,6 +163,7 @@ export function scopeOf(
   profileCases: readonly string[],
   checksRun: readonly string[],
   gate: Gate,
+  allowedFields?: readonly string[],
 ): Scope {
   const reasons: string[] = [];
   const ids = new Set(cases.map((c) => c.id));
@@ -173,6 +176,7 @@ export function scopeOf(
   }
   const leftOut = CHECKS.filter((c) => c.severity === "required" && c.profile === undefined && c.name !== "expected-headers" && !checksRun.includes(c.name)).map((c) => c.name);
   if (leftOut.length > 0) reasons.push(`required check(s) left out: ${leftOut.join(", ")}`);
+  if (allowedFields !== undefined) reasons.push(`the deployment's webhooks carry only ${allowedFields.join(", ")} (--allowed-fields), so the checks of every other field were not judged`);
   if (gate.expected.length > 0) reasons.push(`${gate.expected.length} failure(s) waived by --expect-failures: ${gate.expected.map((f) => `${f.case}/${f.check}`).join(", ")}`);
   return { complete: reasons.length === 0, reasons };
 }
@@ -245,7 +249,8 @@ export function buildCertification(
       description: c.description,
     })),
     ...judged,
-    scope: scopeOf(all, runtime.profileCases, runtime.checks, judged.gate),
+    scope: scopeOf(all, runtime.profileCases, runtime.checks, judged.gate, runtime.allowedFields),
+    ...(runtime.allowedFields === undefined ? {} : { allowedFields: runtime.allowedFields }),
     expectations: runtime.expectations ?? [],
     strictExpectations: runtime.strictExpectations ?? false,
     ...(runtime.shard ? { shards: [runtime.shard] } : {}),
