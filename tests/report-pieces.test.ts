@@ -83,3 +83,16 @@ describe("junit.xml", () => {
     expect(junitWithScope(once, { verdict: "conformant", scope: { complete: true, reasons: [] } })).toContain('<property name="certificate.scope" value="complete"/>');
   });
 });
+
+describe("a run's timings", () => {
+  it("flag clock skew when the run's own end is after the arrival, or before the suite created it", async () => {
+    const { timingsOf } = await import("../src/conductor/run-case.js");
+    const { delivery, runBody } = await import("./helpers/evidence.js");
+    const arrival = Date.parse("2026-11-22T21:00:02.500Z");
+    const at = (endedAt: string) => timingsOf(delivery({ receivedAt: arrival, body: runBody({ run_ended_at: endedAt }) }), arrival - 1_000, arrival - 100);
+    expect(at("2026-11-22T21:00:02.470Z")).toEqual({ createdToTerminalMs: 900, createdToDeliveryMs: 1_000, endToDeliveryMs: 30 });
+    expect(at("2026-11-22T21:00:03.000Z")).toMatchObject({ endToDeliveryMs: -500, clockSkew: true });
+    // The target's clock 8 s behind: 8 s from the run's end, but 1 s from the suite's create call.
+    expect(at("2026-11-22T20:59:54.470Z")).toMatchObject({ endToDeliveryMs: 8_030, clockSkew: true });
+  });
+});

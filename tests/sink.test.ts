@@ -59,8 +59,10 @@ describe("the sink", () => {
     await fetch(`${sink.url}/`, { method: "POST", body: JSON.stringify({ run_id: "r-1", status: "success" }) });
     await fetch(`${sink.url}/other`, { method: "POST", body: "hello" });
     await fetch(`${sink.url}/favicon.ico`);
-    expect(sink.stats().strays).toBe(1);
-    expect(sink.stats().straySample.map((s) => s.target)).toEqual(["/"]);
+    // However far into the body its run_id sits.
+    await fetch(`${sink.url}/padded`, { method: "POST", body: JSON.stringify({ pad: "x".repeat(300_000), run_id: "r-2" }) });
+    expect(sink.stats().strays).toBe(2);
+    expect(sink.stats().straySample.map((s) => s.target)).toEqual(["/", "/padded"]);
     expect(sink.stats().noise).toBe(2);
   });
 

@@ -100,7 +100,8 @@ function aggregate(runs: readonly RunResult[], checks: readonly Check[]): CheckO
 /**
  * The run's times, each from one clock: create call to delivery and create call to the end the
  * suite saw are this machine's; the run's own end (run_ended_at in the body) to the delivery's
- * arrival spans the target's clock and this one, so a negative figure is clock skew, and says so.
+ * arrival spans the target's clock and this one, so a figure that is negative, or longer than the
+ * create call's to the delivery, is clock skew, and says so.
  */
 export function timingsOf(first: Delivery | undefined, createdAt: number, terminalAt: number | undefined): RunResult["timings"] {
   const timings: RunResult["timings"] = {};
@@ -111,7 +112,8 @@ export function timingsOf(first: Delivery | undefined, createdAt: number, termin
   const endedAt = parsed.ok ? parseDateTime(asRecord(parsed.value)?.run_ended_at) : undefined;
   if (endedAt !== undefined) {
     timings.endToDeliveryMs = first.receivedAt - endedAt;
-    if (timings.endToDeliveryMs < 0) timings.clockSkew = true;
+    // Negative, or longer than from the suite's own create call: the run cannot have ended before it was created.
+    if (timings.endToDeliveryMs < 0 || timings.endToDeliveryMs > timings.createdToDeliveryMs) timings.clockSkew = true;
   }
   return timings;
 }

@@ -80,6 +80,9 @@ const DEFAULT_MAX_RECORDS = 100_000;
 /** How many stray requests are kept as a sample, and how much of each body. */
 const STRAY_SAMPLE = 20;
 const STRAY_PREVIEW_BYTES = 2_048;
+/** A run's key in a JSON body, and how much of a chunk's end to keep so that a key split across chunks is found. */
+const RUN_KEY = /"run_id"\s*:/;
+const RUN_KEY_CARRY = 64;
 /** A request whose body has not arrived after this long is given up on; a flood of slow bodies must not hold sockets for ever. */
 const REQUEST_TIMEOUT_MS = 60_000;
 /** Headers that take longer than this are a slow-drip attack, not a webhook. */
@@ -208,12 +211,19 @@ export async function startSink(options: SinkOptions = {}): Promise<Sink> {
     const sampled = stats.straySample.length < STRAY_SAMPLE;
     const preview: Buffer[] = [];
     let bytes = 0;
+    // The whole body is scanned for a run, wherever its run_id sits, keeping only a short carry between chunks.
+    let carriesRun = toHookPath;
+    let carry = "";
     req.on("data", (chunk: Buffer) => {
-      if (bytes < STRAY_PREVIEW_BYTES) preview.push(chunk.subarray(0, STRAY_PREVIEW_BYTES - bytes));
+      if (sampled && bytes < STRAY_PREVIEW_BYTES) preview.push(chunk.subarray(0, STRAY_PREVIEW_BYTES - bytes));
       bytes += chunk.length;
+      if (carriesRun) return;
+      const text = carry + chunk.toString("latin1");
+      carriesRun = RUN_KEY.test(text);
+      carry = text.slice(-RUN_KEY_CARRY);
     });
     req.on("end", () => {
-      if (!toHookPath && !/"run_id"\s*:/.test(Buffer.concat(preview).toString("utf8"))) {
+      if (!carriesRun) {
         stats.noise += 1;
         reply(res, 404, "lg-webhook-conformance sink: not a webhook URL");
         return;
