@@ -97,6 +97,11 @@ export interface RunEvidence {
   unidentified?: string;
   /** The input the suite sent for the run: the webhook's kwargs.input must equal it. */
   input?: { sent: unknown };
+  /**
+   * A run known only by its webhook (a cron's fired run whose thread is deleted at its end): the
+   * webhook must carry the cron's marker in its metadata to be taken for that run.
+   */
+  identityMarker?: { key: string; value: string };
   /** When the suite sent the call that created the run (this machine's clock): no time of the run can be earlier. */
   createSentAt?: number;
   /** The metadata and multitask_strategy the suite's create call gave the run (not for a cron's fired runs). */

@@ -285,6 +285,14 @@ describe("evidence that arrived late or could not be gathered", () => {
     expect(check("exactly-once").run(repeat, context)).toMatchObject({ check: "exactly-once" });
   });
 
+  it("run-identity holds a run known only by its webhook to the cron's marker in its metadata", () => {
+    const marker = { key: "lgwc_marker", value: "m-1" };
+    const carrying = (metadata: Record<string, unknown>): RunEvidence => evidence({ identityMarker: marker, deliveries: [delivery({ body: runBody({ metadata }) })] });
+    expect(verdict("run-identity", carrying({ lgwc_marker: "m-1" }))).toBeUndefined();
+    expect(verdict("run-identity", carrying({ lgwc_marker: "m-2" }))).toMatchObject({ check: "run-identity", received: 'metadata.lgwc_marker "m-2"' });
+    expect(verdict("run-identity", carrying({ owner: "someone-else" }))).toEqual({ inconclusive: expect.stringMatching(/does not carry the cron's lgwc_marker/) as string });
+  });
+
   it("no-strays is judged only on the run's pseudo-case", () => {
     expect(verdict("no-strays", evidence())).toMatchObject({ skipped: expect.stringMatching(/unexpected-deliveries/) as string });
   });

@@ -95,6 +95,10 @@ const TABLE: Row[] = [
   { fault: "empty-kwargs", cases: BASIC, checks: ["kwargs-input", "kwargs-config"] },
   { fault: "other-input", cases: BASIC, checks: ["kwargs-input"] },
   { fault: "no-config", cases: BASIC, checks: ["kwargs-config"] },
+  // An API that says "pending" for a run already running: its thread's history shows it ran.
+  { fault: "pending-lie", only: PENDING, cases: PENDING, checks: ["outcome-premise"] },
+  // A queue that picks the second run up a little later, but runs it beside the first: pending at first, running later.
+  { fault: "enqueue-concurrent", only: ["thread-multitask-enqueue"], cases: ["thread-multitask-enqueue"], checks: ["outcome-premise"] },
   // A cron's fired runs are the cron's: what the suite sent is not compared there.
   { fault: "other-metadata", cases: BASIC.filter((id) => !id.includes("cron")), checks: ["metadata-and-strategy"] },
   { fault: "other-strategy", only: ["thread-run", "stateless-run", "thread-multitask-enqueue"], cases: ["thread-run", "thread-multitask-enqueue"], checks: ["metadata-and-strategy"] },

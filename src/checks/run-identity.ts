@@ -1,4 +1,5 @@
-import { defineCheck, fail, skip } from "./types.js";
+import { defineCheck, fail, inconclusive, skip } from "./types.js";
+import { asRecord } from "../json.js";
 import { fieldLeftOut, nth, objectBodies, quote } from "./evidence-helpers.js";
 import type { CreatedRun } from "../evidence.js";
 
@@ -7,9 +8,9 @@ const FIELDS = ["run_id", "thread_id", "assistant_id"] as const satisfies readon
 export const runIdentity = defineCheck({
   name: "run-identity",
   severity: "required",
-  version: 2,
+  version: 3,
   description:
-    "The target named the run it created (in the create answer, Content-Location or the stream's metadata event), and the body's run_id, thread_id and assistant_id are those of that run.",
+    "The target named the run it created (in the create answer, Content-Location or the stream's metadata event), and the body's run_id, thread_id and assistant_id are those of that run. A cron's fired run that the API deletes at its end is known only by its webhook, which must then carry the cron's marker in its metadata (inconclusive where it carries none).",
   run(evidence, context) {
     if (evidence.unidentified !== undefined && evidence.expect.delivery !== "none") {
       return fail(
@@ -18,6 +19,22 @@ export const runIdentity = defineCheck({
         evidence.unidentified,
         `The suite cannot tell which run ${evidence.label} is: ${evidence.unidentified}, so no webhook can be matched to it or read back.`,
       );
+    }
+    const marker = evidence.identityMarker;
+    if (marker !== undefined) {
+      for (const { index, body } of objectBodies(evidence)) {
+        const carried = asRecord(body.metadata)?.[marker.key];
+        if (carried === marker.value) continue;
+        if (carried === undefined) {
+          return inconclusive(`${evidence.label} is known only by its webhook (the API deletes it at its end), and the webhook's metadata does not carry the cron's ${marker.key}, so nothing shows it is the cron's run`);
+        }
+        return fail(
+          "run-identity",
+          `metadata.${marker.key} of the cron that fired the run`,
+          `metadata.${marker.key} ${quote(carried)}`,
+          `${nth(index, evidence.deliveries.length)} for ${evidence.label} names another cron's run in its metadata.`,
+        );
+      }
     }
     const known = FIELDS.filter((field) => evidence.created[field] !== undefined && fieldLeftOut(field, context) === undefined);
     if (known.length === 0) return skip("the target never told the suite which run it created");

@@ -410,6 +410,7 @@ async function observe(run: DrivenRun, key: string, started: number, deps: CaseD
     if (notEnded !== undefined) evidence.notEnded = notEnded;
     if (run.creation !== undefined) evidence.creation = run.creation;
     if (run.unidentified !== undefined) evidence.unidentified = run.unidentified;
+    if (run.identityMarker !== undefined) evidence.identityMarker = run.identityMarker;
     if ("input" in run) evidence.input = { sent: run.input };
     if (sentRun !== undefined) evidence.sentRun = sentRun;
     evidence.createSentAt = started;

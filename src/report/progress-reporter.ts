@@ -20,17 +20,19 @@ export function progressLine(title: string, result: TestResult, done: number, to
   const retry = result.retry > 0 ? ` (retry ${result.retry})` : "";
   const head = `[${done}/${total}] ${title}${retry}`;
   if (own === undefined) return `  ✗ ${head}: did not finish (${result.status}) ${seconds(result.duration)}`;
+  // The case's own time: a test only waits for the result the main process computed meanwhile.
+  const took = seconds(own.durationMs);
   const failed = own.checks.filter((c) => c.outcome === "failed" && c.severity === "required").map((c) => c.name);
   const unknown = own.checks.filter((c) => c.outcome === "inconclusive").map((c) => c.name);
   switch (own.outcome) {
     case "passed":
-      return `  ✓ ${head} ${seconds(result.duration)}`;
+      return `  ✓ ${head} ${took}`;
     case "skipped":
       return `  - ${head}: skipped (${own.reason ?? "no reason given"})`;
     case "inconclusive":
-      return `  ? ${head}: inconclusive${unknown.length > 0 ? ` (${unknown.join(", ")})` : ""} ${seconds(result.duration)}`;
+      return `  ? ${head}: inconclusive${unknown.length > 0 ? ` (${unknown.join(", ")})` : ""} ${took}`;
     default:
-      return `  ✗ ${head}: ${own.outcome}${failed.length > 0 ? ` (${failed.join(", ")})` : ""} ${seconds(result.duration)}`;
+      return `  ✗ ${head}: ${own.outcome}${failed.length > 0 ? ` (${failed.join(", ")})` : ""} ${took}`;
   }
 }
 

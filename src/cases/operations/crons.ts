@@ -100,6 +100,7 @@ async function firedRuns(
       // the webhook that arrived at the URL handed to this cron alone.
       if (api?.run_id === undefined && body !== undefined && firing.readBackSkipped !== undefined) {
         Object.assign(created, { ...(body.run_id === undefined ? {} : { run_id: body.run_id }), ...(body.thread_id === undefined ? {} : { thread_id: body.thread_id }) });
+        run.identityMarker = { key: "lgwc_marker", value: marker };
       } else if (api?.run_id === undefined && body !== undefined) {
         run.unidentified = "the API showed no run the cron fired (not among the thread's runs, nor any thread carrying the cron's metadata, nor by reading back the run the webhook names)";
       }

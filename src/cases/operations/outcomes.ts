@@ -1,12 +1,12 @@
 import { CaseInconclusive, type CaseDefinition, type DriveContext, type DrivenRun, type PremiseCheck } from "../drive-types.js";
-import { runPath } from "../../api/paths.js";
+import { runPath, threadPath } from "../../api/paths.js";
 import { stateAfterRun } from "../../api/state.js";
 import { largeText } from "../conformance-graph.js";
 import { cut } from "../../text.js";
 import type { RunExpectation } from "../../evidence.js";
 import { TargetHttpError } from "../../api/client.js";
 import { joinedRun, ownRun, post, runBody } from "./common.js";
-import { stringField } from "../../json.js";
+import { records, stringField } from "../../json.js";
 import type { Variant } from "./variant.js";
 
 /** Statuses a rolled-back run may be announced with, if it is announced at all: never success. */
@@ -71,6 +71,28 @@ const SURVIVED_ROLLBACK: RunExpectation = {
   why: "the run survived its rollback, so it ended like any other run and must be announced",
 };
 
+/**
+ * A run cancelled while pending never ran, so it wrote no checkpoint on its thread (the case's
+ * own). One that did ran before the cancel, whatever its status read: an API can say "pending"
+ * for a run its queue is already running.
+ */
+async function ranAnyway(context: DriveContext, threadId: string, runId: string, pending: PremiseCheck): Promise<PremiseCheck> {
+  if (!pending.held) return pending;
+  const history = await context.api.send("POST", `${threadPath(threadId)}/history`, { limit: 10 }).catch(() => undefined);
+  if (history?.status !== 200 || !Array.isArray(history.json)) return pending;
+  const checkpoints = records(history.json);
+  const named = checkpoints.filter((c) => stringField(c.metadata, "run_id") !== undefined);
+  const ran = named.length > 0 ? named.some((c) => stringField(c.metadata, "run_id") === runId) : checkpoints.length > 0;
+  if (!ran) return pending;
+  return premise(
+    pending.asked,
+    false,
+    `status "pending" when read, yet the thread's history holds ${named.length > 0 ? "checkpoints of the run" : `${checkpoints.length} checkpoint(s)`}: the run had started`,
+    "the run had already started when it was cancelled (its API said pending), so the case cannot show how a run cancelled before it starts is announced",
+    "required",
+  );
+}
+
 function cancelAct(action: "interrupt" | "rollback", when: "running" | "pending") {
   return async (context: DriveContext, run: DrivenRun): Promise<DrivenRun> => {
     const { thread_id, run_id } = run.created;
@@ -97,7 +119,7 @@ function cancelAct(action: "interrupt" | "rollback", when: "running" | "pending"
     if (answer.status < 200 || answer.status >= 300) throw new TargetHttpError("POST", path, answer.status, answer.text);
     // After a cancel, the webhook may take as long as any run's (--timeout-ms).
     const cancelled: DrivenRun = { ...run, terminal: Promise.resolve(), graceAfterEndMs: context.timeoutMs };
-    if (pendingPremise !== undefined) cancelled.premise = pendingPremise;
+    if (pendingPremise !== undefined) cancelled.premise = await ranAnyway(context, thread_id, run_id, pendingPremise);
     if (action === "rollback") cancelled.premise = await goneAfterRollback(context, thread_id, run_id, SURVIVED_ROLLBACK);
     return cancelled;
   };
@@ -222,22 +244,46 @@ async function statusOf(context: DriveContext, threadId: string, runId: string):
 }
 
 /**
- * Under enqueue, a second run created while the first runs waits: read back at once, it is still
- * pending. Undefined when the first run had already ended, so the case cannot tell.
+ * Under enqueue, a second run created while the first runs waits until the first ends: watched
+ * (bounded) as long as the first runs, it is pending every time. A queue that picks it up late but
+ * runs it beside the first is caught by a later read. Undefined when the first run had already
+ * ended at the first read, so the case cannot tell.
  */
 async function enqueued(context: DriveContext, threadId: string, firstId: string, secondId: string): Promise<PremiseCheck | undefined> {
-  const second = await statusOf(context, threadId, secondId);
-  const first = await statusOf(context, threadId, firstId);
-  // Read second, then first: if the first still runs now, it ran when the second was read.
-  if (first !== "running") return undefined;
+  const deadline = Date.now() + context.timeoutMs;
+  let reads = 0;
+  for (;;) {
+    const second = await statusOf(context, threadId, secondId);
+    const first = await statusOf(context, threadId, firstId);
+    // Read second, then first: if the first still runs now, it ran when the second was read.
+    if (first !== "running") {
+      if (reads === 0) return undefined;
+      break;
+    }
+    reads += 1;
+    if (second !== "pending") {
+      return premise(
+        "the second run pending for as long as the first runs (multitask_strategy enqueue)",
+        false,
+        `read ${reads} time(s) while the first run was "running", the second read back ${JSON.stringify(second)}`,
+        "under enqueue the second run waits for the first to end; this target ran them side by side",
+        "required",
+      );
+    }
+    if (Date.now() > deadline) break;
+    await new Promise((r) => setTimeout(r, ENQUEUE_POLL_MS));
+  }
   return premise(
-    "the second run pending while the first runs (multitask_strategy enqueue)",
-    second === "pending",
-    `the second run read back ${JSON.stringify(second)} while the first was ${JSON.stringify(first)}`,
-    "under enqueue the second run waits for the first to end; this target ran them side by side",
+    "the second run pending for as long as the first runs (multitask_strategy enqueue)",
+    true,
+    `the second run read back "pending" ${reads} time(s) while the first was "running"`,
+    "",
     "required",
   );
 }
+
+/** How often the enqueue case reads both runs while the first runs. */
+const ENQUEUE_POLL_MS = 200;
 
 /**
  * The first run of a double-text must still be running when the second is created a few API calls
