@@ -17,7 +17,7 @@ afterAll(async () => {
 describe("certification.html in a real browser", () => {
   it("shows the verdict, the matrix, and each failure with its evidence and curl, loading nothing from the network", { timeout: 90_000 }, async () => {
     expect(existsSync(CHROMIUM), `${CHROMIUM} is missing: install Debian's chromium (apt-get install chromium), as .ci/run does`).toBe(true);
-    const target = await startTestTarget({ faults: ["method-put"] });
+    const target = await startTestTarget({ faults: ["method-put", "wrong-content-type"] });
     const dir = await mkdtemp(join(tmpdir(), "lgwc-html-"));
     dirs.push(dir);
     try {
@@ -38,21 +38,34 @@ describe("certification.html in a real browser", () => {
       args: ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
     });
     try {
-      const page = await browser.newPage({ viewport: { width: 1200, height: 900 } });
+      const page = await browser.newPage({ viewport: { width: 1300, height: 900 } });
       const requests: string[] = [];
       page.on("request", (r) => requests.push(r.url()));
       await page.goto(pathToFileURL(join(dir, "certification.html")).href);
       await expect.poll(() => page.getByRole("status").innerText()).toMatch(/^Verdict: non-conformant \(partial\) — 0 passed, 3 failed/);
+      await page.screenshot({ path: join(dir, "certification.png"), fullPage: false });
+      if (process.env.LGWC_SAVE_SCREENSHOT) await page.screenshot({ path: join(ROOT, "docs", "certification.png") });
       const cell = page.locator("table.matrix tr", { hasText: "POST /runs/batch" }).locator("a.failed");
       expect(await cell.innerText()).toBe("FAIL");
+      // Each finding once, grouped by check, with the cases it concerns.
+      const findings = page.locator("section.finding");
+      expect(await findings.locator("h3").allInnerTexts()).toEqual(["post-method (required) — 3 case(s)", "content-type-json (recommended: a warning) — 3 case(s)"]);
+      const put = findings.first();
+      expect(await put.innerText()).toMatch(/Expected\s+POST\s+Received\s+PUT/);
+      expect(await put.locator("pre.curl").first().innerText()).toMatch(/^curl -sS -X POST /);
+      // The first case's evidence is open; the others are one click away.
+      expect(await put.locator("details[open] summary").first().innerText()).toMatch(/^Evidence: first delivery for /);
+      expect(await put.locator("details.more").count()).toBe(2);
+      expect(await put.locator("details.more pre").first().isVisible()).toBe(false);
+      await put.locator("details.more summary").first().click();
+      await expect.poll(() => put.locator("details.more pre").first().isVisible()).toBe(true);
+      // A case in brief names its findings; its evidence and reproduction are folded.
       const batch = page.locator("section#stateless-batch");
-      expect(await batch.locator(".check.required h4").first().innerText()).toMatch(/post-method/);
-      expect(await batch.innerText()).toMatch(/Expected\s+POST\s+Received\s+PUT/);
-      expect(await batch.locator("pre.curl").innerText()).toMatch(/^curl -sS -X POST '.*\/runs\/batch'/);
+      expect(await batch.locator("p.named").innerText()).toBe("Findings: post-method (required), content-type-json (recommended)");
       expect(await batch.locator("details summary").first().innerText()).toMatch(/Evidence: first delivery for item 1 of 3/);
-      await page.screenshot({ path: join(dir, "certification.png"), fullPage: false });
+      // The page fits 1300 px: nothing, the matrix included, makes it scroll sideways.
+      expect(await page.evaluate("document.documentElement.scrollWidth")).toBeLessThanOrEqual(1300);
       expect(requests.every((u) => u.startsWith("file:"))).toBe(true);
-      if (process.env.LGWC_SAVE_SCREENSHOT) await page.screenshot({ path: join(ROOT, "docs", "certification.png") });
     } finally {
       await browser.close();
     }

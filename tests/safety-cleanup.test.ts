@@ -75,7 +75,7 @@ describe("a target whose create answers name someone else's thread", () => {
       const run = await runCli(["--target", target.url, "--only", "thread-run,thread-run-cancel-pending", "--report-dir", dir, ...QUICK]);
       expect(run.code, run.stderr).toBe(1);
       expect(ids(target.threads(), "thread_id")).toContain(foreign);
-      expect(run.stderr).toMatch(new RegExp(`thread ${foreign} was left alone: read back, it does not carry this run's mark`));
+      expect(run.stderr).toMatch(new RegExp(`threads \\(1\\): ${foreign}: was left alone: read back, it does not carry this run's mark`));
       const cert = JSON.parse(await readFile(join(dir, "certification.json"), "utf8")) as Certification;
       const identity = cert.cases.find((c) => c.id === "thread-run")!.checks.find((k) => k.name === "run-identity")!;
       expect(identity.outcome).toBe("failed");

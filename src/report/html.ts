@@ -73,16 +73,9 @@ function matrix(cases: CaseResult[]): string {
   return `<table class="matrix">${head}\n${body}</table>`;
 }
 
-function caseSection(c: CaseResult): string {
-  const failed = c.checks.filter((k) => k.outcome === "failed");
-  const checks = failed
-    .map(
-      (k) => `<div class="check ${k.severity}"><h4>${esc(k.name)} <small>(${k.severity})</small></h4>
-<p>${esc(k.message)}</p>
-<dl><dt>Expected</dt><dd><pre>${esc(k.expected ?? "")}</pre></dd><dt>Received</dt><dd><pre>${esc(k.received ?? "")}</pre></dd></dl></div>`,
-    )
-    .join("\n");
-  const evidence = c.runs
+/** The evidence of a case's runs: each run's first delivery, folded. */
+function evidenceOf(c: CaseResult): string {
+  return c.runs
     .filter((r) => r.evidence)
     .map(
       (r) => `<details><summary>Evidence: first delivery for ${esc(r.label)}</summary>
@@ -90,14 +83,17 @@ function caseSection(c: CaseResult): string {
 <pre>${esc(pretty(r.evidence!.body))}</pre></details>`,
     )
     .join("\n");
-  // Each figure names its clock: the suite's own for what it saw, the target's run_ended_at for the run's end.
+}
+
+/** Each figure names its clock: the suite's own for what it saw, the target's run_ended_at for the run's end. */
+function timingsOf(c: CaseResult): string {
   const delivery = (t: RunResult["timings"]): string => {
     if (t.createdToDeliveryMs === undefined) return "no delivery timed";
     const fromEnd =
       t.endToDeliveryMs === undefined
         ? "the body gave no run_ended_at"
         : t.clockSkew === true
-          ? `arrived ${-t.endToDeliveryMs} ms before its own run_ended_at (clock skew between the target and this machine)`
+          ? `run_ended_at to delivery ${t.endToDeliveryMs} ms, which the create call's figure shows to be clock skew between the target and this machine`
           : `run_ended_at to delivery ${t.endToDeliveryMs} ms`;
     return `create call to delivery ${t.createdToDeliveryMs} ms; ${fromEnd}`;
   };
@@ -106,15 +102,73 @@ function caseSection(c: CaseResult): string {
     r.creation !== undefined
       ? `${esc(r.label)}: create answer ${esc(r.creation)}`
       : `${esc(r.label)}: create call to the end the suite saw ${r.timings.createdToTerminalMs ?? "?"} ms; ${delivery(r.timings)}${r.attempts === undefined ? "" : `; receiver saw ${esc(r.attempts)}`}`;
-  const timings = c.runs.map(line).join("<br>");
+  return c.runs.map(line).join("<br>");
+}
+
+function reproduceOf(c: CaseResult): string {
+  return c.reproduce ? `<h4>Reproduce with:</h4><pre class="curl">${esc(c.reproduce)}</pre>` : "";
+}
+
+/** One finding: a check that failed (or could not judge) on some cases, or cases that did not finish. */
+interface Finding {
+  key: string;
+  title: string;
+  kind: "required" | "recommended" | "inconclusive" | "case";
+  items: { c: CaseResult; message: string; expected?: string; received?: string }[];
+}
+
+function findingsOf(cases: readonly CaseResult[]): Finding[] {
+  const byKey = new Map<string, Finding>();
+  const add = (key: string, title: string, kind: Finding["kind"], item: Finding["items"][number]): void => {
+    const finding = byKey.get(key) ?? { key, title, kind, items: [] };
+    finding.items.push(item);
+    byKey.set(key, finding);
+  };
+  for (const c of cases) {
+    const judged = c.checks.filter((k) => k.outcome === "failed" || k.outcome === "inconclusive");
+    for (const k of judged) {
+      const kind = k.outcome === "inconclusive" ? "inconclusive" : k.severity;
+      add(`${kind}:${k.name}`, k.name, kind, { c, message: k.message, ...(k.expected === undefined ? {} : { expected: k.expected }), ...(k.received === undefined ? {} : { received: k.received }) });
+    }
+    // A case that failed or could not be judged without any check saying so (it did not finish): its reason is the finding.
+    if (judged.length === 0 && (c.outcome === "failed" || c.outcome === "inconclusive" || c.outcome === "flaky")) add(`case:${c.outcome}`, `cases ${c.outcome}`, "case", { c, message: c.reason ?? c.outcome });
+  }
+  const order: Finding["kind"][] = ["case", "required", "inconclusive", "recommended"];
+  return [...byKey.values()].sort((a, b) => order.indexOf(a.kind) - order.indexOf(b.kind));
+}
+
+const KIND_WORDS: Record<Finding["kind"], string> = { required: "required", recommended: "recommended: a warning", inconclusive: "could not judge", case: "case" };
+
+/** A finding once, with the first case's evidence open and every other case one click away. */
+function findingSection(f: Finding): string {
+  const [first, ...rest] = f.items;
+  const detail = (item: Finding["items"][number]): string =>
+    `<p>${esc(item.message)}</p>${item.expected === undefined && item.received === undefined ? "" : `<dl><dt>Expected</dt><dd><pre>${esc(item.expected ?? "")}</pre></dd><dt>Received</dt><dd><pre>${esc(item.received ?? "")}</pre></dd></dl>`}`;
+  const others = rest
+    .map((item) => `<details class="more"><summary><a href="#${esc(item.c.id)}">${esc(item.c.id)}</a> — ${esc(item.c.operation)}</summary>${detail(item)}${reproduceOf(item.c)}</details>`)
+    .join("\n");
+  return `<section class="finding ${f.kind}" id="finding-${esc(f.key.replace(/[^a-z0-9-]/gi, "-"))}">
+<h3>${esc(f.title)} <small>(${KIND_WORDS[f.kind]})</small> — ${f.items.length} case(s)</h3>
+<div class="check ${f.kind === "inconclusive" ? "inconclusive" : f.kind === "case" ? "required" : f.kind}"><h4><a href="#${esc(first!.c.id)}">${esc(first!.c.id)}</a> — ${esc(first!.c.operation)}</h4>
+${detail(first!)}
+${evidenceOf(first!.c).replace("<details>", "<details open>")}
+${reproduceOf(first!.c)}</div>
+${rest.length > 0 ? `<p class="others">Also on ${rest.length} other case(s):</p>\n${others}` : ""}
+</section>`;
+}
+
+/** A case in brief: its outcome, which findings name it, its timings; evidence and reproduction folded. */
+function caseSection(c: CaseResult): string {
+  const named = c.checks.filter((k) => k.outcome === "failed" || k.outcome === "inconclusive").map((k) => `${k.name} (${k.outcome === "inconclusive" ? "could not judge" : k.severity})`);
+  const timings = timingsOf(c);
   return `<section class="case ${c.outcome}" id="${esc(c.id)}">
 <h3>${esc(c.id)} — ${esc(c.operation)} <span class="badge ${c.outcome}">${c.outcome}</span></h3>
 <p class="title">${esc(c.title)} · ${c.deliveries} deliveries · ${c.durationMs} ms</p>
 ${c.reason ? `<p class="reason">${esc(c.reason)}</p>` : ""}
-${checks}
+${named.length > 0 ? `<p class="named">Findings: ${esc(named.join(", "))}</p>` : ""}
 ${timings ? `<p class="timings">${timings}</p>` : ""}
-${evidence}
-${c.reproduce ? `<h4>Reproduce with:</h4><pre class="curl">${esc(c.reproduce)}</pre>` : ""}
+${evidenceOf(c)}
+${c.reproduce ? `<details><summary>Reproduce with</summary><pre class="curl">${esc(c.reproduce)}</pre></details>` : ""}
 </section>`;
 }
 
@@ -144,16 +198,23 @@ pre{background:#f5f5f5;padding:.5rem;overflow-x:auto;white-space:pre-wrap;word-b
 .case{border-top:1px solid #ddd;padding-top:.4rem;margin-top:1rem}
 .badge{font-size:.8rem;padding:.1rem .4rem;border-radius:4px;color:#fff}
 .badge.passed{background:#2e7d32}.badge.failed{background:#c62828}.badge.skipped{background:#777}
-.check.required h4{color:#c62828}.check.recommended h4{color:#a15c00}
+.check.required h4{color:#c62828}.check.recommended h4{color:#a15c00}.check.inconclusive h4{color:#8a6d00}
+.finding{border:1px solid #ddd;border-radius:6px;padding:.3rem .9rem;margin:1rem 0}
+.finding.required,.finding.case{border-left:5px solid #c62828}.finding.recommended{border-left:5px solid #a15c00}.finding.inconclusive{border-left:5px solid #8a6d00}
+details.more{margin:.2rem 0 .2rem 1rem}
+.matrix-box{overflow-x:auto;max-width:100%}
+.matrix{font-size:.85rem;width:auto;min-width:100%}.matrix th,.matrix td{padding:.25rem .35rem}
+.badge.inconclusive{background:#8a6d00}.badge.flaky{background:#6a1b9a}
+a.inconclusive{color:#8a6d00;font-weight:700}
 dl{margin:.2rem 0}dt{font-weight:600}dd{margin:0 0 .4rem 0}
 .meta dt{float:left;clear:left;width:11rem}.meta dd{margin-left:11.5rem}
-@media print{details{display:block}details>summary{display:none}.case{break-inside:avoid}}
+@media print{details{display:block}details>summary{display:none}.case,.finding{break-inside:avoid}.matrix-box{overflow:visible}}
 `;
 
 /** certification.html: one self-contained page (no scripts, no external assets) a person can read and print. */
 export function renderHtml(c: Certification): string {
   const s = c.summary;
-  const findings = c.cases.filter((k) => k.outcome === "failed" || k.checks.some((x) => x.outcome === "failed"));
+  const findings = findingsOf(c.cases);
   const target = c.schema.target;
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>Webhook certification: ${esc(verdictWords(c))}</title>
@@ -184,11 +245,11 @@ ${c.integrity ? `<dt>SHA-256</dt><dd><code>${esc(c.integrity.sha256)}</code>${c.
 ${c.profile === "hardening" ? `<p><strong>Profile: hardening</strong> — probes that may disrupt the target.</p>` : ""}
 ${c.load === undefined ? "" : loadTable(c.load)}
 <h2>Operations × outcomes</h2>
-${matrix(c.cases)}
+<div class="matrix-box">${matrix(c.cases)}</div>
 <h2>Findings</h2>
-${findings.length === 0 ? "<p>None.</p>" : findings.map(caseSection).join("\n")}
+${findings.length === 0 ? "<p>None.</p>" : findings.map(findingSection).join("\n")}
 <h2>All cases</h2>
-${c.cases.filter((k) => !findings.includes(k)).map(caseSection).join("\n")}
+${c.cases.map(caseSection).join("\n")}
 <h2>Checks</h2>
 <ul>${c.checkDefinitions.map((d) => `<li><code>${esc(d.name)}</code> (${d.severity}, v${d.version}): ${esc(d.description)}</li>`).join("")}</ul>
 </body></html>
