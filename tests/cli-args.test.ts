@@ -26,6 +26,7 @@ describe("command-line errors are one sentence naming the flag", () => {
     [["--local", "--workers", "0"], /--workers must be between 1 and 64/],
     [["--local", "--input", "{oops"], /--input is not valid JSON/],
     [["--local", "-H", "NoColon"], /-H takes "Name: value"/],
+    [["--local", "-H", "X: a\nb"], /has a line break or NUL in its value/],
     [["--local", "--frobnicate"], /Unknown option '--frobnicate'.*--help/],
     [["--local", "--assistant-id", ""], /cannot be empty/],
     [["--local", "--profile", "paranoid"], /--profile must be one of standard, hardening, not "paranoid"/],

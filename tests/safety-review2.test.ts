@@ -81,6 +81,15 @@ describe("secrets the first review did not reach", () => {
       expect(decodeURIComponent(cleaned)).not.toContain(pieces[0]);
       expect(cleaned).toMatch(/^the server said: .*REDACTED-[0-9a-f]+.* \(bad webhook\)$/);
     }
+    // A hex dump, pairs separated by spaces or colons.
+    for (const separator of [" ", ":"]) {
+      const dump = [...Buffer.from(url)].map((b) => b.toString(16).padStart(2, "0")).join(separator);
+      const cleaned = redactor.text(`body: ${dump}`);
+      expect(cleaned).not.toContain(dump);
+      expect(cleaned).toMatch(/REDACTED-[0-9a-f]+/);
+    }
+    // Ordinary hex stays as it is.
+    expect(redactor.text("sha 00 11 22 33 44 55 66 77 88 99")).toBe("sha 00 11 22 33 44 55 66 77 88 99");
   });
 
   it("text full of ellipses costs the same as any text, and a cut at the end is still found", () => {

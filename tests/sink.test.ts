@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { connect } from "node:net";
+import { gzipSync } from "node:zlib";
 import { startSink, type Sink } from "../src/sink/server.js";
 import { caseUrl, makeToken, rawQueryParam, requestTargetOf } from "../src/sink/case-url.js";
 
@@ -61,8 +62,12 @@ describe("the sink", () => {
     await fetch(`${sink.url}/favicon.ico`);
     // However far into the body its run_id sits.
     await fetch(`${sink.url}/padded`, { method: "POST", body: JSON.stringify({ pad: "x".repeat(300_000), run_id: "r-2" }) });
-    expect(sink.stats().strays).toBe(2);
-    expect(sink.stats().straySample.map((s) => s.target)).toEqual(["/", "/padded"]);
+    // Or however its key is written: JSON escapes, a form, a compressed body.
+    await fetch(`${sink.url}/escaped`, { method: "POST", body: '{"run\\u005fid":"r-3"}' });
+    await fetch(`${sink.url}/form`, { method: "POST", body: "status=success&run_id=r-4" });
+    await fetch(`${sink.url}/gzip`, { method: "POST", headers: { "content-encoding": "gzip" }, body: gzipSync('{"run_id":"r-5"}') });
+    expect(sink.stats().strays).toBe(5);
+    expect(sink.stats().straySample.map((s) => s.target)).toEqual(["/", "/padded", "/escaped", "/form", "/gzip"]);
     expect(sink.stats().noise).toBe(2);
   });
 

@@ -185,7 +185,10 @@ export function parseHeader(raw: string, index = 0): [string, string] {
     // The value is not echoed: a header given on the command line is often a credential.
     throw usageError(`-H takes "Name: value", but the ${ordinal(index + 1)} -H has no valid header name before a colon (its text is not shown, as it may be secret).`);
   }
-  return [name, raw.slice(colon + 1).trim()];
+  const value = raw.slice(colon + 1).trim();
+  // A line break would end the header and start another: refused here, not sent as the target's fault.
+  if (/[\r\n\0]/.test(value)) throw usageError(`The ${ordinal(index + 1)} -H has a line break or NUL in its value, which no HTTP header can carry; give the value on one line.`);
+  return [name, value];
 }
 
 /** --expect-header "Name: value" (a value to match) or "Name" (present with any value). */

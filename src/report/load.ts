@@ -18,7 +18,7 @@ export interface CaseLoad {
   latenciesMs: number[];
   /** The create call to the first delivery's arrival, per delivered run, in ms (this machine's clock alone). */
   createdLatenciesMs: number[];
-  /** Runs whose webhook arrived before the run_ended_at it carried: the two clocks disagree, so the figure is left out. */
+  /** Runs whose run_ended_at is off this machine's clock (after the arrival, or before the create call): the figure is left out. */
   skewed: number;
 }
 
@@ -36,7 +36,7 @@ export interface OperationLoad {
   createdP50Ms?: number;
   createdP95Ms?: number;
   createdP99Ms?: number;
-  /** Deliveries that arrived before their own run_ended_at (clock skew), left out of the end-to-delivery figures. */
+  /** Deliveries whose run_ended_at figure shows clock skew (negative, or longer than from the create call), left out of the end-to-delivery figures. */
   skewed: number;
 }
 
@@ -145,7 +145,7 @@ export function summarizeLoad(
 
 /** What the latency figures measure, and on which clock. */
 export const LATENCY_NOTE =
-  "run_ended_at → delivery: from the end the run's own webhook states (the target's clock) to the request's arrival (this machine's clock); a delivery that arrived before it is counted under clock skew and left out. create call → delivery: both ends on this machine's clock.";
+  "run_ended_at → delivery: from the end the run's own webhook states (the target's clock) to the request's arrival (this machine's clock); a figure that is negative, or longer than from the create call, shows the two clocks disagree and is counted under clock skew and left out. create call → delivery: both ends on this machine's clock.";
 
 const ms = (value: number | undefined): string => (value === undefined ? "–" : `${value} ms`);
 
@@ -155,7 +155,7 @@ export function loadLines(load: LoadSummary): string[] {
     `Load: ${load.repeat} repetition(s) of each case, ${load.concurrency} at once: ${load.runs} runs, ${load.delivered} delivered, ${load.lost} lost, ${load.duplicates} duplicate(s), ${load.strays} stray request(s)${load.dropped > 0 ? `, ${load.dropped} not kept whole (sink full)` : ""}; accounting ${load.exact ? "exact" : "NOT exact"}.`,
   ];
   for (const o of load.operations) {
-    const skew = (o.skewed ?? 0) > 0 ? `; ${o.skewed} arrived before their own run_ended_at (clock skew, left out)` : "";
+    const skew = (o.skewed ?? 0) > 0 ? `; ${o.skewed} left out: their run_ended_at is off this machine's clock (before the create call, or after the arrival)` : "";
     lines.push(
       `  ${o.operation}: ${o.runs} runs, ${o.delivered} delivered, ${o.lost} lost, ${o.duplicates} dup; run_ended_at to delivery p50 ${ms(o.p50Ms)}, p95 ${ms(o.p95Ms)}, p99 ${ms(o.p99Ms)} (target's clock to this one); create call to delivery p50 ${ms(o.createdP50Ms)}, p95 ${ms(o.createdP95Ms)}, p99 ${ms(o.createdP99Ms)} (this machine's clock)${skew}`,
     );

@@ -31,6 +31,8 @@ const PIECE = /^[A-Za-z0-9+/_-]+$/;
 const RUN_OF_PIECE_CHARACTERS = /[A-Za-z0-9+/_-]{8,}/g;
 /** Eight or more percent-escapes in a row: text a client encoded byte by byte. */
 const PERCENT_RUN = /(?:%[0-9a-fA-F]{2}){8,}/g;
+/** Eight or more hex pairs, each followed by one separator (a hex dump: "74 6f 6b", "74:6f:6b"). */
+const HEX_PAIRS_RUN = /(?:[0-9a-fA-F]{2}[ :-]){8,}[0-9a-fA-F]{2}/g;
 
 /** A JSON escape that hides a character. */
 const JSON_ESCAPE = /\\u[0-9a-fA-F]{4}|\\\//;
@@ -165,8 +167,16 @@ export class Redactor {
     out = redactToken(out);
     if (this.pieces.size === 0) return out;
     out = out.replace(RUN_OF_PIECE_CHARACTERS, (run) => this.withoutPieces(run));
-    // A token whose every byte is percent-encoded (%74%6f%6b…) hides its pieces: such runs are read decoded.
-    return out.includes("%") ? out.replace(PERCENT_RUN, (run) => this.withoutEncodedPieces(run)) : out;
+    // A token whose every byte is percent-encoded (%74%6f%6b…) or dumped as hex pairs (74 6f 6b…) hides its pieces: such runs are read decoded.
+    if (out.includes("%")) out = out.replace(PERCENT_RUN, (run) => this.withoutEncodedPieces(run));
+    return out.replace(HEX_PAIRS_RUN, (run) => this.withoutHexPieces(run));
+  }
+
+  /** A run of hex pairs with separators, decoded and shown cleaned where it held a token's piece; as it was otherwise. */
+  private withoutHexPieces(run: string): string {
+    const plain = Buffer.from(run.replace(/[^0-9a-fA-F]/g, ""), "hex").toString("latin1");
+    const cleaned = redactToken(plain.replace(RUN_OF_PIECE_CHARACTERS, (piece) => this.withoutPieces(piece)));
+    return cleaned === plain ? run : cleaned;
   }
 
   /** A run of percent-escapes, decoded and shown cleaned where it held a token's piece; as it was otherwise. */

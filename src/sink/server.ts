@@ -81,8 +81,9 @@ const DEFAULT_MAX_RECORDS = 100_000;
 const STRAY_SAMPLE = 20;
 const STRAY_PREVIEW_BYTES = 2_048;
 /** A run's key in a JSON body, and how much of a chunk's end to keep so that a key split across chunks is found. */
-const RUN_KEY = /"run_id"\s*:/;
-const RUN_KEY_CARRY = 64;
+// JSON may escape any of the key's letters (\u0072…), and a form may carry it as run_id=.
+const RUN_KEY = /"(?:r|\\u0072)(?:u|\\u0075)(?:n|\\u006e)(?:_|\\u005f)(?:i|\\u0069)(?:d|\\u0064)"\s*:|(?:^|[&?])run_id=/i;
+const RUN_KEY_CARRY = 96;
 /** A request whose body has not arrived after this long is given up on; a flood of slow bodies must not hold sockets for ever. */
 const REQUEST_TIMEOUT_MS = 60_000;
 /** Headers that take longer than this are a slow-drip attack, not a webhook. */
@@ -212,7 +213,9 @@ export async function startSink(options: SinkOptions = {}): Promise<Sink> {
     const preview: Buffer[] = [];
     let bytes = 0;
     // The whole body is scanned for a run, wherever its run_id sits, keeping only a short carry between chunks.
-    let carriesRun = toHookPath;
+    // A body the sink cannot read as sent (compressed, or otherwise encoded) may be a run: it is counted as one.
+    const encoded = (req.headers["content-encoding"] ?? "identity").toLowerCase() !== "identity";
+    let carriesRun = toHookPath || encoded;
     let carry = "";
     req.on("data", (chunk: Buffer) => {
       if (sampled && bytes < STRAY_PREVIEW_BYTES) preview.push(chunk.subarray(0, STRAY_PREVIEW_BYTES - bytes));
