@@ -65,6 +65,8 @@ export interface Premise {
    * lack this key (a node the run should never have reached writes it).
    */
   valuesLack?: string;
+  /** The run never started (cancelled while pending): a webhook that gives it a run_started_at says otherwise. */
+  neverStarted?: boolean;
 }
 
 /** The thread's state after the run, read back through the API to judge the webhook's values. */

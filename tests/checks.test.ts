@@ -293,6 +293,19 @@ describe("evidence that arrived late or could not be gathered", () => {
     expect(verdict("run-identity", carrying({ owner: "someone-else" }))).toEqual({ inconclusive: expect.stringMatching(/does not carry the cron's lgwc_marker/) as string });
   });
 
+  it("outcome-premise holds a run cancelled while pending to a webhook that does not say it started", () => {
+    const pending = { asked: "the run still pending when it was cancelled", held: true, observed: 'status "pending"', why: "", severity: "required" as const, neverStarted: true };
+    const silent = runBody({ status: "interrupted" });
+    delete silent.run_started_at;
+    expect(verdict("outcome-premise", evidence({ premise: pending, deliveries: [delivery({ body: silent })] }))).toBeUndefined();
+    expect(verdict("outcome-premise", evidence({ premise: pending, deliveries: [delivery({ body: runBody({ status: "interrupted" }) })] }))).toMatchObject({
+      check: "outcome-premise",
+      received: expect.stringMatching(/^run_started_at "2026-11-22T21:00:01\.600Z"/) as string,
+    });
+    // The history could not be read and nothing came: inconclusive, not held.
+    expect(verdict("outcome-premise", evidence({ premise: { ...pending, held: false, unknown: "the thread's history could not be read (HTTP 500)" }, deliveries: [] }))).toEqual({ inconclusive: expect.stringMatching(/history could not be read/) as string });
+  });
+
   it("no-strays is judged only on the run's pseudo-case", () => {
     expect(verdict("no-strays", evidence())).toMatchObject({ skipped: expect.stringMatching(/unexpected-deliveries/) as string });
   });

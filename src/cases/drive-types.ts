@@ -36,6 +36,8 @@ export interface DriveContext {
   hasDelivery(webhookUrl: string): boolean;
   /** Waits (bounded) for the first request at a handed-out URL; used where only a delivery reveals the run. */
   firstDelivery(webhookUrl: string, timeoutMs: number, waitingFor: string): Promise<CreatedRun | undefined>;
+  /** Waits (bounded, without a progress line) for the first request at a handed-out URL; its body, if it is a JSON object. */
+  firstBody(webhookUrl: string, timeoutMs: number): Promise<Record<string, unknown> | undefined>;
   /**
    * Waits (bounded) until requests at a URL name `runs` distinct runs (a cron fires one run per
    * firing at the same URL); returns the runs named so far, in order of arrival.

@@ -215,6 +215,17 @@ export async function runCase(definition: CaseDefinition, deps: CaseDeps): Promi
       const key = keys.get(webhookUrl);
       return key !== undefined && deps.sink.deliveriesFor(key).length > 0;
     },
+    async firstBody(webhookUrl, timeoutMs) {
+      const key = keys.get(webhookUrl);
+      if (key === undefined) return undefined;
+      const [first] = await deps.sink.waitFor(key, 1, timeoutMs);
+      if (first === undefined) return undefined;
+      try {
+        return asRecord(JSON.parse(bodyText(first)));
+      } catch {
+        return undefined;
+      }
+    },
     async firstDelivery(webhookUrl, timeoutMs, waitingFor) {
       const key = keys.get(webhookUrl);
       if (key === undefined) return undefined;

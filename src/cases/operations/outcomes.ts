@@ -3,6 +3,7 @@ import { runPath, threadPath } from "../../api/paths.js";
 import { stateAfterRun } from "../../api/state.js";
 import { largeText } from "../conformance-graph.js";
 import { cut } from "../../text.js";
+import { parseDateTime, TIME_TOLERANCE_MS } from "../../checks/timestamps.js";
 import type { RunExpectation } from "../../evidence.js";
 import { TargetHttpError } from "../../api/client.js";
 import { joinedRun, ownRun, post, runBody } from "./common.js";
@@ -78,12 +79,16 @@ const SURVIVED_ROLLBACK: RunExpectation = {
  */
 async function ranAnyway(context: DriveContext, threadId: string, runId: string, pending: PremiseCheck): Promise<PremiseCheck> {
   if (!pending.held) return pending;
-  const history = await context.api.send("POST", `${threadPath(threadId)}/history`, { limit: 10 }).catch(() => undefined);
-  if (history?.status !== 200 || !Array.isArray(history.json)) return pending;
+  // Its webhook, if any, must not say it started either (judged by outcome-premise on the bodies).
+  const checked: PremiseCheck = { ...pending, neverStarted: true };
+  const history = await context.api.send("POST", `${threadPath(threadId)}/history`, { limit: 10 }).catch((error: unknown) => (error instanceof Error ? error.message : String(error)));
+  if (typeof history === "string" || history.status !== 200 || !Array.isArray(history.json)) {
+    return { ...checked, unknown: `the run read "pending", but the thread's history, which would show whether it ran, could not be read (${typeof history === "string" ? history : `HTTP ${history.status}`})` };
+  }
   const checkpoints = records(history.json);
   const named = checkpoints.filter((c) => stringField(c.metadata, "run_id") !== undefined);
   const ran = named.length > 0 ? named.some((c) => stringField(c.metadata, "run_id") === runId) : checkpoints.length > 0;
-  if (!ran) return pending;
+  if (!ran) return checked;
   return premise(
     pending.asked,
     false,
@@ -101,7 +106,12 @@ function cancelAct(action: "interrupt" | "rollback", when: "running" | "pending"
     if (when === "running") {
       await untilStatus(context, thread_id, run_id, ["running"]);
     } else {
-      const read = (await context.api.ok("GET", runPath(thread_id, run_id))).json;
+      const answer = await context.api.send("GET", runPath(thread_id, run_id));
+      // A run that cannot be read cannot be shown pending: the case has nothing to stand on.
+      if (answer.status < 200 || answer.status >= 300) {
+        throw new CaseInconclusive(`run ${run_id} could not be read before it was cancelled (GET answered HTTP ${answer.status}), so whether it was still pending cannot be told`);
+      }
+      const read = answer.json;
       ownRun(context, run_id, read);
       const status = stringField(read, "status");
       pendingPremise = premise(
@@ -249,7 +259,7 @@ async function statusOf(context: DriveContext, threadId: string, runId: string):
  * runs it beside the first is caught by a later read. Undefined when the first run had already
  * ended at the first read, so the case cannot tell.
  */
-async function enqueued(context: DriveContext, threadId: string, firstId: string, secondId: string): Promise<PremiseCheck | undefined> {
+async function enqueued(context: DriveContext, threadId: string, firstId: string, secondId: string): Promise<PremiseCheck> {
   const deadline = Date.now() + context.timeoutMs;
   let reads = 0;
   for (;;) {
@@ -257,29 +267,45 @@ async function enqueued(context: DriveContext, threadId: string, firstId: string
     const first = await statusOf(context, threadId, firstId);
     // Read second, then first: if the first still runs now, it ran when the second was read.
     if (first !== "running") {
-      if (reads === 0) return undefined;
+      if (reads === 0) {
+        return { ...premise(ENQUEUE_ASKED, false, "", ENQUEUE_WHY, "required"), unknown: `the first run read back ${JSON.stringify(first)} by the time the second was read, so the API could not show whether the second waited` };
+      }
       break;
     }
     reads += 1;
     if (second !== "pending") {
-      return premise(
-        "the second run pending for as long as the first runs (multitask_strategy enqueue)",
-        false,
-        `read ${reads} time(s) while the first run was "running", the second read back ${JSON.stringify(second)}`,
-        "under enqueue the second run waits for the first to end; this target ran them side by side",
-        "required",
-      );
+      return premise(ENQUEUE_ASKED, false, `read ${reads} time(s) while the first run was "running", the second read back ${JSON.stringify(second)}`, ENQUEUE_WHY, "required");
     }
     if (Date.now() > deadline) break;
     await new Promise((r) => setTimeout(r, ENQUEUE_POLL_MS));
   }
-  return premise(
-    "the second run pending for as long as the first runs (multitask_strategy enqueue)",
-    true,
-    `the second run read back "pending" ${reads} time(s) while the first was "running"`,
-    "",
-    "required",
-  );
+  return premise(ENQUEUE_ASKED, true, `the second run read back "pending" ${reads} time(s) while the first was "running"`, ENQUEUE_WHY, "required");
+}
+
+const ENQUEUE_ASKED = "the second run waits until the first has ended (multitask_strategy enqueue)";
+const ENQUEUE_WHY = "under enqueue the second run waits for the first to end; this target ran them side by side";
+
+/**
+ * What the API showed of the queue, checked against the runs' own webhooks: the second run's
+ * run_started_at must not come before the first's run_ended_at (one server, one clock). An API
+ * can say "pending" (or "success") while its runs overlap; the times the target states cannot.
+ */
+async function enqueuedByTimes(context: DriveContext, polled: PremiseCheck, firstHook: string, secondHook: string): Promise<PremiseCheck> {
+  if (!polled.held && polled.unknown === undefined) return polled;
+  const [firstBody, secondBody] = await Promise.all([context.firstBody(firstHook, context.timeoutMs), context.firstBody(secondHook, context.timeoutMs)]);
+  const firstEnded = parseDateTime(firstBody?.run_ended_at);
+  const secondStarted = parseDateTime(secondBody?.run_started_at);
+  if (firstEnded === undefined || secondStarted === undefined) return polled;
+  if (secondStarted + TIME_TOLERANCE_MS < firstEnded) {
+    return premise(
+      ENQUEUE_ASKED,
+      false,
+      `the webhooks say the second run started at ${String(secondBody?.run_started_at)}, before the first ended at ${String(firstBody?.run_ended_at)}`,
+      ENQUEUE_WHY,
+      "required",
+    );
+  }
+  return polled.unknown === undefined ? polled : premise(ENQUEUE_ASKED, true, `the webhooks say the second run started at ${String(secondBody?.run_started_at)}, after the first ended at ${String(firstBody?.run_ended_at)}`, ENQUEUE_WHY, "required");
 }
 
 /** How often the enqueue case reads both runs while the first runs. */
@@ -347,8 +373,8 @@ export function multitaskCase(strategy: Strategy): CaseDefinition {
       const second = joinedRun(secondContext, "the second run", secondHook, secondAnswer.json, { thread_id: threadId });
       const secondRun: DrivenRun = { ...second, expect: { delivery: "required", statuses: ["success"] } };
       if (strategy === "enqueue" && second.created.run_id !== undefined) {
-        const queued = await enqueued(context, threadId, first.created.run_id, second.created.run_id);
-        if (queued !== undefined) secondRun.premise = queued;
+        const polled = await enqueued(context, threadId, first.created.run_id, second.created.run_id);
+        secondRun.premise = enqueuedByTimes(context, polled, firstHook, secondHook);
       }
       const firstRun: DrivenRun = { ...first, laterRuns: true };
       if (strategy === "interrupt") firstRun.expect = { delivery: "required", statuses: ["interrupted"] };
