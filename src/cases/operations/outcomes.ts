@@ -24,6 +24,8 @@ async function untilStatus(context: DriveContext, threadId: string, runId: strin
   let delay = 50;
   for (;;) {
     const read = await context.api.send("GET", runPath(threadId, runId));
+    // The run the target named is not there: the target's fault, not missing evidence.
+    if (read.status === 404) throw new TargetHttpError("GET", runPath(threadId, runId), read.status, read.text);
     // Only an answer that shows the run, with the suite's mark on it, says anything about its status.
     const shown = read.status >= 200 && read.status < 300;
     if (shown) ownRun(context, runId, read.json);
@@ -107,7 +109,8 @@ function cancelAct(action: "interrupt" | "rollback", when: "running" | "pending"
       await untilStatus(context, thread_id, run_id, ["running"]);
     } else {
       const answer = await context.api.send("GET", runPath(thread_id, run_id));
-      // A run that cannot be read cannot be shown pending: the case has nothing to stand on.
+      // The run the target named is not there: the target's fault. Not readable for now (5xx): nothing to stand on.
+      if (answer.status === 404) throw new TargetHttpError("GET", runPath(thread_id, run_id), answer.status, answer.text);
       if (answer.status < 200 || answer.status >= 300) {
         throw new CaseInconclusive(`run ${run_id} could not be read before it was cancelled (GET answered HTTP ${answer.status}), so whether it was still pending cannot be told`);
       }
