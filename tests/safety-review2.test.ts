@@ -88,6 +88,21 @@ describe("secrets the first review did not reach", () => {
       expect(cleaned).not.toContain(dump);
       expect(cleaned).toMatch(/REDACTED-[0-9a-f]+/);
     }
+    // A dump of lines of pairs, HTML entities, \x escapes, a serialised Buffer, and the URL in upper case.
+    const bytes = [...Buffer.from(url)];
+    const lines = (per: number): string => Array.from({ length: Math.ceil(bytes.length / per) }, (_, i) => bytes.slice(i * per, (i + 1) * per).map((b) => b.toString(16).padStart(2, "0")).join(" ")).join("\n");
+    for (const echo of [
+      lines(8).replace(/\n/g, "  \n"),
+      bytes.map((b) => `&#${b};`).join(""),
+      bytes.map((b) => `&#x${b.toString(16)};`).join(""),
+      bytes.map((b) => `\\x${b.toString(16).padStart(2, "0")}`).join(""),
+      JSON.stringify({ type: "Buffer", data: bytes }),
+      url.toUpperCase(),
+    ]) {
+      const cleaned = redactor.text(`echo: ${echo}`);
+      expect(cleaned, echo.slice(0, 40)).toMatch(/REDACTED-[0-9a-f]+/);
+      expect(cleaned.toLowerCase(), echo.slice(0, 40)).not.toContain(pieces[0].toLowerCase());
+    }
     // Ordinary hex stays as it is.
     expect(redactor.text("sha 00 11 22 33 44 55 66 77 88 99")).toBe("sha 00 11 22 33 44 55 66 77 88 99");
   });

@@ -31,8 +31,18 @@ const PIECE = /^[A-Za-z0-9+/_-]+$/;
 const RUN_OF_PIECE_CHARACTERS = /[A-Za-z0-9+/_-]{8,}/g;
 /** Eight or more percent-escapes in a row: text a client encoded byte by byte. */
 const PERCENT_RUN = /(?:%[0-9a-fA-F]{2}){8,}/g;
-/** Eight or more hex pairs, each followed by one separator (a hex dump: "74 6f 6b", "74:6f:6b"). */
-const HEX_PAIRS_RUN = /(?:[0-9a-fA-F]{2}[ :-]){8,}[0-9a-fA-F]{2}/g;
+const bytesText = (bytes: number[]): string => Buffer.from(bytes.map((b) => b & 0xff)).toString("latin1");
+/**
+ * Runs of eight or more bytes written one by one, and how to read them: hex pairs with separators
+ * (a dump: "74 6f 6b", "74:6f:6b", lines of pairs), HTML numeric entities, \x escapes, and a
+ * decimal byte array (a serialised Buffer).
+ */
+const BYTE_RUNS: [RegExp, (run: string) => string][] = [
+  [/(?:[0-9a-fA-F]{2}(?:[ :-]|\s{1,3})){8,}[0-9a-fA-F]{2}/g, (run) => Buffer.from(run.replace(/[^0-9a-fA-F]/g, ""), "hex").toString("latin1")],
+  [/(?:&#(?:[xX][0-9a-fA-F]{1,6}|\d{1,7});){8,}/g, (run) => run.replace(/&#([xX]?)([0-9a-fA-F]+);/g, (_m: string, x: string, n: string) => String.fromCodePoint(Math.min(parseInt(n, x ? 16 : 10), 0x10ffff)))],
+  [/(?:\\x[0-9a-fA-F]{2}){8,}/g, (run) => bytesText(run.split("\\x").slice(1).map((h) => parseInt(h, 16)))],
+  [/\[\s*(?:\d{1,3}\s*,\s*){8,}\d{1,3}\s*\]/g, (run) => bytesText(run.slice(1, -1).split(",").map((d) => Number(d.trim())))],
+];
 
 /** A JSON escape that hides a character. */
 const JSON_ESCAPE = /\\u[0-9a-fA-F]{4}|\\\//;
@@ -150,8 +160,8 @@ export class Redactor {
     const stand = fingerprint(token);
     for (const piece of pieces) {
       if (!/^[A-Za-z0-9]{8,}$/.test(piece)) continue;
-      // The piece itself, and the piece as it reads inside base64 or hexadecimal of the URL.
-      for (const form of [piece, ...encodedForms(Buffer.from(piece))]) {
+      // The piece itself (in either case, for an echo that lost it), and as it reads inside base64 or hexadecimal of the URL.
+      for (const form of [piece, piece.toUpperCase(), piece.toLowerCase(), ...encodedForms(Buffer.from(piece))]) {
         if (form.length < MIN_ENCODED || !PIECE.test(form)) continue;
         const byLength = this.pieces.get(form.length) ?? new Map<string, string>();
         byLength.set(form, stand);
@@ -167,14 +177,14 @@ export class Redactor {
     out = redactToken(out);
     if (this.pieces.size === 0) return out;
     out = out.replace(RUN_OF_PIECE_CHARACTERS, (run) => this.withoutPieces(run));
-    // A token whose every byte is percent-encoded (%74%6f%6b…) or dumped as hex pairs (74 6f 6b…) hides its pieces: such runs are read decoded.
+    // A token whose every byte is encoded (%74%6f…, 74 6f…, &#116;…, \x74…, [116,111,…]) hides its pieces: such runs are read decoded.
     if (out.includes("%")) out = out.replace(PERCENT_RUN, (run) => this.withoutEncodedPieces(run));
-    return out.replace(HEX_PAIRS_RUN, (run) => this.withoutHexPieces(run));
+    for (const [pattern, decode] of BYTE_RUNS) out = out.replace(pattern, (run) => this.withoutDecodedPieces(run, decode(run)));
+    return out;
   }
 
-  /** A run of hex pairs with separators, decoded and shown cleaned where it held a token's piece; as it was otherwise. */
-  private withoutHexPieces(run: string): string {
-    const plain = Buffer.from(run.replace(/[^0-9a-fA-F]/g, ""), "hex").toString("latin1");
+  /** A run of encoded bytes, shown decoded and cleaned where it held a token's piece; as it was otherwise. */
+  private withoutDecodedPieces(run: string, plain: string): string {
     const cleaned = redactToken(plain.replace(RUN_OF_PIECE_CHARACTERS, (piece) => this.withoutPieces(piece)));
     return cleaned === plain ? run : cleaned;
   }

@@ -285,6 +285,9 @@ async function enqueued(context: DriveContext, threadId: string, firstId: string
   return premise(ENQUEUE_ASKED, true, `the second run read back "pending" ${reads} time(s) while the first was "running"`, ENQUEUE_WHY, "required");
 }
 
+/** How far a second run's stated start may precede the first's stated end when both are kept to the millisecond. */
+const FINE_SLACK_MS = 50;
+
 const ENQUEUE_ASKED = "the second run waits until the first has ended (multitask_strategy enqueue)";
 const ENQUEUE_WHY = "under enqueue the second run waits for the first to end; this target ran them side by side";
 
@@ -298,12 +301,17 @@ async function enqueuedByTimes(context: DriveContext, polled: PremiseCheck, firs
   const [firstBody, secondBody] = await Promise.all([context.firstBody(firstHook, context.timeoutMs), context.firstBody(secondHook, context.timeoutMs)]);
   const firstEnded = parseDateTime(firstBody?.run_ended_at);
   const secondStarted = parseDateTime(secondBody?.run_started_at);
+  const secondEnded = parseDateTime(secondBody?.run_ended_at);
   if (firstEnded === undefined || secondStarted === undefined) return polled;
-  if (secondStarted + TIME_TOLERANCE_MS < firstEnded) {
+  // Times kept to the millisecond get 50 ms of slack (a server may stamp the end just after it hands the thread on); whole seconds get a second.
+  const fine = [firstBody?.run_ended_at, secondBody?.run_started_at].every((t) => typeof t === "string" && /\d{2}:\d{2}:\d{2}\.\d+/.test(t));
+  const slack = fine ? FINE_SLACK_MS : TIME_TOLERANCE_MS;
+  const overlap = secondStarted + slack < firstEnded || (secondEnded !== undefined && secondEnded < firstEnded);
+  if (overlap) {
     return premise(
       ENQUEUE_ASKED,
       false,
-      `the webhooks say the second run started at ${String(secondBody?.run_started_at)}, before the first ended at ${String(firstBody?.run_ended_at)}`,
+      `the webhooks say the second run ran from ${String(secondBody?.run_started_at)} to ${String(secondBody?.run_ended_at)}, and the first ended at ${String(firstBody?.run_ended_at)}`,
       ENQUEUE_WHY,
       "required",
     );
