@@ -103,6 +103,15 @@ describe("secrets the first review did not reach", () => {
       expect(cleaned, echo.slice(0, 40)).toMatch(/REDACTED-[0-9a-f]+/);
       expect(cleaned.toLowerCase(), echo.slice(0, 40)).not.toContain(pieces[0].toLowerCase());
     }
+    // Inside a JSON answer, where a dump's line breaks are \n and a \x escape's backslash is doubled.
+    for (const echo of [lines(8), bytes.map((b) => `\\x${b.toString(16).padStart(2, "0")}`).join("")]) {
+      const answer = JSON.stringify({ detail: echo });
+      const cleaned = redactor.textOfJson(answer);
+      expect(cleaned, answer.slice(0, 40)).toMatch(/REDACTED-[0-9a-f]+/);
+      expect(cleaned).not.toContain(answer.slice(12, 60));
+    }
+    // A JSON answer that holds no secret is left exactly as it was.
+    expect(redactor.textOfJson('{"detail":"line one\\nline two \\"quoted\\""}')).toBe('{"detail":"line one\\nline two \\"quoted\\""}');
     // Ordinary hex stays as it is.
     expect(redactor.text("sha 00 11 22 33 44 55 66 77 88 99")).toBe("sha 00 11 22 33 44 55 66 77 88 99");
   });

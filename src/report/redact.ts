@@ -45,7 +45,7 @@ const BYTE_RUNS: [RegExp, (run: string) => string][] = [
 ];
 
 /** A JSON escape that hides a character. */
-const JSON_ESCAPE = /\\u[0-9a-fA-F]{4}|\\\//;
+const JSON_ESCAPE = /\\(?:u[0-9a-fA-F]{4}|[nrtbf/\\"])/;
 
 /** At most this many cut marks are looked at in one text: the suite cuts a quote once, at its end. */
 const MAX_CUTS_EXAMINED = 16;
@@ -207,8 +207,13 @@ export class Redactor {
    */
   textOfJson(value: string): string {
     const cleaned = this.text(value);
-    if (!JSON_ESCAPE.test(value)) return cleaned;
-    const decoded = value.replace(/\\u([0-9a-fA-F]{4})|\\\//g, (_m: string, hex: string | undefined) => (hex === undefined ? "/" : String.fromCharCode(parseInt(hex, 16))));
+    // Only what escaping still hides after the plain pass is looked for: a secret already removed changes nothing here.
+    if (!JSON_ESCAPE.test(cleaned)) return cleaned;
+    // Every JSON string escape, so encodings written across lines (a hex dump) or with backslashes (\x74) read as they would printed.
+    const plain: Record<string, string> = { n: "\n", r: "\r", t: "\t", b: "\b", f: "\f", "/": "/", "\\": "\\", '"': '"' };
+    const decoded = cleaned.replace(/\\u([0-9a-fA-F]{4})|\\([nrtbf/\\"])/g, (_m: string, hex: string | undefined, ch: string | undefined) =>
+      hex !== undefined ? String.fromCharCode(parseInt(hex, 16)) : (plain[ch ?? ""] ?? ""),
+    );
     const decodedClean = this.text(decoded);
     return decodedClean === decoded ? cleaned : `${decodedClean} (JSON escapes decoded: the text held a secret in escaped form)`;
   }
