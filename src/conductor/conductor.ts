@@ -94,7 +94,11 @@ export class Conductor {
   private rejudged(key: string, result: CaseResult): CaseResult {
     const rejudges = this.rejudges.get(key);
     if (rejudges === undefined || rejudges.length === 0 || result.runs.length === 0) return result;
-    const again = rejudgeCase(result, rejudges.map((rejudge) => rejudge()), this.settings.checks);
+    // Runs register as their observation ends; they are judged again in the order the case made them.
+    const order = result.runs.map((r) => r.label);
+    const rank = (label: string): number => (order.includes(label) ? order.indexOf(label) : order.length);
+    const runs = rejudges.map((rejudge) => rejudge()).sort((a, b) => rank(a.label) - rank(b.label));
+    const again = rejudgeCase(result, runs, this.settings.checks);
     // A reason the case gave (why it failed before its runs existed) stands unless judging again gives one.
     const reason = again.reason ?? result.reason;
     return this.settings.redactor.deep(reason === undefined ? again : { ...again, reason });
