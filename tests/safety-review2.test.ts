@@ -97,6 +97,9 @@ describe("secrets the first review did not reach", () => {
       bytes.map((b) => `&#x${b.toString(16)};`).join(""),
       bytes.map((b) => `\\x${b.toString(16).padStart(2, "0")}`).join(""),
       JSON.stringify({ type: "Buffer", data: bytes }),
+      bytes.join(", "),
+      bytes.map((b) => `0x${b.toString(16).padStart(2, "0")}`).join(", "),
+      (Buffer.from(url).toString("hex").match(/.{1,4}/g) ?? []).join(" "),
       url.toUpperCase(),
     ]) {
       const cleaned = redactor.text(`echo: ${echo}`);

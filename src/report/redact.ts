@@ -42,6 +42,11 @@ const BYTE_RUNS: [RegExp, (run: string) => string][] = [
   [/(?:&#(?:[xX][0-9a-fA-F]{1,6}|\d{1,7});){8,}/g, (run) => run.replace(/&#([xX]?)([0-9a-fA-F]+);/g, (_m: string, x: string, n: string) => String.fromCodePoint(Math.min(parseInt(n, x ? 16 : 10), 0x10ffff)))],
   [/(?:\\x[0-9a-fA-F]{2}){8,}/g, (run) => bytesText(run.split("\\x").slice(1).map((h) => parseInt(h, 16)))],
   [/\[\s*(?:\d{1,3}\s*,\s*){8,}\d{1,3}\s*\]/g, (run) => bytesText(run.slice(1, -1).split(",").map((d) => Number(d.trim())))],
+  // Decimals separated by commas without brackets, and a C array of 0x bytes.
+  [/(?:\b\d{1,3}\s*,\s*){8,}\d{1,3}\b/g, (run) => bytesText(run.split(",").map((d) => Number(d.trim())))],
+  [/(?:0[xX][0-9a-fA-F]{2}\s*,\s*){8,}0[xX][0-9a-fA-F]{2}/g, (run) => bytesText(run.split(",").map((h) => parseInt(h.trim(), 16)))],
+  // xxd's groups of two bytes ("746f 6b65 6e3d").
+  [/(?:[0-9a-fA-F]{4}\s{1,3}){4,}[0-9a-fA-F]{2,4}/g, (run) => Buffer.from(run.replace(/[^0-9a-fA-F]/g, ""), "hex").toString("latin1")],
 ];
 
 /** A JSON escape that hides a character. */
