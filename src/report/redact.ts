@@ -31,6 +31,14 @@ const PIECE = /^[A-Za-z0-9+/_-]+$/;
 const RUN_OF_PIECE_CHARACTERS = /[A-Za-z0-9+/_-]{8,}/g;
 /** Eight or more percent-escapes in a row: text a client encoded byte by byte. */
 const PERCENT_RUN = /(?:%[0-9a-fA-F]{2}){8,}/g;
+/** Percent-escapes read as text; a run that is not valid UTF-8 is left as it is. */
+function percentDecoded(run: string): string {
+  try {
+    return decodeURIComponent(run);
+  } catch {
+    return run;
+  }
+}
 const bytesText = (bytes: number[]): string => Buffer.from(bytes.map((b) => b & 0xff)).toString("latin1");
 /**
  * Runs of eight or more bytes written one by one, and how to read them: hex pairs with separators
@@ -38,6 +46,7 @@ const bytesText = (bytes: number[]): string => Buffer.from(bytes.map((b) => b & 
  * decimal byte array (a serialised Buffer).
  */
 const BYTE_RUNS: [RegExp, (run: string) => string][] = [
+  [PERCENT_RUN, percentDecoded],
   [/(?:[0-9a-fA-F]{2}(?:[ :-]|\s{1,3})){8,}[0-9a-fA-F]{2}/g, (run) => Buffer.from(run.replace(/[^0-9a-fA-F]/g, ""), "hex").toString("latin1")],
   [/(?:&#(?:[xX][0-9a-fA-F]{1,6}|\d{1,7});){8,}/g, (run) => run.replace(/&#([xX]?)([0-9a-fA-F]+);/g, (_m: string, x: string, n: string) => String.fromCodePoint(Math.min(parseInt(n, x ? 16 : 10), 0x10ffff)))],
   [/(?:\\x[0-9a-fA-F]{2}){8,}/g, (run) => bytesText(run.split("\\x").slice(1).map((h) => parseInt(h, 16)))],
@@ -183,7 +192,6 @@ export class Redactor {
     if (this.pieces.size === 0) return out;
     out = out.replace(RUN_OF_PIECE_CHARACTERS, (run) => this.withoutPieces(run));
     // A token whose every byte is encoded (%74%6f…, 74 6f…, &#116;…, \x74…, [116,111,…]) hides its pieces: such runs are read decoded.
-    if (out.includes("%")) out = out.replace(PERCENT_RUN, (run) => this.withoutEncodedPieces(run));
     for (const [pattern, decode] of BYTE_RUNS) out = out.replace(pattern, (run) => this.withoutDecodedPieces(run, decode(run)));
     return out;
   }
@@ -194,17 +202,6 @@ export class Redactor {
     return cleaned === plain ? run : cleaned;
   }
 
-  /** A run of percent-escapes, decoded and shown cleaned where it held a token's piece; as it was otherwise. */
-  private withoutEncodedPieces(run: string): string {
-    let plain: string;
-    try {
-      plain = decodeURIComponent(run);
-    } catch {
-      return run;
-    }
-    const cleaned = redactToken(plain.replace(RUN_OF_PIECE_CHARACTERS, (piece) => this.withoutPieces(piece)));
-    return cleaned === plain ? run : cleaned;
-  }
 
   /**
    * Like text, for a quote of JSON: escapes that hide characters (\u0073, \/) are decoded first,
