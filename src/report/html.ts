@@ -2,6 +2,7 @@ import { verdictWords, type Certification } from "./certification.js";
 import type { CaseResult, RunResult } from "./types.js";
 import { LATENCY_NOTE, loadLines, type LoadSummary } from "./load.js";
 import { describeWindows } from "../conductor/windows.js";
+import { findingsOf, type Finding } from "./findings.js";
 
 function esc(text: string): string {
   return text.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/"/g, "&quot;");
@@ -107,34 +108,6 @@ function timingsOf(c: CaseResult): string {
 
 function reproduceOf(c: CaseResult): string {
   return c.reproduce ? `<h4>Reproduce with:</h4><pre class="curl">${esc(c.reproduce)}</pre>` : "";
-}
-
-/** One finding: a check that failed (or could not judge) on some cases, or cases that did not finish. */
-interface Finding {
-  key: string;
-  title: string;
-  kind: "required" | "recommended" | "inconclusive" | "case";
-  items: { c: CaseResult; message: string; expected?: string; received?: string }[];
-}
-
-function findingsOf(cases: readonly CaseResult[]): Finding[] {
-  const byKey = new Map<string, Finding>();
-  const add = (key: string, title: string, kind: Finding["kind"], item: Finding["items"][number]): void => {
-    const finding = byKey.get(key) ?? { key, title, kind, items: [] };
-    finding.items.push(item);
-    byKey.set(key, finding);
-  };
-  for (const c of cases) {
-    const judged = c.checks.filter((k) => k.outcome === "failed" || k.outcome === "inconclusive");
-    for (const k of judged) {
-      const kind = k.outcome === "inconclusive" ? "inconclusive" : k.severity;
-      add(`${kind}:${k.name}`, k.name, kind, { c, message: k.message, ...(k.expected === undefined ? {} : { expected: k.expected }), ...(k.received === undefined ? {} : { received: k.received }) });
-    }
-    // A case that failed or could not be judged without any check saying so (it did not finish): its reason is the finding.
-    if (judged.length === 0 && (c.outcome === "failed" || c.outcome === "inconclusive" || c.outcome === "flaky")) add(`case:${c.outcome}`, `cases ${c.outcome}`, "case", { c, message: c.reason ?? c.outcome });
-  }
-  const order: Finding["kind"][] = ["case", "required", "inconclusive", "recommended"];
-  return [...byKey.values()].sort((a, b) => order.indexOf(a.kind) - order.indexOf(b.kind));
 }
 
 const KIND_WORDS: Record<Finding["kind"], string> = { required: "required", recommended: "recommended: a warning", inconclusive: "could not judge", case: "case" };

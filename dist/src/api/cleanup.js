@@ -1,0 +1,173 @@
+import { cronPath, threadPath, usableId } from "./paths.js";
+import { cut } from "../text.js";
+import { asRecord, records, stringField } from "../json.js";
+/** The metadata every thread and cron the suite creates carries, whatever the run. */
+export const SUITE_MARK = { lg_webhook_conformance: "suite" };
+export const RUN_KEY = "lg_webhook_conformance_run";
+export function runTag(tag) {
+    return { ...SUITE_MARK, [RUN_KEY]: tag };
+}
+/** The item's own route; "." and ".." never reach here (see usableId). */
+const itemPath = (kind, id) => (kind === "cron" ? cronPath(id) : threadPath(id));
+const UNUSABLE = (kind, id) => `${kind} "${id}" was left alone: an id that is empty, "." or ".." would name another resource in a request path`;
+const ROUTES = {
+    thread: { one: "/threads/", search: "/threads/search", id: "thread_id" },
+    cron: { one: "/runs/crons/", search: "/runs/crons/search", id: "cron_id" },
+};
+const PAGE = 100;
+/** A search that lists more than this many items (a target that ignores the filter and has many) is not followed further. */
+const MAX_PAGES = 10;
+const TIMEOUT_MS = 10_000;
+/** How long one sweep may take in all, so a slow or endless listing cannot hold the suite's exit. */
+const SWEEP_MS = 60_000;
+/** Whether the item's own metadata holds every key and value of the mark. */
+export function carriesMark(item, mark) {
+    const metadata = asRecord(asRecord(item)?.metadata);
+    return metadata !== undefined && Object.entries(mark).every(([key, value]) => metadata[key] === value);
+}
+function failure(error) {
+    return error instanceof Error ? error.message : String(error);
+}
+/** Every item a search returns for the metadata filter, page by page (collected before anything is deleted, so deleting cannot shift the pages). */
+async function search(api, kind, metadata, problems, until = Date.now() + SWEEP_MS) {
+    const found = [];
+    const path = ROUTES[kind].search;
+    for (let page = 0;; page += 1) {
+        if (page === MAX_PAGES || Date.now() > until) {
+            problems.push(`POST ${path} listed more than ${found.length} item(s)${Date.now() > until ? ` in ${SWEEP_MS / 1000} s` : ""}; the rest were not looked at (run cleanup again)`);
+            break;
+        }
+        const answer = await api.send("POST", path, { metadata, limit: PAGE, offset: page * PAGE }, { timeoutMs: TIMEOUT_MS }).catch(failure);
+        if (typeof answer === "string" || answer.status < 200 || answer.status >= 300 || !Array.isArray(answer.json)) {
+            const why = typeof answer === "string" ? answer : `HTTP ${answer.status} ${cut(answer.text, 120)}`;
+            problems.push(`POST ${path} could not list them (${why})`);
+            break;
+        }
+        found.push(...records(answer.json));
+        if (answer.json.length < PAGE)
+            break;
+    }
+    return found;
+}
+/** The item as the target describes it now: by its own route, or (for a cron, where that route is missing) by a search that names it. */
+async function readBack(api, kind, id, mark) {
+    const route = ROUTES[kind];
+    if (!usableId(id))
+        return { problem: UNUSABLE(kind, id) };
+    const answer = await api.send("GET", itemPath(kind, id), undefined, { timeoutMs: TIMEOUT_MS }).catch(failure);
+    if (typeof answer !== "string" && answer.status === 200 && stringField(answer.json, route.id) === id)
+        return { found: asRecord(answer.json) };
+    if (typeof answer !== "string" && answer.status === 404 && kind === "thread")
+        return { absent: true };
+    if (kind === "cron") {
+        // Not every server can show one cron; its search can, and the item it returns is read all the same.
+        const problems = [];
+        const listed = (await search(api, kind, mark, problems, Date.now() + TIMEOUT_MS)).find((item) => stringField(item, route.id) === id);
+        if (listed !== undefined)
+            return { found: listed };
+        // Neither its own route nor the search shows it: gone, or hidden. A cron the suite made keeps firing
+        // until deleted, so this is said, not taken for gone.
+        return { problem: `neither GET ${route.one}${id} (${typeof answer === "string" ? answer : `HTTP ${answer.status}`}) nor the cron search shows it${problems.length > 0 ? ` (${problems.join("; ")})` : ""}, so it may still exist and fire` };
+    }
+    return { problem: `GET ${route.one}${id} ${typeof answer === "string" ? `failed: ${answer}` : `answered HTTP ${answer.status}`}` };
+}
+/**
+ * Why the suite must not act on an item (change it, cancel it), or undefined when the target's
+ * own answer shows it with this mark: an id the target handed back is not proof that it is the suite's.
+ */
+export async function notOwn(api, kind, id, mark) {
+    const read = await readBack(api, kind, id, mark);
+    if ("found" in read)
+        return carriesMark(read.found, mark) ? undefined : `read back, ${kind} ${id} does not carry the suite's metadata`;
+    return "absent" in read ? `${kind} ${id} could not be found` : read.problem;
+}
+async function remove(api, kind, id) {
+    if (!usableId(id))
+        return { problem: UNUSABLE(kind, id) };
+    const path = itemPath(kind, id);
+    const answer = await api.send("DELETE", path, undefined, { timeoutMs: TIMEOUT_MS }).catch(failure);
+    if (typeof answer === "string")
+        return { problem: `DELETE ${path} failed: ${answer}` };
+    if ((answer.status >= 200 && answer.status < 300) || answer.status === 404)
+        return { done: true };
+    return { problem: `DELETE ${path} answered HTTP ${answer.status}` };
+}
+const foreign = (kind, id) => ({
+    foreign: `${kind} ${id} was left alone: read back, it does not carry this run's mark in its metadata`,
+});
+/** Deletes an item just read (by its route or a search) if it carries the mark itself. */
+function removeIfMarked(api, kind, id, item, mark) {
+    return carriesMark(item, mark) ? remove(api, kind, id) : Promise.resolve(foreign(kind, id));
+}
+/** Deletes an item a search listed without its metadata, once its own route shows the mark (no further search). */
+async function deleteListed(api, kind, id, mark) {
+    const route = ROUTES[kind];
+    if (!usableId(id))
+        return { foreign: UNUSABLE(kind, id) };
+    const answer = await api.send("GET", itemPath(kind, id), undefined, { timeoutMs: TIMEOUT_MS }).catch(failure);
+    if (typeof answer === "string" || answer.status !== 200 || stringField(answer.json, route.id) !== id) {
+        return { foreign: `${kind} ${id} was left alone: listed without metadata, and it could not be read back to show the suite's mark` };
+    }
+    return removeIfMarked(api, kind, id, asRecord(answer.json), mark);
+}
+/**
+ * Deletes one thread or cron, but only after reading it back and finding the mark on it: an id
+ * the target handed over is not proof that the item is the suite's. Gone already is fine.
+ */
+export async function deleteOwn(api, kind, id, mark) {
+    const read = await readBack(api, kind, id, mark);
+    if ("absent" in read)
+        return { done: true };
+    if ("problem" in read)
+        return { problem: `${kind} ${id} was left alone: it could not be read back to prove it is the suite's (${read.problem})` };
+    return removeIfMarked(api, kind, id, read.found, mark);
+}
+/**
+ * Deletes every cron, then every thread, that a search for `metadata` (the suite's mark, or one
+ * run's tag) returns and that carries that metadata itself. A target whose search ignores the
+ * filter returns other people's items too: those are counted as ignored and never touched.
+ */
+export async function sweep(api, metadata, options) {
+    const problems = [];
+    const result = { threads: 0, crons: 0, kept: 0, ignored: 0, problems };
+    const until = Date.now() + SWEEP_MS;
+    // A target without crons (GET /info says so) has none to list.
+    const kinds = options.crons ? ["cron", "thread"] : ["thread"];
+    for (const kind of kinds) {
+        const idKey = ROUTES[kind].id;
+        for (const item of await search(api, kind, metadata, problems, until)) {
+            if (options.stop?.() === true || Date.now() > until) {
+                problems.push(`the sweep stopped before it had looked at every ${kind} listed (run cleanup again)`);
+                break;
+            }
+            const id = stringField(item, idKey);
+            if (id === undefined)
+                continue;
+            if (options.keep?.(item) === true) {
+                result.kept += 1;
+                continue;
+            }
+            // An item listed with its metadata has just been read; one listed without it is read back by its own route.
+            const removal = asRecord(item.metadata) === undefined ? await deleteListed(api, kind, id, metadata) : await removeIfMarked(api, kind, id, item, metadata);
+            if ("done" in removal)
+                result[kind === "cron" ? "crons" : "threads"] += 1;
+            else if ("foreign" in removal)
+                result.ignored += 1;
+            else
+                problems.push(removal.problem);
+        }
+    }
+    return result;
+}
+/** One sentence about what a sweep left alone, for a target whose search ignores the metadata filter. */
+export function ignoredNote(result) {
+    return result.ignored === 0
+        ? undefined
+        : `the target's search returned ${result.ignored} item(s) without the suite's mark (it ignores the metadata filter); they were not touched`;
+}
+/** When the run whose tag an item carries began, read from the tag (an ISO time with - for : and .). */
+export function runStartedAt(item) {
+    const tag = stringField(item.metadata, RUN_KEY);
+    const m = tag === undefined ? null : /^(\d{4}-\d{2}-\d{2})T(\d{2})-(\d{2})-(\d{2})-(\d{3})Z-/.exec(tag);
+    return m ? Date.parse(`${m[1]}T${m[2]}:${m[3]}:${m[4]}.${m[5]}Z`) : undefined;
+}

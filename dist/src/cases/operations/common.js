@@ -1,0 +1,153 @@
+import { randomUUID } from "node:crypto";
+import { runPath } from "../../api/paths.js";
+import { parseSse } from "../../api/sse.js";
+import { idsFromContentLocation, idsFromRun, mergeIds } from "../../api/run-ids.js";
+import { MAX_RESPONSE_BYTES, TargetHttpError } from "../../api/client.js";
+import { readCapped } from "../../bounded-body.js";
+import { carriesMark } from "../../api/cleanup.js";
+import { records, stringField } from "../../json.js";
+/** The create-run body every case sends, with the user's input and the suite's tag. */
+export function runBody(context, webhook, extra = {}) {
+    return {
+        assistant_id: context.assistantId,
+        input: context.input,
+        metadata: { ...context.tag },
+        webhook,
+        ...extra,
+    };
+}
+/** Refuses to act on a run that does not carry the suite's tag: the ids came from the target, which may name someone else's run. */
+export function ownRun(context, runId, run) {
+    if (!carriesMark(run, context.tag)) {
+        throw new Error(`read back, run ${runId} does not carry the suite's metadata, so the suite will not cancel it (the target may have named a run that is not the suite's)`);
+    }
+}
+/** Cancels a run the suite created, once read back with its mark; a run that cannot be read back is left alone. */
+export async function cancelOwnRun(context, threadId, runId, action) {
+    const read = await context.api.send("GET", runPath(threadId, runId));
+    if (read.status < 200 || read.status >= 300)
+        return;
+    ownRun(context, runId, read.json);
+    await context.api.send("POST", `${runPath(threadId, runId)}/cancel?action=${action}`);
+}
+export async function post(context, request, timeoutMs) {
+    context.sent(request);
+    return context.api.ok(request.method, request.path, request.body, timeoutMs === undefined ? {} : { timeoutMs });
+}
+/**
+ * Settles (bounded) when the target says the run is over. It never rejects: a join that fails
+ * only means the suite did not see the end, which the delivered check reports.
+ */
+export function join(context, threadId, runId) {
+    return context.api
+        .ok("GET", `${runPath(threadId, runId)}/join`, undefined, { timeoutMs: context.timeoutMs })
+        .then(() => true, () => false);
+}
+/**
+ * Every thread carrying the marker the suite put in a run's or cron's metadata, oldest first.
+ * The marker is checked on each thread the search returns: a target whose search ignores the
+ * filter returns other threads too, which must never be taken (and later deleted) as the suite's.
+ */
+export async function threadsByMarker(context, marker) {
+    const found = await context.api.ok("POST", "/threads/search", {
+        metadata: { lgwc_marker: marker },
+        limit: 100,
+        sort_by: "created_at",
+        sort_order: "asc",
+    });
+    return records(found.json)
+        .filter((thread) => carriesMark(thread, { lgwc_marker: marker }))
+        .map((thread) => stringField(thread, "thread_id"))
+        .filter((id) => id !== undefined);
+}
+/** The thread a stateless run was given, found by its marker. */
+export async function threadByMarker(context, marker) {
+    return (await threadsByMarker(context, marker))[0];
+}
+export function newMarker() {
+    return randomUUID();
+}
+export function withAssistant(context, ids) {
+    return mergeIds(ids, { assistant_id: context.resolvedAssistantId });
+}
+/** A run that the create call returned as a Run object, ended by joining it. */
+export function joinedRun(context, label, webhookUrl, run, fallback = {}) {
+    const created = withAssistant(context, mergeIds(idsFromRun(run), fallback));
+    const { thread_id, run_id } = created;
+    const input = context.input;
+    if (thread_id === undefined || run_id === undefined) {
+        const missing = [run_id === undefined ? "run_id" : "", thread_id === undefined ? "thread_id" : ""].filter(Boolean).join(" and ");
+        return {
+            label,
+            webhookUrl,
+            created,
+            unidentified: `the create call's answer named no ${missing} (neither in its body nor in Content-Location)`,
+            readBack: { skipped: "the create call did not return the run's thread_id and run_id" },
+            terminal: Promise.resolve(),
+            input,
+        };
+    }
+    context.trackThread(thread_id);
+    return { label, webhookUrl, created, readBack: { thread_id, run_id }, terminal: join(context, thread_id, run_id), input };
+}
+/**
+ * A stream that closes (or breaks) says nothing certain about the run: the API's join says when it
+ * ended. Without the run's ids only the stream is left, and a broken one is no end at all.
+ */
+export function apiEnd(context, stream, threadId, runId) {
+    return stream.then((how) => {
+        if (how === "timeout")
+            return false;
+        if (threadId === undefined || runId === undefined)
+            return how === "closed";
+        return join(context, threadId, runId);
+    });
+}
+/**
+ * Opens a streaming run and learns its id from the Content-Location header or the stream's
+ * metadata event. `ended` settles with true when the stream closes normally (how the suite learns
+ * the run ended) and false when it breaks or outlasts the deadline, which says nothing about the run.
+ */
+export async function streamRun(context, request) {
+    context.sent(request);
+    const response = await context.api.stream(request.path, request.body, context.timeoutMs);
+    if (response.statusCode < 200 || response.statusCode >= 300) {
+        const text = context.api.clean((await readCapped(response.body, MAX_RESPONSE_BYTES).catch(() => Buffer.from("(its body could not be read)"))).toString("utf8"));
+        throw new TargetHttpError(request.method, request.path, response.statusCode, text);
+    }
+    const fromHeader = idsFromContentLocation(response.headers["content-location"]);
+    const events = parseSse(response.body);
+    let fromMetadata = {};
+    // The metadata event comes first; reading up to it gives the run id before the run ends.
+    let broken = false;
+    const first = await events.next().catch(() => {
+        broken = true;
+        return { done: true, value: undefined };
+    });
+    if (!first.done && first.value.event === "metadata") {
+        try {
+            fromMetadata = idsFromRun(JSON.parse(first.value.data));
+        }
+        catch {
+            fromMetadata = {};
+        }
+    }
+    let timer;
+    const deadline = new Promise((resolve) => {
+        timer = setTimeout(() => {
+            response.body.destroy();
+            resolve("timeout");
+        }, context.timeoutMs);
+    });
+    // Drain to the end; the stream closing is a hint, the API says whether the run ended (apiEnd).
+    const drained = (async () => {
+        if (first.done)
+            return broken ? "broken" : "closed";
+        let next = await events.next();
+        while (!next.done)
+            next = await events.next();
+        return "closed";
+    })().catch(() => "broken");
+    const ended = Promise.race([drained, deadline]).finally(() => clearTimeout(timer));
+    return { ids: mergeIds(fromMetadata, fromHeader), ended };
+}

@@ -1,0 +1,217 @@
+import { cronPath, runPath, threadPath } from "../../api/paths.js";
+import { carriesMark, notOwn } from "../../api/cleanup.js";
+import { plainSuccess } from "./variant.js";
+import { newMarker, post, threadsByMarker, withAssistant } from "./common.js";
+import { records, stringField } from "../../json.js";
+import { cut } from "../../text.js";
+/** Fires at the next minute boundary: the soonest any cron implementation is obliged to run. */
+export const CRON_SCHEDULE = "* * * * *";
+function cronIdOf(json) {
+    return stringField(json, "cron_id");
+}
+function requireCronId(answer, path) {
+    const id = cronIdOf(answer.json);
+    // The quote is the answer's text, already cleaned of secrets, cut where it says so.
+    if (id === undefined)
+        throw new Error(`POST ${path} succeeded but its answer has no cron_id: ${cut(answer.text, 300)}`);
+    return id;
+}
+/** Runs on a thread, oldest first: for a thread cron, the runs it fired. */
+async function runsOn(context, threadId, limit) {
+    const listed = await context.api.ok("GET", `${threadPath(threadId)}/runs?limit=${limit}`);
+    const when = (r) => stringField(r, "created_at") ?? "";
+    return records(listed.json)
+        .filter((r) => stringField(r, "run_id") !== undefined)
+        .sort((a, b) => when(a).localeCompare(when(b)))
+        .map((r) => stringField(r, "run_id"));
+}
+const ORDINALS = ["first", "second", "third"];
+/**
+ * Waits for the cron's fired runs to deliver, then removes the cron at once so that it cannot
+ * fire again. Which runs fired is learned from the API (the thread's runs, or the threads the
+ * marker finds) and, failing that, from the deliveries.
+ */
+async function firedRuns(context, webhookUrl, cronId, cronThread, marker, firing = { firings: 1 }) {
+    const what = `${firing.firings === 1 ? "the first run" : `${firing.firings} runs`} of cron ${cronId} (schedule "${CRON_SCHEDULE}") to fire and deliver`;
+    const fromBodies = firing.firings === 1
+        ? [await context.firstDelivery(webhookUrl, context.cronTimeoutMs, what)]
+        : await context.distinctRuns(webhookUrl, firing.firings, context.cronTimeoutMs * firing.firings, what);
+    await context.deleteCron(cronId);
+    // A stateless cron gives each fired run a thread of its own, found by the marker in the cron's
+    // metadata where the target copies it; every such thread is the suite's to remove.
+    const firedThreads = cronThread === undefined ? await threadsByMarker(context, marker) : [];
+    for (const id of firedThreads)
+        context.trackThread(id);
+    const apiRuns = [];
+    if (cronThread !== undefined) {
+        // More than the firings waited for: a cron may have fired again before it was deleted.
+        for (const runId of await runsOn(context, cronThread, firing.firings + 10))
+            apiRuns.push({ thread_id: cronThread, run_id: runId });
+    }
+    else {
+        for (const threadId of firedThreads.slice(0, firing.firings + 10)) {
+            const [runId] = await runsOn(context, threadId, 1).catch(() => []);
+            apiRuns.push(runId === undefined ? { thread_id: threadId } : { thread_id: threadId, run_id: runId });
+        }
+    }
+    return Promise.all(Array.from({ length: firing.firings }, async (_, i) => {
+        const body = fromBodies[i];
+        // The delivery's run, if the API lists it among the cron's fired runs; otherwise the API's i-th, which a wrong body will not match.
+        const listed = apiRuns.find((r) => body?.run_id !== undefined && r.run_id === body.run_id) ?? apiRuns[i];
+        const api = listed ?? (await confirmedByReadBack(context, body, marker)) ?? (cronThread === undefined ? undefined : { thread_id: cronThread });
+        const created = withAssistant(context, { ...api });
+        const readThread = api?.thread_id ?? body?.thread_id;
+        const readRun = api?.run_id ?? body?.run_id;
+        const run = {
+            ...plainSuccess(context),
+            label: `the ${ORDINALS[i] ?? `#${i + 1}`} fired run`,
+            webhookUrl,
+            created,
+            readBack: firing.readBackSkipped !== undefined
+                ? { skipped: firing.readBackSkipped }
+                : readThread !== undefined && readRun !== undefined
+                    ? { thread_id: readThread, run_id: readRun }
+                    : { skipped: "neither the API nor a delivery named the fired run, so it cannot be read back" },
+            terminal: Promise.resolve(),
+            input: context.input,
+        };
+        // A run the API never showed cannot be told from one the webhook made up, unless the API
+        // cannot show it by design: a fired run whose thread is deleted when it ends is known only by
+        // the webhook that arrived at the URL handed to this cron alone.
+        if (api?.run_id === undefined && body !== undefined && firing.readBackSkipped !== undefined) {
+            Object.assign(created, { ...(body.run_id === undefined ? {} : { run_id: body.run_id }), ...(body.thread_id === undefined ? {} : { thread_id: body.thread_id }) });
+            run.identityMarker = { key: "lgwc_marker", value: marker };
+        }
+        else if (api?.run_id === undefined && body !== undefined) {
+            run.unidentified = "the API showed no run the cron fired (not among the thread's runs, nor any thread carrying the cron's metadata, nor by reading back the run the webhook names)";
+        }
+        // A stateless cron gives each fired run a thread of its own, which is not the user's state.
+        if (cronThread === undefined)
+            run.stateless = true;
+        else if (i < firing.firings - 1)
+            run.laterRuns = true;
+        // Several firings share one URL: each run owns the deliveries that name it.
+        if (firing.firings > 1)
+            run.runFilter = body?.run_id ?? api?.run_id ?? "(no run fired)";
+        return run;
+    }));
+}
+/** The run a webhook names, if the API shows it with the cron's marker in its metadata: the API, not the webhook, vouches for it. */
+async function confirmedByReadBack(context, body, marker) {
+    if (body?.thread_id === undefined || body.run_id === undefined)
+        return undefined;
+    const read = await context.api.send("GET", runPath(body.thread_id, body.run_id)).catch(() => undefined);
+    if (read?.status !== 200 || !carriesMark(read.json, { lgwc_marker: marker }))
+        return undefined;
+    return { thread_id: body.thread_id, run_id: body.run_id };
+}
+function cronBody(context, webhook, marker, extra = {}) {
+    return {
+        assistant_id: context.assistantId,
+        schedule: CRON_SCHEDULE,
+        input: context.input,
+        metadata: { ...context.tag, lgwc_marker: marker },
+        ...(webhook === undefined ? {} : { webhook }),
+        ...extra,
+    };
+}
+function threadCronCase(id, title, firing) {
+    return {
+        id,
+        operation: "POST /threads/{thread_id}/runs/crons",
+        title,
+        cron: true,
+        async drive(context) {
+            const threadId = await context.createThread();
+            const webhook = await context.hook("the fired runs");
+            const path = `/threads/${threadId}/runs/crons`;
+            const marker = newMarker();
+            const response = await post(context, { method: "POST", path, body: cronBody(context, webhook, marker) });
+            const cronId = requireCronId(response, path);
+            context.trackCron(cronId);
+            return firedRuns(context, webhook, cronId, threadId, marker, firing);
+        },
+    };
+}
+export const threadCron = threadCronCase("thread-cron", "cron on a thread, first fired run", { firings: 1 });
+export const threadCronTwice = threadCronCase("thread-cron-second-firing", "cron on a thread, first and second fired runs (about two minutes on a real schedule)", {
+    firings: 2,
+});
+function statelessCronCase(id, title, onRunCompleted) {
+    return {
+        id,
+        operation: "POST /runs/crons",
+        title,
+        cron: true,
+        async drive(context) {
+            const webhook = await context.hook("the first fired run");
+            const marker = newMarker();
+            const response = await post(context, {
+                method: "POST",
+                path: "/runs/crons",
+                body: cronBody(context, webhook, marker, onRunCompleted ? { on_run_completed: onRunCompleted } : {}),
+            });
+            const cronId = requireCronId(response, "/runs/crons");
+            context.trackCron(cronId);
+            return firedRuns(context, webhook, cronId, undefined, marker, onRunCompleted
+                ? { firings: 1 }
+                : { firings: 1, readBackSkipped: 'on_run_completed is "delete" (the default), so the target deletes the fired run\'s thread when it ends' });
+        },
+    };
+}
+export const statelessCron = statelessCronCase("stateless-cron", "stateless cron, first fired run, kept (on_run_completed keep)", "keep");
+export const statelessCronDefault = statelessCronCase("stateless-cron-default", "stateless cron, first fired run, deleted on completion (the default)", undefined);
+/** A stateless cron, kept, created with `webhook` (or none). */
+async function createCron(context, webhook, marker) {
+    const created = await post(context, {
+        method: "POST",
+        path: "/runs/crons",
+        body: cronBody(context, webhook, marker, { on_run_completed: "keep" }),
+    });
+    const cronId = requireCronId(created, "/runs/crons");
+    context.trackCron(cronId);
+    return cronId;
+}
+/** Changes a cron's webhook, once the cron the target named has been read back with the suite's mark. */
+async function patchOwnCron(context, cronId, webhook) {
+    const refusal = await notOwn(context.api, "cron", cronId, context.tag);
+    if (refusal !== undefined)
+        throw new Error(`the suite will not change cron ${cronId}: ${refusal} (the target may have named a cron that is not the suite's)`);
+    await post(context, { method: "PATCH", path: cronPath(cronId), body: { webhook } });
+}
+export const cronPatch = {
+    id: "cron-patch",
+    operation: "PATCH /runs/crons/{cron_id}",
+    title: "cron created without a webhook, webhook added by PATCH",
+    cron: true,
+    async drive(context) {
+        const marker = newMarker();
+        const cronId = await createCron(context, undefined, marker);
+        const webhook = await context.hook("the first fired run");
+        await patchOwnCron(context, cronId, webhook);
+        return firedRuns(context, webhook, cronId, undefined, marker);
+    },
+};
+export const cronPatchChange = {
+    id: "cron-patch-change",
+    operation: "PATCH /runs/crons/{cron_id}",
+    title: "cron's webhook replaced by PATCH before it fires; the old URL must stay silent",
+    cron: true,
+    async drive(context) {
+        const marker = newMarker();
+        const oldHook = await context.hook("the replaced webhook URL");
+        const cronId = await createCron(context, oldHook, marker);
+        const webhook = await context.hook("the first fired run");
+        await patchOwnCron(context, cronId, webhook);
+        const fired = await firedRuns(context, webhook, cronId, undefined, marker);
+        const replaced = {
+            label: "the replaced webhook URL",
+            webhookUrl: oldHook,
+            created: {},
+            readBack: { skipped: "no run belongs to a replaced URL" },
+            expect: { delivery: "none", why: "PATCH replaced this webhook before the cron fired" },
+            terminal: Promise.resolve(),
+        };
+        return [...fired, replaced];
+    },
+};

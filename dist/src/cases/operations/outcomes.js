@@ -1,0 +1,361 @@
+import { CaseInconclusive } from "../drive-types.js";
+import { runPath, threadPath } from "../../api/paths.js";
+import { stateAfterRun } from "../../api/state.js";
+import { largeText } from "../conformance-graph.js";
+import { cut } from "../../text.js";
+import { parseDateTime, TIME_TOLERANCE_MS } from "../../checks/timestamps.js";
+import { TargetHttpError } from "../../api/client.js";
+import { joinedRun, ownRun, post, runBody } from "./common.js";
+import { records, stringField } from "../../json.js";
+/** Statuses a rolled-back run may be announced with, if it is announced at all: never success. */
+const ROLLED_BACK_STATUSES = ["error", "interrupted"];
+/** Long enough that only a cancel ends it. */
+const LONG_SLEEP = { mode: "sleep", sleep_ms: 120_000 };
+/** Statuses of a run that has ended. */
+const ENDED = ["success", "error", "timeout", "interrupted"];
+/** Waits (bounded) until the API reports one of the statuses, so a cancel hits a running run. */
+async function untilStatus(context, threadId, runId, statuses) {
+    // A run may take as long to start as the user allows a run to take.
+    const deadline = Date.now() + context.timeoutMs;
+    let delay = 50;
+    for (;;) {
+        const read = await context.api.send("GET", runPath(threadId, runId));
+        // The run the target named is not there: the target's fault, not missing evidence.
+        if (read.status === 404)
+            throw new TargetHttpError("GET", runPath(threadId, runId), read.status, read.text);
+        // Only an answer that shows the run, with the suite's mark on it, says anything about its status.
+        const shown = read.status >= 200 && read.status < 300;
+        if (shown)
+            ownRun(context, runId, read.json);
+        const status = shown ? stringField(read.json, "status") : undefined;
+        if (status !== undefined && statuses.includes(status))
+            return;
+        // Ended before the suite saw it as the case needs (the API is slower than the preflight measured): nothing to judge either way.
+        if (status !== undefined && ENDED.includes(status)) {
+            throw new CaseInconclusive(`run ${runId} ended (status "${status}") before the suite saw it ${statuses.join(" or ")}, so the case could not do what it needs; the target's run endpoints may be slower than the ${context.latencyMs} ms per call the preflight measured`);
+        }
+        if (Date.now() > deadline) {
+            const why = shown ? `its last status was ${JSON.stringify(status)}` : `reading it answered HTTP ${read.status}`;
+            throw new CaseInconclusive(`run ${runId} was never seen ${statuses.join(" or ")} within ${context.timeoutMs} ms (${why}), so the case could not do what it needs`);
+        }
+        await new Promise((r) => setTimeout(r, delay));
+        delay = Math.min(delay * 2, 500);
+    }
+}
+/** What the case asked of a run, and what the API showed, for the outcome-premise check. */
+function premise(asked, held, observed, why, severity, otherwise) {
+    return { asked, held, observed, why, severity, ...(otherwise === undefined ? {} : { otherwise }) };
+}
+/** Whether the API still finds the run: the published API says rollback deletes it. */
+async function goneAfterRollback(context, threadId, runId, announce) {
+    const read = await context.api.send("GET", runPath(threadId, runId));
+    const status = stringField(read.json, "status");
+    // A run that completed was not rolled back at all: that is not a server keeping what it should delete.
+    const completed = read.status === 200 && status === "success";
+    return premise("the run deleted by the rollback (GET on it answers 404)", read.status === 404, read.status === 200 ? `GET on the run answered HTTP 200, status ${JSON.stringify(status)}: the run survived` : `GET on the run answered HTTP ${read.status}`, completed
+        ? "the run completed as if it had never been rolled back: the target ignored the rollback"
+        : "the published API says a rolled-back run and its checkpoints are deleted; this one is still there, so it is judged like any run that ended and must be announced", completed ? "required" : "recommended", announce);
+}
+/** A run the API still has after a rollback is an ended run like any other: announced once, with a body that describes it. */
+const SURVIVED_ROLLBACK = {
+    delivery: "required",
+    statuses: ROLLED_BACK_STATUSES,
+    why: "the run survived its rollback, so it ended like any other run and must be announced",
+};
+/**
+ * A run cancelled while pending never ran, so it wrote no checkpoint on its thread (the case's
+ * own). One that did ran before the cancel, whatever its status read: an API can say "pending"
+ * for a run its queue is already running.
+ */
+async function ranAnyway(context, threadId, runId, pending) {
+    if (!pending.held)
+        return pending;
+    // Its webhook, if any, must not say it started either (judged by outcome-premise on the bodies).
+    const checked = { ...pending, neverStarted: true };
+    const history = await context.api.send("POST", `${threadPath(threadId)}/history`, { limit: 10 }).catch((error) => (error instanceof Error ? error.message : String(error)));
+    if (typeof history === "string" || history.status !== 200 || !Array.isArray(history.json)) {
+        return { ...checked, unknown: `the run read "pending", but the thread's history, which would show whether it ran, could not be read (${typeof history === "string" ? history : `HTTP ${history.status}`})` };
+    }
+    const checkpoints = records(history.json);
+    const named = checkpoints.filter((c) => stringField(c.metadata, "run_id") !== undefined);
+    const ran = named.length > 0 ? named.some((c) => stringField(c.metadata, "run_id") === runId) : checkpoints.length > 0;
+    if (!ran)
+        return checked;
+    return premise(pending.asked, false, `status "pending" when read, yet the thread's history holds ${named.length > 0 ? "checkpoints of the run" : `${checkpoints.length} checkpoint(s)`}: the run had started`, "the run had already started when it was cancelled (its API said pending), so the case cannot show how a run cancelled before it starts is announced", "required");
+}
+function cancelAct(action, when) {
+    return async (context, run) => {
+        const { thread_id, run_id } = run.created;
+        if (thread_id === undefined || run_id === undefined)
+            throw new Error("the target did not say which run it created, so it cannot be cancelled");
+        let pendingPremise;
+        if (when === "running") {
+            await untilStatus(context, thread_id, run_id, ["running"]);
+        }
+        else {
+            const answer = await context.api.send("GET", runPath(thread_id, run_id));
+            // The run the target named is not there: the target's fault. Not readable for now (5xx): nothing to stand on.
+            if (answer.status === 404)
+                throw new TargetHttpError("GET", runPath(thread_id, run_id), answer.status, answer.text);
+            if (answer.status < 200 || answer.status >= 300) {
+                throw new CaseInconclusive(`run ${run_id} could not be read before it was cancelled (GET answered HTTP ${answer.status}), so whether it was still pending cannot be told`);
+            }
+            const read = answer.json;
+            ownRun(context, run_id, read);
+            const status = stringField(read, "status");
+            pendingPremise = premise("the run still pending when it was cancelled (created with after_seconds: 600)", status === "pending", `status ${JSON.stringify(status)} when the suite was about to cancel it`, "the run had already started, so the target ignored after_seconds and the case cannot show how it announces a run cancelled before it starts", "required");
+        }
+        // wait=true returns once the run has stopped; a pending run never started, so there is nothing to wait for.
+        const path = `${runPath(thread_id, run_id)}/cancel?action=${action}${when === "running" ? "&wait=true" : ""}`;
+        context.sent({ method: "POST", path, body: undefined });
+        const answer = await context.api.send("POST", path, undefined, { timeoutMs: context.timeoutMs });
+        if (answer.status < 200 || answer.status >= 300)
+            throw new TargetHttpError("POST", path, answer.status, answer.text);
+        // After a cancel, the webhook may take as long as any run's (--timeout-ms).
+        const cancelled = { ...run, terminal: Promise.resolve(), graceAfterEndMs: context.timeoutMs };
+        if (pendingPremise !== undefined)
+            cancelled.premise = await ranAnyway(context, thread_id, run_id, pendingPremise);
+        if (action === "rollback")
+            cancelled.premise = await goneAfterRollback(context, thread_id, run_id, SURVIVED_ROLLBACK);
+        return cancelled;
+    };
+}
+export const ERROR = {
+    suffix: "error",
+    title: "the graph raises",
+    input: { mode: "raise" },
+    expect: { delivery: "required", statuses: ["error"], describesError: true },
+};
+export const CANCEL_INTERRUPT = {
+    suffix: "cancel-interrupt",
+    title: "cancelled while running with action=interrupt",
+    input: LONG_SLEEP,
+    expect: { delivery: "required", statuses: ["interrupted"] },
+    act: cancelAct("interrupt", "running"),
+};
+export const CANCEL_ROLLBACK = {
+    suffix: "cancel-rollback",
+    title: "cancelled while running with action=rollback",
+    input: LONG_SLEEP,
+    // The published API: rollback "will cancel the run and delete the run and associated checkpoints
+    // afterwards". A deleted run need not be announced; if it is, the POST must still be a valid Run.
+    expect: {
+        delivery: "optional",
+        why: "action=rollback deletes the run (published API), so a webhook is allowed but not required; one that comes must still be a valid Run, and not say success",
+        statuses: ROLLED_BACK_STATUSES,
+        rolledBack: true,
+    },
+    act: cancelAct("rollback", "running"),
+};
+export const CANCEL_PENDING = {
+    suffix: "cancel-pending",
+    title: "cancelled while still pending (after_seconds)",
+    input: {},
+    body: { after_seconds: 600 },
+    expect: {
+        delivery: "recommended",
+        statuses: ["interrupted"],
+        neverStarted: true,
+        why: "the run was cancelled before it started; the published API does not say such a run is announced, but a receiver waiting for it never learns it ended",
+    },
+    act: cancelAct("interrupt", "pending"),
+};
+/**
+ * Text a target must carry through unchanged: Chinese and Korean (the languages the webhook guides
+ * are published in), emoji outside the Basic Multilingual Plane, combining marks (which Unicode
+ * normalisation would merge), U+2028 (which some encoders escape and some break on), quotes and
+ * backslashes, and the largest integer a double holds exactly.
+ */
+export const TEXT = "中文：运行结束时的网络钩子 — 한국어: 실행이 끝나면 웹훅 — 😀🪝🧪 — e\u0301 n\u0303 a\u030a — line\u2028separator — \"quoted\" 'single' \\back\\slash\\";
+export const BIG_INTEGER = 9_007_199_254_740_991;
+export const TEXT_SURVIVES = {
+    suffix: "text",
+    title: "input and state with text from every plane, combining marks, U+2028, quotes, backslashes and a large integer",
+    input: { mode: "succeed", text: TEXT, number: BIG_INTEGER },
+    values: { text: TEXT, number: BIG_INTEGER, result: "done:succeed" },
+    expect: { delivery: "required", statuses: ["success"] },
+};
+/** About 1 MiB of state, so the webhook body is at least that large. */
+export const LARGE_STATE_BYTES = 1024 * 1024;
+export const SIZE_SURVIVES = {
+    suffix: "large",
+    title: "a run that ends with about 1 MiB of state, delivered whole",
+    input: { mode: "large", size_bytes: LARGE_STATE_BYTES },
+    // The whole state, byte for byte: a cut or rewritten blob fails even where the API cannot be read.
+    values: { result: "done:large", blob: largeText(LARGE_STATE_BYTES) },
+    expect: { delivery: "required", statuses: ["success"] },
+};
+/**
+ * Whether the run stopped before node "act": its state has no `result`, which only "act" writes.
+ * Undefined when the state cannot be read (the webhook is judged all the same).
+ */
+async function stoppedBeforeAct(context, run) {
+    await run.terminal;
+    if ("skipped" in run.readBack)
+        return undefined;
+    const state = await stateAfterRun(context.api, run.readBack.thread_id, run.readBack.run_id, false);
+    if ("skipped" in state)
+        return undefined;
+    const values = state.values;
+    const ran = values !== null && typeof values === "object" && "result" in values;
+    return premise('the run stopped before node "act" (its state has no result)', !ran, `the state after the run: ${cut(JSON.stringify(values) ?? "null", 120)}`, "interrupt_before was ignored: the node ran, so the case cannot show how a run stopped for a human is announced", "required");
+}
+export const INTERRUPT_BEFORE = {
+    suffix: "interrupt-before",
+    title: "stops at a human-in-the-loop interrupt (interrupt_before)",
+    input: {},
+    body: { interrupt_before: ["act"] },
+    // Servers report a run paused before a node "interrupted" (or "success", as for a dynamic interrupt); never "error".
+    expect: { delivery: "required", statuses: ["interrupted", "success"] },
+    act: (context, run) => {
+        const checked = stoppedBeforeAct(context, run);
+        const unknown = {
+            ...premise('the run stopped before node "act" (its state has no result)', false, "", "interrupt_before was ignored: the node ran, so the case cannot show how a run stopped for a human is announced", "required"),
+            unknown: "the run's state could not be read back",
+            valuesLack: "result",
+        };
+        return Promise.resolve({ ...run, premise: checked.then((p) => p ?? unknown) });
+    },
+};
+async function statusOf(context, threadId, runId) {
+    const read = await context.api.send("GET", runPath(threadId, runId)).catch(() => undefined);
+    return read?.status === 200 ? stringField(read.json, "status") : undefined;
+}
+/**
+ * Under enqueue, a second run created while the first runs waits until the first ends: watched
+ * (bounded) as long as the first runs, it is pending every time. A queue that picks it up late but
+ * runs it beside the first is caught by a later read. Undefined when the first run had already
+ * ended at the first read, so the case cannot tell.
+ */
+async function enqueued(context, threadId, firstId, secondId) {
+    const deadline = Date.now() + context.timeoutMs;
+    let reads = 0;
+    for (;;) {
+        const second = await statusOf(context, threadId, secondId);
+        const first = await statusOf(context, threadId, firstId);
+        // Read second, then first: if the first still runs now, it ran when the second was read.
+        if (first !== "running") {
+            if (reads === 0) {
+                return { ...premise(ENQUEUE_ASKED, false, "", ENQUEUE_WHY, "required"), unknown: `the first run read back ${JSON.stringify(first)} by the time the second was read, so the API could not show whether the second waited` };
+            }
+            break;
+        }
+        reads += 1;
+        if (second !== "pending") {
+            return premise(ENQUEUE_ASKED, false, `read ${reads} time(s) while the first run was "running", the second read back ${JSON.stringify(second)}`, ENQUEUE_WHY, "required");
+        }
+        if (Date.now() > deadline)
+            break;
+        await new Promise((r) => setTimeout(r, ENQUEUE_POLL_MS));
+    }
+    return premise(ENQUEUE_ASKED, true, `the second run read back "pending" ${reads} time(s) while the first was "running"`, ENQUEUE_WHY, "required");
+}
+/** How far a second run's stated start may precede the first's stated end when both are kept to the millisecond. */
+const FINE_SLACK_MS = 50;
+const ENQUEUE_ASKED = "the second run waits until the first has ended (multitask_strategy enqueue)";
+const ENQUEUE_WHY = "under enqueue the second run waits for the first to end; this target ran them side by side";
+/**
+ * What the API showed of the queue, checked against the runs' own webhooks: the second run's
+ * run_started_at must not come before the first's run_ended_at (one server, one clock). An API
+ * can say "pending" (or "success") while its runs overlap; the times the target states cannot.
+ */
+async function enqueuedByTimes(context, polled, firstHook, secondHook) {
+    if (!polled.held && polled.unknown === undefined)
+        return polled;
+    const [firstBody, secondBody] = await Promise.all([context.firstBody(firstHook, context.timeoutMs), context.firstBody(secondHook, context.timeoutMs)]);
+    const firstEnded = parseDateTime(firstBody?.run_ended_at);
+    const secondStarted = parseDateTime(secondBody?.run_started_at);
+    const secondEnded = parseDateTime(secondBody?.run_ended_at);
+    if (firstEnded === undefined || secondStarted === undefined)
+        return polled;
+    // Times kept to the millisecond get 50 ms of slack (a server may stamp the end just after it hands the thread on); whole seconds get a second.
+    const fine = [firstBody?.run_ended_at, secondBody?.run_started_at].every((t) => typeof t === "string" && /\d{2}:\d{2}:\d{2}\.\d+/.test(t));
+    const slack = fine ? FINE_SLACK_MS : TIME_TOLERANCE_MS;
+    const overlap = secondStarted + slack < firstEnded || (secondEnded !== undefined && secondEnded < firstEnded);
+    if (overlap) {
+        return premise(ENQUEUE_ASKED, false, `the webhooks say the second run ran from ${String(secondBody?.run_started_at)} to ${String(secondBody?.run_ended_at)}, and the first ended at ${String(firstBody?.run_ended_at)}`, ENQUEUE_WHY, "required");
+    }
+    return polled.unknown === undefined ? polled : premise(ENQUEUE_ASKED, true, `the webhooks say the second run started at ${String(secondBody?.run_started_at)}, after the first ended at ${String(firstBody?.run_ended_at)}`, ENQUEUE_WHY, "required");
+}
+/** How often the enqueue case reads both runs while the first runs. */
+const ENQUEUE_POLL_MS = 200;
+/**
+ * The first run of a double-text must still be running when the second is created a few API calls
+ * later: 2 s, and more on a slow target (the preflight measured one call's latency).
+ */
+const firstRunInput = (context) => ({ mode: "sleep", sleep_ms: 2_000 + 10 * context.latencyMs });
+/** The second run's own input, so the state after each run differs and each webhook's values can be told apart. */
+const SECOND_RUN = { mode: "succeed" };
+/**
+ * Double-texting: a second run on a thread that is busy with the first, under each
+ * multitask_strategy. Every run that ends is announced once, with its own identity; a refused run
+ * is never announced.
+ */
+export function multitaskCase(strategy) {
+    return {
+        id: `thread-multitask-${strategy}`,
+        operation: "POST /threads/{thread_id}/runs",
+        title: `second run on a busy thread, multitask_strategy ${strategy}`,
+        cron: false,
+        needsGraph: true,
+        async drive(context) {
+            const threadId = await context.createThread();
+            const firstHook = await context.hook("the first run");
+            const secondHook = await context.hook("the second run");
+            const path = `/threads/${threadId}/runs`;
+            const firstContext = { ...context, input: firstRunInput(context) };
+            const firstAnswer = await post(firstContext, { method: "POST", path, body: runBody(firstContext, firstHook) });
+            const first = joinedRun(firstContext, "the first run", firstHook, firstAnswer.json, { thread_id: threadId });
+            if (first.created.run_id === undefined)
+                throw new Error("the target did not say which run it created");
+            await untilStatus(context, threadId, first.created.run_id, ["running"]);
+            const secondContext = { ...context, input: SECOND_RUN };
+            const secondBody = runBody(secondContext, secondHook, { multitask_strategy: strategy });
+            context.sent({ method: "POST", path, body: secondBody });
+            const secondAnswer = await context.api.send("POST", path, secondBody);
+            const accepted = secondAnswer.status >= 200 && secondAnswer.status < 300;
+            if (!accepted && strategy !== "reject")
+                throw new TargetHttpError("POST", path, secondAnswer.status, secondAnswer.text);
+            if (strategy === "reject") {
+                const why = accepted
+                    ? "multitask_strategy reject should have refused it while the thread was busy, yet the target accepted it"
+                    : `the target refused it (HTTP ${secondAnswer.status}) because the thread was busy`;
+                const refused = {
+                    label: "the refused second run",
+                    webhookUrl: secondHook,
+                    created: {},
+                    readBack: { skipped: "the run was refused, so there is nothing to read back" },
+                    expect: { delivery: "none", why },
+                    terminal: first.terminal,
+                    premise: premise("the second run refused at create with an error status (multitask_strategy reject, thread busy)", !accepted, `HTTP ${secondAnswer.status}${accepted ? ": the run was created" : ""}`, "the published API refuses a second run on a busy thread under reject; this target created it, whether or not it ever announces it", "required"),
+                };
+                return [{ ...first, expect: { delivery: "required", statuses: ["success"] }, minRunMs: firstContext.input.sleep_ms }, refused];
+            }
+            const second = joinedRun(secondContext, "the second run", secondHook, secondAnswer.json, { thread_id: threadId });
+            const secondRun = { ...second, expect: { delivery: "required", statuses: ["success"] } };
+            if (strategy === "enqueue" && second.created.run_id !== undefined) {
+                const polled = await enqueued(context, threadId, first.created.run_id, second.created.run_id);
+                secondRun.premise = enqueuedByTimes(context, polled, firstHook, secondHook);
+            }
+            const firstRun = { ...first, laterRuns: true };
+            if (strategy === "interrupt")
+                firstRun.expect = { delivery: "required", statuses: ["interrupted"] };
+            else if (strategy === "enqueue") {
+                firstRun.expect = { delivery: "required", statuses: ["success"] };
+                firstRun.minRunMs = firstContext.input.sleep_ms;
+            }
+            else {
+                firstRun.expect = {
+                    delivery: "optional",
+                    why: "multitask_strategy rollback deletes the first run (published API), so announcing it is allowed but not required",
+                    statuses: ROLLED_BACK_STATUSES,
+                    rolledBack: true,
+                };
+                // Whether the first run is gone shows once the second has run.
+                const firstId = first.created.run_id;
+                firstRun.premise = second.terminal.then(() => goneAfterRollback(context, threadId, firstId, SURVIVED_ROLLBACK));
+            }
+            return [firstRun, secondRun];
+        },
+    };
+}

@@ -1,0 +1,69 @@
+import { idsFromContentLocation, idsFromRun, mergeIds } from "../../api/run-ids.js";
+import { apiEnd, join, joinedRun, newMarker, post, runBody, streamRun, threadByMarker, withAssistant } from "./common.js";
+import { defineVariant, SUCCESS } from "./variant.js";
+/** Stateless runs are kept so they can be read back; the suite deletes their threads afterwards. */
+const KEEP = { on_completion: "keep" };
+async function locate(context, label, webhookUrl, runId, marker, ended, unnamed) {
+    const threadId = await threadByMarker(context, marker);
+    if (threadId !== undefined)
+        context.trackThread(threadId);
+    const created = withAssistant(context, mergeIds(runId === undefined ? {} : { run_id: runId }, threadId === undefined ? {} : { thread_id: threadId }));
+    const readBack = runId === undefined || threadId === undefined
+        ? { skipped: "the target did not reveal the stateless run's thread, so it cannot be read back" }
+        : { thread_id: threadId, run_id: runId };
+    const run = { label, webhookUrl, created, readBack, terminal: apiEnd(context, ended, threadId, runId), input: context.input, stateless: true };
+    if (runId === undefined)
+        run.unidentified = unnamed;
+    return run;
+}
+export const statelessRunCase = (variant = SUCCESS) => defineVariant({ id: "stateless-run", operation: "POST /runs", title: "stateless background run, kept" }, variant, async (context) => {
+    const webhook = await context.hook("the run");
+    const response = await post(context, { method: "POST", path: "/runs", body: runBody(context, webhook, { ...KEEP, ...variant.body }) });
+    return [{ ...joinedRun(context, "the run", webhook, response.json, idsFromContentLocation(response.headers["content-location"])), stateless: true }];
+});
+export const statelessRunDefault = defineVariant({ id: "stateless-run-default", operation: "POST /runs", title: "stateless background run, deleted on completion (the default)" }, SUCCESS, async (context) => {
+    const webhook = await context.hook("the run");
+    const response = await post(context, { method: "POST", path: "/runs", body: runBody(context, webhook) });
+    const created = withAssistant(context, mergeIds(idsFromRun(response.json), idsFromContentLocation(response.headers["content-location"])));
+    const { thread_id, run_id } = created;
+    // The target deletes the run (and its thread) as it ends, so a join may answer "not found":
+    // either answer means the run is over.
+    const terminal = thread_id && run_id ? join(context, thread_id, run_id) : Promise.resolve();
+    const run = {
+        label: "the run",
+        webhookUrl: webhook,
+        created,
+        readBack: { skipped: 'on_completion is "delete" (the default), so the target deletes the run when it ends' },
+        terminal,
+        input: context.input,
+        stateless: true,
+    };
+    if (run_id === undefined)
+        run.unidentified = "the create call's answer named no run_id (neither in its body nor in Content-Location)";
+    return [run];
+});
+export const statelessRunStreamCase = (variant = SUCCESS) => defineVariant({ id: "stateless-run-stream", operation: "POST /runs/stream", title: "stateless streamed run, kept" }, variant, async (context) => {
+    const webhook = await context.hook("the run");
+    const marker = newMarker();
+    const body = runBody(context, webhook, { ...KEEP, ...variant.body, metadata: { ...context.tag, lgwc_marker: marker } });
+    const { ids, ended } = await streamRun(context, { method: "POST", path: "/runs/stream", body });
+    return [await locate(context, "the run", webhook, ids.run_id, marker, ended, "neither Content-Location nor the stream's metadata event named the run")];
+});
+export const statelessRunWaitCase = (variant = SUCCESS) => defineVariant({ id: "stateless-run-wait", operation: "POST /runs/wait", title: "stateless run, waited for, kept" }, variant, async (context) => {
+    const webhook = await context.hook("the run");
+    const marker = newMarker();
+    const body = runBody(context, webhook, { ...KEEP, ...variant.body, metadata: { ...context.tag, lgwc_marker: marker } });
+    const response = await post(context, { method: "POST", path: "/runs/wait", body }, context.timeoutMs);
+    const ids = idsFromContentLocation(response.headers["content-location"]);
+    return [await locate(context, "the run", webhook, ids.run_id, marker, Promise.resolve("closed"), "the wait response had no Content-Location naming the run")];
+});
+const BATCH_SIZE = 3;
+/** A batch whose items each get their own URL. */
+export const statelessBatchCase = (variant = SUCCESS) => defineVariant({ id: "stateless-batch", operation: "POST /runs/batch", title: `batch of ${BATCH_SIZE} stateless runs, each with its own webhook URL` }, variant, async (context) => {
+    const labels = Array.from({ length: BATCH_SIZE }, (_, i) => `item ${i + 1} of ${BATCH_SIZE}`);
+    const hooks = await Promise.all(labels.map((label) => context.hook(label)));
+    const body = hooks.map((webhook) => runBody(context, webhook, { ...KEEP, ...variant.body }));
+    const response = await post(context, { method: "POST", path: "/runs/batch", body });
+    const runs = Array.isArray(response.json) ? response.json : [];
+    return labels.map((label, i) => ({ ...joinedRun(context, label, hooks[i], runs[i]), stateless: true }));
+});

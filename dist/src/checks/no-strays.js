@@ -1,0 +1,18 @@
+import { defineCheck, fail, skip } from "./types.js";
+export const noStrays = defineCheck({
+    name: "no-strays",
+    severity: "required",
+    version: 1,
+    description: "No webhook arrived at a URL the suite never handed out (a POST under its /hook/ path): a target that sends to such URLs announces runs to receivers that never asked. Requests that are not webhooks (a GET, another path) are counted as noise and not judged. Judged once per run, on the case unexpected-deliveries.",
+    run(evidence) {
+        const strays = evidence.strays;
+        if (strays === undefined)
+            return skip("judged once for the whole run, on the case unexpected-deliveries");
+        if (strays.count === 0)
+            return undefined;
+        const listed = strays.sample.map((s) => `${s.method} ${s.target}`);
+        if (strays.count > strays.sample.length)
+            listed.push(`… and ${strays.count - strays.sample.length} more`);
+        return fail("no-strays", "no request other than one per run the suite created", listed.join("\n"), `${strays.count} request${strays.count === 1 ? "" : "s"} arrived for no run the suite created (first: ${strays.sample[0]?.method ?? "?"} ${strays.sample[0]?.target ?? "?"}).`);
+    },
+});

@@ -1,0 +1,40 @@
+import { defineCheck, fail, inconclusive, skip } from "./types.js";
+import { objectBodies } from "./evidence-helpers.js";
+/** Where the API could not show the premise, what the webhook's own values say of it, if anything. */
+function byWebhookValues(evidence, premise) {
+    const values = objectBodies(evidence).map(({ body }) => body.values).filter((v) => typeof v === "object" && v !== null && !Array.isArray(v));
+    const ran = values.find((v) => premise.valuesLack in v);
+    if (ran !== undefined) {
+        return fail("outcome-premise", premise.asked, `the API could not show the state (${premise.unknown ?? ""}); the webhook's values carry ${JSON.stringify(premise.valuesLack)}`, `The target did not do what the case asked of ${evidence.label}: ${premise.why}`);
+    }
+    return values.length > 0 ? undefined : "unknown";
+}
+export const outcomePremise = defineCheck({
+    name: "outcome-premise",
+    severity: "required",
+    version: 3,
+    description: "The target did what the case asked before its webhook is judged, read back through the API: a run cancelled while pending was still pending, its thread's history shows it never ran, and its webhook gives it no run_started_at (required: otherwise after_seconds was ignored and the case proves nothing); a second run on a busy thread with multitask_strategy reject was refused at create (required: the published API refuses it); a run created with interrupt_before stopped before that node (read from the thread's state, or, where the API cannot show it, from the webhook's values); a run cancelled with action=rollback is gone afterwards (recommended: the published API deletes it, but the open-source JavaScript server keeps it and announces it, and a kept run must then be announced like any other).",
+    severityFor: (evidence) => evidence.premise?.severity ?? "required",
+    run(evidence) {
+        const premise = evidence.premise;
+        if (premise === undefined)
+            return skip("the case asks nothing of the target beyond running it");
+        if (premise.neverStarted === true) {
+            // A run cancelled while pending never started: a webhook that says it did contradicts the API.
+            const started = objectBodies(evidence).find(({ body }) => typeof body.run_started_at === "string" && body.run_started_at !== "");
+            if (started !== undefined) {
+                return fail("outcome-premise", `${premise.asked}, so its webhook gives no run_started_at`, `run_started_at ${JSON.stringify(started.body.run_started_at)} (created_at ${JSON.stringify(started.body.created_at)})`, `The target did not do what the case asked of ${evidence.label}: its webhook says the run started, so it was not pending when it was cancelled (the target ignored after_seconds).`);
+            }
+        }
+        if (premise.unknown !== undefined && premise.valuesLack !== undefined) {
+            const judged = byWebhookValues(evidence, { ...premise, valuesLack: premise.valuesLack });
+            if (judged !== "unknown")
+                return judged;
+        }
+        if (premise.unknown !== undefined)
+            return inconclusive(`whether the target did what the case asked cannot be told: ${premise.unknown}`);
+        if (premise.held)
+            return undefined;
+        return fail("outcome-premise", premise.asked, premise.observed, `The target did not do what the case asked of ${evidence.label}: ${premise.why}`);
+    },
+});

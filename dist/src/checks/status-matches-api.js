@@ -1,0 +1,35 @@
+import { defineCheck, fail, inconclusive, skip } from "./types.js";
+import { fieldLeftOut, nth, objectBodies, quote } from "./evidence-helpers.js";
+export const statusMatchesApi = defineCheck({
+    name: "status-matches-api",
+    severity: "required",
+    version: 2,
+    description: "The body's status equals the status the API reports for the run afterwards. Skipped where the case does not read the run back by design (a run deleted at its end); inconclusive where reading it back failed.",
+    run(evidence, context) {
+        const left = fieldLeftOut("status", context);
+        if (left)
+            return left;
+        if (evidence.readBackSkipped !== undefined)
+            return skip(evidence.readBackSkipped);
+        // A run the case keeps must be readable: without its status, nothing vouches for the webhook's.
+        if (evidence.readBackFailed !== undefined)
+            return inconclusive(`the run's status could not be read back: ${evidence.readBackFailed}`);
+        if (evidence.apiStatus === undefined)
+            return inconclusive("the run's status could not be read back from the API");
+        const bodies = objectBodies(evidence);
+        if (bodies.length === 0)
+            return skip("no body was a JSON object (see json-body and run-schema)");
+        // A webhook attached at the end of the run came after the API was read: a run read back pending or running had not ended yet.
+        const first = evidence.deliveries[0];
+        const late = first !== undefined && evidence.deadlineAt !== undefined && first.receivedAt > evidence.deadlineAt;
+        if (late && (evidence.apiStatus === "pending" || evidence.apiStatus === "running")) {
+            return skip(`the API was read (status "${evidence.apiStatus}") before the run's late webhook came (see delivered)`);
+        }
+        for (const { index, body } of bodies) {
+            if (body.status === evidence.apiStatus)
+                continue;
+            return fail("status-matches-api", `status ${quote(evidence.apiStatus)} (what GET on the run reports)`, `status ${quote(body.status)}`, `${nth(index, evidence.deliveries.length)} for ${evidence.label} disagrees with the API about how the run ended.`);
+        }
+        return undefined;
+    },
+});

@@ -1,0 +1,45 @@
+import { defineCheck, fail, skip } from "./types.js";
+import { fieldLeftOut, nth, objectBodiesOrSkip } from "./evidence-helpers.js";
+import { DEFAULT_CLOCK_SKEW_MS, parseDateTime, RUN_TIMES, TIME_TOLERANCE_MS } from "./timestamps.js";
+const words = (field) => field.replace(/_at$/, "").replace(/_/g, " ");
+export const timestampsOrdered = defineCheck({
+    name: "timestamps-ordered",
+    severity: "required",
+    version: 3,
+    description: `The webhook's times are in order and true: created_at ≤ run_started_at ≤ run_ended_at ≤ webhook_sent_at, each allowed to be up to ${TIME_TOLERANCE_MS} ms early (servers that keep whole seconds, or read two clocks); webhook_sent_at is within the allowed clock skew (--clock-skew-ms, default ${DEFAULT_CLOCK_SKEW_MS / 1000} s) of the moment the request arrived, and the run's first time no more than that before the suite sent the call that created it; and a run the suite knows took a while (a graph that slept) spans at least that long. Times that are missing are left to timestamps-present.`,
+    run(evidence, context) {
+        const bodies = objectBodiesOrSkip(evidence);
+        if (!Array.isArray(bodies))
+            return bodies;
+        const fields = RUN_TIMES.filter((field) => fieldLeftOut(field, context) === undefined);
+        const skew = context.clockSkewMs ?? DEFAULT_CLOCK_SKEW_MS;
+        let compared = false;
+        for (const { index, body } of bodies) {
+            const where = `${nth(index, evidence.deliveries.length)} for ${evidence.label}`;
+            const times = fields.map((field) => ({ field, at: parseDateTime(body[field]), raw: body[field] })).filter((t) => t.at !== undefined);
+            for (let i = 1; i < times.length; i += 1) {
+                compared = true;
+                const before = times[i - 1];
+                const after = times[i];
+                if (after.at + TIME_TOLERANCE_MS >= before.at)
+                    continue;
+                return fail("timestamps-ordered", `${before.field} ≤ ${after.field} (within ${TIME_TOLERANCE_MS} ms)`, `${before.field} ${String(before.raw)}, ${after.field} ${String(after.raw)} (${before.at - after.at} ms earlier)`, `${where} says the run's ${words(after.field)} came before its ${words(before.field)}.`);
+            }
+            const sent = times.find((t) => t.field === "webhook_sent_at");
+            const arrived = evidence.deliveries[index].receivedAt;
+            if (sent !== undefined && Math.abs(arrived - sent.at) > skew) {
+                return fail("timestamps-ordered", `webhook_sent_at within ${skew / 1000} s of the moment the request arrived (${new Date(arrived).toISOString()})`, `webhook_sent_at ${String(sent.raw)}, ${Math.round((arrived - sent.at) / 1000)} s from the arrival`, `${where} gives times that are not when things happened: the target's clock is off, or its times are not UTC (raise --clock-skew-ms if its clock is known to be off).`);
+            }
+            const earliest = times.find((t) => t.field === "created_at" || t.field === "run_started_at");
+            if (earliest !== undefined && evidence.createSentAt !== undefined && earliest.at < evidence.createSentAt - skew) {
+                return fail("timestamps-ordered", `${earliest.field} no earlier than ${skew / 1000} s before the suite created the run (${new Date(evidence.createSentAt).toISOString()})`, `${earliest.field} ${String(earliest.raw)}, ${Math.round((evidence.createSentAt - earliest.at) / 1000)} s before`, `${where} says the run began before the suite created it: its times are not this run's (raise --clock-skew-ms if the target's clock is known to be off).`);
+            }
+            const started = times.find((t) => t.field === "run_started_at");
+            const ended = times.find((t) => t.field === "run_ended_at");
+            if (evidence.minRunMs !== undefined && started !== undefined && ended !== undefined && ended.at - started.at + TIME_TOLERANCE_MS < evidence.minRunMs) {
+                return fail("timestamps-ordered", `run_ended_at at least ${evidence.minRunMs} ms after run_started_at (the graph slept that long)`, `run_started_at ${String(started.raw)}, run_ended_at ${String(ended.raw)} (${ended.at - started.at} ms apart)`, `${where} says the run took less time than its graph slept: its start or end time is not the run's.`);
+            }
+        }
+        return compared ? undefined : skip("fewer than two of the run's times are date-times (see timestamps-present)");
+    },
+});

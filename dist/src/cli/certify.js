@@ -1,0 +1,390 @@
+import { describeLeftovers } from "../conductor/leftovers.js";
+import { rm } from "node:fs/promises";
+import { readFileSync } from "node:fs";
+import { dirname, join, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
+import { createPrivateKey, randomBytes } from "node:crypto";
+import { ConformanceError, describeError, usageError } from "../errors.js";
+import { exitCodeFor, EXIT } from "./exit-code.js";
+import { loadExpectations } from "./expectations.js";
+import { renderSummary } from "./summary.js";
+import { select, shardOf } from "../selection.js";
+import { ALL_CASE_IDS, caseIdsOf } from "../cases/catalog.js";
+import { CHECK_NAMES, checksNamed } from "../checks/index.js";
+import { TargetClient } from "../api/client.js";
+import { preflight, runsConformanceGraph } from "../preflight/preflight.js";
+import { canary } from "../preflight/canary.js";
+import { LOCAL_ASSISTANT, startLocalTarget } from "../local/local.js";
+import { startSink } from "../sink/server.js";
+import { makeTokenParts } from "../sink/case-url.js";
+import { RUN_SCHEMA, RUN_SCHEMA_VERSION } from "../schema/run-schema.js";
+import { loadOpenApiRunSchema, runSchemaFromDocument } from "../schema/openapi.js";
+import { compareRunSchemas } from "../schema/compare.js";
+import { compileRunValidator } from "../schema/validate.js";
+import { runTag as tagFor } from "../api/cleanup.js";
+import { describeWindows, windowsFor } from "../conductor/windows.js";
+import { Conductor } from "../conductor/conductor.js";
+import { startControlServer } from "../conductor/control-server.js";
+import { casesInProcess, casesThroughPlaywright } from "../conductor/playwright.js";
+import { writeRunReports } from "../report/write.js";
+import { claimReportFolder, removeReports } from "../report/files.js";
+/** Workers only collect results the main process computes concurrently, so two are plenty. */
+const DEFAULT_WORKERS = 2;
+const MIB = 1024 * 1024;
+const here = dirname(fileURLToPath(import.meta.url));
+// dist/src/cli -> package root
+const packageRoot = resolve(here, "..", "..", "..");
+export function suiteVersion() {
+    const manifest = JSON.parse(readFileSync(join(packageRoot, "package.json"), "utf8"));
+    return { name: manifest.name, version: manifest.version };
+}
+/** Releases everything; returns what could not be deleted from the target (after a stop, nothing else says so). */
+export async function release(resources) {
+    if (resources.child && resources.child.exitCode === null)
+        resources.child.kill("SIGTERM");
+    const left = (await resources.conductor?.abandon().catch((error) => [{ why: `the cleanup failed: ${describeError(error)}` }])) ?? [];
+    await resources.control?.close().catch(() => undefined);
+    await resources.sink?.close().catch(() => undefined);
+    await resources.local?.stop().catch(() => undefined);
+    if (resources.runtimeDir)
+        await rm(resources.runtimeDir, { recursive: true, force: true }).catch(() => undefined);
+    if (resources.stopped && resources.folder)
+        await removeReports(resources.folder.path).catch(() => undefined);
+    await resources.folder?.release().catch(() => undefined);
+    return left;
+}
+/** Thrown at a checkpoint after Ctrl-C or SIGTERM, so nothing new starts. */
+class Interrupted extends Error {
+}
+/** The shell words of the command line, with every secret taken out (credentials in --target included). */
+function redactedCommandLine(argv, redactor) {
+    const out = [];
+    const hideUserinfo = (value) => value.replace(/^([a-z][a-z0-9+.-]*:\/\/)[^/?#]*@/i, "$1REDACTED@");
+    for (let i = 0; i < argv.length; i += 1) {
+        const arg = argv[i];
+        const [flag, inline] = arg.startsWith("--") && arg.includes("=") ? [arg.slice(0, arg.indexOf("=")), arg.slice(arg.indexOf("=") + 1)] : [arg, undefined];
+        const secret = flag === "--api-key" || flag === "-H" || flag === "--header" || flag === "--expect-header";
+        const value = inline ?? (secret || flag === "--target" ? argv[i + 1] : undefined);
+        if (value === undefined || !(secret || flag === "--target")) {
+            out.push(arg);
+            continue;
+        }
+        if (inline === undefined)
+            i += 1;
+        const shown = flag === "--target" ? hideUserinfo(value) : flag === "--api-key" ? "REDACTED" : value.includes(":") ? `${value.split(":")[0]}: REDACTED` : value;
+        out.push(...(inline === undefined ? [flag, shown] : [`${flag}=${shown}`]));
+    }
+    return redactor.text(["lg-webhook-conformance", ...out].map((w) => (/^[\w@%+=:,./-]+$/.test(w) ? w : `'${w.replace(/'/g, `'\\''`)}'`)).join(" "));
+}
+/** The Run schema the webhooks are judged by: an unusable --openapi is a usage error before the target is contacted. */
+async function chosenSchema(options) {
+    return options.openapi ? loadOpenApiRunSchema(options.openapi) : { schema: RUN_SCHEMA, source: "built-in Run schema", version: RUN_SCHEMA_VERSION };
+}
+/** The chosen schema, compared with the one the target serves, if it serves one. */
+async function compareWithTarget(chosen, options, api) {
+    const served = await api.send("GET", "/openapi.json", undefined, { timeoutMs: Math.min(10_000, options.timeoutMs) }).catch(() => undefined);
+    let target;
+    if (served === undefined || served.status !== 200 || served.json === undefined) {
+        target = { available: false, reason: `the target does not serve /openapi.json (${served ? `HTTP ${served.status}` : "no answer"})` };
+    }
+    else {
+        try {
+            const theirs = runSchemaFromDocument(served.json, "target /openapi.json");
+            target = { available: true, differences: compareRunSchemas(chosen.schema, theirs.schema) };
+        }
+        catch (error) {
+            target = { available: false, reason: `the target's /openapi.json has no usable Run schema: ${describeError(error)}` };
+        }
+    }
+    return { ...chosen, target };
+}
+function readCa(path) {
+    try {
+        return readFileSync(path, "utf8");
+    }
+    catch (error) {
+        throw new ConformanceError("LGWC_CONFIG", `Cannot read --ca ${path}: ${describeError(error)}.`);
+    }
+}
+/** A signing key that cannot sign must stop the run before it starts, not after it ends. */
+export function checkSigningKey(path, flag = "--sign-key") {
+    let pem;
+    try {
+        pem = readFileSync(path, "utf8");
+    }
+    catch (error) {
+        throw new ConformanceError("LGWC_CONFIG", `Cannot read ${flag} ${path}: ${describeError(error)}.`);
+    }
+    let type;
+    try {
+        type = createPrivateKey(pem).asymmetricKeyType;
+    }
+    catch {
+        throw new ConformanceError("LGWC_CONFIG", `${flag} ${path} is not a PEM private key; make one with \`openssl genpkey -algorithm ed25519\`.`);
+    }
+    if (type !== "ed25519")
+        throw new ConformanceError("LGWC_CONFIG", `${flag} ${path} is a ${type ?? "unknown"} key; certification reports are signed with Ed25519.`);
+    return pem;
+}
+/** A server of its own for one disruptive probe, with the same credentials and limits as the main target. */
+async function freshLocalTarget(like, io, serverVersion) {
+    const local = await startLocalTarget({ progress: (line) => io.stderr(`${line}\n`), serverVersion });
+    try {
+        const api = like.withBaseUrl(local.url);
+        const checked = await preflight(api, LOCAL_ASSISTANT);
+        return { api, resolvedAssistantId: checked.resolvedAssistantId, stop: () => local.stop() };
+    }
+    catch (error) {
+        await local.stop();
+        throw error;
+    }
+}
+function plan(options) {
+    const chosen = select(caseIdsOf(options.profile), CHECK_NAMES, options.only, options.skip);
+    const selection = options.shard ? { ...chosen, cases: shardOf(chosen.cases, options.shard.index, options.shard.total) } : chosen;
+    if (selection.cases.length === 0)
+        throw usageError(`--shard ${options.shard?.index}/${options.shard?.total} leaves no case: use fewer shards.`);
+    const result = { selection };
+    if (options.signKey !== undefined) {
+        result.signKeyPath = resolve(options.signKey);
+        checkSigningKey(result.signKeyPath);
+    }
+    if (options.expectFailures !== undefined)
+        result.expectations = loadExpectations(options.expectFailures, ALL_CASE_IDS, CHECK_NAMES);
+    return result;
+}
+/** Takes the report folder for this run alone, and removes verdicts an earlier run left there. */
+async function claimReports(options, resources) {
+    const reportDir = resolve(options.reportDir);
+    resources.folder = await claimReportFolder(reportDir);
+    // A stale verdict must never outlive a run that failed to write a new one: Playwright's reports
+    // included (a CI job that publishes junit.xml would show an earlier run's pass).
+    await removeReports(reportDir);
+    return reportDir;
+}
+function warnings(options, io) {
+    if (options.profile === "hardening") {
+        io.stderr(`Profile hardening: these probes send invalid webhook values and make deliveries fail, hang and retry; they may stall or crash the target. Use a deployment you may disrupt${options.local ? "" : " (--local starts fresh servers for them)"}.\n`);
+    }
+    if (options.keyOnCommandLine) {
+        io.stderr("Note: --api-key puts the key on the command line, where every user of this machine can read it (ps); set LANGGRAPH_API_KEY instead.\n");
+    }
+}
+function clientFor(options, baseUrl, redactor) {
+    return new TargetClient({
+        baseUrl,
+        redact: (text) => redactor.textOfJson(text),
+        ...(options.apiKey === undefined ? {} : { apiKey: options.apiKey }),
+        ...(options.ca === undefined ? {} : { ca: readCa(options.ca) }),
+        headers: options.headers,
+        requestTimeoutMs: options.timeoutMs,
+    });
+}
+/** Issues webhook tokens that the run's redactor knows from the moment they exist. */
+function tokenIssuer(redactor) {
+    return () => {
+        const { token, pieces } = makeTokenParts();
+        redactor.addToken(token, pieces);
+        return token;
+    };
+}
+function conductorFor(options, api, checked, schema, runTag, sink, sinkUrl, selection, resources, io, windows) {
+    const assistantId = assistantFor(options);
+    return new Conductor({
+        api,
+        sink,
+        sinkUrl,
+        assistantId,
+        resolvedAssistantId: checked.resolvedAssistantId,
+        input: options.input,
+        tag: tagFor(runTag),
+        checks: checksNamed(selection.checks),
+        checkContext: {
+            validateRun: compileRunValidator(schema.schema, schema.source),
+            expectHeaders: options.expectHeaders,
+            clockSkewMs: options.clockSkewMs,
+            relayed: options.publicUrl !== undefined,
+            ...(options.allowedFields === undefined ? {} : { allowedFields: new Set(options.allowedFields) }),
+        },
+        settleMs: windows.settleMs,
+        timeoutMs: windows.deadlineMs,
+        cronTimeoutMs: windows.cronDeadlineMs,
+        cronsSupported: checked.crons.supported,
+        ...(checked.graphId === LOCAL_ASSISTANT
+            ? {}
+            : {
+                noConformanceGraph: `the assistant "${assistantId}" runs graph "${checked.graphId ?? "unknown"}", not the suite's conformance graph, whose input selects each outcome; deploy fixtures/graphs/conformance.ts as graph "conformance" beside your graphs (see the README) and run with --assistant-id conformance`,
+            }),
+        redactor: resources.redactor,
+        newToken: tokenIssuer(resources.redactor),
+        conformanceGraph: checked.graphId === LOCAL_ASSISTANT,
+        latencyMs: checked.latencyMs,
+        progress: (line) => io.stderr(`${line}\n`),
+        ...(options.load === undefined ? {} : { load: options.load }),
+        ...(options.local && options.profile === "hardening" ? { freshTarget: () => freshLocalTarget(api, io, options.serverVersion) } : {}),
+    });
+}
+function assistantFor(options) {
+    return options.local && options.assistantId === "conformance" ? LOCAL_ASSISTANT : options.assistantId;
+}
+/** Stage: the target to certify, started first with --local, and what the preflight finds there. */
+async function checkTarget(options, chosen, resources, io) {
+    let url = options.target;
+    if (options.local) {
+        resources.local = await startLocalTarget({ progress: (line) => io.stderr(`${line}\n`), serverVersion: options.serverVersion });
+        url = resources.local.url;
+    }
+    const api = clientFor(options, url, resources.redactor);
+    const checked = await preflight(api, assistantFor(options));
+    if (checked.info === null)
+        io.stderr(`Warning: ${url} has no GET /info, but its API answers; ${checked.crons.reason ?? ""}.\n`);
+    return { url, api, checked, schema: await compareWithTarget(chosen, options, api) };
+}
+/** Stage: the sink the target will post to, and the tag everything this run creates carries. */
+async function openSink(options, selection, resources, io) {
+    // Load mode must keep every delivery to account for it; a batch makes three runs, and a run may be repeated.
+    const maxRecords = options.load === undefined ? undefined : 10_000 + options.load.repeat * selection.cases.length * 6;
+    const sink = await startSink({ host: options.sinkHost, port: options.sinkPort, budgetBytes: options.sinkBudgetMb * MIB, ...(maxRecords === undefined ? {} : { maxRecords }) });
+    resources.sink = sink;
+    const runTag = `${new Date().toISOString().replace(/[:.]/g, "-")}-${randomBytes(3).toString("hex")}`;
+    resources.runTag = runTag;
+    io.stderr(`Run tag ${runTag}: everything this run creates on the target carries it (if the run is killed: lg-webhook-conformance cleanup --target URL --run ${runTag}).\n`);
+    return { sink, sinkUrl: options.publicUrl ?? sink.url, runTag };
+}
+/** Stage: what must hold before any case: the graph behind the assistant, and a canary run's webhook arriving. */
+async function proveTarget(options, target, sink, sinkUrl, runTag, resources, io) {
+    const { api, checked } = target;
+    if (checked.graphId === undefined) {
+        // The target hides the assistant's graph: the graph's own answer tells.
+        if (await runsConformanceGraph(api, checked.resolvedAssistantId, tagFor(runTag), options.timeoutMs))
+            checked.graphId = LOCAL_ASSISTANT;
+        io.stderr(`Preflight: the target does not say which graph the assistant runs; a run without a webhook shows it ${checked.graphId === LOCAL_ASSISTANT ? "is" : "is not"} the conformance graph.\n`);
+    }
+    if (!options.canary)
+        return;
+    io.stderr(`Preflight: one canary run to prove webhooks reach ${sinkUrl} …\n`);
+    await canary(api, sink, {
+        publicUrl: sinkUrl,
+        throughPublicUrl: options.publicUrl !== undefined,
+        assistantId: assistantFor(options),
+        // The conformance graph ends at once on empty input; another assistant gets the user's input.
+        input: checked.graphId === LOCAL_ASSISTANT ? {} : options.input,
+        tag: tagFor(runTag),
+        timeoutMs: options.timeoutMs,
+        newToken: tokenIssuer(resources.redactor),
+    });
+}
+/** Stage: the run as the specs and reports see it. */
+function runtimeOf(argv, options, planned, target, reportDir, sinkUrl, control, runTag, windows, redactor) {
+    const { selection } = planned;
+    const runtime = {
+        suite: suiteVersion(),
+        target: { url: target.url, info: target.checked.info },
+        assistant: { requested: assistantFor(options), resolved: target.checked.resolvedAssistantId },
+        input: options.input,
+        settleMs: options.settleMs,
+        timeoutMs: options.timeoutMs,
+        cronTimeoutMs: options.cronTimeoutMs,
+        windows,
+        workers: options.workers ?? Math.min(selection.cases.length, DEFAULT_WORKERS),
+        retries: options.retries,
+        reportDir,
+        sink: { url: sinkUrl },
+        control,
+        schema: target.schema,
+        crons: target.checked.crons,
+        cases: selection.cases,
+        profileCases: caseIdsOf(options.profile),
+        checks: selection.checks,
+        profile: options.profile,
+        ...(options.load === undefined ? {} : { load: options.load }),
+        runTag,
+        startedAt: new Date().toISOString(),
+        commandLine: redactedCommandLine(argv, redactor),
+    };
+    if (options.allowedFields !== undefined)
+        runtime.allowedFields = options.allowedFields;
+    if (planned.signKeyPath !== undefined)
+        runtime.signKeyPath = planned.signKeyPath;
+    if (options.shard)
+        runtime.shard = options.shard;
+    if (planned.expectations !== undefined) {
+        runtime.expectations = planned.expectations;
+        runtime.strictExpectations = options.strictExpectations;
+    }
+    return runtime;
+}
+/** Stage: every case driven, through Playwright's specs of record, or in this process for load mode. */
+async function runCases(options, runtime, conductor, control, resources, io, interrupted) {
+    io.stderr(options.load === undefined
+        ? `Certifying ${runtime.target.url}: ${runtime.cases.length} cases at once; the suite ${describeWindows(runtime.windows)} …\n`
+        : `Load mode on ${runtime.target.url}: ${runtime.cases.length} case(s) × ${options.load.repeat}, ${options.load.concurrency} at once …\n`);
+    conductor.startAll(runtime.cases);
+    const hooks = {
+        runtimeDir: (path) => (resources.runtimeDir = path),
+        child: (child) => (resources.child = child),
+        interrupt: (stop) => (resources.interrupt = stop),
+        interrupted,
+        progress: (text) => io.stderr(text),
+    };
+    return options.load === undefined ? casesThroughPlaywright(runtime, conductor, control, hooks) : casesInProcess(runtime, conductor, hooks);
+}
+/** Stage: the reports written, the summary printed, and the exit status. */
+async function report(options, runtime, cases, leftovers, resources, io, interrupted) {
+    if (leftovers.length > 0)
+        io.stderr(describeLeftovers(leftovers, resources.runTag));
+    const certification = await writeRunReports(runtime, cases, resources.sink.stats(), resources.redactor, interrupted);
+    if (certification === undefined)
+        return EXIT.internal;
+    const summary = renderSummary(certification, options.reportDir, { caseLines: options.load !== undefined });
+    if (options.json) {
+        io.stderr(summary);
+        io.stdout(`${JSON.stringify(certification, null, 2)}\n`);
+    }
+    else {
+        io.stdout(summary);
+    }
+    const partialRefused = options.requireComplete && !certification.scope.complete;
+    if (partialRefused)
+        io.stderr("--require-complete: the certificate is partial (see above), so the run does not pass.\n");
+    // With expectations the gate decides: expected failures are forgiven, new ones and flaky cases are not.
+    return runtime.expectations === undefined
+        ? exitCodeFor({ kind: "verdict", verdict: certification.verdict, partialRefused })
+        : exitCodeFor({ kind: "gate", passed: certification.gate.passed, partialRefused });
+}
+/** A run, stage by stage; each stage lives with its role, and a stop between stages starts nothing new. */
+export async function certify(argv, options, io, resources, interrupted) {
+    const checkpoint = () => {
+        if (interrupted())
+            throw new Interrupted();
+    };
+    const planned = plan(options);
+    const reportDir = await claimReports(options, resources);
+    const chosen = await chosenSchema(options);
+    warnings(options, io);
+    const target = await checkTarget(options, chosen, resources, io);
+    checkpoint();
+    const { sink, sinkUrl, runTag } = await openSink(options, planned.selection, resources, io);
+    await proveTarget(options, target, sink, sinkUrl, runTag, resources, io);
+    if (options.preflightOnly) {
+        io.stdout(`Preflight passed: ${target.url} is a LangGraph API server, assistant ${assistantFor(options)} exists${options.canary ? `, and a canary run's webhook reached ${sinkUrl}` : ""}.\n`);
+        return EXIT.conformant;
+    }
+    checkpoint();
+    const windows = windowsFor(options, target.checked.latencyMs);
+    const conductor = conductorFor(options, target.api, target.checked, target.schema, runTag, sink, sinkUrl, planned.selection, resources, io, windows);
+    resources.conductor = conductor;
+    const control = await startControlServer(conductor, resources.redactor);
+    resources.control = control;
+    const runtime = runtimeOf(argv, options, planned, target, reportDir, sinkUrl, control.url, runTag, windows, resources.redactor);
+    checkpoint();
+    const cases = await runCases(options, runtime, conductor, control, resources, io, interrupted);
+    // Interrupted: no verdict is written (the cases did not finish), and release() deletes what they created.
+    if (interrupted() || cases === undefined)
+        return EXIT.internal;
+    const leftovers = await conductor.finish();
+    // A stop during the final cleanup is a stop all the same: no verdict.
+    if (interrupted())
+        return EXIT.internal;
+    return report(options, runtime, cases, leftovers, resources, io, interrupted);
+}

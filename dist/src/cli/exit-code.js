@@ -1,0 +1,40 @@
+export const EXIT = {
+    conformant: 0,
+    nonConformant: 1,
+    usage: 2,
+    unreachable: 3,
+    internal: 4,
+};
+/** The one place that turns how a run ended into the process's exit status. */
+export function exitCodeFor(ending) {
+    switch (ending.kind) {
+        case "help":
+            return EXIT.conformant;
+        // --require-complete: a certificate that does not cover the whole profile does not pass.
+        case "verdict":
+            return ending.verdict === "conformant" && ending.partialRefused !== true ? EXIT.conformant : EXIT.nonConformant;
+        case "gate":
+            return ending.passed && ending.partialRefused !== true ? EXIT.conformant : EXIT.nonConformant;
+        case "error":
+            switch (ending.code) {
+                case "LGWC_USAGE":
+                case "LGWC_CONFIG":
+                case "LGWC_REPORT_DIR_BUSY":
+                case "LGWC_SCHEMA":
+                case "LGWC_LOCAL_TARGET":
+                    return EXIT.usage;
+                case "LGWC_TARGET_UNREACHABLE":
+                case "LGWC_NOT_LANGGRAPH":
+                case "LGWC_TARGET_BROKEN":
+                case "LGWC_ASSISTANT_MISSING":
+                case "LGWC_SINK_UNREACHABLE":
+                case "LGWC_WEBHOOK_REFUSED":
+                case "LGWC_WEBHOOKS_DISABLED":
+                    return EXIT.unreachable;
+                // A stopped run exits with the signal's status (130, 143) before this is asked; it never stands alone.
+                case "LGWC_STOPPED":
+                case "LGWC_INTERNAL":
+                    return EXIT.internal;
+            }
+    }
+}

@@ -1,0 +1,36 @@
+import { readFileSync } from "node:fs";
+import { parse as parseYaml } from "yaml";
+import { ConformanceError } from "../errors.js";
+function bad(path, why) {
+    return new ConformanceError("LGWC_CONFIG", `--expect-failures ${path} ${why}; it must be a list of {case, check, reason} (JSON or YAML).`);
+}
+/** Reads an expected-failures file: a JSON or YAML list of {case, check, reason}. */
+export function loadExpectations(path, caseIds, checkNames) {
+    let text;
+    try {
+        text = readFileSync(path, "utf8");
+    }
+    catch (error) {
+        throw new ConformanceError("LGWC_CONFIG", `Cannot read --expect-failures ${path}: ${error instanceof Error ? error.message : String(error)}.`);
+    }
+    let data;
+    try {
+        data = /\.json$/i.test(path) ? JSON.parse(text) : parseYaml(text);
+    }
+    catch (error) {
+        throw bad(path, `cannot be parsed (${error instanceof Error ? error.message.split("\n")[0] : String(error)})`);
+    }
+    if (!Array.isArray(data))
+        throw bad(path, "is not a list");
+    return data.map((item, i) => {
+        const entry = item;
+        if (!entry || typeof entry.case !== "string" || typeof entry.check !== "string" || typeof entry.reason !== "string" || entry.reason.trim() === "") {
+            throw bad(path, `entry ${i + 1} lacks a case, a check or a reason`);
+        }
+        if (!caseIds.includes(entry.case))
+            throw bad(path, `entry ${i + 1} names an unknown case "${entry.case}"`);
+        if (entry.check !== "*" && !checkNames.includes(entry.check))
+            throw bad(path, `entry ${i + 1} names an unknown check "${entry.check}"`);
+        return { case: entry.case, check: entry.check, reason: entry.reason };
+    });
+}

@@ -1,0 +1,92 @@
+import { describeLeftovers } from "../conductor/leftovers.js";
+import { ConformanceError, describeError } from "../errors.js";
+import { exitCodeFor, EXIT } from "./exit-code.js";
+import { parseCommandLine, secretsOf } from "./args.js";
+import { HELP } from "./help.js";
+import { cleanup } from "./cleanup.js";
+import { verifyCommand } from "./verify.js";
+import { mergeCommand } from "./merge.js";
+import { installServerCommand } from "./install-server.js";
+import { certify, release, suiteVersion } from "./certify.js";
+import { Redactor } from "../report/redact.js";
+/** After Ctrl-C or SIGTERM, the run has this long to delete what it made before the process ends anyway. */
+const STOP_GRACE_MS = 30_000;
+/** The command that finds what this run left: everything it creates carries its tag. */
+function cleanupHint(resources) {
+    return `Run \`lg-webhook-conformance cleanup --target URL${resources.runTag === undefined ? "" : ` --run ${resources.runTag}`}\` to delete it.`;
+}
+function leftBehind(resources) {
+    const known = resources.conductor?.leftNow();
+    return `${known === undefined ? "Anything the run created may remain on the target." : `Left on the target: ${known}, and whatever create calls under way make.`} ${cleanupHint(resources)}`;
+}
+const signalExit = (signal) => 128 + (signal === "SIGINT" ? 2 : 15);
+/** Runs the command; never throws. Returns the exit status (or, on a stuck stop, exits the process itself). */
+export async function main(argv, env, io) {
+    const redactor = new Redactor();
+    const resources = { redactor };
+    // Everything the suite prints passes the redactor, which learns each secret as soon as it is known.
+    const out = { stdout: (text) => io.stdout(redactor.text(text)), stderr: (text) => io.stderr(redactor.text(text)) };
+    let interrupted;
+    const onSignal = (signal) => {
+        if (interrupted) {
+            // A second Ctrl-C: the user will not wait for the cleanup, but learns what it leaves.
+            out.stderr(`Received ${signal} again: exiting now. ${leftBehind(resources)}\n`);
+            process.exit(signalExit(interrupted));
+        }
+        interrupted = signal;
+        resources.stopped = true;
+        out.stderr(`\nReceived ${signal}: stopping the run and cleaning up …\n`);
+        // No wait may hold the process after a stop was asked for (a file system call that never returns, a stuck target).
+        setTimeout(() => {
+            out.stderr(`The cleanup did not finish within ${STOP_GRACE_MS / 1000} s: exiting. ${leftBehind(resources)}\n`);
+            process.exit(signalExit(signal));
+        }, STOP_GRACE_MS).unref();
+        resources.child?.kill("SIGINT");
+        // Playwright's workers wait on the control server for results that may be minutes away: closing it ends those waits now.
+        void resources.control?.close().catch(() => undefined);
+        resources.interrupt?.();
+    };
+    process.on("SIGINT", onSignal);
+    process.on("SIGTERM", onSignal);
+    try {
+        if (argv[0] === "cleanup")
+            return await cleanup(argv.slice(1), env, out, redactor, () => interrupted !== undefined);
+        if (argv[0] === "verify")
+            return await verifyCommand(argv.slice(1), out);
+        if (argv[0] === "merge")
+            return await mergeCommand(argv.slice(1), out);
+        if (argv[0] === "install-server")
+            return await installServerCommand(argv.slice(1), env, out);
+        const parsed = parseCommandLine(argv, env);
+        if (parsed.kind === "help") {
+            out.stdout(HELP);
+            return exitCodeFor({ kind: "help" });
+        }
+        if (parsed.kind === "version") {
+            out.stdout(`${suiteVersion().version}\n`);
+            return exitCodeFor({ kind: "help" });
+        }
+        for (const secret of secretsOf(parsed.options))
+            redactor.add(secret);
+        const code = await certify(argv, parsed.options, out, resources, () => interrupted !== undefined);
+        return interrupted ? signalExit(interrupted) : code;
+    }
+    catch (error) {
+        if (interrupted)
+            return signalExit(interrupted);
+        if (error instanceof ConformanceError) {
+            out.stderr(`lg-webhook-conformance: ${error.message} [${error.code}]\n`);
+            return exitCodeFor({ kind: "error", code: error.code });
+        }
+        out.stderr(`lg-webhook-conformance: internal error: ${describeError(error)} [LGWC_INTERNAL]\n`);
+        return EXIT.internal;
+    }
+    finally {
+        const left = await release(resources);
+        // After a stop no report says what the cleanup could not do: the terminal does.
+        if (interrupted && left.length > 0)
+            out.stderr(describeLeftovers(left, resources.runTag));
+        process.off("SIGINT", onSignal);
+        process.off("SIGTERM", onSignal);
+    }
+}

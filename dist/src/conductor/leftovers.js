@@ -1,0 +1,37 @@
+/** The reason with the item's own name taken out, so items left for one reason read as one line. */
+function reasonOf(item) {
+    if (item.id === undefined || item.kind === undefined)
+        return item.why;
+    return item.why
+        .replace(`${item.kind} ${item.id} `, "")
+        .replace(`${item.kind} "${item.id}" `, "")
+        .split(item.id)
+        .join("…");
+}
+/**
+ * What a run left on the target, grouped by kind and reason, each item once, and what to do:
+ * one line per group instead of one long line that repeats each id.
+ */
+export function describeLeftovers(items, runTag) {
+    const groups = new Map();
+    const general = [];
+    for (const item of items) {
+        if (item.kind === undefined || item.id === undefined) {
+            if (!general.includes(item.why))
+                general.push(item.why);
+            continue;
+        }
+        const key = `${item.kind}\n${reasonOf(item)}`;
+        const group = groups.get(key) ?? { kind: item.kind, ids: [] };
+        if (!group.ids.includes(item.id))
+            group.ids.push(item.id);
+        groups.set(key, group);
+    }
+    const lines = [
+        "Could not delete everything the suite created on the target:",
+        ...[...groups.entries()].map(([key, g]) => `  ${g.kind}s (${g.ids.length}): ${g.ids.join(", ")}: ${key.split("\n")[1]}`),
+        ...general.map((why) => `  ${why}`),
+        `Run \`lg-webhook-conformance cleanup --target URL${runTag === undefined ? "" : ` --run ${runTag}`}\` once the target answers again.`,
+    ];
+    return `${lines.join("\n")}\n`;
+}

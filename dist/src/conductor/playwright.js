@@ -1,0 +1,67 @@
+import { spawn } from "node:child_process";
+import { createRequire } from "node:module";
+import { mkdtemp, writeFile } from "node:fs/promises";
+import { existsSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { dirname, join, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
+import { ConformanceError } from "../errors.js";
+import { RUNTIME_ENV, specRuntimeOf } from "../runtime.js";
+import { resultsFromOutcomes } from "./test-outcomes.js";
+// dist/src/conductor -> package root
+const packageRoot = resolve(dirname(fileURLToPath(import.meta.url)), "..", "..", "..");
+function playwrightCli() {
+    const require = createRequire(import.meta.url);
+    return join(dirname(require.resolve("@playwright/test/package.json")), "cli.js");
+}
+function runPlaywright(runtimePath, hooks) {
+    const config = join(packageRoot, "dist", "playwright.config.js");
+    if (!existsSync(config)) {
+        throw new ConformanceError("LGWC_INTERNAL", `The built suite is missing ${config}; run \`npm run build\` first.`);
+    }
+    return new Promise((resolvePromise, reject) => {
+        const child = spawn(process.execPath, [playwrightCli(), "test", "--config", config], {
+            cwd: packageRoot,
+            stdio: ["ignore", "pipe", "pipe"],
+            env: {
+                ...process.env,
+                [RUNTIME_ENV]: runtimePath,
+                ...(process.stderr.isTTY ? { FORCE_COLOR: "1" } : {}),
+                PLAYWRIGHT_HTML_OPEN: "never",
+            },
+        });
+        hooks.child(child);
+        // A signal that came just before the child existed stops it as soon as it does.
+        if (hooks.interrupted())
+            child.kill("SIGINT");
+        // Playwright's progress is diagnostics: it goes to stderr, leaving stdout for the verdict.
+        child.stdout.on("data", (chunk) => hooks.progress(chunk.toString("utf8")));
+        child.stderr.on("data", (chunk) => hooks.progress(chunk.toString("utf8")));
+        child.once("error", reject);
+        child.once("close", (code) => resolvePromise(code));
+    });
+}
+/** The cases' results through Playwright: its workers collect them from the conductor, its reporter says how each test ended. */
+export async function casesThroughPlaywright(runtime, conductor, control, hooks) {
+    const dir = await mkdtemp(join(tmpdir(), "lgwc-run-"));
+    hooks.runtimeDir(dir);
+    const runtimePath = join(dir, "runtime.json");
+    await writeFile(runtimePath, JSON.stringify(specRuntimeOf(runtime)), { mode: 0o600 });
+    const code = await runPlaywright(runtimePath, hooks);
+    // Stopped: the cases still running are not waited for.
+    if (hooks.interrupted())
+        return undefined;
+    const outcomes = control.outcomes();
+    if (outcomes === undefined) {
+        throw new ConformanceError("LGWC_INTERNAL", `The test runner ended (exit ${code ?? "by a signal"}) without saying how the tests ended; see its output above.`);
+    }
+    return resultsFromOutcomes(runtime.cases, outcomes, (id, attempt) => conductor.result(id, attempt));
+}
+/**
+ * Load mode judges in this process: its cases are measurements, not tests of record, and
+ * Playwright's runner and worker would add about 300 MB to the suite's footprint.
+ */
+export async function casesInProcess(runtime, conductor, hooks) {
+    const stopped = new Promise((done) => hooks.interrupt(() => done(undefined)));
+    return Promise.race([Promise.all(runtime.cases.map((id) => conductor.result(id, 0))), stopped]);
+}

@@ -1,0 +1,450 @@
+import { randomUUID } from "node:crypto";
+import { runPath } from "../api/paths.js";
+import { evaluate, failsRequired, unjudgedRequired } from "../checks/evaluate.js";
+import { ANNOUNCED, bodyText, parseBody } from "../evidence.js";
+import { caseUrl, makeCaseKey } from "../sink/case-url.js";
+import { withoutRuns } from "../report/types.js";
+import { reproduceCommand } from "../report/curl.js";
+import { describeError } from "../errors.js";
+import { CaseInconclusive, CaseSkipped } from "../cases/drive-types.js";
+import { describeAttempts, duplicates } from "../checks/attempts.js";
+import { idsFromRun } from "../api/run-ids.js";
+import { deleteOwn } from "../api/cleanup.js";
+import { stateAfterRun } from "../api/state.js";
+import { asRecord, stringField } from "../json.js";
+import { parseDateTime } from "../checks/timestamps.js";
+const PROGRESS_EVERY_MS = 15_000;
+function publicPrefix(sinkUrl) {
+    const path = new URL(sinkUrl).pathname.replace(/\/+$/, "");
+    return path === "" ? {} : { publicPrefix: path };
+}
+async function waitWithProgress(work, progress) {
+    const started = Date.now();
+    const timer = setInterval(() => progress(Date.now() - started), PROGRESS_EVERY_MS);
+    try {
+        return await work;
+    }
+    finally {
+        clearInterval(timer);
+    }
+}
+function parsedIds(delivery) {
+    if (delivery === undefined)
+        return undefined;
+    try {
+        return idsFromRun(JSON.parse(bodyText(delivery)));
+    }
+    catch {
+        return {};
+    }
+}
+/** Per check, the worst outcome over the case's runs, with the run named in the message. */
+function aggregate(runs, checks) {
+    return checks.map((check) => {
+        const outcomes = runs.map((run) => ({ run, outcome: run.checks.find((o) => o.name === check.name) }));
+        // The worst over the runs: a failure, then a check that could not be judged, then a pass.
+        const failed = outcomes.find((o) => o.outcome.outcome === "failed") ?? outcomes.find((o) => o.outcome.outcome === "inconclusive");
+        if (failed) {
+            const prefix = runs.length > 1 ? `${failed.run.label}: ` : "";
+            return { ...failed.outcome, message: `${prefix}${failed.outcome.message}` };
+        }
+        const passed = outcomes.find((o) => o.outcome.outcome === "passed");
+        if (passed)
+            return passed.outcome;
+        return outcomes[0]?.outcome ?? { name: check.name, severity: check.severity, version: check.version, outcome: "skipped", message: "no run" };
+    });
+}
+/**
+ * The run's times, each from one clock: create call to delivery and create call to the end the
+ * suite saw are this machine's; the run's own end (run_ended_at in the body) to the delivery's
+ * arrival spans the target's clock and this one, so a figure that is negative, or longer than the
+ * create call's to the delivery, is clock skew, and says so.
+ */
+export function timingsOf(first, createdAt, terminalAt) {
+    const timings = {};
+    if (terminalAt !== undefined)
+        timings.createdToTerminalMs = terminalAt - createdAt;
+    if (first === undefined)
+        return timings;
+    timings.createdToDeliveryMs = first.receivedAt - createdAt;
+    const parsed = parseBody(first);
+    const endedAt = parsed.ok ? parseDateTime(asRecord(parsed.value)?.run_ended_at) : undefined;
+    if (endedAt !== undefined) {
+        timings.endToDeliveryMs = first.receivedAt - endedAt;
+        // Negative, or longer than from the suite's own create call: the run cannot have ended before it was created.
+        if (timings.endToDeliveryMs < 0 || timings.endToDeliveryMs > timings.createdToDeliveryMs)
+            timings.clockSkew = true;
+    }
+    return timings;
+}
+/** The webhook URLs a create call's body hands out (one, or one per item of a batch). */
+function webhooksIn(body) {
+    const items = Array.isArray(body) ? body : [body];
+    return items.map((item) => stringField(item, "webhook")).filter((url) => url !== undefined);
+}
+/** What each run a create call starts was given (by its webhook URL); a cron's runs are the cron's, not the call's. */
+function runsSentIn(request) {
+    if (request.path.includes("/crons"))
+        return [];
+    const items = Array.isArray(request.body) ? request.body : [request.body];
+    return items.flatMap((item) => {
+        const url = stringField(item, "webhook");
+        if (url === undefined)
+            return [];
+        const metadata = asRecord(asRecord(item)?.metadata);
+        const strategy = stringField(item, "multitask_strategy");
+        return [[url, { ...(metadata === undefined ? {} : { metadata }), ...(strategy === undefined ? {} : { multitaskStrategy: strategy }) }]];
+    });
+}
+/** A case that produced no runs to judge: skipped, or failed before its runs existed. */
+export { withoutRuns };
+export async function runCase(definition, deps) {
+    const started = Date.now();
+    const sent = [];
+    const keys = new Map();
+    // When each webhook URL first went out in a create call: the start of "create to delivery", on this machine's clock.
+    const createdAt = new Map();
+    const sentRuns = new Map();
+    const record = (request) => {
+        sent.push(request);
+        const at = Date.now();
+        for (const url of webhooksIn(request.body))
+            if (!createdAt.has(url))
+                createdAt.set(url, at);
+        for (const [url, given] of runsSentIn(request))
+            if (!sentRuns.has(url))
+                sentRuns.set(url, given);
+    };
+    const say = (message) => deps.progress(`[${definition.id}] ${message}`);
+    let endCase = () => undefined;
+    const caseEnded = new Promise((resolve) => (endCase = resolve));
+    const context = {
+        api: deps.api,
+        assistantId: deps.assistantId,
+        resolvedAssistantId: deps.resolvedAssistantId,
+        input: deps.input,
+        tag: deps.tag,
+        timeoutMs: deps.timeoutMs,
+        cronTimeoutMs: deps.cronTimeoutMs,
+        conformanceGraph: deps.conformanceGraph,
+        latencyMs: deps.latencyMs,
+        caseEnded,
+        hook(_label, answering) {
+            const key = makeCaseKey(definition.id);
+            deps.sink.register(key, answering);
+            const url = caseUrl(deps.sinkUrl, key, deps.newToken());
+            keys.set(url, key);
+            return Promise.resolve(url);
+        },
+        async createThread(options = {}) {
+            const threadId = randomUUID();
+            const request = { method: "POST", path: "/threads", body: { thread_id: threadId, metadata: deps.tag } };
+            if (options.quiet !== true)
+                sent.push(request);
+            deps.created.thread(threadId);
+            await deps.api.ok(request.method, request.path, request.body);
+            return threadId;
+        },
+        trackThread: (id) => deps.created.thread(id),
+        trackCron: (id) => deps.created.cron(id),
+        async deleteCron(id) {
+            const removal = await deleteOwn(deps.api, "cron", id, deps.tag);
+            // What could not be deleted now stays tracked, and the case's cleanup says so.
+            if ("done" in removal)
+                deps.created.cronGone(id);
+            else
+                say("foreign" in removal ? removal.foreign : removal.problem);
+        },
+        sent: record,
+        async distinctRuns(webhookUrl, runs, timeoutMs, waitingFor) {
+            const key = keys.get(webhookUrl);
+            if (key === undefined)
+                return [];
+            const deadline = Date.now() + timeoutMs;
+            say(`waiting up to ${Math.round(timeoutMs / 1000)} s for ${waitingFor}`);
+            const named = (deliveries) => {
+                const seen = new Map();
+                for (const ids of deliveries.map(parsedIds))
+                    if (ids?.run_id !== undefined && !seen.has(ids.run_id))
+                        seen.set(ids.run_id, ids);
+                return [...seen.values()];
+            };
+            let deliveries = await deps.sink.waitFor(key, 1, timeoutMs);
+            while (named(deliveries).length < runs && Date.now() < deadline) {
+                deliveries = await waitWithProgress(deps.sink.waitFor(key, deliveries.length + 1, deadline - Date.now()), (elapsed) => say(`still waiting for ${waitingFor} (${Math.round(elapsed / 1000)} s)`));
+            }
+            return named(deliveries);
+        },
+        say,
+        hasDelivery(webhookUrl) {
+            const key = keys.get(webhookUrl);
+            return key !== undefined && deps.sink.deliveriesFor(key).length > 0;
+        },
+        async firstBody(webhookUrl, timeoutMs) {
+            const key = keys.get(webhookUrl);
+            if (key === undefined)
+                return undefined;
+            const [first] = await deps.sink.waitFor(key, 1, timeoutMs);
+            if (first === undefined)
+                return undefined;
+            try {
+                return asRecord(JSON.parse(bodyText(first)));
+            }
+            catch {
+                return undefined;
+            }
+        },
+        async firstDelivery(webhookUrl, timeoutMs, waitingFor) {
+            const key = keys.get(webhookUrl);
+            if (key === undefined)
+                return undefined;
+            say(`waiting up to ${Math.round(timeoutMs / 1000)} s for ${waitingFor}`);
+            const deliveries = await waitWithProgress(deps.sink.waitFor(key, 1, timeoutMs), (elapsed) => say(`still waiting for ${waitingFor} (${Math.round(elapsed / 1000)} s of ${Math.round(timeoutMs / 1000)} s)`));
+            return parsedIds(deliveries[0]);
+        },
+    };
+    const reproduce = () => reproduceCommand(deps.api.baseUrl, deps.api.sentHeaders, sent);
+    let driven;
+    try {
+        driven = await definition.drive(context);
+    }
+    catch (error) {
+        endCase();
+        const ran = { durationMs: Date.now() - started, reproduce: reproduce() };
+        if (error instanceof CaseSkipped)
+            return withoutRuns(definition, "skipped", error.message, ran);
+        if (error instanceof CaseInconclusive)
+            return withoutRuns(definition, "inconclusive", deps.redactor.text(error.message), ran);
+        return withoutRuns(definition, "failed", `The target could not run this operation: ${describeError(error)}`, ran);
+    }
+    const runs = await Promise.all(driven.map((run) => observe(run, keys.get(run.webhookUrl) ?? "", createdAt.get(run.webhookUrl) ?? started, deps, sentRuns.get(run.webhookUrl))));
+    endCase();
+    return rejudgeCase({ id: definition.id, operation: definition.operation, title: definition.title, durationMs: Date.now() - started, reproduce: reproduce() }, runs, deps.checks);
+}
+/** How much of a body the report keeps: enough to read a finding, little enough to pass between processes. */
+const EVIDENCE_BODY_CHARS = 64 * 1024;
+/**
+ * The body as the report shows it: cleaned of secrets first (a cut could leave half of one), and
+ * re-serialised where the raw text hid a secret in JSON escapes (\u0073…) that a reader would decode.
+ */
+function shownBody(raw, redactor) {
+    // Only what the report shows is cleaned (a cut is marked, so a secret cut in half is still found).
+    return redactor.textOfJson(raw.length > EVIDENCE_BODY_CHARS ? `${raw.slice(0, EVIDENCE_BODY_CHARS)}… (${Buffer.byteLength(raw)} bytes in all)` : raw);
+}
+/** Header names whose values are credentials by their nature, whatever the suite was told. */
+const SENSITIVE_HEADER = /^(authorization|proxy-authorization|cookie|set-cookie|x-api-key)$|secret|token|auth|signature|password|api-?key/i;
+/** The headers as the report shows them: a credential's value (or a header the user named with --expect-header) is not. */
+function shownHeaders(headers, expected) {
+    const named = new Set(expected.map(([name]) => name.toLowerCase()));
+    return headers.map(([name, value]) => (SENSITIVE_HEADER.test(name) || named.has(name.toLowerCase()) ? [name, "(value not shown)"] : [name, value]));
+}
+function evidenceOf(delivery, redactor, expected) {
+    const evidence = {
+        method: delivery.method,
+        target: delivery.target,
+        headers: shownHeaders(delivery.headers, expected),
+        body: delivery.discarded ? "(not kept: the sink's byte budget was spent)" : shownBody(bodyText(delivery), redactor),
+        truncated: delivery.truncated,
+    };
+    return evidence;
+}
+/** Why a case cannot be judged when the sink could not keep what its runs were sent. */
+function budgetReason(runs) {
+    const discarded = runs.reduce((n, run) => n + (run.discarded ?? 0), 0);
+    const cut = runs.reduce((n, run) => n + (run.cut ?? 0), 0);
+    if (discarded + cut === 0)
+        return undefined;
+    const what = [
+        discarded > 0 ? `the sink's byte budget was spent before ${discarded} request(s) for this case arrived, so their bodies were not kept (raise --sink-budget-mb)` : "",
+        cut > 0 ? `${cut} request body(ies) for this case exceeded the sink's limit on one body and were cut` : "",
+    ].filter(Boolean);
+    return `${what.join("; ")}: they could not be judged, which is the suite's limit, not a finding about the target.`;
+}
+/** A case's outcome, delivery count and checks from its runs' results (again, after a deferred settle window). */
+export function rejudgeCase(base, runs, checks) {
+    // A required failure decides; then evidence that could not be gathered (the suite's limits, a read-back that failed).
+    const failed = runs.some((run) => failsRequired(run.checks));
+    const missing = runs.map((run) => unjudgedRequired(run.checks)).find((o) => o !== undefined);
+    const unjudged = budgetReason(runs) ?? (missing === undefined ? undefined : `${missing.name} could not be judged: ${missing.message}`);
+    return {
+        ...base,
+        outcome: failed ? "failed" : unjudged !== undefined ? "inconclusive" : "passed",
+        ...(unjudged === undefined ? {} : { reason: unjudged }),
+        deliveries: runs.reduce((sum, run) => sum + run.deliveries, 0),
+        checks: aggregate(runs, checks),
+        runs,
+    };
+}
+const NOT_ENDED = new Set(["pending", "running"]);
+/** The run's status when the API says it has not ended (so no webhook was due), or undefined. */
+async function stillRunning(deps, readBack) {
+    const read = await deps.api.send("GET", runPath(readBack.thread_id, readBack.run_id)).catch(() => undefined);
+    const status = read?.status === 200 ? read.json?.status : undefined;
+    return typeof status === "string" && NOT_ENDED.has(status) ? status : undefined;
+}
+/** Collects one run's evidence: its deliveries through the settle window, and its status read back. */
+async function observe(run, key, started, deps, sentRun) {
+    let terminalAt;
+    const terminal = run.terminal.then((ended) => {
+        if (ended !== false)
+            terminalAt = Date.now();
+    }, () => undefined);
+    // A premise settles first: where it failed, the run may have to be judged as another kind of run.
+    // A premise whose read-back broke (a reset, a timeout) is unknown, not the case's end.
+    const premise = await Promise.resolve(run.premise).catch((error) => ({
+        asked: "the target did what the case asked",
+        held: false,
+        observed: "",
+        why: "",
+        severity: "required",
+        unknown: `reading it back failed: ${deps.redactor.text(describeError(error))}`,
+    }));
+    const expectation = premise !== undefined && !premise.held && premise.otherwise !== undefined ? premise.otherwise : (run.expect ?? ANNOUNCED);
+    const settleMs = run.observeMs ?? deps.settleMs;
+    const silentOrOptional = expectation.delivery === "none" || expectation.delivery === "optional";
+    // Silence is watched for at least the grace the case declares, and never less than a settle window.
+    const grace = silentOrOptional ? Math.max(deps.settleMs, run.graceAfterEndMs ?? 0) : run.graceAfterEndMs;
+    let deadlineMs = deps.timeoutMs;
+    let deadlineAt = Date.now() + deps.timeoutMs;
+    let firstWait;
+    if (run.creation !== undefined) {
+        // The probe is the create call's answer; the value reaches no sink, so there is nothing to wait for.
+        deadlineMs = 0;
+        deadlineAt = Date.now();
+        firstWait = [];
+    }
+    else if (grace === undefined) {
+        firstWait = await deps.sink.waitFor(key, 1, deps.timeoutMs);
+        await terminal;
+    }
+    else {
+        // The suite knows when this run ended; a delivery is due within the grace after that.
+        await terminal;
+        deadlineMs = grace;
+        deadlineAt = Date.now() + grace;
+        firstWait = await deps.sink.waitFor(key, 1, grace);
+    }
+    const mine = (all) => run.runFilter === undefined ? all : all.filter((d) => parsedIds(d)?.run_id === run.runFilter);
+    firstWait = mine(firstWait);
+    let deliveries = firstWait;
+    const first = firstWait[0];
+    if (first !== undefined && deps.deferSettle === undefined) {
+        // The settle window: whatever else arrives for this run before it closes is a duplicate.
+        deliveries = mine(await deps.sink.waitFor(key, Number.MAX_SAFE_INTEGER, first.receivedAt + settleMs - Date.now()));
+    }
+    const watchedUntil = Date.now();
+    // No webhook, and the suite never saw the run end: the API says whether one was due at all.
+    const notEnded = first === undefined && terminalAt === undefined && !silentOrOptional && !("skipped" in run.readBack) ? await stillRunning(deps, run.readBack) : undefined;
+    // skipped: the case never reads this run back (its design); failed: it should have, and could not.
+    const readBack = {};
+    if ("skipped" in run.readBack) {
+        readBack.skipped = run.readBack.skipped;
+    }
+    else {
+        const { thread_id, run_id } = run.readBack;
+        const read = await deps.api.send("GET", runPath(thread_id, run_id)).catch(() => undefined);
+        const status = read?.json?.status;
+        if (read?.status === 200 && typeof status === "string")
+            readBack.status = status;
+        else if (read?.status === 404 && expectation.rolledBack)
+            readBack.skipped = "the run was rolled back and is deleted, as the published API says";
+        else
+            readBack.failed = `GET ${runPath(thread_id, run_id)} answered ${read ? `HTTP ${read.status}` : "nothing"}`;
+    }
+    // The state the webhook's values must describe, where there is a webhook to compare and a state to read.
+    const state = "skipped" in run.readBack || expectation.rolledBack || expectation.delivery === "none" || deliveries.length === 0
+        ? undefined
+        : await stateAfterRun(deps.api, run.readBack.thread_id, run.readBack.run_id, run.laterRuns === true);
+    const judge = (deliveries) => {
+        const first = deliveries[0];
+        const evidence = {
+            label: run.label,
+            webhookUrl: run.webhookUrl,
+            created: run.created,
+            deliveries,
+            expect: expectation,
+            ...publicPrefix(deps.sinkUrl),
+            deadlineMs,
+            deadlineAt,
+            watchedUntil,
+            settleMs,
+        };
+        if (notEnded !== undefined)
+            evidence.notEnded = notEnded;
+        if (run.creation !== undefined)
+            evidence.creation = run.creation;
+        if (run.unidentified !== undefined)
+            evidence.unidentified = run.unidentified;
+        if (run.identityMarker !== undefined)
+            evidence.identityMarker = run.identityMarker;
+        if ("input" in run)
+            evidence.input = { sent: run.input };
+        if (sentRun !== undefined)
+            evidence.sentRun = sentRun;
+        evidence.createSentAt = started;
+        if (run.stateless)
+            evidence.stateless = true;
+        if (state !== undefined)
+            evidence.state = state;
+        if (run.expectedValues !== undefined)
+            evidence.expectedValues = run.expectedValues;
+        if (run.minRunMs !== undefined)
+            evidence.minRunMs = run.minRunMs;
+        if (premise !== undefined)
+            evidence.premise = premise;
+        if (run.receiver !== undefined)
+            evidence.receiver = run.receiver;
+        if (terminalAt !== undefined)
+            evidence.terminalAt = terminalAt;
+        if (readBack.status !== undefined)
+            evidence.apiStatus = readBack.status;
+        if (readBack.skipped !== undefined)
+            evidence.readBackSkipped = readBack.skipped;
+        if (readBack.failed !== undefined)
+            evidence.readBackFailed = readBack.failed;
+        const checks = evaluate(deps.checks, evidence, deps.checkContext);
+        const result = {
+            label: run.label,
+            webhookUrl: run.webhookUrl,
+            created: run.created,
+            deliveries: deliveries.length,
+            expected: expectation.delivery,
+            timings: {},
+            checks,
+        };
+        const repeated = duplicates(deliveries).length;
+        if (repeated > 0)
+            result.duplicates = repeated;
+        const late = deliveries.filter((d) => d.receivedAt > watchedUntil).length;
+        if (late > 0)
+            result.late = late;
+        if (evidence.apiStatus !== undefined)
+            result.apiStatus = evidence.apiStatus;
+        if (run.receiver !== undefined)
+            result.attempts = `${deliveries.length} request(s): ${describeAttempts(deliveries) || "none"}`;
+        if (run.creation !== undefined) {
+            const body = run.creation.body.length > 300 ? `${run.creation.body.slice(0, 300)}…` : run.creation.body;
+            result.creation = `HTTP ${run.creation.status}: ${body || "(empty body)"}`;
+        }
+        if (evidence.readBackSkipped !== undefined)
+            result.readBackSkipped = evidence.readBackSkipped;
+        if (evidence.readBackFailed !== undefined)
+            result.readBackSkipped = evidence.readBackFailed;
+        Object.assign(result.timings, timingsOf(first, started, terminalAt));
+        if (first !== undefined)
+            result.evidence = evidenceOf(first, deps.redactor, deps.checkContext.expectHeaders ?? []);
+        const discarded = deliveries.filter((d) => d.discarded === true).length;
+        if (discarded > 0)
+            result.discarded = discarded;
+        const cut = deliveries.filter((d) => d.truncated).length;
+        if (cut > 0)
+            result.cut = cut;
+        return result;
+    };
+    // Load mode: the case's runs are judged again once one settle window has passed after the last of them;
+    // otherwise, once more at the end of the whole run, with whatever came late.
+    const rejudge = () => judge(mine(deps.sink.deliveriesFor(key)));
+    deps.deferSettle?.(rejudge);
+    deps.keepRejudge?.(rejudge);
+    return judge(deliveries);
+}

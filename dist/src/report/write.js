@@ -1,0 +1,32 @@
+import { mkdir, readFile } from "node:fs/promises";
+import { join } from "node:path";
+import { buildCertification } from "./certification.js";
+import { seal } from "./integrity.js";
+import { renderMarkdown } from "./markdown.js";
+import { renderBadge } from "./badge.js";
+import { renderHtml } from "./html.js";
+import { writeFilesAtomic } from "./files.js";
+import { junitWithScope } from "./junit-scope.js";
+/** Seals (and, given a key, signs) a certification and writes it in every form the suite offers, each file whole or not at all. */
+export async function writeCertification(dir, certification, privateKeyPem, redactor, stopped = () => false) {
+    delete certification.integrity;
+    certification.integrity = seal(certification, privateKeyPem);
+    // The pages render bodies anew (pretty-printed JSON decodes escapes), so they are cleaned as rendered.
+    const clean = (text) => redactor?.text(text) ?? text;
+    await mkdir(dir, { recursive: true });
+    const junit = await readFile(join(dir, "junit.xml"), "utf8").catch(() => undefined);
+    return writeFilesAtomic([
+        ...(junit === undefined ? [] : [[join(dir, "junit.xml"), junitWithScope(junit, certification)]]),
+        [join(dir, "certification.md"), clean(renderMarkdown(certification))],
+        [join(dir, "badge.svg"), renderBadge(certification)],
+        [join(dir, "certification.html"), clean(renderHtml(certification))],
+        // Last: a reader who finds certification.json finds the other forms of the same run beside it.
+        [join(dir, "certification.json"), `${JSON.stringify(certification, null, 2)}\n`],
+    ], stopped);
+}
+/** Judges a run's cases and writes its reports, signed when the run has a key; nothing is written, and undefined returned, if the run is stopped meanwhile. */
+export async function writeRunReports(runtime, cases, stats, redactor, stopped = () => false) {
+    const certification = buildCertification(runtime, cases, stats, new Date(), redactor);
+    const key = runtime.signKeyPath === undefined ? undefined : await readFile(runtime.signKeyPath, "utf8");
+    return (await writeCertification(runtime.reportDir, certification, key, redactor, stopped)) ? certification : undefined;
+}

@@ -1,0 +1,284 @@
+import { createServer } from "node:http";
+import { caseKeyOf, HOOK_PREFIX } from "./case-url.js";
+import { ConformanceError, describeError } from "../errors.js";
+const MIB = 1024 * 1024;
+/** Well above the largest body the suite asks for (its large-state case ends with about 1 MiB of state). */
+export const DEFAULT_MAX_BODY = 16 * MIB;
+export const DEFAULT_BUDGET = 256 * MIB;
+const DEFAULT_MAX_RECORDS = 100_000;
+/** How many stray requests are kept as a sample, and how much of each body. */
+const STRAY_SAMPLE = 20;
+const STRAY_PREVIEW_BYTES = 2_048;
+/** A run's key in a JSON body, and how much of a chunk's end to keep so that a key split across chunks is found. */
+// JSON may escape any of the key's letters (\u0072…), and a form may carry it as run_id=.
+const RUN_KEY = /"(?:r|\\u0072)(?:u|\\u0075)(?:n|\\u006e)(?:_|\\u005f)(?:i|\\u0069)(?:d|\\u0064)"\s*:|(?:^|[&?])run_id=/i;
+const RUN_KEY_CARRY = 96;
+/** A request whose body has not arrived after this long is given up on; a flood of slow bodies must not hold sockets for ever. */
+const REQUEST_TIMEOUT_MS = 60_000;
+/** Headers that take longer than this are a slow-drip attack, not a webhook. */
+const HEADERS_TIMEOUT_MS = 20_000;
+/** What a record costs beyond its body and headers (the object, its strings), charged to the budget. */
+const RECORD_OVERHEAD = 256;
+/** Generous for a target's connection pool, small enough that a flood of sockets cannot exhaust the process. */
+const MAX_CONNECTIONS = 4_096;
+/**
+ * One recorded request. The body stays in a Buffer (outside the JS heap) and header pairs are
+ * made when first read: a sink under load keeps every request, and garbage collection of what
+ * it keeps is most of its cost.
+ */
+class RecordedDelivery {
+    method;
+    target;
+    raw;
+    bytes;
+    truncated;
+    receivedAt;
+    discarded;
+    completedAt;
+    answer;
+    pairs;
+    constructor(method, target, raw, bytes, truncated, receivedAt, discarded, completedAt) {
+        this.method = method;
+        this.target = target;
+        this.raw = raw;
+        this.bytes = bytes;
+        this.truncated = truncated;
+        this.receivedAt = receivedAt;
+        this.discarded = discarded;
+        this.completedAt = completedAt;
+    }
+    get headers() {
+        if (this.pairs === undefined) {
+            this.pairs = [];
+            for (let i = 0; i + 1 < this.raw.length; i += 2)
+                this.pairs.push([this.raw[i], this.raw[i + 1]]);
+        }
+        return this.pairs;
+    }
+    get bodyBase64() {
+        return this.bytes.toString("base64");
+    }
+    /** The plain Delivery, as tests and reports see it. */
+    toJSON() {
+        const plain = { method: this.method, target: this.target, headers: this.headers, bodyBase64: this.bodyBase64, truncated: this.truncated, receivedAt: this.receivedAt };
+        if (this.discarded)
+            plain.discarded = true;
+        plain.completedAt = this.completedAt;
+        if (this.answer !== undefined)
+            plain.answer = this.answer;
+        return plain;
+    }
+}
+const ANSWER_AT_ONCE = { status: 204 };
+/** Answers a request, recording on the delivery how and when, so checks can tell a retry after a failure from a duplicate after success. */
+function answer(res, delivery, status) {
+    if (res.destroyed)
+        return;
+    delivery.answer = { status, at: Date.now() };
+    res.writeHead(status);
+    res.end();
+}
+function reply(res, status, text) {
+    if (res.destroyed)
+        return;
+    res.writeHead(status, { "content-type": "text/plain; charset=utf-8" });
+    res.end(`${text}\n`);
+}
+export async function startSink(options = {}) {
+    const maxBody = options.maxBodyBytes ?? DEFAULT_MAX_BODY;
+    const budget = options.budgetBytes ?? DEFAULT_BUDGET;
+    const maxRecords = options.maxRecords ?? DEFAULT_MAX_RECORDS;
+    const cases = new Map();
+    const answering = new Map();
+    const waiters = new Map();
+    const stats = {
+        maxBodyBytes: maxBody,
+        budgetBytes: budget,
+        keptBytes: 0,
+        strays: 0,
+        strayBytes: 0,
+        straySample: [],
+        discarded: 0,
+        dropped: 0,
+        noise: 0,
+        refusedConnections: 0,
+    };
+    let recorded = 0;
+    const notify = (caseKey) => {
+        const count = cases.get(caseKey)?.length ?? 0;
+        for (const waiter of waiters.get(caseKey) ?? [])
+            if (count >= waiter.min)
+                waiter.resolve();
+    };
+    const waitFor = (caseKey, min, timeoutMs) => {
+        const current = () => [...(cases.get(caseKey) ?? [])];
+        if (current().length >= min || timeoutMs <= 0)
+            return Promise.resolve(current());
+        return new Promise((resolve) => {
+            const set = waiters.get(caseKey) ?? new Set();
+            waiters.set(caseKey, set);
+            const finish = () => {
+                clearTimeout(timer);
+                set.delete(waiter);
+                resolve(current());
+            };
+            const waiter = { min, resolve: finish };
+            const timer = setTimeout(finish, timeoutMs);
+            set.add(waiter);
+        });
+    };
+    /** Not a webhook at all (a browser's favicon, a scanner): counted, read and thrown away, not held against the target. */
+    const noise = (req, res) => {
+        req.resume();
+        req.on("end", () => {
+            stats.noise += 1;
+            reply(res, 404, "lg-webhook-conformance sink: not a webhook URL");
+        });
+    };
+    /**
+     * A POST to a URL the suite never handed out: counted, a few kept as a sample, the body read and
+     * thrown away. One to a webhook path is a stray; one elsewhere is a stray only when its body
+     * carries a run (a server posting runs to a URL it made up), else it is noise.
+     */
+    const stray = (req, res, receivedAt, toHookPath) => {
+        const sampled = stats.straySample.length < STRAY_SAMPLE;
+        const preview = [];
+        let bytes = 0;
+        // The whole body is scanned for a run, wherever its run_id sits, keeping only a short carry between chunks.
+        // A body the sink cannot read as sent (compressed, or otherwise encoded) may be a run: it is counted as one.
+        const encoded = (req.headers["content-encoding"] ?? "identity").toLowerCase() !== "identity";
+        let carriesRun = toHookPath || encoded;
+        let carry = "";
+        req.on("data", (chunk) => {
+            if (sampled && bytes < STRAY_PREVIEW_BYTES)
+                preview.push(chunk.subarray(0, STRAY_PREVIEW_BYTES - bytes));
+            bytes += chunk.length;
+            if (carriesRun)
+                return;
+            const text = carry + chunk.toString("latin1");
+            carriesRun = RUN_KEY.test(text);
+            carry = text.slice(-RUN_KEY_CARRY);
+        });
+        req.on("end", () => {
+            if (!carriesRun) {
+                stats.noise += 1;
+                reply(res, 404, "lg-webhook-conformance sink: not a webhook URL");
+                return;
+            }
+            stats.strays += 1;
+            stats.strayBytes += bytes;
+            if (sampled && stats.straySample.length < STRAY_SAMPLE) {
+                const target = req.url ?? "";
+                stats.straySample.push({
+                    method: req.method ?? "",
+                    target: target.length > STRAY_PREVIEW_BYTES ? `${target.slice(0, STRAY_PREVIEW_BYTES)}…` : target,
+                    receivedAt,
+                    bytes,
+                    bodyPreview: Buffer.concat(preview).toString("utf8"),
+                });
+            }
+            reply(res, 404, "lg-webhook-conformance sink: this URL was not handed out by the running suite");
+        });
+    };
+    /** A request for a case: kept whole within the per-request cap and the byte budget, or counted without its body. */
+    const forCase = (req, res, key, receivedAt) => {
+        // The request line and headers are kept too, so they are charged to the budget like a body.
+        const cost = RECORD_OVERHEAD + (req.url ?? "").length + req.rawHeaders.reduce((n, h) => n + h.length, 0);
+        if (recorded >= maxRecords || stats.keptBytes + cost > budget) {
+            stats.dropped += 1;
+            req.resume();
+            req.on("end", () => reply(res, 503, "lg-webhook-conformance sink: its record cap or byte budget is spent; this request was counted, not recorded"));
+            return;
+        }
+        recorded += 1;
+        stats.keptBytes += cost;
+        let chunks = [];
+        let size = 0;
+        let truncated = false;
+        let discarded = false;
+        req.on("data", (chunk) => {
+            if (discarded || truncated)
+                return;
+            const room = maxBody - size;
+            const part = chunk.length > room ? chunk.subarray(0, room) : chunk;
+            if (stats.keptBytes + part.length > budget) {
+                // The budget is spent: give back what this request held, so the record says plainly that its body is gone.
+                discarded = true;
+                stats.keptBytes -= size;
+                chunks = [];
+                size = 0;
+                return;
+            }
+            chunks.push(part);
+            size += part.length;
+            stats.keptBytes += part.length;
+            if (part.length < chunk.length)
+                truncated = true;
+        });
+        req.on("end", () => {
+            const delivery = new RecordedDelivery(req.method ?? "", req.url ?? "", req.rawHeaders, Buffer.concat(chunks), truncated, receivedAt, discarded, Date.now());
+            cases.get(key).push(delivery);
+            notify(key);
+            if (discarded) {
+                stats.discarded += 1;
+                const text = `lg-webhook-conformance sink: its byte budget of ${Math.round(budget / MIB)} MiB is spent; the request was counted, its body not kept`;
+                delivery.answer = { status: 507, at: Date.now() };
+                reply(res, 507, text);
+                return;
+            }
+            const how = answering.get(key);
+            const chosen = how === undefined ? ANSWER_AT_ONCE : how.answer(cases.get(key).length);
+            if (chosen.after === undefined)
+                answer(res, delivery, chosen.status);
+            else
+                void chosen.after.then(() => answer(res, delivery, chosen.status));
+        });
+    };
+    const server = createServer((req, res) => {
+        const receivedAt = Date.now();
+        req.on("error", () => res.destroy());
+        const key = caseKeyOf(req.url ?? "", (segment) => cases.has(segment));
+        if (key !== undefined)
+            forCase(req, res, key, receivedAt);
+        else if (req.method === "POST")
+            stray(req, res, receivedAt, (req.url ?? "").includes(HOOK_PREFIX));
+        else
+            noise(req, res);
+    });
+    server.keepAliveTimeout = 5_000;
+    server.requestTimeout = REQUEST_TIMEOUT_MS;
+    server.headersTimeout = HEADERS_TIMEOUT_MS;
+    server.maxConnections = MAX_CONNECTIONS;
+    server.on("drop", () => {
+        stats.refusedConnections += 1;
+    });
+    const host = options.host ?? "127.0.0.1";
+    await new Promise((resolve, reject) => {
+        server.once("error", (error) => reject(new ConformanceError("LGWC_CONFIG", `The webhook sink could not listen on ${host}:${options.port ?? 0}: ${describeError(error)}.`)));
+        server.listen(options.port ?? 0, host, resolve);
+    });
+    const address = server.address();
+    // Listening on every interface: the URL for this machine's own use is loopback.
+    const reachable = address.address === "0.0.0.0" ? "127.0.0.1" : address.address === "::" ? "::1" : address.address;
+    const hostPart = address.family === "IPv6" ? `[${reachable}]` : reachable;
+    const url = `http://${hostPart}:${address.port}`;
+    return {
+        url,
+        register(caseKey, how) {
+            if (!cases.has(caseKey))
+                cases.set(caseKey, []);
+            if (how !== undefined)
+                answering.set(caseKey, how);
+        },
+        deliveriesFor: (caseKey) => [...(cases.get(caseKey) ?? [])],
+        waitFor,
+        stats: () => ({ ...stats, straySample: [...stats.straySample] }),
+        close: () => new Promise((resolve) => {
+            for (const set of waiters.values())
+                for (const waiter of set)
+                    waiter.resolve();
+            server.closeAllConnections();
+            server.close(() => resolve());
+        }),
+    };
+}

@@ -1,0 +1,96 @@
+import { appendFileSync, readFileSync } from "node:fs";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { ConformanceError, describeError } from "../errors.js";
+import type { Certification } from "../report/certification.js";
+import { renderJobSummary } from "../report/job-summary.js";
+import { planAction, type ActionPlan } from "./inputs.js";
+import { closingSentence, runSuite } from "./run-suite.js";
+import { command, outputEntry, quietSpan } from "./workflow-commands.js";
+
+/**
+ * The GitHub Action's Certify step: reads the inputs from the environment, runs the suite, and
+ * turns its ending into the step's outputs, job summary, annotation and exit status.
+ */
+
+const BIN = join(dirname(fileURLToPath(import.meta.url)), "..", "cli", "bin.js");
+const TITLE = "LangGraph webhook conformance";
+
+/** A certification written by this run: a run that ended without a verdict may leave none, or (issue 21) an old one. */
+function readCertification(plan: ActionPlan, code: number, startedAt: number): Certification | undefined {
+  if (code !== 0 && code !== 1) return undefined;
+  try {
+    const c = JSON.parse(readFileSync(join(plan.reportDir, "certification.json"), "utf8")) as Certification;
+    return Date.parse(c.finishedAt) >= startedAt - 1_000 ? c : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+function writeOutputs(values: Record<string, string>): void {
+  const file = process.env.GITHUB_OUTPUT;
+  if (!file) return;
+  appendFileSync(file, Object.entries(values).map(([name, value]) => outputEntry(name, value)).join(""));
+}
+
+function writeSummary(text: string): void {
+  const file = process.env.GITHUB_STEP_SUMMARY;
+  if (file) appendFileSync(file, text);
+}
+
+function annotation(c: Certification | undefined, code: number, sentence: string | undefined): string | undefined {
+  if (code === 0) return undefined;
+  if (c === undefined) return sentence ?? `The suite ended with exit ${code} and wrote no certification.`;
+  if (c.verdict === "conformant" && c.gate.passed) return `Conformant, but not accepted (exit ${code}): ${c.scope.reasons.join(" ") || "see the job summary."}`;
+  const failed = [...new Set(c.cases.flatMap((k) => k.checks.filter((x) => x.outcome === "failed" && x.severity === "required").map((x) => x.name)))];
+  return `${c.verdict} (exit ${code}): ${c.summary.failed} case(s) failed, ${c.summary.inconclusive} inconclusive${failed.length > 0 ? `; failing checks: ${failed.join(", ")}` : ""}. The job summary shows each finding.`;
+}
+
+async function main(): Promise<number> {
+  const cwd = process.cwd();
+  const startedAt = Date.now();
+  const action = process.env.INPUT_COMMAND?.trim() || "certify";
+  let plan: ActionPlan;
+  try {
+    plan = planAction(process.env, cwd);
+  } catch (error) {
+    const sentence = error instanceof ConformanceError ? error.message : describeError(error);
+    process.stdout.write(command("error", sentence, { title: TITLE }));
+    writeOutputs({ verdict: "none", "exit-code": "2", "report-dir": "", passed: "0", failed: "0", skipped: "0", inconclusive: "0", scope: "none" });
+    writeSummary(renderJobSummary(undefined, { exitCode: 2, error: sentence, artifactName: process.env.INPUT_ARTIFACT_NAME ?? "", command: action }));
+    return 2;
+  }
+  for (const secret of plan.secrets) process.stdout.write(`::add-mask::${secret}\n`);
+  const env: NodeJS.ProcessEnv = { ...process.env };
+  // The inputs stay with this step: the suite reads its own flags, and the key only as LANGGRAPH_API_KEY.
+  for (const name of Object.keys(env)) if (name.startsWith("INPUT_")) delete env[name];
+  if (plan.apiKey !== "") env.LANGGRAPH_API_KEY = plan.apiKey;
+  const quiet = quietSpan();
+  process.stdout.write(quiet.begin);
+  const run = await runSuite(BIN, plan.argv, env, process.stdout, process.stderr);
+  process.stdout.write(quiet.end);
+  const c = readCertification(plan, run.code, startedAt);
+  const sentence = closingSentence(run.stderrTail);
+  writeOutputs({
+    verdict: c?.verdict ?? "none",
+    "exit-code": String(run.code),
+    "report-dir": plan.reportDir,
+    passed: String(c?.summary.passed ?? 0),
+    failed: String(c?.summary.failed ?? 0),
+    skipped: String(c?.summary.skipped ?? 0),
+    inconclusive: String(c?.summary.inconclusive ?? 0),
+    scope: c === undefined ? "none" : c.scope.complete ? "complete" : "partial",
+  });
+  writeSummary(renderJobSummary(c, { exitCode: run.code, ...(sentence === undefined ? {} : { error: sentence }), artifactName: plan.artifactName, command: action }));
+  const message = annotation(c, run.code, sentence);
+  if (message !== undefined) process.stdout.write(command("error", message, { title: TITLE }));
+  return run.code;
+}
+
+main().then(
+  (code) => process.exit(code),
+  (error: unknown) => {
+    process.stdout.write(command("error", `The action failed to run the suite: ${describeError(error)}`, { title: TITLE }));
+    process.exit(4);
+  },
+);
