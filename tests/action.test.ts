@@ -50,11 +50,12 @@ const stepNamed = (rec: Recorder, name: string) => rec.steps.find((s) => s.name 
 describe("what the action runs", () => {
   it("dist/ as committed is the build of the sources (run `npm run build` and commit dist/ when this fails)", () => {
     const out = join(root, "fresh-build");
-    execFileSync(process.execPath, [join(ROOT, "node_modules", "typescript", "bin", "tsc"), "-p", join(clone, "tsconfig.build.json"), "--outDir", out]);
+    execFileSync(process.execPath, [join(ROOT, "node_modules", "typescript", "bin", "tsc"), "-p", join(ROOT, "tsconfig.build.json"), "--outDir", out]);
     const blob = (bytes: Buffer): string => createHash("sha1").update(`blob ${bytes.length}\0`).update(bytes).digest("hex");
     const built = Object.fromEntries(filesUnder(out).map((f) => [`dist/${relative(out, f)}`, blob(readFileSync(f))]));
     const committed = Object.fromEntries(
-      execFileSync("git", ["ls-files", "-s", "dist"], { cwd: clone, encoding: "utf8" })
+      // The index: in a fresh clone the commit itself; while working, what `git add` staged.
+      execFileSync("git", ["ls-files", "-s", "dist"], { cwd: ROOT, encoding: "utf8" })
         .trim()
         .split("\n")
         .filter(Boolean)
@@ -134,7 +135,7 @@ describe("the action against the test target", () => {
       // A second job on another runner with the same cache: the install is restored, not repeated.
       await target.close();
       target = await startTestTarget({ cronIntervalMs: 1_000 });
-      const warm = freshJob("warm", { ...makeRunner(join(root, "runner-warm")), cacheStore: job.runner.cacheStore });
+      const warm = freshJob("warm", makeRunner(join(root, "runner-warm"), { cacheStore: job.runner.cacheStore }));
       const second = await runCompositeAction(clone, { target: target.url, "report-dir": "out", args: "--only thread-run --no-canary --settle-ms 1500 --timeout-ms 5000" }, warm);
       const warmInstall = stepNamed(warm.rec, "Install the suite")!;
       expect(warmInstall.log).toMatch(/restored from the cache/);
@@ -171,7 +172,7 @@ describe("the action against the test target", () => {
     expect(job.rec.summary).toContain("**No verdict**");
 
     // An input the action itself refuses: one sentence, exit 2, no suite run at all.
-    const bad = freshJob("bad-input", job.runner);
+    const bad = freshJob("bad-input", makeRunner(join(root, "runner-bad"), { cacheStore: job.runner.cacheStore }));
     const refused = await runCompositeAction(clone, { local: "yes" }, bad);
     expect(refused.outputs["exit-code"]).toBe("2");
     expect(bad.rec.annotations.map((a) => a.message)).toEqual(['The local input is "yes": give true or false.']);

@@ -59,10 +59,10 @@ export interface Runner {
   stepTimeoutMs: number;
 }
 
-export function makeRunner(root: string, stepTimeoutMs = 300_000): Runner {
+export function makeRunner(root: string, stores: { cacheStore?: string; artifactStore?: string } = {}, stepTimeoutMs = 300_000): Runner {
   const temp = join(root, "runner-temp");
-  const cacheStore = join(root, "cache-store");
-  const artifactStore = join(root, "artifacts");
+  const cacheStore = stores.cacheStore ?? join(root, "cache-store");
+  const artifactStore = stores.artifactStore ?? join(root, "artifacts");
   for (const dir of [temp, cacheStore, artifactStore]) mkdirSync(dir, { recursive: true });
   const baseEnv: NodeJS.ProcessEnv = {
     PATH: process.env.PATH,
@@ -342,12 +342,13 @@ async function useAction(uses: string, withs: Record<string, string>, ctx: Conte
     case "actions/cache/restore": {
       const stored = join(job.runner.cacheStore, withs.key!);
       if (!existsSync(stored)) return { ok: true, outputs: { "cache-hit": "false" }, note: `emulated: no cache under ${withs.key}` };
-      cpSync(stored, withs.path!, { recursive: true });
+      rmSync(withs.path!, { recursive: true, force: true });
+      cpSync(stored, withs.path!, { recursive: true, verbatimSymlinks: true });
       return { ok: true, outputs: { "cache-hit": "true", "cache-matched-key": withs.key! }, note: `emulated: restored ${withs.key}` };
     }
     case "actions/cache/save": {
       const stored = join(job.runner.cacheStore, withs.key!);
-      if (!existsSync(stored)) cpSync(withs.path!, stored, { recursive: true });
+      if (!existsSync(stored)) cpSync(withs.path!, stored, { recursive: true, verbatimSymlinks: true });
       return { ok: true, outputs: {}, note: `emulated: saved ${withs.key}` };
     }
     case "actions/upload-artifact": {
@@ -410,17 +411,20 @@ export async function runWorkflow(file: string, source: string, runner: Runner, 
     const needsOk = [spec.needs ?? []].flat().every((n) => finished.get(n));
     let allOk = true;
     for (const matrix of combinations(spec.strategy?.matrix)) {
-      const workspace = join(runner.root, `workspace-${id}-${Object.values(matrix).join("-") || "0"}`);
+      const name = `${id}-${Object.values(matrix).join("-") || "0"}`;
+      const workspace = join(runner.root, `workspace-${name}`);
+      // Each job gets a machine of its own: its own temp folder; the cache and the artifacts are the repository's.
+      const machine = makeRunner(join(runner.root, `machine-${name}`), runner, runner.stepTimeoutMs);
       rmSync(workspace, { recursive: true, force: true });
-      cpSync(source, workspace, { recursive: true, filter: (p) => !p.includes(`${source}/node_modules`) });
-      const ctx: Contexts = { inputs, github: { workspace, event_name: "workflow_dispatch" }, runner: { temp: runner.temp, os: "Linux" }, steps: {}, matrix, env: {}, ok: needsOk };
+      cpSync(source, workspace, { recursive: true, verbatimSymlinks: true });
+      const ctx: Contexts = { inputs, github: { workspace, event_name: "workflow_dispatch" }, runner: { temp: machine.temp, os: "Linux" }, steps: {}, matrix, env: {}, ok: needsOk };
       const rec = newRecorder();
       if (!truthy(evaluate(spec.if ?? "success()", ctx))) {
         finished.set(id, false);
         continue;
       }
       ctx.ok = true;
-      const ok = await runSteps(spec.steps, ctx, { runner, workspace, rec }, undefined);
+      const ok = await runSteps(spec.steps, ctx, { runner: machine, workspace, rec }, undefined);
       results.push({ job: id, matrix, ok, rec, workspace });
       allOk &&= ok;
     }
