@@ -9,7 +9,8 @@ import type { Windows } from "./conductor/windows.js";
  */
 export interface Runtime {
   suite: { name: string; version: string };
-  target: { url: string; info: unknown };
+  /** With --local: which embedded server it was. Its URL is a fresh loopback port each run, so shards of one split compare this instead. */
+  target: { url: string; info: unknown; embedded?: string };
   assistant: { requested: string; resolved: string };
   input: unknown;
   /** The windows as given (--settle-ms, --timeout-ms, --cron-timeout-ms); `windows` holds them as used, scaled by the target's latency. */

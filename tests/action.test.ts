@@ -186,7 +186,8 @@ describe("the matrix workflow", () => {
     const jobs = await runWorkflow(join(clone, ".github", "workflows", "conformance.yml"), clone, runner, {
       args: "--only thread-run,stateless-run --settle-ms 1500",
     });
-    expect(jobs.map((j) => `${j.job}${j.matrix.shard ?? ""}:${j.ok}`)).toEqual(["certify1:true", "certify2:true", "merge:true"]);
+    const failedLogs = jobs.flatMap((j) => j.rec.steps.filter((s) => s.status === "failure").map((s) => `${j.job}/${s.name}: ${s.note ?? ""}\n${s.log}`)).join("\n");
+    expect(jobs.map((j) => `${j.job}${j.matrix.shard ?? ""}:${j.ok}`), failedLogs).toEqual(["certify1:true", "certify2:true", "merge:true"]);
     const merge = jobs[2]!;
     const merged = JSON.parse(readFileSync(join(merge.workspace, "merged", "certification.json"), "utf8")) as Certification;
     expect(merged.verdict).toBe("conformant");

@@ -326,7 +326,7 @@ function runtimeOf(argv: readonly string[], options: Options, planned: Plan, tar
   const { selection } = planned;
   const runtime: Runtime = {
     suite: suiteVersion(),
-    target: { url: target.url, info: target.checked.info },
+    target: { url: target.url, info: target.checked.info, ...(options.local ? { embedded: `the embedded @langchain/langgraph-api ${options.serverVersion}` } : {}) },
     assistant: { requested: assistantFor(options), resolved: target.checked.resolvedAssistantId },
     input: options.input,
     settleMs: options.settleMs,

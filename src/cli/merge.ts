@@ -95,7 +95,7 @@ function checkTrust(shares: readonly Share[], trusted: ReadonlySet<string>): voi
 /** What must be the same in every share of one split, by name: a merge judges all cases by one rule. */
 function settingsOf(cert: Certification): Record<string, string> {
   return {
-    target: cert.target.url,
+    target: cert.target.embedded ?? cert.target.url,
     "suite version": cert.suite.version,
     profile: cert.profile,
     "load mode": JSON.stringify(cert.load === undefined ? null : { repeat: cert.load.repeat, concurrency: cert.load.concurrency }),

@@ -29,7 +29,8 @@ export interface Scope {
 
 export interface Certification {
   suite: { name: string; version: string };
-  target: { url: string; info: unknown };
+  /** With --local: which embedded server it was. Its URL is a fresh loopback port each run, so shards of one split compare this instead. */
+  target: { url: string; info: unknown; embedded?: string };
   startedAt: string;
   finishedAt: string;
   /** The windows as used: the given ones below, scaled by the target's latency. */

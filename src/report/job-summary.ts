@@ -47,7 +47,7 @@ export function renderJobSummary(c: Certification | undefined, context: SummaryC
   } else {
     const s = c.summary;
     lines.push(
-      `**${verdictWords(c)}** (exit ${context.exitCode}) for ${plain(c.target.url)}${context.command === "merge" ? `, merged from ${c.shards?.length ?? 0} share(s)` : ""}`,
+      `**${verdictWords(c)}** (exit ${context.exitCode}) for ${plain(c.target.embedded ?? c.target.url)}${context.command === "merge" ? `, merged from ${c.shards?.length ?? 0} share(s)` : ""}`,
       "",
       "| Cases | Passed | Failed | Skipped | Inconclusive | Flaky | Warnings |",
       "|---|---|---|---|---|---|---|",

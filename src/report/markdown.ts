@@ -22,7 +22,7 @@ export function renderMarkdown(c: Certification): string {
   const badge = c.verdict === "conformant" ? `✅ ${verdictWords(c)}` : c.verdict === "inconclusive" ? `⚠️ ${verdictWords(c)}` : `❌ ${verdictWords(c)}`;
   lines.push(`# Webhook certification: ${badge}`, "");
   if (!c.scope.complete) lines.push(`**Partial certificate**: ${inline(c.scope.reasons.join("; "))}.`, "");
-  lines.push(`- Target: ${c.target.url}`);
+  lines.push(`- Target: ${c.target.url}${c.target.embedded === undefined ? "" : ` (${c.target.embedded})`}`);
   const info = c.target.info as { version?: unknown; context?: unknown } | null;
   // Only what the target said: a server that does not give its context is not shown a "?".
   const said = (name: string, value: unknown): string[] => (typeof value === "string" || typeof value === "number" ? [`${name} ${inline(String(value))}`] : []);

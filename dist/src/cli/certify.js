@@ -279,7 +279,7 @@ function runtimeOf(argv, options, planned, target, reportDir, sinkUrl, control, 
     const { selection } = planned;
     const runtime = {
         suite: suiteVersion(),
-        target: { url: target.url, info: target.checked.info },
+        target: { url: target.url, info: target.checked.info, ...(options.local ? { embedded: `the embedded @langchain/langgraph-api ${options.serverVersion}` } : {}) },
         assistant: { requested: assistantFor(options), resolved: target.checked.resolvedAssistantId },
         input: options.input,
         settleMs: options.settleMs,

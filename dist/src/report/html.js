@@ -179,7 +179,7 @@ export function renderHtml(c) {
 ${c.scope.complete ? "" : `<p class="scope"><strong>Partial certificate:</strong> ${esc(c.scope.reasons.join("; "))}.</p>`}
 <h2>Target</h2>
 <dl class="meta">
-<dt>URL</dt><dd>${esc(c.target.url)}</dd>
+<dt>URL</dt><dd>${esc(c.target.url)}${c.target.embedded === undefined ? "" : ` (${esc(c.target.embedded)})`}</dd>
 <dt>Assistant</dt><dd>${esc(c.assistant.requested)} (${esc(c.assistant.resolved)})</dd>
 <dt>GET /info</dt><dd>${c.target.info === null ? "none: the target has no GET /info (its API answers all the same); whether it runs crons is unknown, so the cron cases were tried" : `<pre>${esc(JSON.stringify(c.target.info, null, 2))}</pre>`}</dd>
 </dl>

@@ -37,7 +37,7 @@ export function renderJobSummary(c, context) {
     }
     else {
         const s = c.summary;
-        lines.push(`**${verdictWords(c)}** (exit ${context.exitCode}) for ${plain(c.target.url)}${context.command === "merge" ? `, merged from ${c.shards?.length ?? 0} share(s)` : ""}`, "", "| Cases | Passed | Failed | Skipped | Inconclusive | Flaky | Warnings |", "|---|---|---|---|---|---|---|", `| ${s.cases} | ${s.passed} | ${s.failed} | ${s.skipped} | ${s.inconclusive} | ${s.flaky} | ${s.warnings} |`, "");
+        lines.push(`**${verdictWords(c)}** (exit ${context.exitCode}) for ${plain(c.target.embedded ?? c.target.url)}${context.command === "merge" ? `, merged from ${c.shards?.length ?? 0} share(s)` : ""}`, "", "| Cases | Passed | Failed | Skipped | Inconclusive | Flaky | Warnings |", "|---|---|---|---|---|---|---|", `| ${s.cases} | ${s.passed} | ${s.failed} | ${s.skipped} | ${s.inconclusive} | ${s.flaky} | ${s.warnings} |`, "");
         if (!c.scope.complete)
             lines.push(`Partial: ${c.scope.reasons.map(plain).join(" ")}`, "");
         if (c.gate.expected.length > 0)

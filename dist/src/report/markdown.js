@@ -19,7 +19,7 @@ export function renderMarkdown(c) {
     lines.push(`# Webhook certification: ${badge}`, "");
     if (!c.scope.complete)
         lines.push(`**Partial certificate**: ${inline(c.scope.reasons.join("; "))}.`, "");
-    lines.push(`- Target: ${c.target.url}`);
+    lines.push(`- Target: ${c.target.url}${c.target.embedded === undefined ? "" : ` (${c.target.embedded})`}`);
     const info = c.target.info;
     // Only what the target said: a server that does not give its context is not shown a "?".
     const said = (name, value) => (typeof value === "string" || typeof value === "number" ? [`${name} ${inline(String(value))}`] : []);
