@@ -62,7 +62,8 @@ function shareFolders(shares: string, cwd: string): string[] {
 function urlSecrets(target: string): string[] {
   try {
     const url = new URL(target);
-    return [url.password, url.username].filter((part) => part !== "").map(decodeURIComponent);
+    // Only the password: masking a short user name would blot that word out of the whole log.
+    return url.password === "" ? [] : [url.password, decodeURIComponent(url.password)];
   } catch {
     return [];
   }

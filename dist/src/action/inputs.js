@@ -47,7 +47,8 @@ function shareFolders(shares, cwd) {
 function urlSecrets(target) {
     try {
         const url = new URL(target);
-        return [url.password, url.username].filter((part) => part !== "").map(decodeURIComponent);
+        // Only the password: masking a short user name would blot that word out of the whole log.
+        return url.password === "" ? [] : [url.password, decodeURIComponent(url.password)];
     }
     catch {
         return [];
