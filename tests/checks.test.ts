@@ -105,7 +105,7 @@ const cases: { name: string; passing?: RunEvidence; failing: RunEvidence; says: 
     name: "timestamps-ordered",
     failing: evidence({ deliveries: [delivery({ body: runBody({ run_ended_at: "2026-11-22T20:59:58.000+00:00" }) })] }),
     says: /says the run's run ended came before its run started/,
-    expected: /run_started_at ≤ run_ended_at \(within 1000 ms\)/,
+    expected: /run_started_at ≤ run_ended_at \(within 50 ms\)/,
     received: /3600 ms earlier/,
   },
   {
@@ -426,6 +426,32 @@ describe("checks that cannot judge say why instead of passing", () => {
     // Within the tolerance of a clock that keeps whole seconds.
     const coarse = evidence({ deliveries: [delivery({ body: runBody({ created_at: "2026-11-22T21:00:01.900Z", run_started_at: "2026-11-22T21:00:01Z" }) })] });
     expect(verdict("timestamps-ordered", coarse)).toBeUndefined();
+  });
+
+  it("kwargs-input and values-state see a key named __proto__ (JSON.parse makes it an own key)", () => {
+    const proto = JSON.parse('{"__proto__": {}}') as Record<string, unknown>;
+    const withInput = evidence({ input: { sent: {} }, deliveries: [delivery({ body: runBody({ kwargs: { input: proto, config: {}, webhook: WEBHOOK } }) })] });
+    expect(verdict("kwargs-input", withInput)).toMatchObject({ received: expect.stringContaining("at kwargs.input.__proto__: expected (absent)") as string });
+    const values = JSON.parse('{"__proto__": {}, "text": 1}') as Record<string, unknown>;
+    const withValues = evidence({ expectedValues: { text: 1 }, state: { values: { text: 1 }, source: "state" }, deliveries: [delivery({ body: runBody({ values }) })] });
+    expect(verdict("values-state", withValues)).toBeDefined();
+  });
+
+  it("timestamps-ordered compares every pair, so slips within the tolerance do not add up, and holds the worker's millisecond times tight", () => {
+    // Each neighbour 990 ms before the last: the webhook claims it was sent 2.97 s before the run was created.
+    const chain = evidence({ deliveries: [delivery({ body: runBody({ created_at: "2026-11-22T21:00:12.121Z", run_started_at: "2026-11-22T21:00:11.131Z", run_ended_at: "2026-11-22T21:00:10.141Z", webhook_sent_at: "2026-11-22T21:00:09.151Z" }) })] });
+    expect(verdict("timestamps-ordered", chain)).toMatchObject({ expected: "run_started_at ≤ run_ended_at (within 50 ms)" });
+    // The same chain in whole seconds: each neighbour within the tolerance, the ends of the chain not.
+    const coarseChain = evidence({ deliveries: [delivery({ body: runBody({ created_at: "2026-11-22T21:00:12Z", run_started_at: "2026-11-22T21:00:11Z", run_ended_at: "2026-11-22T21:00:10Z", webhook_sent_at: "2026-11-22T21:00:09Z" }) })] });
+    expect(verdict("timestamps-ordered", coarseChain)).toMatchObject({ expected: "created_at ≤ run_ended_at (within 1000 ms)" });
+    // One clock kept to the millisecond: an end 200 ms before the start is not a rounding.
+    const reversed = evidence({ deliveries: [delivery({ body: runBody({ created_at: "2026-11-22T21:00:01.000Z", run_started_at: "2026-11-22T21:00:01.500Z", run_ended_at: "2026-11-22T21:00:01.300Z", webhook_sent_at: "2026-11-22T21:00:01.600Z" }) })] });
+    expect(verdict("timestamps-ordered", reversed)).toMatchObject({ expected: "run_started_at ≤ run_ended_at (within 50 ms)" });
+    // The same slip in whole seconds, or against the database's created_at, is within the tolerance.
+    const wholeSeconds = evidence({ deliveries: [delivery({ body: runBody({ created_at: "2026-11-22T21:00:01Z", run_started_at: "2026-11-22T21:00:02Z", run_ended_at: "2026-11-22T21:00:01Z", webhook_sent_at: "2026-11-22T21:00:02Z" }) })] });
+    expect(verdict("timestamps-ordered", wholeSeconds)).toBeUndefined();
+    const twoClocks = evidence({ deliveries: [delivery({ body: runBody({ created_at: "2026-11-22T21:00:01.700Z", run_started_at: "2026-11-22T21:00:01.200Z", run_ended_at: "2026-11-22T21:00:01.900Z", webhook_sent_at: "2026-11-22T21:00:01.910Z" }) })] });
+    expect(verdict("timestamps-ordered", twoClocks)).toBeUndefined();
   });
 
   it("error-described accepts the Python server's {error, message}", () => {

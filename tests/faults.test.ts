@@ -79,6 +79,8 @@ const TABLE: Row[] = [
     checks: ["outcome-status"],
   },
   { fault: "stray", cases: ["unexpected-deliveries"], checks: ["no-strays"] },
+  // Firings share one URL: a request there that names no fired run is still judged, not dropped.
+  { fault: "cron-junk", only: ["thread-cron-second-firing"], cases: ["thread-cron-second-firing"], checks: ["json-body", "exactly-once"] },
   { fault: "accept-refused", only: ["thread-run", "thread-multitask-reject"], cases: ["thread-multitask-reject"], checks: ["not-delivered", "outcome-premise"] },
   {
     fault: "cancel-as-success",

@@ -81,6 +81,12 @@ export interface DrivenRun {
   readBack: { thread_id: string; run_id: string } | { skipped: string };
   /** Where several runs share one URL (a cron's firings): only deliveries naming this run_id are this run's. */
   runFilter?: string;
+  /**
+   * On a shared URL, the run ids the API or the deliveries showed for the cron. A request naming
+   * none of them (junk, a made-up run, no JSON at all) is this run's to judge, so that nothing
+   * sent to the URL goes unjudged; requests for another known firing are that firing's.
+   */
+  strangersAmong?: string[];
   /** What the webhook of this run must do; announced exactly once when absent. */
   expect?: RunExpectation;
   /**

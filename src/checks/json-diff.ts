@@ -32,8 +32,9 @@ export function firstDifference(expected: unknown, received: unknown, path = "$"
     const b = received as Record<string, unknown>;
     for (const key of new Set([...Object.keys(a), ...Object.keys(b)])) {
       const child = /^[A-Za-z_$][\w$]*$/.test(key) ? `${path}.${key}` : `${path}[${JSON.stringify(key)}]`;
-      if (!(key in b)) return { path: child, expected: a[key], received: undefined };
-      if (!(key in a)) return { path: child, expected: undefined, received: b[key] };
+      // Own keys only: a parsed "__proto__" key must not be matched by the prototype every object inherits.
+      if (!Object.hasOwn(b, key)) return { path: child, expected: a[key], received: undefined };
+      if (!Object.hasOwn(a, key)) return { path: child, expected: undefined, received: b[key] };
       const inner = firstDifference(a[key], b[key], child);
       if (inner) return inner;
     }

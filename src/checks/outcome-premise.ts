@@ -5,7 +5,7 @@ import type { Premise, RunEvidence } from "../evidence.js";
 /** Where the API could not show the premise, what the webhook's own values say of it, if anything. */
 function byWebhookValues(evidence: RunEvidence, premise: Premise & { valuesLack: string }): CheckVerdict | "unknown" {
   const values = objectBodies(evidence).map(({ body }) => body.values).filter((v): v is Record<string, unknown> => typeof v === "object" && v !== null && !Array.isArray(v));
-  const ran = values.find((v) => premise.valuesLack in v);
+  const ran = values.find((v) => Object.hasOwn(v, premise.valuesLack));
   if (ran !== undefined) {
     return fail("outcome-premise", premise.asked, `the API could not show the state (${premise.unknown ?? ""}); the webhook's values carry ${JSON.stringify(premise.valuesLack)}`, `The target did not do what the case asked of ${evidence.label}: ${premise.why}`);
   }

@@ -3,7 +3,7 @@ import { objectBodies } from "./evidence-helpers.js";
 /** Where the API could not show the premise, what the webhook's own values say of it, if anything. */
 function byWebhookValues(evidence, premise) {
     const values = objectBodies(evidence).map(({ body }) => body.values).filter((v) => typeof v === "object" && v !== null && !Array.isArray(v));
-    const ran = values.find((v) => premise.valuesLack in v);
+    const ran = values.find((v) => Object.hasOwn(v, premise.valuesLack));
     if (ran !== undefined) {
         return fail("outcome-premise", premise.asked, `the API could not show the state (${premise.unknown ?? ""}); the webhook's values carry ${JSON.stringify(premise.valuesLack)}`, `The target did not do what the case asked of ${evidence.label}: ${premise.why}`);
     }

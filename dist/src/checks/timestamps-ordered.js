@@ -2,11 +2,23 @@ import { defineCheck, fail, skip } from "./types.js";
 import { fieldLeftOut, nth, objectBodiesOrSkip } from "./evidence-helpers.js";
 import { DEFAULT_CLOCK_SKEW_MS, parseDateTime, RUN_TIMES, TIME_TOLERANCE_MS } from "./timestamps.js";
 const words = (field) => field.replace(/_at$/, "").replace(/_/g, " ");
+/** Times the server that runs the graph takes from its own clock as the run starts, ends and is announced. */
+const WORKER_TIMES = new Set(["run_started_at", "run_ended_at", "webhook_sent_at"]);
+/** Between two of those kept to the millisecond, order may slip only this much (a clock stepping back). */
+const FINE_TOLERANCE_MS = 50;
+const toMilliseconds = (raw) => typeof raw === "string" && /\.\d{3}/.test(raw);
+/**
+ * How far `after` may come before `before`: whole seconds, or two clocks (created_at is often the
+ * database's), get TIME_TOLERANCE_MS; two worker times kept to the millisecond get much less.
+ */
+function toleranceFor(before, after) {
+    return WORKER_TIMES.has(before.field) && WORKER_TIMES.has(after.field) && toMilliseconds(before.raw) && toMilliseconds(after.raw) ? FINE_TOLERANCE_MS : TIME_TOLERANCE_MS;
+}
 export const timestampsOrdered = defineCheck({
     name: "timestamps-ordered",
     severity: "required",
-    version: 3,
-    description: `The webhook's times are in order and true: created_at ≤ run_started_at ≤ run_ended_at ≤ webhook_sent_at, each allowed to be up to ${TIME_TOLERANCE_MS} ms early (servers that keep whole seconds, or read two clocks); webhook_sent_at is within the allowed clock skew (--clock-skew-ms, default ${DEFAULT_CLOCK_SKEW_MS / 1000} s) of the moment the request arrived, and the run's first time no more than that before the suite sent the call that created it; and a run the suite knows took a while (a graph that slept) spans at least that long. Times that are missing are left to timestamps-present.`,
+    version: 4,
+    description: `The webhook's times are in order and true: created_at ≤ run_started_at ≤ run_ended_at ≤ webhook_sent_at, every pair compared (so small slips do not add up), each allowed to be up to ${TIME_TOLERANCE_MS} ms early (servers that keep whole seconds, or read two clocks), or ${FINE_TOLERANCE_MS} ms between two of the last three kept to the millisecond (one clock, the run's worker); webhook_sent_at is within the allowed clock skew (--clock-skew-ms, default ${DEFAULT_CLOCK_SKEW_MS / 1000} s) of the moment the request arrived, and the run's first time no more than that before the suite sent the call that created it; and a run the suite knows took a while (a graph that slept) spans at least that long. Times that are missing are left to timestamps-present.`,
     run(evidence, context) {
         const bodies = objectBodiesOrSkip(evidence);
         if (!Array.isArray(bodies))
@@ -17,13 +29,17 @@ export const timestampsOrdered = defineCheck({
         for (const { index, body } of bodies) {
             const where = `${nth(index, evidence.deliveries.length)} for ${evidence.label}`;
             const times = fields.map((field) => ({ field, at: parseDateTime(body[field]), raw: body[field] })).filter((t) => t.at !== undefined);
-            for (let i = 1; i < times.length; i += 1) {
-                compared = true;
-                const before = times[i - 1];
-                const after = times[i];
-                if (after.at + TIME_TOLERANCE_MS >= before.at)
-                    continue;
-                return fail("timestamps-ordered", `${before.field} ≤ ${after.field} (within ${TIME_TOLERANCE_MS} ms)`, `${before.field} ${String(before.raw)}, ${after.field} ${String(after.raw)} (${before.at - after.at} ms earlier)`, `${where} says the run's ${words(after.field)} came before its ${words(before.field)}.`);
+            for (let j = 1; j < times.length; j += 1) {
+                // The nearest earlier time first, so a finding names the pair a reader would look at.
+                for (let i = j - 1; i >= 0; i -= 1) {
+                    compared = true;
+                    const before = times[i];
+                    const after = times[j];
+                    const tolerance = toleranceFor(before, after);
+                    if (after.at + tolerance >= before.at)
+                        continue;
+                    return fail("timestamps-ordered", `${before.field} ≤ ${after.field} (within ${tolerance} ms)`, `${before.field} ${String(before.raw)}, ${after.field} ${String(after.raw)} (${before.at - after.at} ms earlier)`, `${where} says the run's ${words(after.field)} came before its ${words(before.field)}.`);
+                }
             }
             const sent = times.find((t) => t.field === "webhook_sent_at");
             const arrived = evidence.deliveries[index].receivedAt;

@@ -324,7 +324,15 @@ async function observe(run, key, started, deps, sentRun) {
         deadlineAt = Date.now() + grace;
         firstWait = await deps.sink.waitFor(key, 1, grace);
     }
-    const mine = (all) => run.runFilter === undefined ? all : all.filter((d) => parsedIds(d)?.run_id === run.runFilter);
+    const known = new Set(run.strangersAmong ?? []);
+    const mine = (all) => {
+        if (run.runFilter === undefined)
+            return all;
+        return all.filter((d) => {
+            const id = parsedIds(d)?.run_id;
+            return id === run.runFilter || (run.strangersAmong !== undefined && (id === undefined || !known.has(id)));
+        });
+    };
     firstWait = mine(firstWait);
     let deliveries = firstWait;
     const first = firstWait[0];

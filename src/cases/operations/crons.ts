@@ -108,7 +108,10 @@ async function firedRuns(
       if (cronThread === undefined) run.stateless = true;
       else if (i < firing.firings - 1) run.laterRuns = true;
       // Several firings share one URL: each run owns the deliveries that name it.
-      if (firing.firings > 1) run.runFilter = body?.run_id ?? api?.run_id ?? "(no run fired)";
+      if (firing.firings > 1) {
+        run.runFilter = body?.run_id ?? api?.run_id ?? "(no run fired)";
+        if (i === 0) run.strangersAmong = [...new Set([...apiRuns.flatMap((r) => (r.run_id === undefined ? [] : [r.run_id])), ...fromBodies.flatMap((b) => (b?.run_id === undefined ? [] : [b.run_id]))])];
+      }
       return run;
     }),
   );
