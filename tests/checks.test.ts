@@ -437,6 +437,20 @@ describe("checks that cannot judge say why instead of passing", () => {
     expect(verdict("values-state", withValues)).toBeDefined();
   });
 
+  it("kwargs-input and values-state refuse a large integer written with a fraction or an exponent (equal only as doubles)", () => {
+    const big = 9_007_199_254_740_991;
+    const exact = JSON.stringify(runBody({ kwargs: { input: { number: big }, config: {}, webhook: WEBHOOK }, values: { number: big } }));
+    const asInput = evidence({ input: { sent: { number: big } }, deliveries: [delivery({ rawBody: exact })] });
+    expect(verdict("kwargs-input", asInput)).toBeUndefined();
+    const written = evidence({ input: { sent: { number: big } }, deliveries: [delivery({ rawBody: exact.replace(`"input":{"number":${big}}`, '"input":{"number":9.007199254740991e15}') })] });
+    expect(verdict("kwargs-input", written)).toMatchObject({ received: "the number 9.007199254740991e15 in the body" });
+    const values = evidence({ expectedValues: { number: big }, state: { skipped: "no history" }, deliveries: [delivery({ rawBody: exact.replace(`"values":{"number":${big}}`, `"values":{"number":${big}.4}`) })] });
+    expect(verdict("values-state", values)).toMatchObject({ received: `the number ${big}.4 in the body` });
+    // The same digits inside a string are text, not a number.
+    const quoted = evidence({ input: { sent: { number: big } }, deliveries: [delivery({ rawBody: exact.replace('"status":', '"note":"9.007199254740991e15","status":') })] });
+    expect(verdict("kwargs-input", quoted)).toBeUndefined();
+  });
+
   it("timestamps-ordered compares every pair, so slips within the tolerance do not add up, and holds the worker's millisecond times tight", () => {
     // Each neighbour 990 ms before the last: the webhook claims it was sent 2.97 s before the run was created.
     const chain = evidence({ deliveries: [delivery({ body: runBody({ created_at: "2026-11-22T21:00:12.121Z", run_started_at: "2026-11-22T21:00:11.131Z", run_ended_at: "2026-11-22T21:00:10.141Z", webhook_sent_at: "2026-11-22T21:00:09.151Z" }) })] });

@@ -9,7 +9,7 @@ import { startTestTarget } from "../fixtures/test-target/server.js";
 import { parseBody } from "../src/evidence.js";
 import { nestingDepth } from "../src/json.js";
 import { fingerprint, Redactor } from "../src/report/redact.js";
-import { secretsInHeader, secretsOf } from "../src/cli/args.js";
+import { secretsInHeader, secretsOf, targetUrl, withoutUserinfo } from "../src/cli/args.js";
 import { makeTokenParts } from "../src/sink/case-url.js";
 import { cronPath, runPath } from "../src/api/paths.js";
 import { deleteOwn } from "../src/api/cleanup.js";
@@ -117,6 +117,38 @@ describe("secrets the first review did not reach", () => {
     expect(redactor.textOfJson('{"detail":"line one\\nline two \\"quoted\\""}')).toBe('{"detail":"line one\\nline two \\"quoted\\""}');
     // Ordinary hex stays as it is.
     expect(redactor.text("sha 00 11 22 33 44 55 66 77 88 99")).toBe("sha 00 11 22 33 44 55 66 77 88 99");
+  });
+
+  it("the API key, a header's secret and Basic credentials are found in every byte encoding a token is found in (review 8)", () => {
+    const key = "lsv2_pt_Secretkey0123456789abcdef";
+    const redactor = new Redactor(secretsOf({ apiKey: key, headers: { Cookie: "session=SESSIONSECRET123; theme=dark" } }));
+    const bytes = [...Buffer.from(key)];
+    for (const echo of [
+      bytes.map((b) => `&#${b};`).join(""),
+      bytes.map((b) => b.toString(16).padStart(2, "0")).join(" "),
+      JSON.stringify({ type: "Buffer", data: bytes }),
+      key.toUpperCase(),
+      bytes.map((b) => `\\x${b.toString(16).padStart(2, "0")}`).join(""),
+      bytes.join(","),
+      bytes.map((b) => `0x${b.toString(16).padStart(2, "0")}`).join(", "),
+    ]) {
+      const cleaned = redactor.text(`rejected credential ${echo}`);
+      expect(cleaned, echo.slice(0, 30)).toMatch(/REDACTED-[0-9a-f]+/);
+      expect(cleaned).not.toContain(echo);
+    }
+    // A cookie's value alone, as a target that says which session expired would echo it.
+    expect(redactor.text("session SESSIONSECRET123 has expired")).not.toContain("SESSIONSECRET123");
+    // Short values of a name=value list are not secrets of their own: "dark" stays a word.
+    expect(redactor.text("theme dark")).toBe("theme dark");
+  });
+
+  it("a --target password is hidden however the URL is written, and found as typed (review 8)", () => {
+    for (const raw of [" http://bob:Secret%2dPass99@127.0.0.1:9", "http:\\\\bob:Secret%2dPass99@127.0.0.1:9", "http:/bob:Secret%2dPass99@127.0.0.1:9"]) {
+      expect(withoutUserinfo(raw), raw).not.toContain("Secret");
+      const parsed = targetUrl(raw);
+      const redactor = new Redactor(secretsOf({ headers: {}, credentials: parsed.credentials! }));
+      expect(redactor.text(`the URL was ${raw.trim()}`)).not.toContain("Secret%2dPass99");
+    }
   });
 
   it("text full of ellipses costs the same as any text, and a cut at the end is still found", () => {

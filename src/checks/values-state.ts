@@ -1,11 +1,12 @@
 import { defineCheck, fail, inconclusive, skip } from "./types.js";
 import { fieldLeftOut, nth, objectBodiesOrSkip } from "./evidence-helpers.js";
 import { describeDifference, firstDifference, short } from "./json-diff.js";
+import { integerWrittenInexactly, largeIntegers } from "./json-numbers.js";
 
 export const valuesState = defineCheck({
   name: "values-state",
   severity: "required",
-  version: 1,
+  version: 2,
   description:
     "The webhook's values is the graph's state after the run: for a run on a thread it is present and equals the state the API reads back for that run (the thread's history checkpoint of the run, or its current state when that run was its last), and it holds exactly what the conformance graph was asked to return. A stateless run's values may be null or absent (the documented payload gives values only for stateful runs); so may an interrupted run's, which has no checkpoint of its end; a rolled-back run's state is gone, so its values are not judged.",
   run(evidence, context) {
@@ -30,6 +31,10 @@ export const valuesState = defineCheck({
         const asked = firstDifference(evidence.expectedValues, pick(values, Object.keys(evidence.expectedValues)));
         if (asked !== undefined) {
           return fail("values-state", `values with ${short(evidence.expectedValues)}`, `values ${short(values)} (${describeDifference(asked).replace(/^at \$/, "at values")})`, `${where} does not carry exactly what the run returned.`);
+        }
+        const inexact = integerWrittenInexactly(Buffer.from(evidence.deliveries[index]!.bodyBase64, "base64").toString("utf8"), largeIntegers(evidence.expectedValues));
+        if (inexact !== undefined) {
+          return fail("values-state", `values with ${short(evidence.expectedValues)}, its integers written as integers`, `the number ${inexact} in the body`, `${where} writes an integer the run returned as ${inexact}: a receiver that keeps integers exact reads another number.`);
         }
       }
       const state = evidence.state;
@@ -57,5 +62,5 @@ export const valuesState = defineCheck({
 function pick(values: unknown, keys: string[]): unknown {
   if (values === null || typeof values !== "object" || Array.isArray(values)) return values;
   const record = values as Record<string, unknown>;
-  return Object.fromEntries(keys.filter((k) => k in record).map((k) => [k, record[k]]));
+  return Object.fromEntries(keys.filter((k) => Object.hasOwn(record, k)).map((k) => [k, record[k]]));
 }

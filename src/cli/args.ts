@@ -8,7 +8,7 @@ export interface Options {
   /** The target's base URL, without credentials. */
   target?: string;
   /** user:password from --target, sent as HTTP Basic (in `headers`); kept to be redacted. */
-  credentials?: { username: string; password: string };
+  credentials?: TargetUrl["credentials"];
   local: boolean;
   /** With --local: which version of the open-source server to run. */
   serverVersion: ServerVersion;
@@ -109,12 +109,15 @@ function integer(flag: string, raw: string | undefined, fallback: number, min: n
 /** A --target value: the base URL without credentials, and the credentials it carried (sent as HTTP Basic). */
 export interface TargetUrl {
   url: string;
-  credentials?: { username: string; password: string };
+  credentials?: { username: string; password: string; /** As written in the URL (any percent-escape kept), which an echo may repeat. */ raw?: string[] };
 }
 
-/** The URL with any user:password@ replaced, for messages about a value that could not be used. */
-function withoutUserinfo(raw: string): string {
-  return raw.replace(/^([a-z][a-z0-9+.-]*:\/\/)[^/?#]*@/i, "$1REDACTED@");
+/**
+ * The URL with any user:password@ replaced. URL parsers accept more than scheme://: leading
+ * blanks, backslashes, one slash or none. Whatever precedes the last @ before the host goes.
+ */
+export function withoutUserinfo(raw: string): string {
+  return raw.replace(/^(\s*[a-z][a-z0-9+.-]*:[\\/]*)[^/?#\\]*@/i, "$1REDACTED@");
 }
 
 export function targetUrl(raw: string): TargetUrl {
@@ -130,7 +133,7 @@ export function targetUrl(raw: string): TargetUrl {
   if (url.search || url.hash) throw usageError("--target takes the server's base URL without a query string or fragment.");
   const parsed: TargetUrl = { url: "" };
   if (url.username !== "" || url.password !== "") {
-    parsed.credentials = { username: decodedUserinfo(url.username, "--target"), password: decodedUserinfo(url.password, "--target") };
+    parsed.credentials = { username: decodedUserinfo(url.username, "--target"), password: decodedUserinfo(url.password, "--target"), raw: [url.username, url.password].filter((s) => s !== "") };
     url.username = "";
     url.password = "";
   }
@@ -357,6 +360,12 @@ export function parseCommandLine(argv: readonly string[], env: NodeJS.ProcessEnv
  */
 export function secretsInHeader(value: string): string[] {
   const found = [value];
+  // A Cookie (or any name=value list): each value long enough to be a secret is one, since a target may echo it alone.
+  for (const part of value.split(/[;,&]/)) {
+    const eq = part.indexOf("=");
+    const inner = eq > 0 ? part.slice(eq + 1).trim() : "";
+    if (inner.length >= 8) found.push(inner);
+  }
   const scheme = /^\s*([A-Za-z][\w-]*)\s+(\S+)\s*$/.exec(value);
   if (scheme === null) return found;
   const credential = scheme[2]!;
@@ -377,6 +386,9 @@ export function secretsOf(options: Pick<Options, "apiKey" | "headers" | "credent
     const { username, password } = options.credentials;
     // A URL may carry a token as its user name alone.
     secrets.push(`${username}:${password}`, password, ...(password === "" ? [username] : []));
+    // As typed: "Secret%2dPass" is what an echo of the URL repeats, and no encoder writes it back from "Secret-Pass".
+    const raw = options.credentials.raw ?? [];
+    secrets.push(...(password === "" ? raw : raw.slice(1)), raw.join(":"));
   }
   return secrets.filter((secret) => secret !== "");
 }

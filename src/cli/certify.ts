@@ -7,7 +7,7 @@ import { fileURLToPath } from "node:url";
 import { createPrivateKey, randomBytes } from "node:crypto";
 import { ConformanceError, describeError, usageError } from "../errors.js";
 import { exitCodeFor, EXIT } from "./exit-code.js";
-import type { Options } from "./args.js";
+import { withoutUserinfo, type Options } from "./args.js";
 import type { Io } from "./main.js";
 import { loadExpectations } from "./expectations.js";
 import { renderSummary } from "./summary.js";
@@ -86,7 +86,6 @@ class Interrupted extends Error {}
 /** The shell words of the command line, with every secret taken out (credentials in --target included). */
 function redactedCommandLine(argv: readonly string[], redactor: Redactor): string {
   const out: string[] = [];
-  const hideUserinfo = (value: string): string => value.replace(/^([a-z][a-z0-9+.-]*:\/\/)[^/?#]*@/i, "$1REDACTED@");
   for (let i = 0; i < argv.length; i += 1) {
     const arg = argv[i]!;
     const [flag, inline] = arg.startsWith("--") && arg.includes("=") ? [arg.slice(0, arg.indexOf("=")), arg.slice(arg.indexOf("=") + 1)] : [arg, undefined];
@@ -97,7 +96,7 @@ function redactedCommandLine(argv: readonly string[], redactor: Redactor): strin
       continue;
     }
     if (inline === undefined) i += 1;
-    const shown = flag === "--target" ? hideUserinfo(value) : flag === "--api-key" ? "REDACTED" : value.includes(":") ? `${value.split(":")[0]}: REDACTED` : value;
+    const shown = flag === "--target" ? withoutUserinfo(value) : flag === "--api-key" ? "REDACTED" : value.includes(":") ? `${value.split(":")[0]}: REDACTED` : value;
     out.push(...(inline === undefined ? [flag, shown] : [`${flag}=${shown}`]));
   }
   return redactor.text(["lg-webhook-conformance", ...out].map((w) => (/^[\w@%+=:,./-]+$/.test(w) ? w : `'${w.replace(/'/g, `'\\''`)}'`)).join(" "));

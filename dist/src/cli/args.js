@@ -52,9 +52,12 @@ function integer(flag, raw, fallback, min, max) {
         throw usageError(`${flag} must be between ${min} and ${max}, not ${value}.`);
     return value;
 }
-/** The URL with any user:password@ replaced, for messages about a value that could not be used. */
-function withoutUserinfo(raw) {
-    return raw.replace(/^([a-z][a-z0-9+.-]*:\/\/)[^/?#]*@/i, "$1REDACTED@");
+/**
+ * The URL with any user:password@ replaced. URL parsers accept more than scheme://: leading
+ * blanks, backslashes, one slash or none. Whatever precedes the last @ before the host goes.
+ */
+export function withoutUserinfo(raw) {
+    return raw.replace(/^(\s*[a-z][a-z0-9+.-]*:[\\/]*)[^/?#\\]*@/i, "$1REDACTED@");
 }
 export function targetUrl(raw) {
     let url;
@@ -71,7 +74,7 @@ export function targetUrl(raw) {
         throw usageError("--target takes the server's base URL without a query string or fragment.");
     const parsed = { url: "" };
     if (url.username !== "" || url.password !== "") {
-        parsed.credentials = { username: decodedUserinfo(url.username, "--target"), password: decodedUserinfo(url.password, "--target") };
+        parsed.credentials = { username: decodedUserinfo(url.username, "--target"), password: decodedUserinfo(url.password, "--target"), raw: [url.username, url.password].filter((s) => s !== "") };
         url.username = "";
         url.password = "";
     }
@@ -314,6 +317,13 @@ export function parseCommandLine(argv, env) {
  */
 export function secretsInHeader(value) {
     const found = [value];
+    // A Cookie (or any name=value list): each value long enough to be a secret is one, since a target may echo it alone.
+    for (const part of value.split(/[;,&]/)) {
+        const eq = part.indexOf("=");
+        const inner = eq > 0 ? part.slice(eq + 1).trim() : "";
+        if (inner.length >= 8)
+            found.push(inner);
+    }
     const scheme = /^\s*([A-Za-z][\w-]*)\s+(\S+)\s*$/.exec(value);
     if (scheme === null)
         return found;
@@ -337,6 +347,9 @@ export function secretsOf(options) {
         const { username, password } = options.credentials;
         // A URL may carry a token as its user name alone.
         secrets.push(`${username}:${password}`, password, ...(password === "" ? [username] : []));
+        // As typed: "Secret%2dPass" is what an echo of the URL repeats, and no encoder writes it back from "Secret-Pass".
+        const raw = options.credentials.raw ?? [];
+        secrets.push(...(password === "" ? raw : raw.slice(1)), raw.join(":"));
     }
     return secrets.filter((secret) => secret !== "");
 }

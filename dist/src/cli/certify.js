@@ -6,6 +6,7 @@ import { fileURLToPath } from "node:url";
 import { createPrivateKey, randomBytes } from "node:crypto";
 import { ConformanceError, describeError, usageError } from "../errors.js";
 import { exitCodeFor, EXIT } from "./exit-code.js";
+import { withoutUserinfo } from "./args.js";
 import { loadExpectations } from "./expectations.js";
 import { renderSummary } from "./summary.js";
 import { select, shardOf } from "../selection.js";
@@ -59,7 +60,6 @@ class Interrupted extends Error {
 /** The shell words of the command line, with every secret taken out (credentials in --target included). */
 function redactedCommandLine(argv, redactor) {
     const out = [];
-    const hideUserinfo = (value) => value.replace(/^([a-z][a-z0-9+.-]*:\/\/)[^/?#]*@/i, "$1REDACTED@");
     for (let i = 0; i < argv.length; i += 1) {
         const arg = argv[i];
         const [flag, inline] = arg.startsWith("--") && arg.includes("=") ? [arg.slice(0, arg.indexOf("=")), arg.slice(arg.indexOf("=") + 1)] : [arg, undefined];
@@ -71,7 +71,7 @@ function redactedCommandLine(argv, redactor) {
         }
         if (inline === undefined)
             i += 1;
-        const shown = flag === "--target" ? hideUserinfo(value) : flag === "--api-key" ? "REDACTED" : value.includes(":") ? `${value.split(":")[0]}: REDACTED` : value;
+        const shown = flag === "--target" ? withoutUserinfo(value) : flag === "--api-key" ? "REDACTED" : value.includes(":") ? `${value.split(":")[0]}: REDACTED` : value;
         out.push(...(inline === undefined ? [flag, shown] : [`${flag}=${shown}`]));
     }
     return redactor.text(["lg-webhook-conformance", ...out].map((w) => (/^[\w@%+=:,./-]+$/.test(w) ? w : `'${w.replace(/'/g, `'\\''`)}'`)).join(" "));

@@ -105,7 +105,9 @@ export function secretForms(secret) {
     const forms = new Set();
     for (const base of bases) {
         const once = encodeURIComponent(base);
-        for (const form of [base, once, encodeURIComponent(once), once.replace(/%20/g, "+"), base.replace(/\+/g, " ")]) {
+        // Upper- and lower-cased too (an echo that shouts), where long enough not to match ordinary words.
+        const cased = base.length >= MIN_ENCODED ? [base.toUpperCase(), base.toLowerCase()] : [];
+        for (const form of [base, once, encodeURIComponent(once), once.replace(/%20/g, "+"), base.replace(/\+/g, " "), ...cased]) {
             forms.add(form);
             forms.add(JSON.stringify(form).slice(1, -1));
             forms.add(htmlEscaped(form));
@@ -175,24 +177,32 @@ export class Redactor {
         }
     }
     text(value) {
-        let out = value;
-        for (const [secret, stand] of this.replacements)
-            if (out.includes(secret))
-                out = out.split(secret).join(stand);
+        let out = this.withoutSecrets(value);
         if (out.includes("…"))
             out = this.withoutCutSecrets(out);
         out = redactToken(out);
-        if (this.pieces.size === 0)
+        if (this.pieces.size === 0 && this.replacements.length === 0)
             return out;
-        out = out.replace(RUN_OF_PIECE_CHARACTERS, (run) => this.withoutPieces(run));
-        // A token whose every byte is encoded (%74%6f…, 74 6f…, &#116;…, \x74…, [116,111,…]) hides its pieces: such runs are read decoded.
+        if (this.pieces.size > 0)
+            out = out.replace(RUN_OF_PIECE_CHARACTERS, (run) => this.withoutPieces(run));
+        // A secret or token whose every byte is encoded (%74%6f…, 74 6f…, &#116;…, \x74…, [116,111,…]) hides in plain sight: such runs are read decoded.
         for (const [pattern, decode] of BYTE_RUNS)
-            out = out.replace(pattern, (run) => this.withoutDecodedPieces(run, decode(run)));
+            out = out.replace(pattern, (run) => this.withoutDecoded(run, decode(run)));
         return out;
     }
-    /** A run of encoded bytes, shown decoded and cleaned where it held a token's piece; as it was otherwise. */
-    withoutDecodedPieces(run, plain) {
-        const cleaned = redactToken(plain.replace(RUN_OF_PIECE_CHARACTERS, (piece) => this.withoutPieces(piece)));
+    withoutSecrets(text) {
+        let out = text;
+        for (const [secret, stand] of this.replacements)
+            if (out.includes(secret))
+                out = out.split(secret).join(stand);
+        return out;
+    }
+    /** A run of encoded bytes, shown decoded and cleaned where it held a secret or a token's piece; as it was otherwise. */
+    withoutDecoded(run, plain) {
+        let cleaned = this.withoutSecrets(plain);
+        if (this.pieces.size > 0)
+            cleaned = cleaned.replace(RUN_OF_PIECE_CHARACTERS, (piece) => this.withoutPieces(piece));
+        cleaned = redactToken(cleaned);
         return cleaned === plain ? run : cleaned;
     }
     /**
