@@ -1,7 +1,7 @@
 import { afterAll, describe, expect, it } from "vitest";
 import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
-import { mkdtemp, readdir, readFile, rm, writeFile } from "node:fs/promises";
+import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { runCli, startCliUntil } from "./helpers/cli.js";
@@ -95,8 +95,8 @@ describe("a target that is not what the user thinks exits 3 with one sentence", 
     expect(run.code).toBe(3);
     expect(run.stderr).toMatch(/GET \/info on http:\/\/127\.0\.0\.1:\d+ failed: connect ECONNREFUSED/);
     expect(run.stderr).not.toMatch(/\n\s+at /);
-    // A run that never started leaves no empty report folder behind.
-    expect(await readdir(parent)).toEqual([]);
+    // A run without a verdict leaves a folder that says so, and why.
+    expect(JSON.parse(await readFile(join(parent, "reports", "certification.json"), "utf8"))).toMatchObject({ verdict: null, exitCode: 3, reason: expect.stringMatching(/ECONNREFUSED/) as string });
     await rm(parent, { recursive: true });
   });
 

@@ -123,7 +123,7 @@ describe("Ctrl-C in load mode", () => {
       expect(Date.now() - stopped).toBeLessThan(5_000);
       const tagged = target.threads().filter((t) => "lg_webhook_conformance" in ((t.metadata as Record<string, unknown> | undefined) ?? {}));
       expect(tagged).toEqual([]);
-      expect(existsSync(join(dir, "certification.json"))).toBe(false);
+      expect(JSON.parse(await readFile(join(dir, "certification.json"), "utf8"))).toMatchObject({ verdict: null, exitCode: 130 });
     } finally {
       await target.close();
       await rm(dir, { recursive: true, force: true });

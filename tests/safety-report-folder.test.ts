@@ -1,5 +1,5 @@
 import { afterAll, describe, expect, it } from "vitest";
-import { mkdtemp, readdir, readFile, rm, writeFile } from "node:fs/promises";
+import { mkdtemp, readdir, readFile, rm, stat, writeFile } from "node:fs/promises";
 import { hostname, tmpdir } from "node:os";
 import { join } from "node:path";
 import { runCli, startCliUntil } from "./helpers/cli.js";
@@ -36,6 +36,47 @@ describe("a report folder belongs to one run at a time", () => {
     } finally {
       await good.close();
       await bad.close();
+    }
+  });
+
+  it("a folder holds exactly the last run's files: conformant, then a preflight failure, then a partial run (issue 21)", { timeout: 120_000 }, async () => {
+    const target = await startTestTarget({ cronIntervalMs: 600_000 });
+    const dir = await folder();
+    const files = async (): Promise<string[]> => (await readdir(dir)).filter((f) => !f.startsWith(".")).sort();
+    try {
+      const first = await runCli(["--target", target.url, "--only", "thread-run", "--settle-ms", "300", "--report-dir", dir]);
+      expect(first.code, first.stderr).toBe(0);
+      expect(first.stdout).toMatch(new RegExp(`Report: ${dir}/certification\\.html \\(also`));
+      const full = await files();
+      expect(full).toEqual(expect.arrayContaining(["badge.svg", "certification.html", "certification.json", "certification.md", "junit.xml"]));
+
+      // The preflight fails: no verdict, and nothing of the conformant run survives beside the folder's word for it.
+      const unreachable = await runCli(["--target", "http://127.0.0.1:9", "--report-dir", dir]);
+      expect(unreachable.code).toBe(3);
+      expect(await files()).toEqual(["badge.svg", "certification.html", "certification.json", "certification.md"]);
+      const none = JSON.parse(await readFile(join(dir, "certification.json"), "utf8")) as Record<string, unknown>;
+      expect(none).toMatchObject({ verdict: null, exitCode: 3, reason: expect.stringMatching(/127\.0\.0\.1:9/) as string });
+      expect(await readFile(join(dir, "badge.svg"), "utf8")).toContain("no verdict");
+      expect(await readFile(join(dir, "certification.html"), "utf8")).toContain("no verdict");
+      const verified = await runCli(["verify", join(dir, "certification.json")]);
+      expect(verified.code, verified.stdout).toBe(0);
+
+      // --preflight-only: no case ran, so no verdict either.
+      const preflight = await runCli(["--target", target.url, "--preflight-only", "--report-dir", dir]);
+      expect(preflight.code, preflight.stderr).toBe(0);
+      expect(JSON.parse(await readFile(join(dir, "certification.json"), "utf8"))).toMatchObject({ verdict: null, reason: expect.stringMatching(/--preflight-only/) as string });
+
+      // A partial run: its own files, all of them written by it.
+      const before = Date.now() - 5;
+      const partial = await runCli(["--target", target.url, "--only", "thread-run,stateless-run", "--settle-ms", "300", "--report-dir", dir]);
+      expect(partial.code, partial.stderr).toBe(0);
+      expect(await files()).toEqual(full);
+      const cert = JSON.parse(await readFile(join(dir, "certification.json"), "utf8")) as Certification;
+      expect(cert.scope.complete).toBe(false);
+      expect(cert.cases.filter((c) => c.outcome === "passed").map((c) => c.id)).toEqual(["thread-run", "stateless-run"]);
+      for (const name of await files()) expect((await stat(join(dir, name))).mtimeMs, name).toBeGreaterThanOrEqual(before);
+    } finally {
+      await target.close();
     }
   });
 

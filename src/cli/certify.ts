@@ -34,6 +34,7 @@ import type { CaseResult } from "../report/types.js";
 import { writeRunReports } from "../report/write.js";
 import type { Redactor } from "../report/redact.js";
 import { claimReportFolder, removeReports, type ReportFolder } from "../report/files.js";
+import { writeNoVerdict } from "../report/no-verdict.js";
 import type { Expectation } from "../report/gate.js";
 
 /** Workers only collect results the main process computes concurrently, so two are plenty. */
@@ -65,6 +66,13 @@ export interface Resources {
   stopped?: boolean;
   /** The run's tag, once chosen: what `cleanup --run` needs to find what a stop left. */
   runTag?: string;
+  /** The words the run was started with, for a no-verdict report. */
+  commandLine?: readonly string[];
+  startedAt?: Date;
+  /** Set once the certification with the run's verdict is written. */
+  verdictWritten?: boolean;
+  /** How a run without a verdict ended: what its report folder says instead of a verdict. */
+  ending?: { exitCode: number; reason: string };
 }
 
 /** Releases everything; returns what could not be deleted from the target (after a stop, nothing else says so). */
@@ -75,7 +83,20 @@ export async function release(resources: Resources): Promise<Leftover[]> {
   await resources.sink?.close().catch(() => undefined);
   await resources.local?.stop().catch(() => undefined);
   if (resources.runtimeDir) await rm(resources.runtimeDir, { recursive: true, force: true }).catch(() => undefined);
-  if (resources.stopped && resources.folder) await removeReports(resources.folder.path).catch(() => undefined);
+  if (resources.folder && resources.verdictWritten !== true) {
+    // No verdict of this run: nothing of an earlier one, or half of this one, may stand in the folder; it says why instead.
+    await removeReports(resources.folder.path).catch(() => undefined);
+    const ending = resources.ending ?? { exitCode: EXIT.internal, reason: "the run ended before it reached a verdict" };
+    await writeNoVerdict(resources.folder.path, {
+      suite: suiteVersion(),
+      verdict: null,
+      reason: ending.reason,
+      exitCode: ending.exitCode,
+      commandLine: redactedCommandLine(resources.commandLine ?? [], resources.redactor),
+      startedAt: (resources.startedAt ?? new Date()).toISOString(),
+      finishedAt: new Date().toISOString(),
+    }).catch(() => undefined);
+  }
   await resources.folder?.release().catch(() => undefined);
   return left;
 }
@@ -381,6 +402,7 @@ async function report(options: Options, runtime: Runtime, cases: readonly CaseRe
   if (leftovers.length > 0) io.stderr(describeLeftovers(leftovers, resources.runTag));
   const certification = await writeRunReports(runtime, cases, resources.sink!.stats(), resources.redactor, interrupted);
   if (certification === undefined) return EXIT.internal;
+  resources.verdictWritten = true;
   const summary = renderSummary(certification, options.reportDir, { caseLines: options.load !== undefined });
   if (options.json) {
     io.stderr(summary);
@@ -402,6 +424,7 @@ export async function certify(argv: readonly string[], options: Options, io: Io,
     if (interrupted()) throw new Interrupted();
   };
   const planned = plan(options);
+  resources.startedAt = new Date();
   const reportDir = await claimReports(options, resources);
   const chosen = await chosenSchema(options);
   warnings(options, io);

@@ -73,15 +73,26 @@ export async function main(argv: readonly string[], env: NodeJS.ProcessEnv, io: 
       return exitCodeFor({ kind: "help" });
     }
     for (const secret of secretsOf(parsed.options)) redactor.add(secret);
+    resources.commandLine = argv;
     const code = await certify(argv, parsed.options, out, resources, () => interrupted !== undefined);
-    return interrupted ? signalExit(interrupted) : code;
+    if (interrupted) {
+      resources.ending = { exitCode: signalExit(interrupted), reason: `the run was stopped (${interrupted}) before its cases finished` };
+      return resources.ending.exitCode;
+    }
+    if (parsed.options.preflightOnly) resources.ending = { exitCode: code, reason: "--preflight-only: the preflight passed, and no case ran" };
+    return code;
   } catch (error) {
-    if (interrupted) return signalExit(interrupted);
+    if (interrupted) {
+      resources.ending = { exitCode: signalExit(interrupted), reason: `the run was stopped (${interrupted}) before its cases finished` };
+      return resources.ending.exitCode;
+    }
     if (error instanceof ConformanceError) {
       out.stderr(`lg-webhook-conformance: ${error.message} [${error.code}]\n`);
-      return exitCodeFor({ kind: "error", code: error.code });
+      resources.ending = { exitCode: exitCodeFor({ kind: "error", code: error.code }), reason: redactor.text(error.message) };
+      return resources.ending.exitCode;
     }
     out.stderr(`lg-webhook-conformance: internal error: ${describeError(error)} [LGWC_INTERNAL]\n`);
+    resources.ending = { exitCode: EXIT.internal, reason: redactor.text(`the suite failed (internal error: ${describeError(error)})`) };
     return EXIT.internal;
   } finally {
     const left = await release(resources);

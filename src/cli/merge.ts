@@ -40,6 +40,7 @@ Exit codes: as for a run (0 conformant or gate passed, 1 not), 2 for unusable in
 
 /** What merge needs of a share; anything else is not a certification this suite wrote. */
 function shapeProblem(report: Record<string, unknown>): string | undefined {
+  if (report.verdict === null) return `its run ended without a verdict (${typeof report.reason === "string" ? report.reason : "no reason given"}); run that shard again`;
   const target = report.target as { url?: unknown } | undefined;
   if (typeof target?.url !== "string") return "it names no target";
   if (!Array.isArray(report.cases)) return "it lists no cases";

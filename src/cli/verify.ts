@@ -49,12 +49,10 @@ export async function verifyCommand(argv: readonly string[], io: Io): Promise<nu
     report = JSON.parse(await read(file, "the report")) as Record<string, unknown>;
   } catch (error) {
     if (error instanceof ConformanceError) throw error;
-    io.stdout(`${file}: NOT intact: it is not JSON.\n`);
-    return 1;
+    throw new ConformanceError("LGWC_CONFIG", `${file} is not JSON, so it is not a certification.json; give the file a run or merge wrote.`);
   }
   if (report === null || typeof report !== "object" || Array.isArray(report)) {
-    io.stdout(`${file}: NOT intact: it is not a certification (a JSON object).\n`);
-    return 1;
+    throw new ConformanceError("LGWC_CONFIG", `${file} is JSON but not a certification (a JSON object); give the file a run or merge wrote.`);
   }
   const key = parsed.values["public-key"] === undefined ? undefined : await read(parsed.values["public-key"], "the public key");
   if (key !== undefined) usablePublicKey(key, parsed.values["public-key"]!);

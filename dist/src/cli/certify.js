@@ -29,6 +29,7 @@ import { startControlServer } from "../conductor/control-server.js";
 import { casesInProcess, casesThroughPlaywright } from "../conductor/playwright.js";
 import { writeRunReports } from "../report/write.js";
 import { claimReportFolder, removeReports } from "../report/files.js";
+import { writeNoVerdict } from "../report/no-verdict.js";
 /** Workers only collect results the main process computes concurrently, so two are plenty. */
 const DEFAULT_WORKERS = 2;
 const MIB = 1024 * 1024;
@@ -49,8 +50,20 @@ export async function release(resources) {
     await resources.local?.stop().catch(() => undefined);
     if (resources.runtimeDir)
         await rm(resources.runtimeDir, { recursive: true, force: true }).catch(() => undefined);
-    if (resources.stopped && resources.folder)
+    if (resources.folder && resources.verdictWritten !== true) {
+        // No verdict of this run: nothing of an earlier one, or half of this one, may stand in the folder; it says why instead.
         await removeReports(resources.folder.path).catch(() => undefined);
+        const ending = resources.ending ?? { exitCode: EXIT.internal, reason: "the run ended before it reached a verdict" };
+        await writeNoVerdict(resources.folder.path, {
+            suite: suiteVersion(),
+            verdict: null,
+            reason: ending.reason,
+            exitCode: ending.exitCode,
+            commandLine: redactedCommandLine(resources.commandLine ?? [], resources.redactor),
+            startedAt: (resources.startedAt ?? new Date()).toISOString(),
+            finishedAt: new Date().toISOString(),
+        }).catch(() => undefined);
+    }
     await resources.folder?.release().catch(() => undefined);
     return left;
 }
@@ -336,6 +349,7 @@ async function report(options, runtime, cases, leftovers, resources, io, interru
     const certification = await writeRunReports(runtime, cases, resources.sink.stats(), resources.redactor, interrupted);
     if (certification === undefined)
         return EXIT.internal;
+    resources.verdictWritten = true;
     const summary = renderSummary(certification, options.reportDir, { caseLines: options.load !== undefined });
     if (options.json) {
         io.stderr(summary);
@@ -359,6 +373,7 @@ export async function certify(argv, options, io, resources, interrupted) {
             throw new Interrupted();
     };
     const planned = plan(options);
+    resources.startedAt = new Date();
     const reportDir = await claimReports(options, resources);
     const chosen = await chosenSchema(options);
     warnings(options, io);

@@ -37,6 +37,8 @@ Exit codes: as for a run (0 conformant or gate passed, 1 not), 2 for unusable in
 `;
 /** What merge needs of a share; anything else is not a certification this suite wrote. */
 function shapeProblem(report) {
+    if (report.verdict === null)
+        return `its run ended without a verdict (${typeof report.reason === "string" ? report.reason : "no reason given"}); run that shard again`;
     const target = report.target;
     if (typeof target?.url !== "string")
         return "it names no target";

@@ -42,7 +42,7 @@ export function renderSummary(c, reportDir, options = {}) {
     if (c.load !== undefined)
         lines.push("", ...loadLines(c.load));
     lines.push("", `Verdict: ${verdictWords(c)} — ${s.passed} passed, ${s.failed} failed, ${s.skipped} skipped${s.flaky ? `, ${s.flaky} flaky` : ""}${s.inconclusive ? `, ${s.inconclusive} inconclusive` : ""} of ${s.cases} cases; ${s.warnings} warning(s).`, ...(c.scope.complete ? [] : [`Partial certificate: ${c.scope.reasons.join("; ")}.`]), c.load === undefined
-        ? `Reports: ${reportDir}/certification.md, certification.json, junit.xml, html/index.html`
-        : `Reports: ${reportDir}/certification.md, certification.json, certification.html (load mode runs no Playwright tests, so there is no junit.xml)`);
+        ? `Report: ${reportDir}/certification.html (also certification.md, certification.json, junit.xml, badge.svg; Playwright's own report in html/)`
+        : `Report: ${reportDir}/certification.html (also certification.md, certification.json, badge.svg; load mode runs no Playwright tests, so there is no junit.xml)`);
     return `${lines.join("\n")}\n`;
 }
