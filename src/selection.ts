@@ -1,4 +1,5 @@
 import { usageError } from "./errors.js";
+import { didYouMean } from "./cli/did-you-mean.js";
 
 export interface Selection {
   cases: string[];
@@ -30,8 +31,11 @@ export function select(
   for (const [flag, pattern] of [...onlyPatterns.map((p) => ["--only", p]), ...skipPatterns.map((p) => ["--skip", p])] as [string, string][]) {
     const re = globToRegExp(pattern);
     if (!allCases.some((n) => re.test(n)) && !allChecks.some((n) => re.test(n))) {
+      const guess = /[*?]/.test(pattern) ? "" : didYouMean(pattern, [...allCases, ...allChecks]);
       throw usageError(
-        `${flag} ${pattern} matches no case or check; cases are ${allCases.join(", ")} and checks are ${allChecks.join(", ")}.`,
+        guess
+          ? `${flag} ${pattern} matches no case or check.${guess} (Run with --help to list them.)`
+          : `${flag} ${pattern} matches no case or check; cases are ${allCases.join(", ")} and checks are ${allChecks.join(", ")}.`,
       );
     }
   }

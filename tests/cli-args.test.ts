@@ -100,3 +100,19 @@ describe("--only and --skip", () => {
     expect(() => select(cases, checks, [], ["*-run,*-cron"])).toThrow(/leave no case/);
   });
 });
+
+describe("a mistyped flag or name", () => {
+  it("gets the closest flag, case or check suggested", async () => {
+    const { closest } = await import("../src/cli/did-you-mean.js");
+    expect(closest("--targt", ["--target", "--timeout-ms"])).toBe("--target");
+    expect(closest("thred-run", ["thread-run", "stateless-run"])).toBe("thread-run");
+    expect(closest("zzzzzz", ["thread-run", "stateless-run"])).toBeUndefined();
+    expect(() => parseCommandLine(["--targt", "http://127.0.0.1:1"], {})).toThrow("Unknown option '--targt'. Did you mean --target? (Run with --help to see every flag.)");
+    expect(() => select(["thread-run"], ["delivered"], ["thred-run"], [])).toThrow("--only thred-run matches no case or check. Did you mean thread-run?");
+  });
+
+  it("counts read right: 1 case, 2 cases", async () => {
+    const { count } = await import("../src/text.js");
+    expect([count(1, "case"), count(2, "case"), count(1, "delivery", "deliveries"), count(0, "warning")]).toEqual(["1 case", "2 cases", "1 delivery", "0 warnings"]);
+  });
+});

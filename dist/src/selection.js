@@ -1,4 +1,5 @@
 import { usageError } from "./errors.js";
+import { didYouMean } from "./cli/did-you-mean.js";
 /** Turns a glob with * and ? into an anchored regular expression. */
 function globToRegExp(glob) {
     const body = glob.replace(/[.+^${}()|[\]\\]/g, "\\$&").replace(/\*/g, ".*").replace(/\?/g, ".");
@@ -17,7 +18,10 @@ export function select(allCases, allChecks, only, skip) {
     for (const [flag, pattern] of [...onlyPatterns.map((p) => ["--only", p]), ...skipPatterns.map((p) => ["--skip", p])]) {
         const re = globToRegExp(pattern);
         if (!allCases.some((n) => re.test(n)) && !allChecks.some((n) => re.test(n))) {
-            throw usageError(`${flag} ${pattern} matches no case or check; cases are ${allCases.join(", ")} and checks are ${allChecks.join(", ")}.`);
+            const guess = /[*?]/.test(pattern) ? "" : didYouMean(pattern, [...allCases, ...allChecks]);
+            throw usageError(guess
+                ? `${flag} ${pattern} matches no case or check.${guess} (Run with --help to list them.)`
+                : `${flag} ${pattern} matches no case or check; cases are ${allCases.join(", ")} and checks are ${allChecks.join(", ")}.`);
         }
     }
     const matches = (name, patterns) => patterns.some((p) => globToRegExp(p).test(name));

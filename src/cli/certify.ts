@@ -1,3 +1,4 @@
+import { count } from "../text.js";
 import { describeLeftovers, type Leftover } from "../conductor/leftovers.js";
 import type { ChildProcess } from "node:child_process";
 import { rm } from "node:fs/promises";
@@ -383,7 +384,7 @@ function runtimeOf(argv: readonly string[], options: Options, planned: Plan, tar
 async function runCases(options: Options, runtime: Runtime, conductor: Conductor, control: ControlServer, resources: Resources, io: Io, interrupted: () => boolean): Promise<CaseResult[] | undefined> {
   io.stderr(
     options.load === undefined
-      ? `Certifying ${runtime.target.url}: ${runtime.cases.length} cases at once; the suite ${describeWindows(runtime.windows)} …\n`
+      ? `Certifying ${runtime.target.url}: ${count(runtime.cases.length, "case")} at once; the suite ${describeWindows(runtime.windows)} …\n`
       : `Load mode on ${runtime.target.url}: ${runtime.cases.length} case(s) × ${options.load.repeat}, ${options.load.concurrency} at once …\n`,
   );
   conductor.startAll(runtime.cases);

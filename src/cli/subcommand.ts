@@ -1,5 +1,6 @@
 import { parseArgs, type ParseArgsConfig } from "node:util";
 import { usageError } from "../errors.js";
+import { didYouMean } from "./did-you-mean.js";
 
 type Options = NonNullable<ParseArgsConfig["options"]>;
 
@@ -15,6 +16,8 @@ export function parseSubcommand<T extends Options>(name: string, argv: readonly 
   } catch (error) {
     // Node's parser adds advice about "--" that does not apply here: keep its first sentence.
     const message = error instanceof Error ? error.message.split("\n")[0]!.split(". ")[0]!.replace(/\.$/, "") : String(error);
-    throw usageError(`${message}; run ${name} --help.`);
+    const unknownFlag = /^Unknown option '(--?[^']+)'/.exec(message)?.[1];
+    const guess = unknownFlag === undefined ? "" : didYouMean(unknownFlag, [...Object.keys(options), "help"].map((flag) => `--${flag}`));
+    throw usageError(guess ? `${message}.${guess} (Run ${name} --help.)` : `${message}; run ${name} --help.`);
   }
 }

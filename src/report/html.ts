@@ -1,3 +1,4 @@
+import { count } from "../text.js";
 import { verdictWords, type Certification } from "./certification.js";
 import type { CaseResult, RunResult } from "./types.js";
 import { LATENCY_NOTE, loadLines, type LoadSummary } from "./load.js";
@@ -136,7 +137,7 @@ function caseSection(c: CaseResult): string {
   const timings = timingsOf(c);
   return `<section class="case ${c.outcome}" id="${esc(c.id)}">
 <h3>${esc(c.id)} — ${esc(c.operation)} <span class="badge ${c.outcome}">${c.outcome}</span></h3>
-<p class="title">${esc(c.title)} · ${c.deliveries} deliveries · ${c.durationMs} ms</p>
+<p class="title">${esc(c.title)} · ${count(c.deliveries, "delivery", "deliveries")} · ${c.durationMs} ms</p>
 ${c.reason ? `<p class="reason">${esc(c.reason)}</p>` : ""}
 ${named.length > 0 ? `<p class="named">Findings: ${esc(named.join(", "))}</p>` : ""}
 ${timings ? `<p class="timings">${timings}</p>` : ""}
@@ -194,7 +195,7 @@ export function renderHtml(c: Certification): string {
 <meta name="viewport" content="width=device-width, initial-scale=1"><style>${STYLE}</style></head>
 <body>
 <h1>Webhook certification</h1>
-<div class="verdict ${c.verdict}" role="status">Verdict: ${esc(verdictWords(c))} — ${s.passed} passed, ${s.failed} failed, ${s.skipped} skipped${s.inconclusive ? `, ${s.inconclusive} inconclusive` : ""} of ${s.cases} cases; ${s.warnings} warning(s)</div>
+<div class="verdict ${c.verdict}" role="status">Verdict: ${esc(verdictWords(c))} — ${s.passed} passed, ${s.failed} failed, ${s.skipped} skipped${s.inconclusive ? `, ${s.inconclusive} inconclusive` : ""} of ${count(s.cases, "case")}; ${count(s.warnings, "warning")}</div>
 ${c.scope.complete ? "" : `<p class="scope"><strong>Partial certificate:</strong> ${esc(c.scope.reasons.join("; "))}.</p>`}
 <h2>Target</h2>
 <dl class="meta">

@@ -1,6 +1,10 @@
+import { count } from "../text.js";
 import { verdictWords, type Certification } from "./certification.js";
 import { LATENCY_NOTE, loadLines } from "./load.js";
 import { describeWindows } from "../conductor/windows.js";
+import { findingsOf, type Finding } from "./findings.js";
+
+const KIND_WORDS: Record<Finding["kind"], string> = { required: "required", recommended: "recommended: a warning", inconclusive: "could not judge", case: "did not finish" };
 
 /** Text from the target, on one line and inert: no line breaks, no HTML (a comment would hide the rest of the page). */
 function inline(text: string): string {
@@ -11,8 +15,9 @@ function cell(text: string): string {
   return inline(text.replace(/\|/g, "\\|").replace(/\r?\n/g, "\u0000")).replace(/\u0000/g, "<br>");
 }
 
+/** A fenced block longer than any backtick run in the text, so the text cannot close it. */
 function fence(text: string): string {
-  const ticks = text.includes("```") ? "````" : "```";
+  const ticks = "`".repeat(Math.max(2, ...[...text.matchAll(/`+/g)].map((m) => m[0].length)) + 1);
   return `${ticks}\n${text}\n${ticks}`;
 }
 
@@ -49,7 +54,7 @@ export function renderMarkdown(c: Certification): string {
   lines.push(`- Started ${c.startedAt}, finished ${c.finishedAt}`);
   lines.push(`- Command: \`${c.commandLine}\``, "");
   const s = c.summary;
-  lines.push(`**${s.passed} passed, ${s.failed} failed, ${s.skipped} skipped, ${s.flaky} flaky, ${s.inconclusive} inconclusive** of ${s.cases} cases; ${s.warnings} recommended-check warning(s).`, "");
+  lines.push(`**${s.passed} passed, ${s.failed} failed, ${s.skipped} skipped, ${s.flaky} flaky, ${s.inconclusive} inconclusive** of ${count(s.cases, "case")}; ${count(s.warnings, "recommended-check warning")}.`, "");
   const g = c.gate;
   if (g.expected.length + g.nowPassing.length + g.flaky.length > 0) {
     lines.push(
@@ -77,17 +82,15 @@ export function renderMarkdown(c: Certification): string {
       .join("; ");
     lines.push(`| ${cell(k.id)} | ${cell(k.operation)} | ${k.outcome} | ${k.deliveries} | ${k.durationMs} ms | ${cell(note)} |`);
   }
-  const findings = c.cases.filter((k) => k.outcome === "failed" || k.checks.some((x) => x.outcome === "failed"));
+  // Each finding once, with its first case in full and the others named: 33 cases with one warning make one entry, not 33.
+  const findings = findingsOf(c.cases);
   if (findings.length > 0) lines.push("", "## Findings");
-  for (const k of findings) {
-    lines.push("", `### ${k.id} — ${k.operation}`, "");
-    if (k.reason) lines.push(inline(k.reason), "");
-    for (const x of k.checks.filter((x) => x.outcome === "failed")) {
-      lines.push(`- **${x.name}** (${x.severity}): ${inline(x.message)}`);
-      lines.push(`  - Expected: ${cell(x.expected ?? "")}`);
-      lines.push(`  - Received: ${cell(x.received ?? "")}`);
-    }
-    if (k.reproduce) lines.push("", "Reproduce with:", "", fence(k.reproduce));
+  for (const f of findings) {
+    const [first, ...rest] = f.items;
+    lines.push("", `### ${f.title} (${KIND_WORDS[f.kind]}) — ${f.items.length} case(s)`, "", `**${first!.c.id}** — ${inline(first!.c.operation)}: ${inline(first!.message)}`);
+    if (first!.expected !== undefined || first!.received !== undefined) lines.push("", `- Expected: ${cell(first!.expected ?? "")}`, `- Received: ${cell(first!.received ?? "")}`);
+    if (first!.c.reproduce) lines.push("", "Reproduce with:", "", fence(first!.c.reproduce));
+    if (rest.length > 0) lines.push("", `Also on: ${rest.map((item) => `${item.c.id}${item.message === first!.message ? "" : ` (${inline(item.message)})`}`).join("; ")}.`);
   }
   const probes = c.cases.filter((k) => k.runs.some((r) => r.attempts !== undefined || r.creation !== undefined));
   if (probes.length > 0) lines.push("", "## What the probes saw");

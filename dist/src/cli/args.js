@@ -1,4 +1,5 @@
 import { parseArgs } from "node:util";
+import { didYouMean } from "./did-you-mean.js";
 import { usageError } from "../errors.js";
 import { parseShard } from "../selection.js";
 import { PROFILES } from "../cases/catalog.js";
@@ -208,7 +209,9 @@ export function parseCommandLine(argv, env) {
     catch (error) {
         // Node's parser adds advice about "--" that does not apply here: keep its first sentence.
         const message = error instanceof Error ? error.message.split("\n")[0].split(". ")[0].replace(/\.$/, "") : String(error);
-        throw usageError(`${message}; run with --help to see every flag.`);
+        const unknownFlag = /^Unknown option '(--?[^']+)'/.exec(message)?.[1];
+        const guess = unknownFlag === undefined ? "" : didYouMean(unknownFlag, Object.keys(SPEC).map((name) => `--${name}`));
+        throw usageError(guess ? `${message}.${guess} (Run with --help to see every flag.)` : `${message}; run with --help to see every flag.`);
     }
     if (values.help)
         return { kind: "help" };

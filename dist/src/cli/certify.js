@@ -1,3 +1,4 @@
+import { count } from "../text.js";
 import { describeLeftovers } from "../conductor/leftovers.js";
 import { rm } from "node:fs/promises";
 import { readFileSync } from "node:fs";
@@ -330,7 +331,7 @@ function runtimeOf(argv, options, planned, target, reportDir, sinkUrl, control, 
 /** Stage: every case driven, through Playwright's specs of record, or in this process for load mode. */
 async function runCases(options, runtime, conductor, control, resources, io, interrupted) {
     io.stderr(options.load === undefined
-        ? `Certifying ${runtime.target.url}: ${runtime.cases.length} cases at once; the suite ${describeWindows(runtime.windows)} …\n`
+        ? `Certifying ${runtime.target.url}: ${count(runtime.cases.length, "case")} at once; the suite ${describeWindows(runtime.windows)} …\n`
         : `Load mode on ${runtime.target.url}: ${runtime.cases.length} case(s) × ${options.load.repeat}, ${options.load.concurrency} at once …\n`);
     conductor.startAll(runtime.cases);
     const hooks = {

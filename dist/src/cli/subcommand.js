@@ -1,5 +1,6 @@
 import { parseArgs } from "node:util";
 import { usageError } from "../errors.js";
+import { didYouMean } from "./did-you-mean.js";
 /** Parses a subcommand's flags (every one accepts -h/--help); a bad flag is one sentence pointing at its help. */
 export function parseSubcommand(name, argv, options) {
     try {
@@ -13,6 +14,8 @@ export function parseSubcommand(name, argv, options) {
     catch (error) {
         // Node's parser adds advice about "--" that does not apply here: keep its first sentence.
         const message = error instanceof Error ? error.message.split("\n")[0].split(". ")[0].replace(/\.$/, "") : String(error);
-        throw usageError(`${message}; run ${name} --help.`);
+        const unknownFlag = /^Unknown option '(--?[^']+)'/.exec(message)?.[1];
+        const guess = unknownFlag === undefined ? "" : didYouMean(unknownFlag, [...Object.keys(options), "help"].map((flag) => `--${flag}`));
+        throw usageError(guess ? `${message}.${guess} (Run ${name} --help.)` : `${message}; run ${name} --help.`);
     }
 }
