@@ -11,6 +11,8 @@ import { certify, release, suiteVersion } from "./certify.js";
 import { Redactor } from "../report/redact.js";
 /** After Ctrl-C or SIGTERM, the run has this long to delete what it made before the process ends anyway. */
 const STOP_GRACE_MS = 30_000;
+/** How long Playwright's runner may take to stop by itself after Ctrl-C. */
+const CHILD_GRACE_MS = 5_000;
 /** The command that finds what this run left: everything it creates carries its tag. */
 function cleanupHint(resources) {
     return `Run \`lg-webhook-conformance cleanup --target URL${resources.runTag === undefined ? "" : ` --run ${resources.runTag}`}\` to delete it.`;
@@ -41,7 +43,12 @@ export async function main(argv, env, io) {
             out.stderr(`The cleanup did not finish within ${STOP_GRACE_MS / 1000} s: exiting. ${leftBehind(resources)}\n`);
             process.exit(signalExit(signal));
         }, STOP_GRACE_MS).unref();
-        resources.child?.kill("SIGINT");
+        const child = resources.child;
+        child?.kill("SIGINT");
+        // Playwright's runner waits on its workers' graceful end, which a case's long settle window can hold for the
+        // whole grace period: past a few seconds it is ended outright, so the stop can still write that there is no verdict.
+        if (child)
+            setTimeout(() => child.exitCode === null && child.signalCode === null && child.kill("SIGKILL"), CHILD_GRACE_MS).unref();
         // Playwright's workers wait on the control server for results that may be minutes away: closing it ends those waits now.
         void resources.control?.close().catch(() => undefined);
         resources.interrupt?.();
