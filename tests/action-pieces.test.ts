@@ -54,6 +54,19 @@ describe("the action's inputs", () => {
     expect(plan.argv.join(" ")).not.toContain("k-1");
     expect(plan.secrets).toEqual(["k-1", "p%40ss", "p@ss"]);
   });
+  it("refuse args that would pass the gate without a verdict, or that an input sets", () => {
+    for (const [args, why] of [
+      ["--help", /prints the help/],
+      ["--preflight-only", /no verdict to gate on/],
+      ["--version", /judges nothing/],
+      ["--report-dir=elsewhere", /use the report-dir input/],
+      ["--only thread-run --api-key k", /masked and never a flag/],
+    ] as const) {
+      expect(() => planAction(env({ target: "http://127.0.0.1:1", args }), "/w"), args).toThrow(why);
+    }
+    expect(() => planAction(env({ command: "merge", shares: "/nowhere", args: "-h" }), "/w")).toThrow(/prints the help/);
+  });
+
   it("local: true certifies the embedded server", () => {
     expect(planAction(env({ local: "true", "server-version": "2.0.0" }), "/w").argv.slice(0, 3)).toEqual(["--local", "--server-version", "2.0.0"]);
   });

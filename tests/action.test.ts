@@ -171,6 +171,14 @@ describe("the action against the test target", () => {
     expect(job.rec.annotations.filter((a) => a.level === "error")).toHaveLength(1);
     expect(job.rec.summary).toContain("**No verdict**");
 
+    // A password or key that holds line breaks cannot end the mask command and write one of its own.
+    const lines = freshJob("lines", makeRunner(join(root, "runner-lines"), { cacheStore: job.runner.cacheStore }));
+    const broken = await runCompositeAction(clone, { target: "http://user:abc%0A::error title=INJECTED::x%0ALEAKLINE2zz@127.0.0.1:9", "api-key": "KEYLINE1aaaa\nKEYLINE2bbbb" }, lines);
+    expect(broken.ok).toBe(false);
+    expect(lines.rec.annotations.map((a) => a.message).join("\n")).not.toContain("INJECTED");
+    expect(lines.rec.masks).toEqual(expect.arrayContaining(["KEYLINE1aaaa", "KEYLINE2bbbb"]));
+    expect(everythingShown(lines.rec, broken.outputs, join(lines.workspace, "lgwc-reports"))).not.toMatch(/LEAKLINE2zz|KEYLINE2bbbb/);
+
     // An input the action itself refuses: one sentence, exit 2, no suite run at all.
     const bad = freshJob("bad-input", makeRunner(join(root, "runner-bad"), { cacheStore: job.runner.cacheStore }));
     const refused = await runCompositeAction(clone, { local: "yes" }, bad);

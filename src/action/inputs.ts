@@ -58,14 +58,48 @@ function shareFolders(shares: string, cwd: string): string[] {
   return folders;
 }
 
-/** The target's password, if the URL carries one: the job log must mask it. */
+/** The target's password (or a token given as the user name alone): the job log must mask it. */
 function urlSecrets(target: string): string[] {
   try {
     const url = new URL(target);
-    // Only the password: masking a short user name would blot that word out of the whole log.
-    return url.password === "" ? [] : [url.password, decodeURIComponent(url.password)];
+    // The user name only when it stands alone (a token): masking a short user name would blot that word out of the whole log.
+    const secret = url.password !== "" ? url.password : url.username;
+    if (secret === "") return [];
+    let decoded = secret;
+    try {
+      decoded = decodeURIComponent(secret);
+    } catch {
+      // A malformed escape: the suite refuses the URL; the raw form is still masked.
+    }
+    return [secret, decoded];
   } catch {
     return [];
+  }
+}
+
+/**
+ * Flags that would make the step pass without judging anything (--help, --version,
+ * --preflight-only), or that an input sets (a second --report-dir would send the reports where the
+ * action does not look). The gate decides on a verdict of this run or fails.
+ */
+const NOT_IN_ARGS: Record<string, string> = {
+  "--help": "it prints the help and judges nothing",
+  "-h": "it prints the help and judges nothing",
+  "--version": "it prints the version and judges nothing",
+  "--preflight-only": "it judges no case, so there would be no verdict to gate on",
+  "--report-dir": "use the report-dir input",
+  "--target": "use the target input",
+  "--local": "use the local input",
+  "--api-key": "use the api-key input (from a secret), which is masked and never a flag",
+  "--shard": "use the shard input",
+  "--json": "the action reads certification.json itself",
+};
+
+function refuseArgs(words: readonly string[]): void {
+  for (const word of words) {
+    const flag = word.startsWith("--") ? word.split("=")[0]! : word;
+    const why = NOT_IN_ARGS[flag];
+    if (why !== undefined) throw usageError(`The args input holds ${flag}, which the action does not take there: ${why}.`);
   }
 }
 
@@ -75,6 +109,7 @@ export function planAction(env: NodeJS.ProcessEnv, cwd: string): ActionPlan {
   const apiKey = input(env, "api-key");
   const artifactName = input(env, "artifact-name") || "webhook-conformance-reports";
   const extra = shellWords(input(env, "args"));
+  refuseArgs(extra);
   const requireComplete = flag(env, "require-complete") ? ["--require-complete"] : [];
   const target = input(env, "target");
   const secrets = [apiKey, ...urlSecrets(target)].filter((s) => s !== "");

@@ -15,13 +15,15 @@ const TAIL_BYTES = 16_384;
  * the environment only (a flag would show in `ps` on the runner). A cancelled job's signal is
  * passed on, so the suite still deletes what it made.
  */
-export function runSuite(bin: string, argv: readonly string[], env: NodeJS.ProcessEnv, out: NodeJS.WritableStream, err: NodeJS.WritableStream): Promise<SuiteRun> {
+export function runSuite(bin: string, argv: readonly string[], env: NodeJS.ProcessEnv, out: NodeJS.WritableStream): Promise<SuiteRun> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [bin, ...argv], { env, stdio: ["ignore", "pipe", "pipe"] });
     let tail = "";
     child.stdout.pipe(out, { end: false });
+    // Both streams go to stdout: the runner reads stdout and stderr apart, so stderr's last lines could
+    // otherwise be read after the quiet span ends, where a target's echo would be a command.
     child.stderr.on("data", (chunk: Buffer) => {
-      err.write(chunk);
+      out.write(chunk);
       tail = (tail + chunk.toString("utf8")).slice(-TAIL_BYTES);
     });
     const forward = (signal: NodeJS.Signals): void => {

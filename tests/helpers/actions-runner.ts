@@ -187,14 +187,15 @@ function readCommands(output: string, rec: Recorder): string {
   let stopped: string | undefined;
   for (const line of output.split("\n")) {
     if (stopped !== undefined) {
-      if (line === `::${stopped}::`) stopped = undefined;
+      if (line.trim() === `::${stopped}::`) stopped = undefined;
       else {
         if (line.startsWith("::")) rec.inertCommands.push(line);
         log.push(line);
       }
       continue;
     }
-    const m = /^::([a-z-]+)(?: [^:]*)?::(.*)$/.exec(line);
+    // The runner trims leading blanks before it looks for a command.
+    const m = /^\s*::([a-z-]+)(?: [^:]*)?::(.*)$/.exec(line);
     if (!m) {
       log.push(line);
       continue;
@@ -354,7 +355,8 @@ async function useAction(uses: string, withs: Record<string, string>, ctx: Conte
     case "actions/upload-artifact": {
       const path = resolve(job.workspace, withs.path!);
       const stored = join(job.runner.artifactStore, withs.name!);
-      if (existsSync(stored)) return { ok: false, outputs: {}, note: `emulated: an artifact named ${withs.name} exists already` };
+      if (existsSync(stored) && withs.overwrite !== "true") return { ok: false, outputs: {}, note: `emulated: an artifact named ${withs.name} exists already` };
+      rmSync(stored, { recursive: true, force: true });
       if (!existsSync(path)) return { ok: true, outputs: {}, note: `emulated: nothing at ${path} to upload` };
       cpSync(path, stored, { recursive: true });
       return { ok: true, outputs: {}, note: `emulated: uploaded ${withs.name}` };

@@ -5,20 +5,33 @@ import { ConformanceError, describeError } from "../errors.js";
 import { renderJobSummary } from "../report/job-summary.js";
 import { planAction } from "./inputs.js";
 import { closingSentence, runSuite } from "./run-suite.js";
-import { command, outputEntry, quietSpan } from "./workflow-commands.js";
+import { command, escapeData, outputEntry, quietSpan } from "./workflow-commands.js";
+import { check } from "../report/integrity.js";
 /**
  * The GitHub Action's Certify step: reads the inputs from the environment, runs the suite, and
  * turns its ending into the step's outputs, job summary, annotation and exit status.
  */
 const BIN = join(dirname(fileURLToPath(import.meta.url)), "..", "cli", "bin.js");
 const TITLE = "LangGraph webhook conformance";
-/** A certification written by this run: a run that ended without a verdict may leave none, or (issue 21) an old one. */
+/**
+ * The certification this run wrote, or undefined: only after a verdict (exit 0 or 1), only a file
+ * that is intact (its digest holds), shaped like a certification, and finished while this step ran.
+ */
 function readCertification(plan, code, startedAt) {
     if (code !== 0 && code !== 1)
         return undefined;
     try {
-        const c = JSON.parse(readFileSync(join(plan.reportDir, "certification.json"), "utf8"));
-        return Date.parse(c.finishedAt) >= startedAt - 1_000 ? c : undefined;
+        const report = JSON.parse(readFileSync(join(plan.reportDir, "certification.json"), "utf8"));
+        if (!check(report).ok)
+            return undefined;
+        const c = report;
+        const finished = Date.parse(c.finishedAt);
+        const counts = c.summary;
+        const shaped = typeof c.verdict === "string" &&
+            typeof c.scope?.complete === "boolean" &&
+            Array.isArray(c.cases) &&
+            ["cases", "passed", "failed", "skipped", "inconclusive", "flaky", "warnings"].every((k) => typeof counts?.[k] === "number");
+        return shaped && finished >= startedAt - 1_000 && finished <= Date.now() + 1_000 ? c : undefined;
     }
     catch {
         return undefined;
@@ -60,8 +73,11 @@ async function main() {
         writeSummary(renderJobSummary(undefined, { exitCode: 2, error: sentence, artifactName: process.env.INPUT_ARTIFACT_NAME ?? "", command: action }));
         return 2;
     }
+    // Each line of a secret is masked on its own (the runner masks per line), and escaped so that it cannot end the command.
     for (const secret of plan.secrets)
-        process.stdout.write(`::add-mask::${secret}\n`);
+        for (const line of secret.split(/\r?\n/))
+            if (line.trim() !== "")
+                process.stdout.write(`::add-mask::${escapeData(line)}\n`);
     const env = { ...process.env };
     // The inputs stay with this step: the suite reads its own flags, and the key only as LANGGRAPH_API_KEY.
     for (const name of Object.keys(env))
@@ -71,13 +87,16 @@ async function main() {
         env.LANGGRAPH_API_KEY = plan.apiKey;
     const quiet = quietSpan();
     process.stdout.write(quiet.begin);
-    const run = await runSuite(BIN, plan.argv, env, process.stdout, process.stderr);
+    const run = await runSuite(BIN, plan.argv, env, process.stdout);
     process.stdout.write(quiet.end);
     const c = readCertification(plan, run.code, startedAt);
-    const sentence = closingSentence(run.stderrTail);
+    const closing = closingSentence(run.stderrTail);
+    // A step that passes must stand on a verdict of this run: exit 0 without one is a failure of its own.
+    const code = run.code === 0 && c === undefined ? 1 : run.code;
+    const sentence = run.code === 0 && c === undefined ? "The suite exited 0 but wrote no certification with a verdict for this run, so the gate cannot pass." : closing;
     writeOutputs({
         verdict: c?.verdict ?? "none",
-        "exit-code": String(run.code),
+        "exit-code": String(code),
         "report-dir": plan.reportDir,
         passed: String(c?.summary.passed ?? 0),
         failed: String(c?.summary.failed ?? 0),
@@ -85,11 +104,11 @@ async function main() {
         inconclusive: String(c?.summary.inconclusive ?? 0),
         scope: c === undefined ? "none" : c.scope.complete ? "complete" : "partial",
     });
-    writeSummary(renderJobSummary(c, { exitCode: run.code, ...(sentence === undefined ? {} : { error: sentence }), artifactName: plan.artifactName, command: action }));
-    const message = annotation(c, run.code, sentence);
+    writeSummary(renderJobSummary(c, { exitCode: code, ...(sentence === undefined ? {} : { error: sentence }), artifactName: plan.artifactName, command: action }));
+    const message = annotation(c, code, sentence);
     if (message !== undefined)
         process.stdout.write(command("error", message, { title: TITLE }));
-    return run.code;
+    return code;
 }
 main().then((code) => process.exit(code), (error) => {
     process.stdout.write(command("error", `The action failed to run the suite: ${describeError(error)}`, { title: TITLE }));
