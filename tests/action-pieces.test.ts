@@ -118,7 +118,7 @@ describe("the job summary", () => {
     const text = renderJobSummary(cert("{}"), { exitCode: 1, artifactName: "reports-1", command: "certify" });
     expect(text).toContain("**non-conformant** (exit 1)");
     expect(text).toContain("| 1 | 0 | 1 | 0 | 0 | 0 | 0 |");
-    expect(text).toContain("### `run-schema` (failed): 1 case(s)");
+    expect(text).toContain("### `run-schema` (failed): 1 case");
     expect(text).toContain("Reproduce with:\n\n```sh\ncurl -sS 'http://127.0.0.1:1/threads'\n```");
     expect(text).toContain("**reports-1**");
   });

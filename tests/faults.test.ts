@@ -80,6 +80,8 @@ const TABLE: Row[] = [
   },
   { fault: "stray", cases: ["unexpected-deliveries"], checks: ["no-strays"] },
   // Firings share one URL: a request there that names no fired run is still judged, not dropped.
+  // A run the cron fired beyond those the case waits for is judged too, not dropped for naming a run the API lists.
+  { fault: "cron-extra-firing", only: ["thread-cron-second-firing"], cases: ["thread-cron-second-firing"], checks: ["post-method"] },
   { fault: "cron-junk", only: ["thread-cron-second-firing"], cases: ["thread-cron-second-firing"], checks: ["json-body", "exactly-once"] },
   { fault: "accept-refused", only: ["thread-run", "thread-multitask-reject"], cases: ["thread-multitask-reject"], checks: ["not-delivered", "outcome-premise"] },
   {

@@ -49,7 +49,7 @@ describe("certification.html in a real browser", () => {
       expect(await cell.innerText()).toBe("FAIL");
       // Each finding once, grouped by check, with the cases it concerns.
       const findings = page.locator("section.finding");
-      expect(await findings.locator("h3").allInnerTexts()).toEqual(["post-method (required) — 3 case(s)", "content-type-json (recommended: a warning) — 3 case(s)"]);
+      expect(await findings.locator("h3").allInnerTexts()).toEqual(["post-method (required) — 3 cases", "content-type-json (recommended: a warning) — 3 cases"]);
       const put = findings.first();
       expect(await put.innerText()).toMatch(/Expected\s+POST\s+Received\s+PUT/);
       expect(await put.locator("pre.curl").first().innerText()).toMatch(/^curl -sS -X POST /);

@@ -136,6 +136,8 @@ describe("secrets the first review did not reach", () => {
       expect(cleaned, echo.slice(0, 30)).toMatch(/REDACTED-[0-9a-f]+/);
       expect(cleaned).not.toContain(echo);
     }
+    // Cut short by the target with three dots (review 9), as the suite's own cuts use "…".
+    expect(redactor.text(`rejected key ${key.slice(0, 33)}... (expired)`)).not.toContain(key.slice(0, 12));
     // A cookie's value alone, as a target that says which session expired would echo it.
     expect(redactor.text("session SESSIONSECRET123 has expired")).not.toContain("SESSIONSECRET123");
     // Short values of a name=value list are not secrets of their own: "dark" stays a word.
@@ -168,6 +170,8 @@ describe("ids, folders, files", () => {
     expect(() => cronPath("")).toThrow(/the id ""/);
     expect(() => runPath("", "r")).toThrow(/the id ""/);
     expect(runPath("t", "...")).toBe("/threads/t/runs/...");
+    // A lone surrogate cannot be encoded at all (review 9): refused, not a crash.
+    expect(() => runPath("t", "\ud800")).toThrow(/not valid Unicode/);
     const seen: string[] = [];
     const server = await hostileServer((req, res) => {
       seen.push(`${req.method} ${req.url}`);
@@ -176,6 +180,8 @@ describe("ids, folders, files", () => {
     try {
       const removal = await deleteOwn(new TargetClient({ baseUrl: server.url }), "cron", "..", { lg_webhook_conformance: "suite" });
       expect(removal).toMatchObject({ problem: expect.stringMatching(/cron "\.\." was left alone/) as string });
+      const lone = await deleteOwn(new TargetClient({ baseUrl: server.url }), "thread", "\ud800", { lg_webhook_conformance: "suite" });
+      expect(lone).toMatchObject({ problem: expect.stringMatching(/thread "\\ud800" was left alone/) as string });
       expect(seen).toEqual([]);
     } finally {
       await server.close();

@@ -66,8 +66,12 @@ describe("the sink", () => {
     await fetch(`${sink.url}/escaped`, { method: "POST", body: '{"run\\u005fid":"r-3"}' });
     await fetch(`${sink.url}/form`, { method: "POST", body: "status=success&run_id=r-4" });
     await fetch(`${sink.url}/gzip`, { method: "POST", headers: { "content-encoding": "gzip" }, body: gzipSync('{"run_id":"r-5"}') });
-    expect(sink.stats().strays).toBe(5);
-    expect(sink.stats().straySample.map((s) => s.target)).toEqual(["/", "/padded", "/escaped", "/form", "/gzip"]);
+    // Or sent with another method (review 9), or to a webhook path the suite never handed out.
+    await fetch(`${sink.url}/hook/never-handed-out`, { method: "PUT", body: JSON.stringify({ run_id: "r-6" }) });
+    await fetch(`${sink.url}/elsewhere`, { method: "PATCH", body: JSON.stringify({ run_id: "r-7" }) });
+    await fetch(`${sink.url}/hook/never-handed-out`);
+    expect(sink.stats().strays).toBe(8);
+    expect(sink.stats().straySample.map((s) => `${s.method} ${s.target}`)).toEqual(["POST /", "POST /padded", "POST /escaped", "POST /form", "POST /gzip", "PUT /hook/never-handed-out", "PATCH /elsewhere", "GET /hook/never-handed-out"]);
     expect(sink.stats().noise).toBe(2);
   });
 

@@ -15,7 +15,8 @@ export type Kind = "thread" | "cron";
 
 /** The item's own route; "." and ".." never reach here (see usableId). */
 const itemPath = (kind: Kind, id: string): string => (kind === "cron" ? cronPath(id) : threadPath(id));
-const UNUSABLE = (kind: Kind, id: string): string => `${kind} "${id}" was left alone: an id that is empty, "." or ".." would name another resource in a request path`;
+const UNUSABLE = (kind: Kind, id: string): string =>
+  `${kind} ${JSON.stringify(id)} was left alone: an id that is empty, "." or ".." would name another resource in a request path, and one that is not valid Unicode cannot be sent at all`;
 
 const ROUTES = {
   thread: { one: "/threads/", search: "/threads/search", id: "thread_id" },

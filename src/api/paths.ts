@@ -6,11 +6,15 @@ import { ConformanceError } from "../errors.js";
  * are refused outright: URL parsing treats even their percent-encoded forms as dot segments, so
  * no encoding keeps them from naming the collection or its parent.
  */
-export const usableId = (value: string): boolean => value !== "" && !/^(?:\.|%2e){1,2}$/i.test(value);
+// A lone surrogate cannot be written as UTF-8 at all (percent-encoding it throws), so it cannot be sent either.
+export const usableId = (value: string): boolean => value !== "" && !/^(?:\.|%2e){1,2}$/i.test(value) && !/\p{Cs}/u.test(value);
 
 export function pathId(value: string): string {
   if (!usableId(value)) {
-    throw new ConformanceError("LGWC_TARGET_BROKEN", `The target handed back the id "${value}", which no request path can carry without naming another resource (the collection or its parent); the suite sends nothing to it.`);
+    throw new ConformanceError(
+      "LGWC_TARGET_BROKEN",
+      `The target handed back the id ${JSON.stringify(value)}, which no request path can carry (it is empty, names the collection or its parent, or is not valid Unicode); the suite sends nothing to it.`,
+    );
   }
   return encodeURIComponent(value);
 }

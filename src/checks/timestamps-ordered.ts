@@ -9,21 +9,32 @@ const WORKER_TIMES = new Set(["run_started_at", "run_ended_at", "webhook_sent_at
 /** Between two of those kept to the millisecond, order may slip only this much (a clock stepping back). */
 const FINE_TOLERANCE_MS = 50;
 
-const toMilliseconds = (raw: unknown): boolean => typeof raw === "string" && /\.\d{3}/.test(raw);
+/**
+ * The step a time was kept to, as far as it shows: a fraction with a digit other than 0 shows
+ * tenths, hundredths or finer; none, or only zeros (a store that rounds to the second and writes
+ * ".000"), shows nothing finer than a second.
+ */
+function resolutionMs(raw: unknown): number {
+  const fraction = typeof raw === "string" ? /\.(\d+)/.exec(raw)?.[1] : undefined;
+  if (fraction === undefined || /^0+$/.test(fraction)) return TIME_TOLERANCE_MS;
+  return 10 ** Math.max(0, 3 - fraction.length);
+}
 
 /**
  * How far `after` may come before `before`: whole seconds, or two clocks (created_at is often the
- * database's), get TIME_TOLERANCE_MS; two worker times kept to the millisecond get much less.
+ * database's), get TIME_TOLERANCE_MS; two worker times kept finer than a second get the coarser
+ * of their steps, and no less than FINE_TOLERANCE_MS.
  */
 function toleranceFor(before: { field: string; raw: unknown }, after: { field: string; raw: unknown }): number {
-  return WORKER_TIMES.has(before.field) && WORKER_TIMES.has(after.field) && toMilliseconds(before.raw) && toMilliseconds(after.raw) ? FINE_TOLERANCE_MS : TIME_TOLERANCE_MS;
+  if (!WORKER_TIMES.has(before.field) || !WORKER_TIMES.has(after.field)) return TIME_TOLERANCE_MS;
+  return Math.max(FINE_TOLERANCE_MS, resolutionMs(before.raw), resolutionMs(after.raw));
 }
 
 export const timestampsOrdered = defineCheck({
   name: "timestamps-ordered",
   severity: "required",
-  version: 4,
-  description: `The webhook's times are in order and true: created_at ≤ run_started_at ≤ run_ended_at ≤ webhook_sent_at, every pair compared (so small slips do not add up), each allowed to be up to ${TIME_TOLERANCE_MS} ms early (servers that keep whole seconds, or read two clocks), or ${FINE_TOLERANCE_MS} ms between two of the last three kept to the millisecond (one clock, the run's worker); webhook_sent_at is within the allowed clock skew (--clock-skew-ms, default ${DEFAULT_CLOCK_SKEW_MS / 1000} s) of the moment the request arrived, and the run's first time no more than that before the suite sent the call that created it; and a run the suite knows took a while (a graph that slept) spans at least that long. Times that are missing are left to timestamps-present.`,
+  version: 5,
+  description: `The webhook's times are in order and true: created_at ≤ run_started_at ≤ run_ended_at ≤ webhook_sent_at, every pair compared (so small slips do not add up), each allowed to be up to ${TIME_TOLERANCE_MS} ms early (servers that keep whole seconds, or read two clocks), or, between two of the last three (one clock, the run's worker) both kept finer than a second, the coarser of their steps and at least ${FINE_TOLERANCE_MS} ms; webhook_sent_at is within the allowed clock skew (--clock-skew-ms, default ${DEFAULT_CLOCK_SKEW_MS / 1000} s) of the moment the request arrived, and the run's first time no more than that before the suite sent the call that created it; and a run the suite knows took a while (a graph that slept) spans at least that long. Times that are missing are left to timestamps-present.`,
   run(evidence, context) {
     const bodies = objectBodiesOrSkip(evidence);
     if (!Array.isArray(bodies)) return bodies;

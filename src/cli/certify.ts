@@ -385,7 +385,7 @@ async function runCases(options: Options, runtime: Runtime, conductor: Conductor
   io.stderr(
     options.load === undefined
       ? `Certifying ${runtime.target.url}: ${count(runtime.cases.length, "case")} at once; the suite ${describeWindows(runtime.windows)} …\n`
-      : `Load mode on ${runtime.target.url}: ${runtime.cases.length} case(s) × ${options.load.repeat}, ${options.load.concurrency} at once …\n`,
+      : `Load mode on ${runtime.target.url}: ${count(runtime.cases.length, "case")} × ${options.load.repeat}, ${options.load.concurrency} at once …\n`,
   );
   conductor.startAll(runtime.cases);
   const hooks: CaseRunHooks = {

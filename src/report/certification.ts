@@ -1,3 +1,4 @@
+import { count } from "../text.js";
 import type { SinkStats } from "../sink/server.js";
 import { CHECKS } from "../checks/index.js";
 import type { Runtime } from "../runtime.js";
@@ -173,7 +174,7 @@ export function scopeOf(
   const skipped = cases.filter((c) => c.outcome === "skipped");
   if (skipped.length > 0) {
     const why = [...new Set(skipped.map((c) => c.reason ?? "skipped"))];
-    reasons.push(`${skipped.length} case(s) did not run: ${skipped.map((c) => c.id).slice(0, 8).join(", ")}${skipped.length > 8 ? ", …" : ""} (${why.slice(0, 2).join("; ")})`);
+    reasons.push(`${count(skipped.length, "case")} did not run: ${skipped.map((c) => c.id).slice(0, 8).join(", ")}${skipped.length > 8 ? ", …" : ""} (${why.slice(0, 2).join("; ")})`);
   }
   const leftOut = CHECKS.filter((c) => c.severity === "required" && c.profile === undefined && c.name !== "expected-headers" && !checksRun.includes(c.name)).map((c) => c.name);
   if (leftOut.length > 0) reasons.push(`required check(s) left out: ${leftOut.join(", ")}`);

@@ -1,6 +1,6 @@
 import { verdictWords, type Certification } from "./certification.js";
 import { findingsOf, type Finding } from "./findings.js";
-import { cut } from "../text.js";
+import { count, cut } from "../text.js";
 
 /** A CI page shows many jobs: each finding's quotes are cut to this, the full text is in the artifact. */
 const QUOTE_MAX = 600;
@@ -22,7 +22,7 @@ function plain(text: string): string {
 function findingBlock(f: Finding): string[] {
   const [first, ...rest] = f.items;
   const kind = f.kind === "recommended" ? "warning" : f.kind === "inconclusive" ? "could not judge" : "failed";
-  const lines = [`### \`${plain(f.title)}\` (${kind}): ${f.items.length} case(s)`, "", `**${plain(first!.c.id)}** (${plain(first!.c.operation)}): ${plain(cut(first!.message, QUOTE_MAX))}`, ""];
+  const lines = [`### \`${plain(f.title)}\` (${kind}): ${count(f.items.length, "case")}`, "", `**${plain(first!.c.id)}** (${plain(first!.c.operation)}): ${plain(cut(first!.message, QUOTE_MAX))}`, ""];
   if (first!.expected !== undefined) lines.push("Expected:", "", fenced(cut(first!.expected, QUOTE_MAX)), "");
   if (first!.received !== undefined) lines.push("Received:", "", fenced(cut(first!.received, QUOTE_MAX)), "");
   if (first!.c.reproduce) lines.push("Reproduce with:", "", fenced(cut(first!.c.reproduce, QUOTE_MAX), "sh"), "");
@@ -60,7 +60,7 @@ export function renderJobSummary(c: Certification | undefined, context: SummaryC
     const warnings = findingsOf(c.cases).filter((f) => f.kind === "recommended");
     for (const f of findings.slice(0, FINDINGS_MAX)) lines.push(...findingBlock(f));
     if (findings.length > FINDINGS_MAX) lines.push(`And ${findings.length - FINDINGS_MAX} more finding(s): ${findings.slice(FINDINGS_MAX).map((f) => plain(f.title)).join(", ")}.`, "");
-    if (warnings.length > 0) lines.push(`Warnings (recommended checks): ${warnings.map((f) => `\`${plain(f.title)}\` on ${f.items.length} case(s)`).join(", ")}.`, "");
+    if (warnings.length > 0) lines.push(`Warnings (recommended checks): ${warnings.map((f) => `\`${plain(f.title)}\` on ${count(f.items.length, "case")}`).join(", ")}.`, "");
   }
   lines.push(`Reports: the artifact **${plain(context.artifactName)}** (certification.html is the page to read).`, "");
   return `${lines.join("\n")}\n`;

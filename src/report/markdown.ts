@@ -87,7 +87,7 @@ export function renderMarkdown(c: Certification): string {
   if (findings.length > 0) lines.push("", "## Findings");
   for (const f of findings) {
     const [first, ...rest] = f.items;
-    lines.push("", `### ${f.title} (${KIND_WORDS[f.kind]}) — ${f.items.length} case(s)`, "", `**${first!.c.id}** — ${inline(first!.c.operation)}: ${inline(first!.message)}`);
+    lines.push("", `### ${f.title} (${KIND_WORDS[f.kind]}) — ${count(f.items.length, "case")}`, "", `**${first!.c.id}** — ${inline(first!.c.operation)}: ${inline(first!.message)}`);
     if (first!.expected !== undefined || first!.received !== undefined) lines.push("", `- Expected: ${cell(first!.expected ?? "")}`, `- Received: ${cell(first!.received ?? "")}`);
     if (first!.c.reproduce) lines.push("", "Reproduce with:", "", fence(first!.c.reproduce));
     if (rest.length > 0) lines.push("", `Also on: ${rest.map((item) => `${item.c.id}${item.message === first!.message ? "" : ` (${inline(item.message)})`}`).join("; ")}.`);

@@ -188,7 +188,9 @@ export class Redactor {
 
   text(value: string): string {
     let out = this.withoutSecrets(value);
-    if (out.includes("…")) out = this.withoutCutSecrets(out);
+    if (out.includes("…")) out = this.withoutCutSecrets(out, "…");
+    // A target that cuts its own echo writes three dots.
+    if (out.includes("...")) out = this.withoutCutSecrets(out, "...");
     out = redactToken(out);
     if (this.pieces.size === 0 && this.replacements.length === 0) return out;
     if (this.pieces.size > 0) out = out.replace(RUN_OF_PIECE_CHARACTERS, (run) => this.withoutPieces(run));
@@ -235,10 +237,10 @@ export class Redactor {
    * or before " (" or a quote mark) are looked at, and no more than a few, so text full of
    * ellipses costs no more than any other.
    */
-  private withoutCutSecrets(text: string): string {
+  private withoutCutSecrets(text: string, mark: string): string {
     const cuts: number[] = [];
-    for (let at = text.lastIndexOf("…"); at >= 0 && cuts.length < MAX_CUTS_EXAMINED; at = at === 0 ? -1 : text.lastIndexOf("…", at - 1)) {
-      const next = text[at + 1];
+    for (let at = text.lastIndexOf(mark); at >= 0 && cuts.length < MAX_CUTS_EXAMINED; at = at === 0 ? -1 : text.lastIndexOf(mark, at - 1)) {
+      const next = text[at + mark.length];
       if (next === undefined || next === " " || next === '"' || next === "'" || next === "\n") cuts.unshift(at);
     }
     let out = "";

@@ -194,19 +194,11 @@ export async function startSink(options: SinkOptions = {}): Promise<Sink> {
     });
   };
 
-  /** Not a webhook at all (a browser's favicon, a scanner): counted, read and thrown away, not held against the target. */
-  const noise = (req: IncomingMessage, res: ServerResponse): void => {
-    req.resume();
-    req.on("end", () => {
-      stats.noise += 1;
-      reply(res, 404, "lg-webhook-conformance sink: not a webhook URL");
-    });
-  };
-
   /**
-   * A POST to a URL the suite never handed out: counted, a few kept as a sample, the body read and
-   * thrown away. One to a webhook path is a stray; one elsewhere is a stray only when its body
-   * carries a run (a server posting runs to a URL it made up), else it is noise.
+   * A request, by any method, to a URL the suite never handed out: counted, a few kept as a
+   * sample, the body read and thrown away. One to a webhook path is a stray; one elsewhere is a
+   * stray only when its body carries a run (a server sending runs to a URL it made up, with POST or
+   * any other method), else it is noise (a browser's favicon, a scanner), not held against the target.
    */
   const stray = (req: IncomingMessage, res: ServerResponse, receivedAt: number, toHookPath: boolean): void => {
     const sampled = stats.straySample.length < STRAY_SAMPLE;
@@ -303,8 +295,7 @@ export async function startSink(options: SinkOptions = {}): Promise<Sink> {
     req.on("error", () => res.destroy());
     const key = caseKeyOf(req.url ?? "", (segment) => cases.has(segment));
     if (key !== undefined) forCase(req, res, key, receivedAt);
-    else if (req.method === "POST") stray(req, res, receivedAt, (req.url ?? "").includes(HOOK_PREFIX));
-    else noise(req, res);
+    else stray(req, res, receivedAt, (req.url ?? "").includes(HOOK_PREFIX));
   });
   server.keepAliveTimeout = 5_000;
   server.requestTimeout = REQUEST_TIMEOUT_MS;

@@ -1,3 +1,4 @@
+import { count } from "../text.js";
 import { appendFileSync, readFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -56,7 +57,7 @@ function annotation(c, code, sentence) {
     if (c.verdict === "conformant" && c.gate.passed)
         return `Conformant, but not accepted (exit ${code}): ${c.scope.reasons.join(" ") || "see the job summary."}`;
     const failed = [...new Set(c.cases.flatMap((k) => k.checks.filter((x) => x.outcome === "failed" && x.severity === "required").map((x) => x.name)))];
-    return `${c.verdict} (exit ${code}): ${c.summary.failed} case(s) failed, ${c.summary.inconclusive} inconclusive${failed.length > 0 ? `; failing checks: ${failed.join(", ")}` : ""}. The job summary shows each finding.`;
+    return `${c.verdict} (exit ${code}): ${count(c.summary.failed, "case")} failed, ${c.summary.inconclusive} inconclusive${failed.length > 0 ? `; failing checks: ${failed.join(", ")}` : ""}. The job summary shows each finding.`;
 }
 async function main() {
     const cwd = process.cwd();

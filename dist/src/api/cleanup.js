@@ -9,7 +9,7 @@ export function runTag(tag) {
 }
 /** The item's own route; "." and ".." never reach here (see usableId). */
 const itemPath = (kind, id) => (kind === "cron" ? cronPath(id) : threadPath(id));
-const UNUSABLE = (kind, id) => `${kind} "${id}" was left alone: an id that is empty, "." or ".." would name another resource in a request path`;
+const UNUSABLE = (kind, id) => `${kind} ${JSON.stringify(id)} was left alone: an id that is empty, "." or ".." would name another resource in a request path, and one that is not valid Unicode cannot be sent at all`;
 const ROUTES = {
     thread: { one: "/threads/", search: "/threads/search", id: "thread_id" },
     cron: { one: "/runs/crons/", search: "/runs/crons/search", id: "cron_id" },

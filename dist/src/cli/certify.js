@@ -332,7 +332,7 @@ function runtimeOf(argv, options, planned, target, reportDir, sinkUrl, control, 
 async function runCases(options, runtime, conductor, control, resources, io, interrupted) {
     io.stderr(options.load === undefined
         ? `Certifying ${runtime.target.url}: ${count(runtime.cases.length, "case")} at once; the suite ${describeWindows(runtime.windows)} …\n`
-        : `Load mode on ${runtime.target.url}: ${runtime.cases.length} case(s) × ${options.load.repeat}, ${options.load.concurrency} at once …\n`);
+        : `Load mode on ${runtime.target.url}: ${count(runtime.cases.length, "case")} × ${options.load.repeat}, ${options.load.concurrency} at once …\n`);
     conductor.startAll(runtime.cases);
     const hooks = {
         runtimeDir: (path) => (resources.runtimeDir = path),

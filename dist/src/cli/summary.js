@@ -24,7 +24,7 @@ export function renderSummary(c, reportDir, options = {}) {
         if (seen.has(x.name))
             continue;
         seen.add(x.name);
-        lines.push("", `Warning (${x.name}, recommended, ${warnings.filter((w) => w.x.name === x.name).length} case(s)): ${x.message}`);
+        lines.push("", `Warning (${x.name}, recommended, ${count(warnings.filter((w) => w.x.name === x.name).length, "case")}): ${x.message}`);
         lines.push(`  Expected: ${x.expected ?? ""}`, `  Received: ${x.received ?? ""}`);
     }
     const s = c.summary;

@@ -1,3 +1,4 @@
+import { count } from "../text.js";
 import { CHECKS } from "../checks/index.js";
 import { withoutRuns } from "./types.js";
 import { evaluate, failsRequired } from "../checks/evaluate.js";
@@ -68,7 +69,7 @@ export function scopeOf(cases, profileCases, checksRun, gate, allowedFields) {
     const skipped = cases.filter((c) => c.outcome === "skipped");
     if (skipped.length > 0) {
         const why = [...new Set(skipped.map((c) => c.reason ?? "skipped"))];
-        reasons.push(`${skipped.length} case(s) did not run: ${skipped.map((c) => c.id).slice(0, 8).join(", ")}${skipped.length > 8 ? ", …" : ""} (${why.slice(0, 2).join("; ")})`);
+        reasons.push(`${count(skipped.length, "case")} did not run: ${skipped.map((c) => c.id).slice(0, 8).join(", ")}${skipped.length > 8 ? ", …" : ""} (${why.slice(0, 2).join("; ")})`);
     }
     const leftOut = CHECKS.filter((c) => c.severity === "required" && c.profile === undefined && c.name !== "expected-headers" && !checksRun.includes(c.name)).map((c) => c.name);
     if (leftOut.length > 0)

@@ -110,12 +110,12 @@ function findingSection(f) {
         .map((item) => `<details class="more"><summary><a href="#${esc(item.c.id)}">${esc(item.c.id)}</a> — ${esc(item.c.operation)}</summary>${detail(item)}${reproduceOf(item.c)}</details>`)
         .join("\n");
     return `<section class="finding ${f.kind}" id="finding-${esc(f.key.replace(/[^a-z0-9-]/gi, "-"))}">
-<h3>${esc(f.title)} <small>(${KIND_WORDS[f.kind]})</small> — ${f.items.length} case(s)</h3>
+<h3>${esc(f.title)} <small>(${KIND_WORDS[f.kind]})</small> — ${count(f.items.length, "case")}</h3>
 <div class="check ${f.kind === "inconclusive" ? "inconclusive" : f.kind === "case" ? "required" : f.kind}"><h4><a href="#${esc(first.c.id)}">${esc(first.c.id)}</a> — ${esc(first.c.operation)}</h4>
 ${detail(first)}
 ${evidenceOf(first.c).replace("<details>", "<details open>")}
 ${reproduceOf(first.c)}</div>
-${rest.length > 0 ? `<p class="others">Also on ${rest.length} other case(s):</p>\n${others}` : ""}
+${rest.length > 0 ? `<p class="others">Also on ${count(rest.length, "other case")}:</p>\n${others}` : ""}
 </section>`;
 }
 /** A case in brief: its outcome, which findings name it, its timings; evidence and reproduction folded. */

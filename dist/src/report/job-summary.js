@@ -1,6 +1,6 @@
 import { verdictWords } from "./certification.js";
 import { findingsOf } from "./findings.js";
-import { cut } from "../text.js";
+import { count, cut } from "../text.js";
 /** A CI page shows many jobs: each finding's quotes are cut to this, the full text is in the artifact. */
 const QUOTE_MAX = 600;
 /** Findings shown in full; the rest are named only. */
@@ -18,7 +18,7 @@ function plain(text) {
 function findingBlock(f) {
     const [first, ...rest] = f.items;
     const kind = f.kind === "recommended" ? "warning" : f.kind === "inconclusive" ? "could not judge" : "failed";
-    const lines = [`### \`${plain(f.title)}\` (${kind}): ${f.items.length} case(s)`, "", `**${plain(first.c.id)}** (${plain(first.c.operation)}): ${plain(cut(first.message, QUOTE_MAX))}`, ""];
+    const lines = [`### \`${plain(f.title)}\` (${kind}): ${count(f.items.length, "case")}`, "", `**${plain(first.c.id)}** (${plain(first.c.operation)}): ${plain(cut(first.message, QUOTE_MAX))}`, ""];
     if (first.expected !== undefined)
         lines.push("Expected:", "", fenced(cut(first.expected, QUOTE_MAX)), "");
     if (first.received !== undefined)
@@ -49,7 +49,7 @@ export function renderJobSummary(c, context) {
         if (findings.length > FINDINGS_MAX)
             lines.push(`And ${findings.length - FINDINGS_MAX} more finding(s): ${findings.slice(FINDINGS_MAX).map((f) => plain(f.title)).join(", ")}.`, "");
         if (warnings.length > 0)
-            lines.push(`Warnings (recommended checks): ${warnings.map((f) => `\`${plain(f.title)}\` on ${f.items.length} case(s)`).join(", ")}.`, "");
+            lines.push(`Warnings (recommended checks): ${warnings.map((f) => `\`${plain(f.title)}\` on ${count(f.items.length, "case")}`).join(", ")}.`, "");
     }
     lines.push(`Reports: the artifact **${plain(context.artifactName)}** (certification.html is the page to read).`, "");
     return `${lines.join("\n")}\n`;

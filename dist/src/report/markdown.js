@@ -73,7 +73,7 @@ export function renderMarkdown(c) {
         lines.push("", "## Findings");
     for (const f of findings) {
         const [first, ...rest] = f.items;
-        lines.push("", `### ${f.title} (${KIND_WORDS[f.kind]}) — ${f.items.length} case(s)`, "", `**${first.c.id}** — ${inline(first.c.operation)}: ${inline(first.message)}`);
+        lines.push("", `### ${f.title} (${KIND_WORDS[f.kind]}) — ${count(f.items.length, "case")}`, "", `**${first.c.id}** — ${inline(first.c.operation)}: ${inline(first.message)}`);
         if (first.expected !== undefined || first.received !== undefined)
             lines.push("", `- Expected: ${cell(first.expected ?? "")}`, `- Received: ${cell(first.received ?? "")}`);
         if (first.c.reproduce)

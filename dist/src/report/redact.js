@@ -179,7 +179,10 @@ export class Redactor {
     text(value) {
         let out = this.withoutSecrets(value);
         if (out.includes("…"))
-            out = this.withoutCutSecrets(out);
+            out = this.withoutCutSecrets(out, "…");
+        // A target that cuts its own echo writes three dots.
+        if (out.includes("..."))
+            out = this.withoutCutSecrets(out, "...");
         out = redactToken(out);
         if (this.pieces.size === 0 && this.replacements.length === 0)
             return out;
@@ -226,10 +229,10 @@ export class Redactor {
      * or before " (" or a quote mark) are looked at, and no more than a few, so text full of
      * ellipses costs no more than any other.
      */
-    withoutCutSecrets(text) {
+    withoutCutSecrets(text, mark) {
         const cuts = [];
-        for (let at = text.lastIndexOf("…"); at >= 0 && cuts.length < MAX_CUTS_EXAMINED; at = at === 0 ? -1 : text.lastIndexOf("…", at - 1)) {
-            const next = text[at + 1];
+        for (let at = text.lastIndexOf(mark); at >= 0 && cuts.length < MAX_CUTS_EXAMINED; at = at === 0 ? -1 : text.lastIndexOf(mark, at - 1)) {
+            const next = text[at + mark.length];
             if (next === undefined || next === " " || next === '"' || next === "'" || next === "\n")
                 cuts.unshift(at);
         }
