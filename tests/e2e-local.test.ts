@@ -161,6 +161,39 @@ describe("the built CLI against the real JavaScript LangGraph API server (--loca
     }
   });
 
+  it("writes certification.md within its size budget: each finding once, with the way to replay it", async () => {
+    const markdown = await readFile(join(reportDir, "certification.md"), "utf8");
+    // The budget README's Reports section documents: 40 KB for the whole standard profile.
+    expect(markdown.length).toBeLessThan(40_000);
+    // content-type-json warns on every announcing case of the JavaScript server, and is told once.
+    expect(markdown.match(/^### content-type-json /gm)).toHaveLength(1);
+    expect(markdown).toContain("lg-webhook-conformance serve-local");
+    console.log(`certification.md on the real server: ${markdown.length} bytes`);
+  });
+
+  it("serve-local starts the same server, prints its URL, and a report's curl works against it", async () => {
+    const { startCliUntil } = await import("./helpers/cli.js");
+    const served = await startCliUntil(["serve-local"], () => false, {}, (out) => /serves at http:\/\/127\.0\.0\.1:\d+/.test(out));
+    try {
+      const url = /serves at (http:\/\/127\.0\.0\.1:\d+)/.exec(served.stdout())![1]!;
+      const curl = cert.cases.find((k) => k.id === "thread-run")!.reproduce
+        .replaceAll(cert.target.url, url)
+        // The run's sink is gone too: the replay sends no webhook.
+        .replace(/,"webhook":"[^"]*"/g, "");
+      const replay = await new Promise<{ code: number | null; out: string }>((resolve) => {
+        const child = spawn("bash", ["-c", curl], { stdio: ["ignore", "pipe", "pipe"] });
+        let out = "";
+        child.stdout.on("data", (c: Buffer) => (out += c.toString()));
+        child.stderr.on("data", (c: Buffer) => (out += c.toString()));
+        child.once("close", (code) => resolve({ code, out }));
+      });
+      expect(replay.code, replay.out).toBe(0);
+      expect(replay.out).toMatch(/"run_id":"[0-9a-f-]{36}"/);
+    } finally {
+      expect(await served.stop("SIGINT")).toBe(0);
+    }
+  }, 120_000);
+
   it("writes every report, with the fields the contract names", async () => {
     for (const name of ["certification.json", "certification.md", "junit.xml", "results.json", "html/index.html"]) {
       expect((await stat(join(reportDir, name))).size, name).toBeGreaterThan(0);

@@ -7,6 +7,7 @@ import { cleanup } from "./cleanup.js";
 import { verifyCommand } from "./verify.js";
 import { mergeCommand } from "./merge.js";
 import { installServerCommand } from "./install-server.js";
+import { serveLocalCommand } from "./serve-local.js";
 import { certify, release, suiteVersion, type Resources } from "./certify.js";
 import { Redactor } from "../report/redact.js";
 
@@ -69,6 +70,7 @@ export async function main(argv: readonly string[], env: NodeJS.ProcessEnv, io: 
     if (argv[0] === "verify") return await verifyCommand(argv.slice(1), out);
     if (argv[0] === "merge") return await mergeCommand(argv.slice(1), out);
     if (argv[0] === "install-server") return await installServerCommand(argv.slice(1), env, out);
+    if (argv[0] === "serve-local") return await serveLocalCommand(argv.slice(1), out, resources, new Promise<void>((stop) => (resources.interrupt = stop)));
     const parsed = parseCommandLine(argv, env);
     if (parsed.kind === "help") {
       out.stdout(HELP);

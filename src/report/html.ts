@@ -3,7 +3,7 @@ import { verdictWords, type Certification } from "./certification.js";
 import type { CaseResult, RunResult } from "./types.js";
 import { LATENCY_NOTE, loadLines, type LoadSummary } from "./load.js";
 import { describeWindows } from "../conductor/windows.js";
-import { findingsOf, type Finding } from "./findings.js";
+import { findingsOf, REPLAY_LOCAL, type Finding } from "./findings.js";
 
 function esc(text: string): string {
   return text.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/"/g, "&quot;");
@@ -220,7 +220,7 @@ ${c.profile === "hardening" ? `<p><strong>Profile: hardening</strong> — probes
 ${c.load === undefined ? "" : loadTable(c.load)}
 <h2>Operations × outcomes</h2>
 <div class="matrix-box">${matrix(c.cases)}</div>
-<h2>Findings</h2>
+<h2>Findings</h2>${c.target.embedded === undefined ? "" : `\n<p class="replay">${esc(REPLAY_LOCAL)}</p>`}
 ${findings.length === 0 ? "<p>None.</p>" : findings.map(findingSection).join("\n")}
 <h2>All cases</h2>
 ${c.cases.map(caseSection).join("\n")}

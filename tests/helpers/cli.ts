@@ -48,17 +48,15 @@ export interface RunningCli {
  * Starts the built CLI and resolves once its stderr matches `ready` (or rejects when it ends
  * first), so a test can interrupt it at a known point.
  */
-export function startCliUntil(args: string[], ready: (stderr: string) => boolean, env: NodeJS.ProcessEnv = {}): Promise<RunningCli> {
+export function startCliUntil(args: string[], ready: (stderr: string) => boolean, env: NodeJS.ProcessEnv = {}, readyOut: (stdout: string) => boolean = () => false): Promise<RunningCli> {
   const child = spawn(process.execPath, [BIN, ...args], { cwd: ROOT, stdio: ["ignore", "pipe", "pipe"], env: { ...process.env, ...env } });
   let stderr = "";
   let stdout = "";
-  child.stdout.on("data", (c: Buffer) => (stdout += c.toString()));
   const closed = new Promise<number | null>((resolve) => child.once("close", resolve));
   let said = false;
   return new Promise((resolve, reject) => {
-    child.stderr.on("data", (c: Buffer) => {
-      stderr += c.toString();
-      if (!said && ready(stderr)) {
+    const check = (): void => {
+      if (!said && (ready(stderr) || readyOut(stdout))) {
         said = true;
         resolve({
           pid: child.pid!,
@@ -71,6 +69,14 @@ export function startCliUntil(args: string[], ready: (stderr: string) => boolean
           },
         });
       }
+    };
+    child.stdout.on("data", (c: Buffer) => {
+      stdout += c.toString();
+      check();
+    });
+    child.stderr.on("data", (c: Buffer) => {
+      stderr += c.toString();
+      check();
     });
     void closed.then(() => reject(new Error(`the CLI ended before it was ready:\n${stderr}`)));
   });

@@ -7,6 +7,7 @@ Usage:
   lg-webhook-conformance verify FILE [--public-key FILE]    (see verify --help)
   lg-webhook-conformance merge DIR... --report-dir OUT      (see merge --help)
   lg-webhook-conformance install-server [--server-version V] (see install-server --help)
+  lg-webhook-conformance serve-local [--server-version V]    (see serve-local --help)
 
 Target (one of):
   --target URL          Base URL of the LangGraph API server to certify (http or https).

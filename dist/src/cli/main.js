@@ -7,6 +7,7 @@ import { cleanup } from "./cleanup.js";
 import { verifyCommand } from "./verify.js";
 import { mergeCommand } from "./merge.js";
 import { installServerCommand } from "./install-server.js";
+import { serveLocalCommand } from "./serve-local.js";
 import { certify, release, suiteVersion } from "./certify.js";
 import { Redactor } from "../report/redact.js";
 /** After Ctrl-C or SIGTERM, the run has this long to delete what it made before the process ends anyway. */
@@ -64,6 +65,8 @@ export async function main(argv, env, io) {
             return await mergeCommand(argv.slice(1), out);
         if (argv[0] === "install-server")
             return await installServerCommand(argv.slice(1), env, out);
+        if (argv[0] === "serve-local")
+            return await serveLocalCommand(argv.slice(1), out, resources, new Promise((stop) => (resources.interrupt = stop)));
         const parsed = parseCommandLine(argv, env);
         if (parsed.kind === "help") {
             out.stdout(HELP);

@@ -19,3 +19,5 @@ export function findingsOf(cases) {
     const order = ["case", "required", "inconclusive", "recommended"];
     return [...byKey.values()].sort((a, b) => order.indexOf(a.kind) - order.indexOf(b.kind));
 }
+/** Beside the curls of a --local run: the server they name is gone when the run ends. */
+export const REPLAY_LOCAL = "This run's embedded server stopped when the run ended. To replay a curl, start one with `lg-webhook-conformance serve-local` and put the URL it prints in place of the curl's http://127.0.0.1:PORT.";

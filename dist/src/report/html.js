@@ -2,7 +2,7 @@ import { count } from "../text.js";
 import { verdictWords } from "./certification.js";
 import { LATENCY_NOTE, loadLines } from "./load.js";
 import { describeWindows } from "../conductor/windows.js";
-import { findingsOf } from "./findings.js";
+import { findingsOf, REPLAY_LOCAL } from "./findings.js";
 function esc(text) {
     return text.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/"/g, "&quot;");
 }
@@ -201,7 +201,7 @@ ${c.profile === "hardening" ? `<p><strong>Profile: hardening</strong> — probes
 ${c.load === undefined ? "" : loadTable(c.load)}
 <h2>Operations × outcomes</h2>
 <div class="matrix-box">${matrix(c.cases)}</div>
-<h2>Findings</h2>
+<h2>Findings</h2>${c.target.embedded === undefined ? "" : `\n<p class="replay">${esc(REPLAY_LOCAL)}</p>`}
 ${findings.length === 0 ? "<p>None.</p>" : findings.map(findingSection).join("\n")}
 <h2>All cases</h2>
 ${c.cases.map(caseSection).join("\n")}

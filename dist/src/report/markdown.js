@@ -2,7 +2,7 @@ import { count } from "../text.js";
 import { verdictWords } from "./certification.js";
 import { LATENCY_NOTE, loadLines } from "./load.js";
 import { describeWindows } from "../conductor/windows.js";
-import { findingsOf } from "./findings.js";
+import { findingsOf, REPLAY_LOCAL } from "./findings.js";
 const KIND_WORDS = { required: "required", recommended: "recommended: a warning", inconclusive: "could not judge", case: "did not finish" };
 /** Text from the target, on one line and inert: no line breaks, no HTML (a comment would hide the rest of the page). */
 function inline(text) {
@@ -70,7 +70,7 @@ export function renderMarkdown(c) {
     // Each finding once, with its first case in full and the others named: 33 cases with one warning make one entry, not 33.
     const findings = findingsOf(c.cases);
     if (findings.length > 0)
-        lines.push("", "## Findings");
+        lines.push("", "## Findings", ...(c.target.embedded === undefined ? [] : ["", REPLAY_LOCAL]));
     for (const f of findings) {
         const [first, ...rest] = f.items;
         lines.push("", `### ${f.title} (${KIND_WORDS[f.kind]}) — ${count(f.items.length, "case")}`, "", `**${first.c.id}** — ${inline(first.c.operation)}: ${inline(first.message)}`);
