@@ -88,8 +88,13 @@ describe("signatures and merges cannot be forged", () => {
     expect(malformed.stdout).toMatch(/NOT intact: its signature does not match its content/);
     await writeFile(join(base, "null.json"), "null");
     const nothing = await runCli(["verify", join(base, "null.json")]);
-    expect(nothing.code).toBe(1);
-    expect(nothing.stdout).toMatch(/NOT intact: it is not a certification/);
+    // A file that is no certification at all is unusable input (exit 2, as verify --help says), not a broken one.
+    expect(nothing.code).toBe(2);
+    expect(nothing.stderr).toMatch(/is JSON but not a certification/);
+    await writeFile(join(base, "text.json"), "not json");
+    const text = await runCli(["verify", join(base, "text.json")]);
+    expect(text.code).toBe(2);
+    expect(text.stderr).toMatch(/is not JSON, so it is not a certification\.json/);
   }, 60_000);
 
   it("a merge of part of a split is refused", async () => {

@@ -5,6 +5,14 @@ export const EXIT = {
     unreachable: 3,
     internal: 4,
 };
+/** What each exit status means: the help and the README's table are made from this. */
+export const EXIT_MEANINGS = {
+    0: "conformant: no required check failed (with --expect-failures: the gate passed)",
+    1: "not conformant: a required check failed; or inconclusive (evidence missing, or nothing ran); or a partial certificate with --require-complete",
+    2: "usage or configuration error: a flag, a URL, a schema, a missing package, a report folder in use by another run",
+    3: "before any case ran: the target could not be reached, refused the credentials, is not a LangGraph API server, answered in a way no such server does, or lacks the assistant",
+    4: "the suite itself failed to finish (a bug: please report it)",
+};
 /** The one place that turns how a run ended into the process's exit status. */
 export function exitCodeFor(ending) {
     switch (ending.kind) {

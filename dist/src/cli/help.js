@@ -1,3 +1,22 @@
+import { EXIT_MEANINGS } from "./exit-code.js";
+/** The exit codes, wrapped under their number. */
+const EXIT_LINES = Object.entries(EXIT_MEANINGS)
+    .map(([code, meaning]) => `  ${code}  ${wrap(meaning, 88).join("\n     ")}`)
+    .join("\n")
+    .concat("\n");
+function wrap(text, width) {
+    const lines = [];
+    let line = "";
+    for (const word of text.split(" ")) {
+        if (line !== "" && line.length + 1 + word.length > width) {
+            lines.push(line);
+            line = word;
+        }
+        else
+            line = line === "" ? word : `${line} ${word}`;
+    }
+    return [...lines, line];
+}
 export const HELP = `lg-webhook-conformance: certify the webhooks of a LangGraph API deployment.
 
 Usage:
@@ -106,11 +125,4 @@ Reports (in --report-dir): certification.json (with a SHA-256 digest, and a sign
 report in html/.
 
 Exit codes:
-  0  conformant: no required check failed
-  1  not conformant: at least one required check failed
-  2  usage or configuration error (a flag, a URL, a schema, a missing package, a report
-     folder in use by another run)
-  3  the target could not be reached, refused the credentials, is not a LangGraph API
-     server, answered in a way no such server does, or lacks the assistant
-  4  the suite itself failed to finish (a bug: please report it)
-`;
+${EXIT_LINES}`;
