@@ -5,7 +5,7 @@ import { loadRuntime } from "./src/runtime.js";
 
 const runtime = loadRuntime();
 const here = dirname(fileURLToPath(import.meta.url));
-const reports = runtime.reportDir;
+const traces = runtime.tracesDir;
 
 export default defineConfig({
   testDir: join(here, "specs"),
@@ -14,15 +14,15 @@ export default defineConfig({
   workers: runtime.workers,
   retries: runtime.retries,
   forbidOnly: true,
-  outputDir: join(reports, "test-results"),
+  outputDir: join(traces, "test-results"),
   reporter: [
     // One line per case as it ends; failures are told once, in the summary.
     [join(here, "src", "report", "progress-reporter.js")],
-    ["html", { outputFolder: join(reports, "html"), open: "never" }],
-    ["junit", { outputFile: join(reports, "junit.xml") }],
-    ["json", { outputFile: join(reports, "results.json") }],
-    // Blob reports are what `lg-webhook-conformance merge` combines across shards.
-    ["blob", { outputDir: join(reports, "blob"), fileName: `report-${runtime.runTag}.zip` }],
+    // The runner's own reports: in traces/ with --traces, else gone with the run (junit.xml is written from the certification).
+    ["html", { outputFolder: join(traces, "html"), open: "never" }],
+    ["json", { outputFile: join(traces, "results.json") }],
+    // Blob reports are what `lg-webhook-conformance merge` combines across shards run with --traces.
+    ["blob", { outputDir: join(traces, "blob"), fileName: `report-${runtime.runTag}.zip` }],
     [join(here, "src", "report", "certification-reporter.js")],
   ],
 });

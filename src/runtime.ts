@@ -22,6 +22,8 @@ export interface Runtime {
   /** Playwright retries per case (a case that passes only on a retry is flaky). */
   retries: number;
   reportDir: string;
+  /** --traces: Playwright's own reports are kept in the report folder's traces/ (otherwise they go away with the run). */
+  keepTraces: boolean;
   sink: { url: string };
   /** Loopback URL of the main process's control server (results, strays). */
   control: string;
@@ -63,6 +65,8 @@ export interface SpecRuntime {
   /** Loopback URL of the main process's control server (results, and the tests' outcomes at the end). */
   control: string;
   reportDir: string;
+  /** Where Playwright writes its own reports and test output: the report folder's traces/, or a folder removed when the run ends. */
+  tracesDir: string;
   workers: number;
   retries: number;
   runTag: string;
@@ -73,10 +77,11 @@ export interface SpecRuntime {
   load?: { repeat: number; concurrency: number };
 }
 
-export function specRuntimeOf(runtime: Runtime): SpecRuntime {
+export function specRuntimeOf(runtime: Runtime, tracesDir: string): SpecRuntime {
   const spec: SpecRuntime = {
     control: runtime.control,
     reportDir: runtime.reportDir,
+    tracesDir,
     workers: runtime.workers,
     retries: runtime.retries,
     runTag: runtime.runTag,

@@ -43,7 +43,7 @@ describe("the built CLI against the real JavaScript LangGraph API server (--loca
 
   beforeAll(async () => {
     reportDir = await mkdtemp(join(tmpdir(), "lgwc-e2e-"));
-    run = await runCli(["--local", "--report-dir", reportDir, "--api-key", API_KEY, "-H", `X-Tenant: ${HEADER_SECRET}`]);
+    run = await runCli(["--local", "--traces", "--report-dir", reportDir, "--api-key", API_KEY, "-H", `X-Tenant: ${HEADER_SECRET}`]);
     const text = await readFile(join(reportDir, "certification.json"), "utf8").catch(() => {
       throw new Error(`the CLI wrote no certification.json (exit ${run.code}); its stderr:\n${run.stderr}`);
     });
@@ -195,7 +195,7 @@ describe("the built CLI against the real JavaScript LangGraph API server (--loca
   }, 120_000);
 
   it("writes every report, with the fields the contract names", async () => {
-    for (const name of ["certification.json", "certification.md", "junit.xml", "results.json", "html/index.html"]) {
+    for (const name of ["certification.json", "certification.md", "certification.html", "junit.xml", "badge.svg", "traces/results.json", "traces/html/index.html"]) {
       expect((await stat(join(reportDir, name))).size, name).toBeGreaterThan(0);
     }
     expect(cert).toMatchObject({ suite: { name: "lg-webhook-conformance" }, target: { info: { context: "js" } }, settleMs: 3000 });
@@ -215,7 +215,7 @@ describe("the built CLI against the real JavaScript LangGraph API server (--loca
       if (run.stdout.includes(secret) || run.stderr.includes(secret)) leaks.push(`terminal: ${secret}`);
     }
     // Playwright's JSON report keeps attachments base64-encoded: decode them before looking.
-    const results = JSON.parse(await readFile(join(reportDir, "results.json"), "utf8")) as unknown;
+    const results = JSON.parse(await readFile(join(reportDir, "traces", "results.json"), "utf8")) as unknown;
     const bodies: string[] = [];
     const walk = (node: unknown): void => {
       if (Array.isArray(node)) node.forEach(walk);

@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import type { Certification } from "../src/report/certification.js";
 import { execFileSync } from "node:child_process";
 import { fingerprint, Redactor, redactToken } from "../src/report/redact.js";
 import { reproduceCommand, shellQuote } from "../src/report/curl.js";
@@ -72,15 +73,32 @@ describe("connection failures say what to do", () => {
 });
 
 describe("junit.xml", () => {
-  it("carries the certificate's verdict and scope on each test suite, once however often it is written, escaped", async () => {
-    const { junitWithScope } = await import("../src/report/junit-scope.js");
-    const xml = '<testsuites>\n<testsuite name="webhooks.spec.js" tests="1">\n<testcase name="a"/>\n</testsuite>\n</testsuites>\n';
-    const partial = { verdict: "conformant" as const, scope: { complete: false, reasons: ['1 case(s) did not run: "x" <y> & z'] } };
-    const once = junitWithScope(xml, partial);
-    expect(once).toContain('<testsuite name="webhooks.spec.js" tests="1">\n<properties>\n<property name="certificate.verdict" value="conformant (partial)"/>');
-    expect(once).toContain('<property name="certificate.scope.reason" value="1 case(s) did not run: &quot;x&quot; &lt;y&gt; &amp; z"/>');
-    expect(junitWithScope(once, partial)).toBe(once);
-    expect(junitWithScope(once, { verdict: "conformant", scope: { complete: true, reasons: [] } })).toContain('<property name="certificate.scope" value="complete"/>');
+  it("is made from the certification: a test case per case, failures with expected and received, the verdict and scope as properties, escaped", async () => {
+    const { renderJunit } = await import("../src/report/junit.js");
+    const check = (name: string, outcome: "passed" | "failed", severity: "required" | "recommended", extra: object = {}) => ({ name, severity, version: 1, outcome, message: outcome === "failed" ? `${name} <failed> & "said"` : "", ...extra });
+    const cert = {
+      target: { url: "http://127.0.0.1:1", info: null },
+      startedAt: "2026-12-01T00:00:00.000Z",
+      verdict: "non-conformant",
+      scope: { complete: false, reasons: ['1 case did not run: "x" <y> & z'] },
+      cases: [
+        { id: "thread-run", operation: "POST /threads/{thread_id}/runs", outcome: "failed", durationMs: 1500, reproduce: "curl -sS x", checks: [check("post-method", "failed", "required", { expected: "POST", received: "PUT" }), check("content-type-json", "failed", "recommended")] },
+        { id: "stateless-run", operation: "POST /runs", outcome: "passed", durationMs: 10, reproduce: "", checks: [check("content-type-json", "failed", "recommended")] },
+        { id: "thread-cron", operation: "POST /threads/{thread_id}/runs/crons", outcome: "skipped", reason: "flags.crons = false", durationMs: 0, reproduce: "", checks: [] },
+        { id: "stateless-run-wait", operation: "POST /runs/wait", outcome: "inconclusive", durationMs: 5, reproduce: "", checks: [{ ...check("status-matches-api", "passed", "required"), outcome: "inconclusive", message: "the read failed" }] },
+      ],
+    } as unknown as Certification;
+    const xml = renderJunit(cert);
+    expect(xml.match(/<testcase /g)).toHaveLength(4);
+    expect(xml).toContain('<testsuites name="lg-webhook-conformance" tests="4" failures="2" skipped="1" errors="0" time="1.515">');
+    expect(xml).toContain('<property name="certificate.verdict" value="non-conformant (partial)"/>');
+    expect(xml).toContain('<property name="certificate.scope.reason" value="1 case did not run: &quot;x&quot; &lt;y&gt; &amp; z"/>');
+    expect(xml).toContain('<testcase name="thread-run" classname="POST /threads/{thread_id}/runs" time="1.500"><failure message="failed: post-method" type="failed">');
+    expect(xml).toContain("Expected: POST\n  Received: PUT");
+    expect(xml).toContain('<skipped message="flags.crons = false"/>');
+    expect(xml).toContain('<failure message="inconclusive: status-matches-api" type="inconclusive">');
+    expect(xml).toContain("<system-out>warning content-type-json: content-type-json &lt;failed&gt; &amp; &quot;said&quot;</system-out>");
+    expect(xml).not.toMatch(/<failed>/);
   });
 });
 

@@ -26,7 +26,8 @@ describe("--shard and merge with the built CLI", () => {
     const base = await mkdtemp(join(tmpdir(), "lgwc-shard-"));
     dirs.push(base);
     const only = ["--only", "thread-run,thread-run-wait,stateless-run,stateless-batch"];
-    const common = ["--target", target.url, "--settle-ms", "300", "--timeout-ms", "3000", "--workers", "1", ...only];
+    // --traces: the shards keep their blob reports, so the merge also combines the test runner's own reports.
+    const common = ["--target", target.url, "--settle-ms", "300", "--timeout-ms", "3000", "--workers", "1", "--traces", ...only];
     try {
       const [one, two] = await Promise.all([
         runCli([...common, "--shard", "1/2", "--report-dir", join(base, "s1")]),
@@ -51,7 +52,7 @@ describe("--shard and merge with the built CLI", () => {
     const gated = await runCli(["merge", join(base, "s1"), join(base, "s2"), "--report-dir", join(base, "gated"), "--require-complete"]);
     expect(gated.code).toBe(1);
     expect(gated.stderr).toMatch(/--require-complete: the merged certificate is partial/);
-    expect((await stat(join(base, "all", "html", "index.html"))).size).toBeGreaterThan(0);
+    expect((await stat(join(base, "all", "traces", "html", "index.html"))).size).toBeGreaterThan(0);
     expect((await stat(join(base, "all", "certification.html"))).size).toBeGreaterThan(0);
 
     const overlap = await runCli(["merge", join(base, "s1"), join(base, "s1"), "--report-dir", join(base, "bad")]);

@@ -1,9 +1,10 @@
 import { readFileSync } from "node:fs";
 import { ConformanceError } from "./errors.js";
-export function specRuntimeOf(runtime) {
+export function specRuntimeOf(runtime, tracesDir) {
     const spec = {
         control: runtime.control,
         reportDir: runtime.reportDir,
+        tracesDir,
         workers: runtime.workers,
         retries: runtime.retries,
         runTag: runtime.runTag,

@@ -41,6 +41,8 @@ export interface Options {
   clockSkewMs: number;
   ca?: string;
   preflightOnly: boolean;
+  /** Keep Playwright's own reports in the report folder's traces/. */
+  traces: boolean;
   canary: boolean;
   /** Headers every webhook must carry (--expect-header): the name, and the value when given. */
   expectHeaders: [string, string | undefined][];
@@ -90,6 +92,7 @@ const SPEC = {
   "clock-skew-ms": { type: "string" },
   ca: { type: "string" },
   "preflight-only": { type: "boolean" },
+  traces: { type: "boolean" },
   "no-canary": { type: "boolean" },
   json: { type: "boolean" },
   profile: { type: "string" },
@@ -309,6 +312,7 @@ export function parseCommandLine(argv: readonly string[], env: NodeJS.ProcessEnv
     sinkBudgetMb: integer("--sink-budget-mb", values["sink-budget-mb"], 256, 1, 65_536),
     clockSkewMs: integer("--clock-skew-ms", values["clock-skew-ms"], 120_000, 0, 86_400_000),
     preflightOnly: values["preflight-only"] ?? false,
+    traces: values.traces ?? false,
     canary: !(values["no-canary"] ?? false),
     profile: profileNamed(values.profile),
     expectHeaders: (values["expect-header"] ?? []).map(expectedHeader),

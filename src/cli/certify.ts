@@ -357,6 +357,7 @@ function runtimeOf(argv: readonly string[], options: Options, planned: Plan, tar
     workers: options.workers ?? Math.min(selection.cases.length, DEFAULT_WORKERS),
     retries: options.retries,
     reportDir,
+    keepTraces: options.traces,
     sink: { url: sinkUrl },
     control,
     schema: target.schema,

@@ -51,6 +51,9 @@ Options:
                         counted, and only the first 20 are kept (2 KiB of body each).
   --ca FILE             PEM certificate authority for an https target with a private CA.
                         HTTPS_PROXY, HTTP_PROXY and NO_PROXY are honoured.
+  --traces              Keep the test runner's own reports (its HTML report, JSON results, blob
+                        report for merging them across shards, test output) in traces/ of the
+                        report folder, for debugging the suite. Without it they go away with the run.
   --preflight-only      Check the target, the credentials, the assistant and the webhook path
                         with one canary run, then stop.
   --no-canary           Skip the canary run (the preflight still checks target and assistant).
@@ -121,9 +124,9 @@ Checks: delivered, exactly-once, post-method, token-preserved, json-body,
   status-matches-api, not-delivered, outcome-status, error-described (recommended);
   hardening: refused-at-create, retried (recommended), retries-bounded (recommended).
 
-Reports (in --report-dir): certification.json (with a SHA-256 digest, and a signature with
---sign-key), certification.md, badge.svg, junit.xml, results.json and Playwright's HTML
-report in html/.
+Reports (in --report-dir): certification.html (the page to read), certification.json (with a
+SHA-256 digest, and a signature with --sign-key), certification.md, junit.xml and badge.svg;
+with --traces, the test runner's own reports in traces/.
 
 Exit codes:
 ${EXIT_LINES}`;

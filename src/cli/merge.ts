@@ -26,7 +26,8 @@ Usage:
 Reads DIR/certification.json of each share, checks that each is intact, that they certify the
 same target and together make every share of one --shard i/n split (no share missing, none
 twice), and writes one certification (json, md, html, badge) with one verdict to OUT, plus
-Playwright's HTML, JUnit and JSON reports merged from the shares' blob reports.
+junit.xml made from it; and, when the shards ran with --traces, Playwright's HTML and JSON reports
+merged from their blob reports into OUT/traces/.
 
 A merged report signed with --sign-key vouches for every share, so each share must be signed,
 by that key or by a public key given with --trust-key (repeatable). Without --sign-key the
@@ -136,24 +137,28 @@ function checkWhole(shares: readonly Share[]): void {
   if (missing.length > 0) throw usageError(`the split has ${total} shares and ${missing.map((i) => `${i}/${total}`).join(", ")} ${missing.length === 1 ? "is" : "are"} missing: a merge of part of the cases is not a certification of the target.`);
 }
 
-/** Merges the shares' blob reports into Playwright's HTML, JUnit and JSON reports in `out`; says why not when a share has none. */
+/**
+ * Merges the shares' blob reports (kept by shards run with --traces) into Playwright's HTML and
+ * JSON reports in `out`/traces/; says why not when only some shares have one.
+ */
 async function mergePlaywright(dirs: string[], out: string): Promise<string | undefined> {
-  const zips = await Promise.all(dirs.map(async (dir) => (await readdir(join(dir, "blob")).catch(() => [] as string[])).filter((f) => f.endsWith(".zip")).map((f) => join(dir, "blob", f))));
+  const blobDir = (dir: string): string => join(dir, "traces", "blob");
+  const zips = await Promise.all(dirs.map(async (dir) => (await readdir(blobDir(dir)).catch(() => [] as string[])).filter((f) => f.endsWith(".zip")).map((f) => join(blobDir(dir), f))));
   const without = dirs.filter((_, i) => zips[i]!.length === 0);
-  if (without.length > 0) return `Playwright's reports were not merged: ${without.join(", ")} ${without.length === 1 ? "has" : "have"} no blob report`;
+  if (without.length === dirs.length) return undefined;
+  if (without.length > 0) return `Playwright's traces were not merged: ${without.join(", ")} ${without.length === 1 ? "was" : "were"} run without --traces`;
   const blobs = await mkdtemp(join(tmpdir(), "lgwc-blobs-"));
   try {
     for (const file of zips.flat()) await copyFile(file, join(blobs, basename(file)));
     const cli = join(dirname(createRequire(import.meta.url).resolve("@playwright/test/package.json")), "cli.js");
     const code = await new Promise<number | null>((done) => {
-      const child = spawn(process.execPath, [cli, "merge-reports", "--reporter", "html,junit,json", blobs], {
+      const child = spawn(process.execPath, [cli, "merge-reports", "--reporter", "html,json", blobs], {
         stdio: "ignore",
         env: {
           ...process.env,
-          PLAYWRIGHT_HTML_OUTPUT_DIR: join(out, "html"),
+          PLAYWRIGHT_HTML_OUTPUT_DIR: join(out, "traces", "html"),
           PLAYWRIGHT_HTML_OPEN: "never",
-          PLAYWRIGHT_JUNIT_OUTPUT_FILE: join(out, "junit.xml"),
-          PLAYWRIGHT_JSON_OUTPUT_FILE: join(out, "results.json"),
+          PLAYWRIGHT_JSON_OUTPUT_FILE: join(out, "traces", "results.json"),
         },
       });
       child.once("close", done);
@@ -243,7 +248,7 @@ export async function mergeCommand(argv: readonly string[], io: Io): Promise<num
   try {
     // An earlier merge's reports must not stand beside this one's verdict.
     await removeReports(folder.path);
-    // Load mode writes no Playwright reports, so there are none to merge. Playwright's first, so the certificate's scope reaches its junit.xml.
+    // Load mode writes no Playwright reports, so there are none to merge; junit.xml is written from the merged certification.
     const notMerged = first.load === undefined ? await mergePlaywright(dirs, folder.path) : undefined;
     if (notMerged !== undefined) io.stderr(`${notMerged}; the certification is written all the same.\n`);
     await writeCertification(folder.path, merged, key);

@@ -64,7 +64,9 @@ export async function casesThroughPlaywright(runtime: Runtime, conductor: Conduc
   const dir = await mkdtemp(join(tmpdir(), "lgwc-run-"));
   hooks.runtimeDir(dir);
   const runtimePath = join(dir, "runtime.json");
-  await writeFile(runtimePath, JSON.stringify(specRuntimeOf(runtime)), { mode: 0o600 });
+  // The test runner's internals (its HTML report, JSON results, blob, test output) are for debugging: kept only with --traces.
+  const tracesDir = runtime.keepTraces ? join(runtime.reportDir, "traces") : join(dir, "traces");
+  await writeFile(runtimePath, JSON.stringify(specRuntimeOf(runtime, tracesDir)), { mode: 0o600 });
   const code = await runPlaywright(runtimePath, hooks);
   // Stopped: the cases still running are not waited for.
   if (hooks.interrupted()) return undefined;

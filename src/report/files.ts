@@ -131,7 +131,8 @@ async function removeStale(lock: string, dead: LockOwner): Promise<void> {
 }
 
 /** Everything a run writes in its report folder: what a new run, a merge, or a stopped run removes. */
-export const REPORT_FILES = ["certification.json", "certification.md", "certification.html", "badge.svg", "junit.xml", "results.json", "html", "blob", "test-results"];
+// traces/ holds the test runner's own reports (--traces); html, blob, test-results and results.json are where earlier versions put them.
+export const REPORT_FILES = ["certification.json", "certification.md", "certification.html", "badge.svg", "junit.xml", "traces", "results.json", "html", "blob", "test-results"];
 
 /** Removes every report of a run from the folder, so no verdict outlives the run that made it. */
 export async function removeReports(path: string): Promise<void> {
@@ -141,6 +142,7 @@ export async function removeReports(path: string): Promise<void> {
 /** What a run of the suite writes in its report folder; Playwright empties html/, blob/ and test-results/ before writing them. */
 const OURS = new Set([...REPORT_FILES, LOCK]);
 const OURS_INSIDE: Record<string, (name: string) => boolean> = {
+  traces: (name) => ["html", "blob", "test-results", "results.json"].includes(name),
   html: (name) => ["index.html", "data", "trace"].includes(name),
   blob: (name) => name.endsWith(".zip"),
   // Playwright's folder per test of the suite's one spec file, and its record of the last run.

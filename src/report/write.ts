@@ -10,7 +10,7 @@ import { renderBadge } from "./badge.js";
 import { renderHtml } from "./html.js";
 import type { Redactor } from "./redact.js";
 import { writeFilesAtomic } from "./files.js";
-import { junitWithScope } from "./junit-scope.js";
+import { renderJunit } from "./junit.js";
 
 /** Seals (and, given a key, signs) a certification and writes it in every form the suite offers, each file whole or not at all. */
 export async function writeCertification(
@@ -25,10 +25,11 @@ export async function writeCertification(
   // The pages render bodies anew (pretty-printed JSON decodes escapes), so they are cleaned as rendered.
   const clean = (text: string): string => redactor?.text(text) ?? text;
   await mkdir(dir, { recursive: true });
-  const junit = await readFile(join(dir, "junit.xml"), "utf8").catch(() => undefined);
+  // Load mode's repetitions are measurements, not test cases: it writes no junit.xml.
+  const junit = certification.load === undefined ? clean(renderJunit(certification)) : undefined;
   return writeFilesAtomic(
     [
-      ...(junit === undefined ? [] : [[join(dir, "junit.xml"), junitWithScope(junit, certification)] as [string, string]]),
+      ...(junit === undefined ? [] : [[join(dir, "junit.xml"), junit] as [string, string]]),
       [join(dir, "certification.md"), clean(renderMarkdown(certification))],
       [join(dir, "badge.svg"), renderBadge(certification)],
       [join(dir, "certification.html"), clean(renderHtml(certification))],

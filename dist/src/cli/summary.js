@@ -43,7 +43,7 @@ export function renderSummary(c, reportDir, options = {}) {
     if (c.load !== undefined)
         lines.push("", ...loadLines(c.load));
     lines.push("", `Verdict: ${verdictWords(c)} — ${s.passed} passed, ${s.failed} failed, ${s.skipped} skipped${s.flaky ? `, ${s.flaky} flaky` : ""}${s.inconclusive ? `, ${s.inconclusive} inconclusive` : ""} of ${count(s.cases, "case")}; ${count(s.warnings, "warning")}.`, ...(c.scope.complete ? [] : [`Partial certificate: ${c.scope.reasons.join("; ")}.`]), c.load === undefined
-        ? `Report: ${reportDir}/certification.html (also certification.md, certification.json, junit.xml, badge.svg; Playwright's own report in html/)`
+        ? `Report: ${reportDir}/certification.html (also certification.md, certification.json, junit.xml, badge.svg)`
         : `Report: ${reportDir}/certification.html (also certification.md, certification.json, badge.svg; load mode runs no Playwright tests, so there is no junit.xml)`);
     return `${lines.join("\n")}\n`;
 }

@@ -6,7 +6,7 @@ import { renderMarkdown } from "./markdown.js";
 import { renderBadge } from "./badge.js";
 import { renderHtml } from "./html.js";
 import { writeFilesAtomic } from "./files.js";
-import { junitWithScope } from "./junit-scope.js";
+import { renderJunit } from "./junit.js";
 /** Seals (and, given a key, signs) a certification and writes it in every form the suite offers, each file whole or not at all. */
 export async function writeCertification(dir, certification, privateKeyPem, redactor, stopped = () => false) {
     delete certification.integrity;
@@ -14,9 +14,10 @@ export async function writeCertification(dir, certification, privateKeyPem, reda
     // The pages render bodies anew (pretty-printed JSON decodes escapes), so they are cleaned as rendered.
     const clean = (text) => redactor?.text(text) ?? text;
     await mkdir(dir, { recursive: true });
-    const junit = await readFile(join(dir, "junit.xml"), "utf8").catch(() => undefined);
+    // Load mode's repetitions are measurements, not test cases: it writes no junit.xml.
+    const junit = certification.load === undefined ? clean(renderJunit(certification)) : undefined;
     return writeFilesAtomic([
-        ...(junit === undefined ? [] : [[join(dir, "junit.xml"), junitWithScope(junit, certification)]]),
+        ...(junit === undefined ? [] : [[join(dir, "junit.xml"), junit]]),
         [join(dir, "certification.md"), clean(renderMarkdown(certification))],
         [join(dir, "badge.svg"), renderBadge(certification)],
         [join(dir, "certification.html"), clean(renderHtml(certification))],
