@@ -196,3 +196,16 @@ describe("the table", () => {
     expect(required.map((c) => c.name).filter((n) => !caught.has(n))).toEqual([]);
   });
 });
+
+describe("a cron that fires again before it is deleted", () => {
+  it("has its extra runs judged once they end, not while they still run (review 10)", { timeout: 120_000 }, async () => {
+    // Runs take 1.5 s and the cron fires every second: runs beyond the two waited for are still running at the deletion.
+    const { code, cert, stderr } = await certifyTestTarget([], [...FAST, "--only", "thread-cron-second-firing"], { cronIntervalMs: 1_000, runMs: 1_500 });
+    expect(code, stderr).toBe(0);
+    const c = cert.cases.find((k) => k.id === "thread-cron-second-firing")!;
+    expect(c.outcome).toBe("passed");
+    const extras = c.runs.filter((r) => r.label.startsWith("extra fired run"));
+    expect(extras.length).toBeGreaterThan(0);
+    for (const r of extras) expect(r.apiStatus, r.label).toBe("success");
+  });
+});

@@ -138,6 +138,9 @@ describe("secrets the first review did not reach", () => {
     }
     // Cut short by the target with three dots (review 9), as the suite's own cuts use "…".
     expect(redactor.text(`rejected key ${key.slice(0, 33)}... (expired)`)).not.toContain(key.slice(0, 12));
+    // Followed by a bracket, or more dots (review 10).
+    expect(redactor.text(`rejected key (${key.slice(0, 30)}...)`)).not.toContain(key.slice(0, 12));
+    expect(redactor.text(`rejected key ${key.slice(0, 30)}....`)).not.toContain(key.slice(0, 12));
     // A cookie's value alone, as a target that says which session expired would echo it.
     expect(redactor.text("session SESSIONSECRET123 has expired")).not.toContain("SESSIONSECRET123");
     // Short values of a name=value list are not secrets of their own: "dark" stays a word.

@@ -92,6 +92,31 @@ describe("flags and interruptions", () => {
     expect(run.stderr).toMatch(/--settle-ms takes a whole number, not "-1"/);
   });
 
+  it("a second Ctrl-C during a slow cleanup exits at once, and the folder still says there is no verdict (review 10)", { timeout: 60_000 }, async () => {
+    // Every call takes 1.5 s, so the cleanup after the first Ctrl-C is still going when the second comes.
+    const target = await startTestTarget({ cronIntervalMs: 600_000, latencyMs: 1_500 });
+    const dir = join(base, "twice");
+    try {
+      const cli = await startCliUntil(["--target", target.url, "--only", "thread-run", "--settle-ms", "30000", "--report-dir", dir], (err) => /Running 1 case/.test(err));
+      process.kill(cli.pid, "SIGINT");
+      await new Promise<void>((resolve) => {
+        const poll = setInterval(() => {
+          if (/stopping the run and cleaning up/.test(cli.stderr())) {
+            clearInterval(poll);
+            resolve();
+          }
+        }, 20);
+      });
+      expect(await cli.stop("SIGINT")).toBe(130);
+      expect(cli.stderr()).toMatch(/Received SIGINT again: exiting now/);
+      expect(JSON.parse(await readFile(join(dir, "certification.json"), "utf8"))).toMatchObject({ verdict: null, exitCode: 130, reason: expect.stringMatching(/then SIGINT again/) as string });
+      expect(await readFile(join(dir, "badge.svg"), "utf8")).toContain("no verdict");
+      await expect(access(join(dir, "junit.xml"))).rejects.toThrow();
+    } finally {
+      await target.close();
+    }
+  });
+
   it("an interrupted run writes no verdict, only that there is none: its unfinished cases are not findings", { timeout: 60_000 }, async () => {
     const target = await startTestTarget({ cronIntervalMs: 600_000 });
     const dir = join(base, "interrupted");

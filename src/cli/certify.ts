@@ -34,8 +34,10 @@ import { casesInProcess, casesThroughPlaywright, type CaseRunHooks } from "../co
 import type { CaseResult } from "../report/types.js";
 import { writeRunReports } from "../report/write.js";
 import type { Redactor } from "../report/redact.js";
-import { claimReportFolder, removeReports, type ReportFolder } from "../report/files.js";
-import { writeNoVerdict } from "../report/no-verdict.js";
+import { claimReportFolder, removeReports, REPORT_FILES, type ReportFolder } from "../report/files.js";
+import { writeNoVerdict, writeNoVerdictNow, type NoVerdict } from "../report/no-verdict.js";
+
+type NoVerdictReport = Omit<NoVerdict, "integrity">;
 import type { Expectation } from "../report/gate.js";
 
 /** Workers only collect results the main process computes concurrently, so two are plenty. */
@@ -76,6 +78,33 @@ export interface Resources {
   ending?: { exitCode: number; reason: string };
 }
 
+function noVerdictOf(resources: Resources): NoVerdictReport {
+  const ending = resources.ending ?? { exitCode: EXIT.internal, reason: "the run ended before it reached a verdict" };
+  return {
+    suite: suiteVersion(),
+    verdict: null,
+    reason: ending.reason,
+    exitCode: ending.exitCode,
+    commandLine: redactedCommandLine(resources.commandLine ?? [], resources.redactor),
+    startedAt: (resources.startedAt ?? new Date()).toISOString(),
+    finishedAt: new Date().toISOString(),
+  };
+}
+
+/**
+ * For a process that must exit now (a second signal, a cleanup past its grace): the report folder
+ * says there is no verdict, whatever state the run left it in. Never throws.
+ */
+export function noVerdictNow(resources: Resources, ending: { exitCode: number; reason: string }): void {
+  if (!resources.folder || resources.verdictWritten === true) return;
+  resources.ending = ending;
+  try {
+    writeNoVerdictNow(resources.folder.path, noVerdictOf(resources), REPORT_FILES);
+  } catch {
+    // The process is leaving: a folder it cannot write says nothing, which is no false verdict either.
+  }
+}
+
 /** Releases everything; returns what could not be deleted from the target (after a stop, nothing else says so). */
 export async function release(resources: Resources): Promise<Leftover[]> {
   if (resources.child && resources.child.exitCode === null) resources.child.kill("SIGTERM");
@@ -87,16 +116,7 @@ export async function release(resources: Resources): Promise<Leftover[]> {
   if (resources.folder && resources.verdictWritten !== true) {
     // No verdict of this run: nothing of an earlier one, or half of this one, may stand in the folder; it says why instead.
     await removeReports(resources.folder.path).catch(() => undefined);
-    const ending = resources.ending ?? { exitCode: EXIT.internal, reason: "the run ended before it reached a verdict" };
-    await writeNoVerdict(resources.folder.path, {
-      suite: suiteVersion(),
-      verdict: null,
-      reason: ending.reason,
-      exitCode: ending.exitCode,
-      commandLine: redactedCommandLine(resources.commandLine ?? [], resources.redactor),
-      startedAt: (resources.startedAt ?? new Date()).toISOString(),
-      finishedAt: new Date().toISOString(),
-    }).catch(() => undefined);
+    await writeNoVerdict(resources.folder.path, noVerdictOf(resources)).catch(() => undefined);
   }
   await resources.folder?.release().catch(() => undefined);
   return left;

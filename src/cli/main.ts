@@ -8,7 +8,7 @@ import { verifyCommand } from "./verify.js";
 import { mergeCommand } from "./merge.js";
 import { installServerCommand } from "./install-server.js";
 import { serveLocalCommand } from "./serve-local.js";
-import { certify, release, suiteVersion, type Resources } from "./certify.js";
+import { certify, noVerdictNow, release, suiteVersion, type Resources } from "./certify.js";
 import { Redactor } from "../report/redact.js";
 
 export interface Io {
@@ -44,6 +44,7 @@ export async function main(argv: readonly string[], env: NodeJS.ProcessEnv, io: 
     if (interrupted) {
       // A second Ctrl-C: the user will not wait for the cleanup, but learns what it leaves.
       out.stderr(`Received ${signal} again: exiting now. ${leftBehind(resources)}\n`);
+      noVerdictNow(resources, { exitCode: signalExit(interrupted), reason: `the run was stopped (${interrupted}, then ${signal} again) before its cases finished, and exited before its cleanup did` });
       process.exit(signalExit(interrupted));
     }
     interrupted = signal;
@@ -52,6 +53,7 @@ export async function main(argv: readonly string[], env: NodeJS.ProcessEnv, io: 
     // No wait may hold the process after a stop was asked for (a file system call that never returns, a stuck target).
     setTimeout(() => {
       out.stderr(`The cleanup did not finish within ${STOP_GRACE_MS / 1000} s: exiting. ${leftBehind(resources)}\n`);
+      noVerdictNow(resources, { exitCode: signalExit(signal), reason: `the run was stopped (${signal}) before its cases finished, and its cleanup did not finish within ${STOP_GRACE_MS / 1000} s` });
       process.exit(signalExit(signal));
     }, STOP_GRACE_MS).unref();
     const child = resources.child;

@@ -29,8 +29,8 @@ import { Conductor } from "../conductor/conductor.js";
 import { startControlServer } from "../conductor/control-server.js";
 import { casesInProcess, casesThroughPlaywright } from "../conductor/playwright.js";
 import { writeRunReports } from "../report/write.js";
-import { claimReportFolder, removeReports } from "../report/files.js";
-import { writeNoVerdict } from "../report/no-verdict.js";
+import { claimReportFolder, removeReports, REPORT_FILES } from "../report/files.js";
+import { writeNoVerdict, writeNoVerdictNow } from "../report/no-verdict.js";
 /** Workers only collect results the main process computes concurrently, so two are plenty. */
 const DEFAULT_WORKERS = 2;
 const MIB = 1024 * 1024;
@@ -40,6 +40,33 @@ const packageRoot = resolve(here, "..", "..", "..");
 export function suiteVersion() {
     const manifest = JSON.parse(readFileSync(join(packageRoot, "package.json"), "utf8"));
     return { name: manifest.name, version: manifest.version };
+}
+function noVerdictOf(resources) {
+    const ending = resources.ending ?? { exitCode: EXIT.internal, reason: "the run ended before it reached a verdict" };
+    return {
+        suite: suiteVersion(),
+        verdict: null,
+        reason: ending.reason,
+        exitCode: ending.exitCode,
+        commandLine: redactedCommandLine(resources.commandLine ?? [], resources.redactor),
+        startedAt: (resources.startedAt ?? new Date()).toISOString(),
+        finishedAt: new Date().toISOString(),
+    };
+}
+/**
+ * For a process that must exit now (a second signal, a cleanup past its grace): the report folder
+ * says there is no verdict, whatever state the run left it in. Never throws.
+ */
+export function noVerdictNow(resources, ending) {
+    if (!resources.folder || resources.verdictWritten === true)
+        return;
+    resources.ending = ending;
+    try {
+        writeNoVerdictNow(resources.folder.path, noVerdictOf(resources), REPORT_FILES);
+    }
+    catch {
+        // The process is leaving: a folder it cannot write says nothing, which is no false verdict either.
+    }
 }
 /** Releases everything; returns what could not be deleted from the target (after a stop, nothing else says so). */
 export async function release(resources) {
@@ -54,16 +81,7 @@ export async function release(resources) {
     if (resources.folder && resources.verdictWritten !== true) {
         // No verdict of this run: nothing of an earlier one, or half of this one, may stand in the folder; it says why instead.
         await removeReports(resources.folder.path).catch(() => undefined);
-        const ending = resources.ending ?? { exitCode: EXIT.internal, reason: "the run ended before it reached a verdict" };
-        await writeNoVerdict(resources.folder.path, {
-            suite: suiteVersion(),
-            verdict: null,
-            reason: ending.reason,
-            exitCode: ending.exitCode,
-            commandLine: redactedCommandLine(resources.commandLine ?? [], resources.redactor),
-            startedAt: (resources.startedAt ?? new Date()).toISOString(),
-            finishedAt: new Date().toISOString(),
-        }).catch(() => undefined);
+        await writeNoVerdict(resources.folder.path, noVerdictOf(resources)).catch(() => undefined);
     }
     await resources.folder?.release().catch(() => undefined);
     return left;

@@ -8,7 +8,7 @@ import { verifyCommand } from "./verify.js";
 import { mergeCommand } from "./merge.js";
 import { installServerCommand } from "./install-server.js";
 import { serveLocalCommand } from "./serve-local.js";
-import { certify, release, suiteVersion } from "./certify.js";
+import { certify, noVerdictNow, release, suiteVersion } from "./certify.js";
 import { Redactor } from "../report/redact.js";
 /** After Ctrl-C or SIGTERM, the run has this long to delete what it made before the process ends anyway. */
 const STOP_GRACE_MS = 30_000;
@@ -34,6 +34,7 @@ export async function main(argv, env, io) {
         if (interrupted) {
             // A second Ctrl-C: the user will not wait for the cleanup, but learns what it leaves.
             out.stderr(`Received ${signal} again: exiting now. ${leftBehind(resources)}\n`);
+            noVerdictNow(resources, { exitCode: signalExit(interrupted), reason: `the run was stopped (${interrupted}, then ${signal} again) before its cases finished, and exited before its cleanup did` });
             process.exit(signalExit(interrupted));
         }
         interrupted = signal;
@@ -42,6 +43,7 @@ export async function main(argv, env, io) {
         // No wait may hold the process after a stop was asked for (a file system call that never returns, a stuck target).
         setTimeout(() => {
             out.stderr(`The cleanup did not finish within ${STOP_GRACE_MS / 1000} s: exiting. ${leftBehind(resources)}\n`);
+            noVerdictNow(resources, { exitCode: signalExit(signal), reason: `the run was stopped (${signal}) before its cases finished, and its cleanup did not finish within ${STOP_GRACE_MS / 1000} s` });
             process.exit(signalExit(signal));
         }, STOP_GRACE_MS).unref();
         const child = resources.child;

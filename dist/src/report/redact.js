@@ -124,6 +124,21 @@ export function secretForms(secret) {
     }
     return [...forms].filter((form) => form.length >= MIN_SECRET);
 }
+/** Where the suite cut a quote: an ellipsis at the end, or before a blank, a quote mark or a line break (the last few only). */
+function suiteCuts(text) {
+    const cuts = [];
+    for (let at = text.lastIndexOf("…"); at >= 0 && cuts.length < MAX_CUTS_EXAMINED; at = at === 0 ? -1 : text.lastIndexOf("…", at - 1)) {
+        const next = text[at + 1];
+        if (next === undefined || next === " " || next === '"' || next === "'" || next === "\n")
+            cuts.unshift(at);
+    }
+    return cuts;
+}
+/** Where a target cut its own echo: a run of three or more dots not followed by a letter or digit (the last few only). */
+function dotCuts(text) {
+    const cuts = [...text.matchAll(/\.{3,}(?![A-Za-z0-9])/g)].map((m) => m.index);
+    return cuts.slice(-MAX_CUTS_EXAMINED);
+}
 /**
  * Knows every secret of a run (the API key, header values, credentials in --target and
  * --public-url, and each webhook token as it is handed out) and removes them from any text or
@@ -179,10 +194,10 @@ export class Redactor {
     text(value) {
         let out = this.withoutSecrets(value);
         if (out.includes("…"))
-            out = this.withoutCutSecrets(out, "…");
-        // A target that cuts its own echo writes three dots.
+            out = this.withoutCutSecrets(out, suiteCuts(out));
+        // A target that cuts its own echo writes three dots (or more), followed by anything but a letter or digit.
         if (out.includes("..."))
-            out = this.withoutCutSecrets(out, "...");
+            out = this.withoutCutSecrets(out, dotCuts(out));
         out = redactToken(out);
         if (this.pieces.size === 0 && this.replacements.length === 0)
             return out;
@@ -229,13 +244,7 @@ export class Redactor {
      * or before " (" or a quote mark) are looked at, and no more than a few, so text full of
      * ellipses costs no more than any other.
      */
-    withoutCutSecrets(text, mark) {
-        const cuts = [];
-        for (let at = text.lastIndexOf(mark); at >= 0 && cuts.length < MAX_CUTS_EXAMINED; at = at === 0 ? -1 : text.lastIndexOf(mark, at - 1)) {
-            const next = text[at + mark.length];
-            if (next === undefined || next === " " || next === '"' || next === "'" || next === "\n")
-                cuts.unshift(at);
-        }
+    withoutCutSecrets(text, cuts) {
         let out = "";
         let from = 0;
         for (const at of cuts) {

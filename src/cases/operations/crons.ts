@@ -3,7 +3,7 @@ import { cronPath, runPath, threadPath } from "../../api/paths.js";
 import { carriesMark, notOwn } from "../../api/cleanup.js";
 import { plainSuccess } from "./variant.js";
 import type { CaseDefinition, DriveContext, DrivenRun } from "../drive-types.js";
-import { newMarker, post, threadsByMarker, withAssistant } from "./common.js";
+import { join, newMarker, post, threadsByMarker, withAssistant } from "./common.js";
 import { records, stringField } from "../../json.js";
 import { cut } from "../../text.js";
 
@@ -110,7 +110,6 @@ async function firedRuns(
       // Several firings share one URL: each run owns the deliveries that name it.
       if (firing.firings > 1) {
         run.runFilter = body?.run_id ?? api?.run_id ?? "(no run fired)";
-        if (i === 0) run.strangersAmong = [...new Set([...apiRuns.flatMap((r) => (r.run_id === undefined ? [] : [r.run_id])), ...fromBodies.flatMap((b) => (b?.run_id === undefined ? [] : [b.run_id]))])];
       }
       return run;
     }),
@@ -121,6 +120,8 @@ async function firedRuns(
   const judged = new Set(runs.map((r) => r.runFilter));
   const extras = apiRuns.filter((r): r is { thread_id: string; run_id: string } => r.run_id !== undefined && !judged.has(r.run_id)).slice(0, MAX_EXTRA_FIRINGS);
   if (extras.length > 0 && cronThread !== undefined) runs[runs.length - 1]!.laterRuns = true;
+  // A request naming no run this case judges (junk, a made-up run, a firing past the cap) is the first firing's to judge.
+  runs[0]!.strangersAmong = [...judged, ...extras.map((e) => e.run_id)].filter((id): id is string => id !== undefined);
   return [
     ...runs,
     ...extras.map((extra, i): DrivenRun => ({
@@ -131,7 +132,8 @@ async function firedRuns(
       webhookUrl,
       created: withAssistant(context, { ...extra }),
       readBack: firing.readBackSkipped !== undefined ? { skipped: firing.readBackSkipped } : extra,
-      terminal: Promise.resolve(),
+      // It may still run: its end is awaited as for any run, so a correct server is not judged mid-run.
+      terminal: firing.readBackSkipped !== undefined ? Promise.resolve() : join(context, extra.thread_id, extra.run_id),
       graceAfterEndMs: 5_000 + 10 * context.latencyMs,
       input: context.input,
       runFilter: extra.run_id,
@@ -141,7 +143,7 @@ async function firedRuns(
 }
 
 /** Extra firings judged beyond those a case waits for; more would only repeat what these show. */
-const MAX_EXTRA_FIRINGS = 3;
+const MAX_EXTRA_FIRINGS = 10;
 
 /** The run a webhook names, if the API shows it with the cron's marker in its metadata: the API, not the webhook, vouches for it. */
 async function confirmedByReadBack(context: DriveContext, body: CreatedRun | undefined, marker: string): Promise<{ thread_id: string; run_id: string } | undefined> {
