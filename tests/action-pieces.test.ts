@@ -65,6 +65,13 @@ describe("the action's inputs", () => {
       expect(() => planAction(env({ target: "http://127.0.0.1:1", args }), "/w"), args).toThrow(why);
     }
     expect(() => planAction(env({ command: "merge", shares: "/nowhere", args: "-h" }), "/w")).toThrow(/prints the help/);
+    // Bundled short flags holding -h are help all the same (review 2 of the action).
+    expect(() => planAction(env({ target: "http://127.0.0.1:1", args: "-hx" }), "/w")).toThrow(/-hx, which the action does not take there: it prints the help/);
+  });
+
+  it("mask the header values and URL passwords given anywhere, as the suite redacts them", () => {
+    const plan = planAction(env({ target: "http://127.0.0.1:1", "public-url": "https://relay:r3layPass@tunnel.test", args: "-H 'X-Tenant: tenant-secret-1' --expect-header=X-Sig:sig-secret-2" }), "/w");
+    expect(plan.secrets).toEqual(expect.arrayContaining(["r3layPass", "tenant-secret-1", "sig-secret-2"]));
   });
 
   it("local: true certifies the embedded server", () => {

@@ -97,10 +97,24 @@ const NOT_IN_ARGS: Record<string, string> = {
 
 function refuseArgs(words: readonly string[]): void {
   for (const word of words) {
-    const flag = word.startsWith("--") ? word.split("=")[0]! : word;
+    // Short flags may be bundled ("-hx"): a bundle holding -h is help all the same.
+    const flag = word.startsWith("--") ? word.split("=")[0]! : /^-[A-Za-z]*h/.test(word) ? "-h" : word;
     const why = NOT_IN_ARGS[flag];
-    if (why !== undefined) throw usageError(`The args input holds ${flag}, which the action does not take there: ${why}.`);
+    if (why !== undefined) throw usageError(`The args input holds ${word.startsWith("--") ? flag : word}, which the action does not take there: ${why}.`);
   }
+}
+
+/** Header values given in args (-H, --header, --expect-header): the job log masks them as the suite's reports redact them. */
+function headerSecrets(words: readonly string[]): string[] {
+  const secrets: string[] = [];
+  for (let i = 0; i < words.length; i += 1) {
+    const [flag, inline] = words[i]!.startsWith("--") && words[i]!.includes("=") ? [words[i]!.slice(0, words[i]!.indexOf("=")), words[i]!.slice(words[i]!.indexOf("=") + 1)] : [words[i]!, undefined];
+    if (flag !== "-H" && flag !== "--header" && flag !== "--expect-header") continue;
+    const value = inline ?? words[++i] ?? "";
+    const secret = value.slice(value.indexOf(":") + 1).trim();
+    if (value.includes(":") && secret.length >= 4) secrets.push(secret);
+  }
+  return secrets;
 }
 
 export function planAction(env: NodeJS.ProcessEnv, cwd: string): ActionPlan {
@@ -110,9 +124,10 @@ export function planAction(env: NodeJS.ProcessEnv, cwd: string): ActionPlan {
   const artifactName = input(env, "artifact-name") || "webhook-conformance-reports";
   const extra = shellWords(input(env, "args"));
   refuseArgs(extra);
+  const argSecrets = headerSecrets(extra);
   const requireComplete = flag(env, "require-complete") ? ["--require-complete"] : [];
   const target = input(env, "target");
-  const secrets = [apiKey, ...urlSecrets(target)].filter((s) => s !== "");
+  const secrets = [apiKey, ...urlSecrets(target), ...urlSecrets(input(env, "public-url")), ...argSecrets].filter((s) => s !== "");
   if (command === "merge") {
     const shares = input(env, "shares");
     if (shares === "") throw usageError("The merge command needs the shares input: the folder the shards' report artifacts were downloaded into.");

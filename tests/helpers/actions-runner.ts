@@ -96,7 +96,9 @@ export interface Contexts {
 const TOKEN = /\s*(?:('(?:[^']|'')*')|(==|!=|&&|\|\||!|\(|\))|([A-Za-z_][A-Za-z0-9_.-]*(?:\(\))?))/y;
 
 /** The part of GitHub's expression language the project's files use; anything else throws. */
-export function evaluate(expression: string, ctx: Contexts): Value {
+export function evaluate(written: string, ctx: Contexts): Value {
+  // An `if:` may be written with or without its ${{ }}.
+  const expression = /^\s*\$\{\{([\s\S]*)\}\}\s*$/.exec(written)?.[1] ?? written;
   const tokens: string[] = [];
   TOKEN.lastIndex = 0;
   while (TOKEN.lastIndex < expression.length) {

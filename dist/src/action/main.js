@@ -1,5 +1,5 @@
 import { count } from "../text.js";
-import { appendFileSync, readFileSync } from "node:fs";
+import { appendFileSync, readFileSync, statSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { ConformanceError, describeError } from "../errors.js";
@@ -15,28 +15,38 @@ import { check } from "../report/integrity.js";
 const BIN = join(dirname(fileURLToPath(import.meta.url)), "..", "cli", "bin.js");
 const TITLE = "LangGraph webhook conformance";
 /**
- * The certification this run wrote, or undefined: only after a verdict (exit 0 or 1), only a file
- * that is intact (its digest holds), shaped like a certification, and finished while this step ran.
+ * certification.json as this run wrote it: intact (its digest holds) and written while this step
+ * ran (by the file's time: a merge's certificate carries its shares' finishing time); else undefined.
  */
-function readCertification(plan, code, startedAt) {
-    if (code !== 0 && code !== 1)
-        return undefined;
+function readThisRuns(plan, startedAt) {
     try {
-        const report = JSON.parse(readFileSync(join(plan.reportDir, "certification.json"), "utf8"));
-        if (!check(report).ok)
+        const path = join(plan.reportDir, "certification.json");
+        const written = statSync(path).mtimeMs;
+        if (written < startedAt - 1_000 || written > Date.now() + 1_000)
             return undefined;
-        const c = report;
-        const finished = Date.parse(c.finishedAt);
-        const counts = c.summary;
-        const shaped = typeof c.verdict === "string" &&
-            typeof c.scope?.complete === "boolean" &&
-            Array.isArray(c.cases) &&
-            ["cases", "passed", "failed", "skipped", "inconclusive", "flaky", "warnings"].every((k) => typeof counts?.[k] === "number");
-        return shaped && finished >= startedAt - 1_000 && finished <= Date.now() + 1_000 ? c : undefined;
+        const report = JSON.parse(readFileSync(path, "utf8"));
+        return report !== null && typeof report === "object" && check(report).ok ? report : undefined;
     }
     catch {
         return undefined;
     }
+}
+/** The certification with this run's verdict: only after a verdict (exit 0 or 1), and only one shaped as the summary reads it. */
+function verdictOf(report, code) {
+    if (report === undefined || (code !== 0 && code !== 1))
+        return undefined;
+    const c = report;
+    const counts = c.summary;
+    const shaped = typeof c.verdict === "string" &&
+        typeof c.scope?.complete === "boolean" &&
+        Array.isArray(c.scope.reasons) &&
+        typeof c.gate?.passed === "boolean" &&
+        Array.isArray(c.gate.expected) &&
+        typeof c.target?.url === "string" &&
+        Array.isArray(c.cases) &&
+        c.cases.every((k) => typeof k?.id === "string" && Array.isArray(k.checks)) &&
+        ["cases", "passed", "failed", "skipped", "inconclusive", "flaky", "warnings"].every((k) => typeof counts?.[k] === "number");
+    return shaped ? c : undefined;
 }
 function writeOutputs(values) {
     const file = process.env.GITHUB_OUTPUT;
@@ -90,15 +100,19 @@ async function main() {
     process.stdout.write(quiet.begin);
     const run = await runSuite(BIN, plan.argv, env, process.stdout);
     process.stdout.write(quiet.end);
-    const c = readCertification(plan, run.code, startedAt);
-    const closing = closingSentence(run.stderrTail);
+    const written = readThisRuns(plan, startedAt);
+    const c = verdictOf(written, run.code);
+    // Why there is no verdict: the suite's own record of it, not a line of its output a target's text could imitate.
+    const recorded = written?.verdict === null && typeof written.reason === "string" ? written.reason : undefined;
+    const closing = recorded ?? closingSentence(run.stderrTail)?.replace(/\s+/g, " ");
     // A step that passes must stand on a verdict of this run: exit 0 without one is a failure of its own.
     const code = run.code === 0 && c === undefined ? 1 : run.code;
     const sentence = run.code === 0 && c === undefined ? "The suite exited 0 but wrote no certification with a verdict for this run, so the gate cannot pass." : closing;
     writeOutputs({
         verdict: c?.verdict ?? "none",
         "exit-code": String(code),
-        "report-dir": plan.reportDir,
+        // Only a folder the suite took and wrote is named (and so uploaded): a folder it refused may be anything, the whole workspace.
+        "report-dir": written === undefined ? "" : plan.reportDir,
         passed: String(c?.summary.passed ?? 0),
         failed: String(c?.summary.failed ?? 0),
         skipped: String(c?.summary.skipped ?? 0),
