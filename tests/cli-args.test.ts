@@ -111,6 +111,11 @@ describe("a mistyped flag or name", () => {
     expect(() => select(["thread-run"], ["delivered"], ["thred-run"], [])).toThrow("--only thred-run matches no case or check. Did you mean thread-run?");
   });
 
+  it("a target's control characters are shown inert: no escape sequence reaches a terminal or a page (review 11)", async () => {
+    const { inert } = await import("../src/text.js");
+    expect(inert("a\u001b[8mhidden\u0007\r\nnext\tline\u009b")).toBe("a\ufffd[8mhidden\ufffd\r\nnext\tline\ufffd");
+  });
+
   it("counts read right: 1 case, 2 cases", async () => {
     const { count } = await import("../src/text.js");
     expect([count(1, "case"), count(2, "case"), count(1, "delivery", "deliveries"), count(0, "warning")]).toEqual(["1 case", "2 cases", "1 delivery", "0 warnings"]);

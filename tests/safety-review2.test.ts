@@ -147,6 +147,21 @@ describe("secrets the first review did not reach", () => {
     expect(redactor.text("theme dark")).toBe("theme dark");
   });
 
+  it("a byte run holding a secret is replaced whole, never by its decoded bytes, and a byte array in JSON data is read too (review 11)", () => {
+    const key = "lsv2_pt_Secretkey0123456789abcdef";
+    const redactor = new Redactor([key]);
+    const bytes = [...Buffer.from(`<img src=x onerror=alert(1)>${key}\u001b[8m`)];
+    // As the HTML page holds it: escaped first, then cleaned; the markup must not come back decoded.
+    const cleaned = redactor.text(`&lt;pre&gt;${JSON.stringify(bytes)}&lt;/pre&gt;`);
+    expect(cleaned).not.toContain("<img");
+    expect(cleaned).not.toContain("\u001b");
+    expect(cleaned).toMatch(/\[encoded bytes holding REDACTED-[0-9a-f]+\]/);
+    // In the certification's own data (an /info field of byte values).
+    const info = redactor.deep({ build: [...Buffer.from(key)], harmless: [1, 2, 3, 4, 5, 6, 7, 8, 9] });
+    expect(JSON.stringify(info)).not.toContain(JSON.stringify([...Buffer.from(key)]).slice(1, 30));
+    expect(info.harmless).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9]);
+  });
+
   it("a --target password is hidden however the URL is written, and found as typed (review 8)", () => {
     for (const raw of [" http://bob:Secret%2dPass99@127.0.0.1:9", "http:\\\\bob:Secret%2dPass99@127.0.0.1:9", "http:/bob:Secret%2dPass99@127.0.0.1:9"]) {
       expect(withoutUserinfo(raw), raw).not.toContain("Secret");
@@ -218,6 +233,15 @@ describe("ids, folders, files", () => {
     const run = await runCli(["--target", "http://127.0.0.1:1", "--report-dir", dir]);
     expect(run.code).toBe(2);
     expect(run.stderr).toMatch(/test-results\/my-notes/);
+    // Also inside traces/ at any depth, and inside the HTML report's trace viewer (review 11).
+    for (const file of ["traces/test-results/my-e2e/trace.zip", "traces/html/notes.txt", "html/trace/notes.txt"]) {
+      const nested = join(base, `nested-${file.replaceAll("/", "-")}`);
+      await mkdir(join(nested, file, ".."), { recursive: true });
+      await writeFile(join(nested, file), "keep");
+      const refused = await runCli(["--target", "http://127.0.0.1:1", "--report-dir", nested]);
+      expect(refused.code, file).toBe(2);
+      expect(await readFile(join(nested, file), "utf8")).toBe("keep");
+    }
     expect(run.stderr).toMatch(/html\/data\/user\.txt/);
   });
 

@@ -1,4 +1,4 @@
-import { count } from "../text.js";
+import { count, inert } from "../text.js";
 import { appendFileSync, readFileSync, statSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -60,7 +60,7 @@ function writeOutputs(values: Record<string, string>): void {
 
 function writeSummary(text: string): void {
   const file = process.env.GITHUB_STEP_SUMMARY;
-  if (file) appendFileSync(file, text);
+  if (file) appendFileSync(file, inert(text));
 }
 
 function annotation(c: Certification | undefined, code: number, sentence: string | undefined): string | undefined {

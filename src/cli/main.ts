@@ -10,6 +10,7 @@ import { installServerCommand } from "./install-server.js";
 import { serveLocalCommand } from "./serve-local.js";
 import { certify, noVerdictNow, release, suiteVersion, type Resources } from "./certify.js";
 import { Redactor } from "../report/redact.js";
+import { inert } from "../text.js";
 
 export interface Io {
   stdout: (text: string) => void;
@@ -38,7 +39,7 @@ export async function main(argv: readonly string[], env: NodeJS.ProcessEnv, io: 
   const redactor = new Redactor();
   const resources: Resources = { redactor };
   // Everything the suite prints passes the redactor, which learns each secret as soon as it is known.
-  const out: Io = { stdout: (text) => io.stdout(redactor.text(text)), stderr: (text) => io.stderr(redactor.text(text)) };
+  const out: Io = { stdout: (text) => io.stdout(inert(redactor.text(text))), stderr: (text) => io.stderr(inert(redactor.text(text))) };
   let interrupted: NodeJS.Signals | undefined;
   const onSignal = (signal: NodeJS.Signals): void => {
     if (interrupted) {

@@ -141,36 +141,47 @@ export async function removeReports(path: string): Promise<void> {
 
 /** What a run of the suite writes in its report folder; Playwright empties html/, blob/ and test-results/ before writing them. */
 const OURS = new Set([...REPORT_FILES, LOCK]);
+/** Playwright's trace viewer, which its HTML report may carry: the viewer's own files only. */
+const VIEWER_FILE = (name: string): boolean => name === "assets" || /\.(?:js|css|html|svg|ttf|woff2?|webmanifest|png|map|json)$/.test(name);
+/** Playwright names attachments by their SHA-1. */
+const ATTACHMENT = /^[0-9a-f]{40}(\.[a-z0-9]+)?$/;
+/**
+ * What a run of the suite writes inside each of its folders (a path inside the report folder,
+ * "traces/" read as the top). Anything else there is the user's: Playwright empties these folders.
+ */
 const OURS_INSIDE: Record<string, (name: string) => boolean> = {
   traces: (name) => ["html", "blob", "test-results", "results.json"].includes(name),
   html: (name) => ["index.html", "data", "trace"].includes(name),
+  "html/data": (name) => ATTACHMENT.test(name),
+  "html/trace": VIEWER_FILE,
+  "html/trace/assets": VIEWER_FILE,
   blob: (name) => name.endsWith(".zip"),
   // Playwright's folder per test of the suite's one spec file, and its record of the last run.
   "test-results": (name) => name.startsWith("webhooks-") || name === ".last-run.json",
 };
-/** Playwright names attachments by their SHA-1. */
-const ATTACHMENT = /^[0-9a-f]{40}(\.[a-z0-9]+)?$/;
+
+/** The entries under `rel` (a folder of the suite's) that the suite did not write, at any depth its rules reach. */
+async function foreignInside(root: string, rel: string): Promise<string[]> {
+  const rule = OURS_INSIDE[rel.replace(/^traces\//, "")];
+  if (rule === undefined) return [];
+  const entries = await readdir(join(root, rel)).catch(() => [] as string[]);
+  const foreign = entries.filter((entry) => !rule(entry)).map((entry) => `${rel}/${entry}`);
+  for (const entry of entries.filter(rule)) foreign.push(...(await foreignInside(root, `${rel}/${entry}`)));
+  return foreign;
+}
 
 /**
  * The entries of a folder that the suite did not write. Playwright deletes html/, blob/ and
- * test-results/ before it writes them, so a folder holding anything else of the user's (their own
- * Playwright project, notes) must not be used.
+ * test-results/ before it writes them, and a run removes traces/, so a folder holding anything
+ * else of the user's (their own Playwright project, notes) must not be used.
  */
 async function foreignEntries(path: string): Promise<string[]> {
   const foreign: string[] = [];
   for (const name of await readdir(path)) {
     if (name.startsWith(".certification.") || name.startsWith(".badge.") || name.startsWith(`${LOCK}.`)) continue;
-    if (!OURS.has(name)) {
-      foreign.push(name);
-      continue;
-    }
-    const inside = OURS_INSIDE[name];
-    if (inside === undefined) continue;
-    const entries = await readdir(join(path, name)).catch(() => [] as string[]);
-    foreign.push(...entries.filter((entry) => !inside(entry)).map((entry) => `${name}/${entry}`));
+    if (!OURS.has(name)) foreign.push(name);
+    else foreign.push(...(await foreignInside(path, name)));
   }
-  const attachments = await readdir(join(path, "html", "data")).catch(() => [] as string[]);
-  foreign.push(...attachments.filter((entry) => !ATTACHMENT.test(entry)).map((entry) => `html/data/${entry}`));
   return foreign;
 }
 

@@ -226,7 +226,11 @@ export class Redactor {
     let cleaned = this.withoutSecrets(plain);
     if (this.pieces.size > 0) cleaned = cleaned.replace(RUN_OF_PIECE_CHARACTERS, (piece) => this.withoutPieces(piece));
     cleaned = redactToken(cleaned);
-    return cleaned === plain ? run : cleaned;
+    if (cleaned === plain) return run;
+    // Only the fact is shown, never the decoded bytes: they are the target's, and this text may already have been
+    // escaped for a page or be bound for a terminal, where raw markup or control bytes would act.
+    const stands = [...new Set(cleaned.match(/REDACTED-[0-9a-f]+/g) ?? [])];
+    return `[encoded bytes holding ${stands.length > 0 ? stands.join(", ") : "a secret"}]`;
   }
 
 
@@ -294,7 +298,14 @@ export class Redactor {
 
   deep<T>(value: T): T {
     if (typeof value === "string") return this.text(value) as T;
-    if (Array.isArray(value)) return value.map((item: unknown) => this.deep(item)) as T;
+    if (Array.isArray(value)) {
+      // An array of byte values is text in another form (a serialised Buffer): it is read as such.
+      if (value.length >= MIN_ENCODED && value.every((item) => Number.isInteger(item) && (item as number) >= 0 && (item as number) <= 255)) {
+        const bytes = Buffer.from(value as number[]).toString("latin1");
+        if (this.text(bytes) !== bytes) return this.withoutDecoded(JSON.stringify(value), bytes) as T;
+      }
+      return value.map((item: unknown) => this.deep(item)) as T;
+    }
     if (value !== null && typeof value === "object") {
       return Object.fromEntries(Object.entries(value).map(([k, v]) => [this.text(k), this.deep(v)])) as T;
     }

@@ -11,6 +11,7 @@ import { renderHtml } from "./html.js";
 import type { Redactor } from "./redact.js";
 import { writeFilesAtomic } from "./files.js";
 import { renderJunit } from "./junit.js";
+import { inert } from "../text.js";
 
 /** Seals (and, given a key, signs) a certification and writes it in every form the suite offers, each file whole or not at all. */
 export async function writeCertification(
@@ -23,7 +24,7 @@ export async function writeCertification(
   delete certification.integrity;
   certification.integrity = seal(certification as unknown as Record<string, unknown>, privateKeyPem);
   // The pages render bodies anew (pretty-printed JSON decodes escapes), so they are cleaned as rendered.
-  const clean = (text: string): string => redactor?.text(text) ?? text;
+  const clean = (text: string): string => inert(redactor?.text(text) ?? text);
   await mkdir(dir, { recursive: true });
   // Load mode's repetitions are measurements, not test cases: it writes no junit.xml.
   const junit = certification.load === undefined ? clean(renderJunit(certification)) : undefined;

@@ -1,4 +1,4 @@
-import { count } from "../text.js";
+import { count, inert } from "../text.js";
 import { appendFileSync, readFileSync, statSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -57,7 +57,7 @@ function writeOutputs(values) {
 function writeSummary(text) {
     const file = process.env.GITHUB_STEP_SUMMARY;
     if (file)
-        appendFileSync(file, text);
+        appendFileSync(file, inert(text));
 }
 function annotation(c, code, sentence) {
     if (code === 0)

@@ -10,6 +10,7 @@ import { installServerCommand } from "./install-server.js";
 import { serveLocalCommand } from "./serve-local.js";
 import { certify, noVerdictNow, release, suiteVersion } from "./certify.js";
 import { Redactor } from "../report/redact.js";
+import { inert } from "../text.js";
 /** After Ctrl-C or SIGTERM, the run has this long to delete what it made before the process ends anyway. */
 const STOP_GRACE_MS = 30_000;
 /** How long Playwright's runner may take to stop by itself after Ctrl-C. */
@@ -28,7 +29,7 @@ export async function main(argv, env, io) {
     const redactor = new Redactor();
     const resources = { redactor };
     // Everything the suite prints passes the redactor, which learns each secret as soon as it is known.
-    const out = { stdout: (text) => io.stdout(redactor.text(text)), stderr: (text) => io.stderr(redactor.text(text)) };
+    const out = { stdout: (text) => io.stdout(inert(redactor.text(text))), stderr: (text) => io.stderr(inert(redactor.text(text))) };
     let interrupted;
     const onSignal = (signal) => {
         if (interrupted) {

@@ -26,7 +26,8 @@ function runPlaywright(runtimePath, hooks) {
             env: {
                 ...process.env,
                 [RUNTIME_ENV]: runtimePath,
-                ...(process.stderr.isTTY ? { FORCE_COLOR: "1" } : {}),
+                // No colours: everything printed is made inert (a target's text could carry escape sequences), which would show them as noise.
+                FORCE_COLOR: "0",
                 PLAYWRIGHT_HTML_OPEN: "never",
             },
         });

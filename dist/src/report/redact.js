@@ -221,7 +221,12 @@ export class Redactor {
         if (this.pieces.size > 0)
             cleaned = cleaned.replace(RUN_OF_PIECE_CHARACTERS, (piece) => this.withoutPieces(piece));
         cleaned = redactToken(cleaned);
-        return cleaned === plain ? run : cleaned;
+        if (cleaned === plain)
+            return run;
+        // Only the fact is shown, never the decoded bytes: they are the target's, and this text may already have been
+        // escaped for a page or be bound for a terminal, where raw markup or control bytes would act.
+        const stands = [...new Set(cleaned.match(/REDACTED-[0-9a-f]+/g) ?? [])];
+        return `[encoded bytes holding ${stands.length > 0 ? stands.join(", ") : "a secret"}]`;
     }
     /**
      * Like text, for a quote of JSON: escapes that hide characters (\u0073, \/) are decoded first,
@@ -286,8 +291,15 @@ export class Redactor {
     deep(value) {
         if (typeof value === "string")
             return this.text(value);
-        if (Array.isArray(value))
+        if (Array.isArray(value)) {
+            // An array of byte values is text in another form (a serialised Buffer): it is read as such.
+            if (value.length >= MIN_ENCODED && value.every((item) => Number.isInteger(item) && item >= 0 && item <= 255)) {
+                const bytes = Buffer.from(value).toString("latin1");
+                if (this.text(bytes) !== bytes)
+                    return this.withoutDecoded(JSON.stringify(value), bytes);
+            }
             return value.map((item) => this.deep(item));
+        }
         if (value !== null && typeof value === "object") {
             return Object.fromEntries(Object.entries(value).map(([k, v]) => [this.text(k), this.deep(v)]));
         }

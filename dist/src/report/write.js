@@ -7,12 +7,13 @@ import { renderBadge } from "./badge.js";
 import { renderHtml } from "./html.js";
 import { writeFilesAtomic } from "./files.js";
 import { renderJunit } from "./junit.js";
+import { inert } from "../text.js";
 /** Seals (and, given a key, signs) a certification and writes it in every form the suite offers, each file whole or not at all. */
 export async function writeCertification(dir, certification, privateKeyPem, redactor, stopped = () => false) {
     delete certification.integrity;
     certification.integrity = seal(certification, privateKeyPem);
     // The pages render bodies anew (pretty-printed JSON decodes escapes), so they are cleaned as rendered.
-    const clean = (text) => redactor?.text(text) ?? text;
+    const clean = (text) => inert(redactor?.text(text) ?? text);
     await mkdir(dir, { recursive: true });
     // Load mode's repetitions are measurements, not test cases: it writes no junit.xml.
     const junit = certification.load === undefined ? clean(renderJunit(certification)) : undefined;
