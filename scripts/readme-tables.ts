@@ -27,7 +27,7 @@ function checksTable(): string {
 
 /** The help's flag lines: "  --flag ARG   text" and the lines indented under them. */
 function flagsTable(): string {
-  const section = HELP.slice(HELP.indexOf("Target (one of):"), HELP.indexOf("\nCases:"));
+  const section = HELP.slice(HELP.indexOf("Target (one of):"), HELP.indexOf("\nCases ("));
   const rows: [string, string][] = [];
   for (const line of section.split("\n")) {
     const flag = /^ {2}(-\S.*?)(?: {2,}(.*))?$/.exec(line);

@@ -107,11 +107,28 @@ describe("flags and interruptions", () => {
           }
         }, 20);
       });
+      // A second signal within a second is the same stop sent twice (timeout, a terminal's process group): the impatient one comes later.
+      await new Promise((resolve) => setTimeout(resolve, 1_200));
       expect(await cli.stop("SIGINT")).toBe(130);
       expect(cli.stderr()).toMatch(/Received SIGINT again: exiting now/);
       expect(JSON.parse(await readFile(join(dir, "certification.json"), "utf8"))).toMatchObject({ verdict: null, exitCode: 130, reason: expect.stringMatching(/then SIGINT again/) as string });
       expect(await readFile(join(dir, "badge.svg"), "utf8")).toContain("no verdict");
       await expect(access(join(dir, "junit.xml"))).rejects.toThrow();
+    } finally {
+      await target.close();
+    }
+  });
+
+  it("one stop delivered twice at once (as timeout does) is one graceful stop: the cleanup runs (review of issue 21)", { timeout: 60_000 }, async () => {
+    const target = await startTestTarget({ cronIntervalMs: 600_000 });
+    const dir = join(base, "twice-at-once");
+    try {
+      const cli = await startCliUntil(["--target", target.url, "--only", "thread-run", "--settle-ms", "30000", "--report-dir", dir], (err) => /Running 1 case/.test(err));
+      process.kill(cli.pid, "SIGTERM");
+      expect(await cli.stop("SIGTERM")).toBe(143);
+      expect(cli.stderr()).not.toMatch(/Received SIGTERM again/);
+      expect(target.threads().filter((t) => "lg_webhook_conformance" in ((t.metadata as Record<string, unknown> | undefined) ?? {}))).toEqual([]);
+      expect(JSON.parse(await readFile(join(dir, "certification.json"), "utf8"))).toMatchObject({ verdict: null, exitCode: 143 });
     } finally {
       await target.close();
     }

@@ -426,14 +426,15 @@ async function report(options: Options, runtime: Runtime, cases: readonly CaseRe
   if (certification === undefined) return EXIT.internal;
   resources.verdictWritten = true;
   const summary = renderSummary(certification, options.reportDir, { caseLines: options.load !== undefined });
+  const partialRefused = options.requireComplete && !certification.scope.complete;
+  // Said before the summary, whose last line names the report to read.
+  if (partialRefused) io.stderr("--require-complete: the certificate is partial (see below), so the run does not pass.\n");
   if (options.json) {
     io.stderr(summary);
     io.stdout(`${JSON.stringify(certification, null, 2)}\n`);
   } else {
     io.stdout(summary);
   }
-  const partialRefused = options.requireComplete && !certification.scope.complete;
-  if (partialRefused) io.stderr("--require-complete: the certificate is partial (see above), so the run does not pass.\n");
   // With expectations the gate decides: expected failures are forgiven, new ones and flaky cases are not.
   return runtime.expectations === undefined
     ? exitCodeFor({ kind: "verdict", verdict: certification.verdict, partialRefused })

@@ -1,4 +1,17 @@
 import { EXIT_MEANINGS } from "./exit-code.js";
+import { ALL_CASES } from "../cases/catalog.js";
+import { CHECKS } from "../checks/index.js";
+
+/** Every case and check by name, from the catalog and the registry, so the help cannot fall behind them. */
+const CASES_AND_CHECKS = [
+  ["Cases (any assistant)", ALL_CASES.filter((c) => !c.needsGraph && c.profile === undefined).map((c) => c.id)],
+  ["Cases (the conformance graph)", ALL_CASES.filter((c) => c.needsGraph && c.profile === undefined).map((c) => c.id)],
+  ["Hardening probes (--profile hardening)", ALL_CASES.filter((c) => c.profile === "hardening").map((c) => c.id)],
+  ["Checks", CHECKS.map((c) => `${c.name}${c.severity === "recommended" ? " (recommended)" : ""}${c.profile === "hardening" ? " (hardening)" : ""}`)],
+]
+  .map(([title, names]) => `${wrap(`${title as string}: ${(names as string[]).join(", ")}.`, 90).join("\n  ")}`)
+  .join("\n")
+  .concat("\n");
 
 /** The exit codes, wrapped under their number. */
 const EXIT_LINES = Object.entries(EXIT_MEANINGS)
@@ -111,19 +124,7 @@ Options:
   -h, --help            Show this help.
   --version             Show the suite's version.
 
-Cases: thread-run, thread-run-stream, thread-run-wait, thread-cron, stateless-run,
-  stateless-run-default, stateless-run-stream, stateless-run-wait, stateless-batch,
-  stateless-cron, cron-patch.
-  The outcome cases (…-error, …-cancel-*, thread-multitask-*, …-interrupt-before,
-  thread-cron-second-firing, stateless-cron-default, cron-patch-change) need the
-  conformance graph. Hardening probes: hardening-webhook-{not-a-url,scheme,empty,
-  relative,too-long}, hardening-retry-{after-500,after-hang},
-  hardening-survives-{refused,http-500,hangs,unresolvable}.
-Checks: delivered, exactly-once, post-method, token-preserved, json-body,
-  content-type-json (recommended), run-schema, run-identity, terminal-status,
-  status-matches-api, not-delivered, outcome-status, error-described (recommended);
-  hardening: refused-at-create, retried (recommended), retries-bounded (recommended).
-
+${CASES_AND_CHECKS}
 Reports (in --report-dir): certification.html (the page to read), certification.json (with a
 SHA-256 digest, and a signature with --sign-key), certification.md, junit.xml and badge.svg;
 with --traces, the test runner's own reports in traces/.

@@ -19,6 +19,8 @@ export interface Io {
 
 /** After Ctrl-C or SIGTERM, the run has this long to delete what it made before the process ends anyway. */
 const STOP_GRACE_MS = 30_000;
+/** A second signal this soon after the first is the same stop delivered twice, not an impatient second Ctrl-C. */
+const SAME_STOP_MS = 1_000;
 /** How long Playwright's runner may take to stop by itself after Ctrl-C. */
 const CHILD_GRACE_MS = 5_000;
 
@@ -41,7 +43,10 @@ export async function main(argv: readonly string[], env: NodeJS.ProcessEnv, io: 
   // Everything the suite prints passes the redactor, which learns each secret as soon as it is known.
   const out: Io = { stdout: (text) => io.stdout(inert(redactor.text(text))), stderr: (text) => io.stderr(inert(redactor.text(text))) };
   let interrupted: NodeJS.Signals | undefined;
+  let firstSignalAt = 0;
   const onSignal = (signal: NodeJS.Signals): void => {
+    // One stop often arrives twice at once: `timeout` and a terminal signal the process and then its whole group.
+    if (interrupted && Date.now() - firstSignalAt < SAME_STOP_MS) return;
     if (interrupted) {
       // A second Ctrl-C: the user will not wait for the cleanup, but learns what it leaves.
       out.stderr(`Received ${signal} again: exiting now. ${leftBehind(resources)}\n`);
@@ -49,6 +54,7 @@ export async function main(argv: readonly string[], env: NodeJS.ProcessEnv, io: 
       process.exit(signalExit(interrupted));
     }
     interrupted = signal;
+    firstSignalAt = Date.now();
     resources.stopped = true;
     out.stderr(`\nReceived ${signal}: stopping the run and cleaning up …\n`);
     // No wait may hold the process after a stop was asked for (a file system call that never returns, a stuck target).

@@ -202,6 +202,8 @@ export async function mergeCommand(argv: readonly string[], io: Io): Promise<num
   const signKey = parsed.values["sign-key"];
   const key = signKey === undefined ? undefined : checkSigningKey(resolve(signKey));
   const dirs = parsed.positionals.map((d) => resolve(d));
+  // Writing into a share would replace the very report being merged.
+  if (dirs.includes(resolve(out))) throw usageError(`--report-dir ${out} is one of the shares being merged; give the merged reports a folder of their own.`);
   const shares = await Promise.all(dirs.map(load));
   checkWhole(shares);
   if (key !== undefined) checkTrust(shares, new Set([keyId(createPublicKey(key)), ...(parsed.values["trust-key"] ?? []).map(trustedKeyId)]));
@@ -255,9 +257,9 @@ export async function mergeCommand(argv: readonly string[], io: Io): Promise<num
   } finally {
     await folder.release();
   }
-  io.stdout(renderSummary(merged, out));
   const partialRefused = parsed.values["require-complete"] === true && !merged.scope.complete;
-  if (partialRefused) io.stderr("--require-complete: the merged certificate is partial (see above), so the merge does not pass.\n");
+  if (partialRefused) io.stderr("--require-complete: the merged certificate is partial (see below), so the merge does not pass.\n");
+  io.stdout(renderSummary(merged, out));
   return expectations.length > 0
     ? exitCodeFor({ kind: "gate", passed: merged.gate.passed, partialRefused })
     : exitCodeFor({ kind: "verdict", verdict: merged.verdict, partialRefused });

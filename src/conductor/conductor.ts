@@ -1,3 +1,4 @@
+import { count } from "../text.js";
 import type { Leftover } from "./leftovers.js";
 import type { CaseResult } from "../report/types.js";
 import type { Sink } from "../sink/server.js";
@@ -226,7 +227,7 @@ export class Conductor {
     const now = Date.now();
     if (now - this.loadSaidAt < LOAD_PROGRESS_MS && this.loadDone < this.loadTotal) return;
     this.loadSaidAt = now;
-    this.settings.progress(`load: ${this.loadDone} of ${this.loadTotal} repetitions done`);
+    this.settings.progress(`load: ${this.loadDone} of ${count(this.loadTotal, "repetition")} done`);
   }
 
   /** The case runs on a server of its own, which is stopped afterwards with whatever the case made on it. */

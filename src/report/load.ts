@@ -1,3 +1,4 @@
+import { count } from "../text.js";
 import type { CaseResult, RunResult } from "./types.js";
 
 /** What load mode accounts for one case over all its repetitions. */
@@ -152,12 +153,12 @@ const ms = (value: number | undefined): string => (value === undefined ? "–" :
 /** The load summary as plain lines, shared by the terminal summary and the Markdown report. */
 export function loadLines(load: LoadSummary): string[] {
   const lines = [
-    `Load: ${load.repeat} repetition(s) of each case, ${load.concurrency} at once: ${load.runs} runs, ${load.delivered} delivered, ${load.lost} lost, ${load.duplicates} duplicate(s), ${load.strays} stray request(s)${load.dropped > 0 ? `, ${load.dropped} not kept whole (sink full)` : ""}; accounting ${load.exact ? "exact" : "NOT exact"}.`,
+    `Load: ${count(load.repeat, "repetition")} of each case, ${load.concurrency} at once: ${count(load.runs, "run")}, ${load.delivered} delivered, ${load.lost} lost, ${count(load.duplicates, "duplicate")}, ${count(load.strays, "stray request")}${load.dropped > 0 ? `, ${load.dropped} not kept whole (sink full)` : ""}; accounting ${load.exact ? "exact" : "NOT exact"}.`,
   ];
   for (const o of load.operations) {
     const skew = (o.skewed ?? 0) > 0 ? `; ${o.skewed} left out: their run_ended_at is off this machine's clock (before the create call, or after the arrival)` : "";
     lines.push(
-      `  ${o.operation}: ${o.runs} runs, ${o.delivered} delivered, ${o.lost} lost, ${o.duplicates} dup; run_ended_at to delivery p50 ${ms(o.p50Ms)}, p95 ${ms(o.p95Ms)}, p99 ${ms(o.p99Ms)} (target's clock to this one); create call to delivery p50 ${ms(o.createdP50Ms)}, p95 ${ms(o.createdP95Ms)}, p99 ${ms(o.createdP99Ms)} (this machine's clock)${skew}`,
+      `  ${o.operation}: ${count(o.runs, "run")}, ${o.delivered} delivered, ${o.lost} lost, ${o.duplicates} dup; run_ended_at to delivery p50 ${ms(o.p50Ms)}, p95 ${ms(o.p95Ms)}, p99 ${ms(o.p99Ms)} (target's clock to this one); create call to delivery p50 ${ms(o.createdP50Ms)}, p95 ${ms(o.createdP95Ms)}, p99 ${ms(o.createdP99Ms)} (this machine's clock)${skew}`,
     );
   }
   return lines;

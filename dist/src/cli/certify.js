@@ -371,6 +371,10 @@ async function report(options, runtime, cases, leftovers, resources, io, interru
         return EXIT.internal;
     resources.verdictWritten = true;
     const summary = renderSummary(certification, options.reportDir, { caseLines: options.load !== undefined });
+    const partialRefused = options.requireComplete && !certification.scope.complete;
+    // Said before the summary, whose last line names the report to read.
+    if (partialRefused)
+        io.stderr("--require-complete: the certificate is partial (see below), so the run does not pass.\n");
     if (options.json) {
         io.stderr(summary);
         io.stdout(`${JSON.stringify(certification, null, 2)}\n`);
@@ -378,9 +382,6 @@ async function report(options, runtime, cases, leftovers, resources, io, interru
     else {
         io.stdout(summary);
     }
-    const partialRefused = options.requireComplete && !certification.scope.complete;
-    if (partialRefused)
-        io.stderr("--require-complete: the certificate is partial (see above), so the run does not pass.\n");
     // With expectations the gate decides: expected failures are forgiven, new ones and flaky cases are not.
     return runtime.expectations === undefined
         ? exitCodeFor({ kind: "verdict", verdict: certification.verdict, partialRefused })

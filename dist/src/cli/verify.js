@@ -58,6 +58,10 @@ export async function verifyCommand(argv, io) {
     const key = parsed.values["public-key"] === undefined ? undefined : await read(parsed.values["public-key"], "the public key");
     if (key !== undefined)
         usablePublicKey(key, parsed.values["public-key"]);
+    // A JSON object that carries neither a verdict nor a seal is some other file (a package.json), not a broken certification.
+    if (!("verdict" in report) && !("integrity" in report)) {
+        throw new ConformanceError("LGWC_CONFIG", `${file} is JSON but not a certification (it has no verdict and no integrity); give the file a run or merge wrote.`);
+    }
     const result = check(report, key);
     if (!result.ok) {
         io.stdout(`${file}: NOT intact: ${result.reason}.\n`);

@@ -1,3 +1,4 @@
+import { count } from "../text.js";
 import { caseById } from "../cases/catalog.js";
 import { rejudgeCase, runCase, withoutRuns } from "./run-case.js";
 import { accountRuns, emptyLoad } from "../report/load.js";
@@ -202,7 +203,7 @@ export class Conductor {
         if (now - this.loadSaidAt < LOAD_PROGRESS_MS && this.loadDone < this.loadTotal)
             return;
         this.loadSaidAt = now;
-        this.settings.progress(`load: ${this.loadDone} of ${this.loadTotal} repetitions done`);
+        this.settings.progress(`load: ${this.loadDone} of ${count(this.loadTotal, "repetition")} done`);
     }
     /** The case runs on a server of its own, which is stopped afterwards with whatever the case made on it. */
     async driveOnFreshTarget(definition, start, key) {

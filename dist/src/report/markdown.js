@@ -1,4 +1,4 @@
-import { count } from "../text.js";
+import { count, cut } from "../text.js";
 import { verdictWords } from "./certification.js";
 import { LATENCY_NOTE, loadLines } from "./load.js";
 import { describeWindows } from "../conductor/windows.js";
@@ -26,7 +26,8 @@ export function renderMarkdown(c) {
     lines.push(`- Target: ${c.target.url}${c.target.embedded === undefined ? "" : ` (${c.target.embedded})`}`);
     const info = c.target.info;
     // Only what the target said: a server that does not give its context is not shown a "?".
-    const said = (name, value) => (typeof value === "string" || typeof value === "number" ? [`${name} ${inline(String(value))}`] : []);
+    // The target's words, cut: a version of half a megabyte is not a version.
+    const said = (name, value) => (typeof value === "string" || typeof value === "number" ? [`${name} ${inline(cut(String(value), 200))}`] : []);
     const reports = info && typeof info === "object" ? [...said("version", info.version), ...said("context", info.context)] : [];
     lines.push(`- Target reports: ${info === null ? "nothing: it has no GET /info (the API answers all the same); whether it runs crons is unknown, so the cron cases were tried" : reports.length > 0 ? reports.join(", ") : "no version or context (its GET /info does not say)"}`);
     lines.push(`- Suite: ${c.suite.name} ${c.suite.version}`);
