@@ -114,6 +114,8 @@ describe("a mistyped flag or name", () => {
   it("a target's control characters are shown inert: no escape sequence reaches a terminal or a page (review 11)", async () => {
     const { inert } = await import("../src/text.js");
     expect(inert("a\u001b[8mhidden\u0007\r\nnext\tline\u009b")).toBe("a\ufffd[8mhidden\ufffd\r\nnext\tline\ufffd");
+    // A carriage return alone would let a target's text print over a line (review 12).
+    expect(inert("x\rVerdict: conformant")).toBe("x\ufffdVerdict: conformant");
   });
 
   it("counts read right: 1 case, 2 cases", async () => {

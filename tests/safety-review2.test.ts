@@ -160,6 +160,11 @@ describe("secrets the first review did not reach", () => {
     const info = redactor.deep({ build: [...Buffer.from(key)], harmless: [1, 2, 3, 4, 5, 6, 7, 8, 9] });
     expect(JSON.stringify(info)).not.toContain(JSON.stringify([...Buffer.from(key)]).slice(1, 30));
     expect(info.harmless).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9]);
+    // A run of bytes with other items around it (review 12).
+    const mixed = redactor.deep({ build: ["v", ...Buffer.from(key), 1000] });
+    expect(JSON.stringify(mixed)).not.toContain(JSON.stringify([...Buffer.from(key)]).slice(1, 30));
+    expect(mixed.build[0]).toBe("v");
+    expect(mixed.build[2]).toBe(1000);
   });
 
   it("a --target password is hidden however the URL is written, and found as typed (review 8)", () => {
@@ -234,7 +239,7 @@ describe("ids, folders, files", () => {
     expect(run.code).toBe(2);
     expect(run.stderr).toMatch(/test-results\/my-notes/);
     // Also inside traces/ at any depth, and inside the HTML report's trace viewer (review 11).
-    for (const file of ["traces/test-results/my-e2e/trace.zip", "traces/html/notes.txt", "html/trace/notes.txt"]) {
+    for (const file of ["traces/test-results/my-e2e/trace.zip", "traces/html/notes.txt", "html/trace/notes.txt", "blob/backup.zip", "html/trace/holiday.png", "test-results/webhooks-mine/notes.txt"]) {
       const nested = join(base, `nested-${file.replaceAll("/", "-")}`);
       await mkdir(join(nested, file, ".."), { recursive: true });
       await writeFile(join(nested, file), "keep");

@@ -10,11 +10,12 @@ export function count(n, singular, plural = `${singular}s`) {
     return `${n} ${n === 1 ? singular : plural}`;
 }
 /**
- * Text with its control characters (but tab, line feed, carriage return) shown as U+FFFD: a
+ * Text with its control characters (but tab, line feed, and a carriage return before one) shown as U+FFFD: a
  * target's words printed on a terminal or written into a page must not move the cursor, hide the
  * lines after them (ESC [8m) or ring bells.
  */
 export function inert(text) {
     // eslint-disable-next-line no-control-regex
-    return text.replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f]/g, "\ufffd");
+    // A carriage return without its line feed would send the cursor back over a line already printed.
+    return text.replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f]|\r(?!\n)/g, "\ufffd");
 }

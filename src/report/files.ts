@@ -142,7 +142,7 @@ export async function removeReports(path: string): Promise<void> {
 /** What a run of the suite writes in its report folder; Playwright empties html/, blob/ and test-results/ before writing them. */
 const OURS = new Set([...REPORT_FILES, LOCK]);
 /** Playwright's trace viewer, which its HTML report may carry: the viewer's own files only. */
-const VIEWER_FILE = (name: string): boolean => name === "assets" || /\.(?:js|css|html|svg|ttf|woff2?|webmanifest|png|map|json)$/.test(name);
+const VIEWER_FILE = (name: string): boolean => name === "assets" || /\.(?:js|css|html|svg|ttf|woff2?|webmanifest)$/.test(name);
 /** Playwright names attachments by their SHA-1. */
 const ATTACHMENT = /^[0-9a-f]{40}(\.[a-z0-9]+)?$/;
 /**
@@ -155,14 +155,17 @@ const OURS_INSIDE: Record<string, (name: string) => boolean> = {
   "html/data": (name) => ATTACHMENT.test(name),
   "html/trace": VIEWER_FILE,
   "html/trace/assets": VIEWER_FILE,
-  blob: (name) => name.endsWith(".zip"),
+  // The suite names its blob report after the run's tag.
+  blob: (name) => /^report-\d{4}-\d{2}-\d{2}T[\dZ-]+-[0-9a-f]+\.zip$/.test(name),
   // Playwright's folder per test of the suite's one spec file, and its record of the last run.
   "test-results": (name) => name.startsWith("webhooks-") || name === ".last-run.json",
 };
 
 /** The entries under `rel` (a folder of the suite's) that the suite did not write, at any depth its rules reach. */
 async function foreignInside(root: string, rel: string): Promise<string[]> {
-  const rule = OURS_INSIDE[rel.replace(/^traces\//, "")];
+  const inner = rel.replace(/^traces\//, "");
+  // Playwright's folder for one test holds only its error context and attachments named by hash.
+  const rule = /^test-results\/webhooks-[^/]+$/.test(inner) ? (name: string) => name === "error-context.md" || ATTACHMENT.test(name) : OURS_INSIDE[inner];
   if (rule === undefined) return [];
   const entries = await readdir(join(root, rel)).catch(() => [] as string[]);
   const foreign = entries.filter((entry) => !rule(entry)).map((entry) => `${rel}/${entry}`);

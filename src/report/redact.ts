@@ -296,16 +296,37 @@ export class Redactor {
     return out;
   }
 
+  /**
+   * An array, each item cleaned; a run of byte values in it (a serialised Buffer, whole or with
+   * other items around it) is text in another form, read as such and, holding a secret, replaced
+   * by one item that says so.
+   */
+  private deepArray(items: readonly unknown[]): unknown[] {
+    const isByte = (item: unknown): item is number => Number.isInteger(item) && (item as number) >= 0 && (item as number) <= 255;
+    const out: unknown[] = [];
+    for (let i = 0; i < items.length; ) {
+      let end = i;
+      while (end < items.length && isByte(items[end])) end += 1;
+      if (end - i >= MIN_ENCODED) {
+        const run = items.slice(i, end) as number[];
+        const bytes = Buffer.from(run).toString("latin1");
+        if (this.text(bytes) !== bytes) out.push(this.withoutDecoded(JSON.stringify(run), bytes));
+        else out.push(...run);
+        i = end;
+      } else if (end > i) {
+        out.push(...items.slice(i, end));
+        i = end;
+      } else {
+        out.push(this.deep(items[i]));
+        i += 1;
+      }
+    }
+    return out;
+  }
+
   deep<T>(value: T): T {
     if (typeof value === "string") return this.text(value) as T;
-    if (Array.isArray(value)) {
-      // An array of byte values is text in another form (a serialised Buffer): it is read as such.
-      if (value.length >= MIN_ENCODED && value.every((item) => Number.isInteger(item) && (item as number) >= 0 && (item as number) <= 255)) {
-        const bytes = Buffer.from(value as number[]).toString("latin1");
-        if (this.text(bytes) !== bytes) return this.withoutDecoded(JSON.stringify(value), bytes) as T;
-      }
-      return value.map((item: unknown) => this.deep(item)) as T;
-    }
+    if (Array.isArray(value)) return this.deepArray(value as unknown[]) as T;
     if (value !== null && typeof value === "object") {
       return Object.fromEntries(Object.entries(value).map(([k, v]) => [this.text(k), this.deep(v)])) as T;
     }

@@ -288,18 +288,43 @@ export class Redactor {
         }
         return out;
     }
+    /**
+     * An array, each item cleaned; a run of byte values in it (a serialised Buffer, whole or with
+     * other items around it) is text in another form, read as such and, holding a secret, replaced
+     * by one item that says so.
+     */
+    deepArray(items) {
+        const isByte = (item) => Number.isInteger(item) && item >= 0 && item <= 255;
+        const out = [];
+        for (let i = 0; i < items.length;) {
+            let end = i;
+            while (end < items.length && isByte(items[end]))
+                end += 1;
+            if (end - i >= MIN_ENCODED) {
+                const run = items.slice(i, end);
+                const bytes = Buffer.from(run).toString("latin1");
+                if (this.text(bytes) !== bytes)
+                    out.push(this.withoutDecoded(JSON.stringify(run), bytes));
+                else
+                    out.push(...run);
+                i = end;
+            }
+            else if (end > i) {
+                out.push(...items.slice(i, end));
+                i = end;
+            }
+            else {
+                out.push(this.deep(items[i]));
+                i += 1;
+            }
+        }
+        return out;
+    }
     deep(value) {
         if (typeof value === "string")
             return this.text(value);
-        if (Array.isArray(value)) {
-            // An array of byte values is text in another form (a serialised Buffer): it is read as such.
-            if (value.length >= MIN_ENCODED && value.every((item) => Number.isInteger(item) && item >= 0 && item <= 255)) {
-                const bytes = Buffer.from(value).toString("latin1");
-                if (this.text(bytes) !== bytes)
-                    return this.withoutDecoded(JSON.stringify(value), bytes);
-            }
-            return value.map((item) => this.deep(item));
-        }
+        if (Array.isArray(value))
+            return this.deepArray(value);
         if (value !== null && typeof value === "object") {
             return Object.fromEntries(Object.entries(value).map(([k, v]) => [this.text(k), this.deep(v)]));
         }
