@@ -1,4 +1,7 @@
 import { describe, expect, it } from "vitest";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { parseCommandLine } from "../src/cli/args.js";
 import { exitCodeFor } from "../src/cli/exit-code.js";
 import { ConformanceError } from "../src/errors.js";
@@ -109,6 +112,19 @@ describe("a mistyped flag or name", () => {
     expect(closest("zzzzzz", ["thread-run", "stateless-run"])).toBeUndefined();
     expect(() => parseCommandLine(["--targt", "http://127.0.0.1:1"], {})).toThrow("Unknown option '--targt'. Did you mean --target? (Run with --help to see every flag.)");
     expect(() => select(["thread-run"], ["delivered"], ["thred-run"], [])).toThrow("--only thred-run matches no case or check. Did you mean thread-run?");
+    expect(() => parseCommandLine(["--target", "http://127.0.0.1:1", "--profile", "hardenin"], {})).toThrow(/Did you mean hardening\?/);
+    const { runCli } = await import("./helpers/cli.js");
+    const mistyped = await runCli(["verfy", "x"]);
+    expect(mistyped.code).toBe(2);
+    expect(mistyped.stderr).toMatch(/verfy is not a command\. Did you mean verify\?/);
+    const dir = mkdtempSync(join(tmpdir(), "lgwc-expect-"));
+    try {
+      writeFileSync(join(dir, "known.yaml"), "- case: thred-run\n  check: delivered\n  reason: x\n");
+      const { loadExpectations } = await import("../src/cli/expectations.js");
+      expect(() => loadExpectations(join(dir, "known.yaml"), ["thread-run"], ["delivered"])).toThrow(/unknown case "thred-run" \(did you mean "thread-run"\?\)/);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it("a target's control characters are shown inert: no escape sequence reaches a terminal or a page (review 11)", async () => {

@@ -258,7 +258,7 @@ export function serverVersionNamed(raw: string | undefined, local = true): Serve
 function profileNamed(raw: string | undefined): Profile {
   if (raw === undefined) return "standard";
   const found = PROFILES.find((p) => p === raw);
-  if (found === undefined) throw usageError(`--profile must be one of ${PROFILES.join(", ")}, not "${raw}".`);
+  if (found === undefined) throw usageError(`--profile must be one of ${PROFILES.join(", ")}, not "${raw}".${didYouMean(raw, PROFILES)}`);
   return found;
 }
 

@@ -1,3 +1,4 @@
+import { closest } from "./did-you-mean.js";
 import { readFileSync } from "node:fs";
 import { parse as parseYaml } from "yaml";
 import { ConformanceError } from "../errors.js";
@@ -30,8 +31,12 @@ export function loadExpectations(path: string, caseIds: readonly string[], check
     if (!entry || typeof entry.case !== "string" || typeof entry.check !== "string" || typeof entry.reason !== "string" || entry.reason.trim() === "") {
       throw bad(path, `entry ${i + 1} lacks a case, a check or a reason`);
     }
-    if (!caseIds.includes(entry.case)) throw bad(path, `entry ${i + 1} names an unknown case "${entry.case}"`);
-    if (entry.check !== "*" && !checkNames.includes(entry.check)) throw bad(path, `entry ${i + 1} names an unknown check "${entry.check}"`);
+    const guess = (word: string, known: readonly string[]): string => {
+      const near = closest(word, known);
+      return near === undefined ? "" : ` (did you mean "${near}"?)`;
+    };
+    if (!caseIds.includes(entry.case)) throw bad(path, `entry ${i + 1} names an unknown case "${entry.case}"${guess(entry.case, caseIds)}`);
+    if (entry.check !== "*" && !checkNames.includes(entry.check)) throw bad(path, `entry ${i + 1} names an unknown check "${entry.check}"${guess(entry.check, checkNames)}`);
     return { case: entry.case, check: entry.check, reason: entry.reason };
   });
 }

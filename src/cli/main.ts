@@ -11,6 +11,10 @@ import { serveLocalCommand } from "./serve-local.js";
 import { certify, noVerdictNow, release, suiteVersion, type Resources } from "./certify.js";
 import { Redactor } from "../report/redact.js";
 import { inert } from "../text.js";
+import { didYouMean } from "./did-you-mean.js";
+import { usageError } from "../errors.js";
+
+const COMMANDS = ["cleanup", "verify", "merge", "install-server", "serve-local"];
 
 export interface Io {
   stdout: (text: string) => void;
@@ -80,6 +84,10 @@ export async function main(argv: readonly string[], env: NodeJS.ProcessEnv, io: 
     if (argv[0] === "merge") return await mergeCommand(argv.slice(1), out);
     if (argv[0] === "install-server") return await installServerCommand(argv.slice(1), env, out);
     if (argv[0] === "serve-local") return await serveLocalCommand(argv.slice(1), out, resources, new Promise<void>((stop) => (resources.interrupt = stop)));
+    // A word where a command goes that is none: most likely a mistyped one.
+    if (argv[0] !== undefined && !argv[0].startsWith("-")) {
+      throw usageError(`${argv[0]} is not a command.${didYouMean(argv[0], COMMANDS)} (Commands: ${COMMANDS.join(", ")}; a run takes --target URL or --local.)`);
+    }
     const parsed = parseCommandLine(argv, env);
     if (parsed.kind === "help") {
       out.stdout(HELP);

@@ -197,7 +197,7 @@ function profileNamed(raw) {
         return "standard";
     const found = PROFILES.find((p) => p === raw);
     if (found === undefined)
-        throw usageError(`--profile must be one of ${PROFILES.join(", ")}, not "${raw}".`);
+        throw usageError(`--profile must be one of ${PROFILES.join(", ")}, not "${raw}".${didYouMean(raw, PROFILES)}`);
     return found;
 }
 /** Reads argv into options, or says in one sentence which flag is wrong. */

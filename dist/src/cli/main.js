@@ -11,6 +11,9 @@ import { serveLocalCommand } from "./serve-local.js";
 import { certify, noVerdictNow, release, suiteVersion } from "./certify.js";
 import { Redactor } from "../report/redact.js";
 import { inert } from "../text.js";
+import { didYouMean } from "./did-you-mean.js";
+import { usageError } from "../errors.js";
+const COMMANDS = ["cleanup", "verify", "merge", "install-server", "serve-local"];
 /** After Ctrl-C or SIGTERM, the run has this long to delete what it made before the process ends anyway. */
 const STOP_GRACE_MS = 30_000;
 /** A second signal this soon after the first is the same stop delivered twice, not an impatient second Ctrl-C. */
@@ -77,6 +80,10 @@ export async function main(argv, env, io) {
             return await installServerCommand(argv.slice(1), env, out);
         if (argv[0] === "serve-local")
             return await serveLocalCommand(argv.slice(1), out, resources, new Promise((stop) => (resources.interrupt = stop)));
+        // A word where a command goes that is none: most likely a mistyped one.
+        if (argv[0] !== undefined && !argv[0].startsWith("-")) {
+            throw usageError(`${argv[0]} is not a command.${didYouMean(argv[0], COMMANDS)} (Commands: ${COMMANDS.join(", ")}; a run takes --target URL or --local.)`);
+        }
         const parsed = parseCommandLine(argv, env);
         if (parsed.kind === "help") {
             out.stdout(HELP);
