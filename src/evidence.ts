@@ -124,6 +124,8 @@ export interface RunEvidence {
   terminalAt?: number;
   /** The run's status read back from the API after the settle window. */
   apiStatus?: string;
+  /** The run's created_at as the API reads it back, as written. */
+  apiCreatedAt?: string;
   /** Why the case does not read the run back (its design: the target deletes such runs), when it does not. */
   readBackSkipped?: string;
   /** Why reading the run back failed, where it should have worked. */

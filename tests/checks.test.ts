@@ -428,6 +428,18 @@ describe("checks that cannot judge say why instead of passing", () => {
     expect(verdict("timestamps-ordered", coarse)).toBeUndefined();
   });
 
+  it("timestamps-ordered holds created_at to the API's and updated_at after it (review 13)", () => {
+    const api = "2026-11-22T21:00:01.470Z";
+    const same = evidence({ apiCreatedAt: api });
+    expect(verdict("timestamps-ordered", same)).toBeUndefined();
+    // Python writes the same instant with +00:00 and microseconds: the same time.
+    expect(verdict("timestamps-ordered", evidence({ apiCreatedAt: "2026-11-22T21:00:01.470123+00:00" }))).toBeUndefined();
+    const moved = evidence({ apiCreatedAt: "2026-11-22T21:01:31.470Z" });
+    expect(verdict("timestamps-ordered", moved)).toMatchObject({ received: expect.stringMatching(/created_at 2026-11-22T21:00:01\.470Z, -90 s from the API's/) as string });
+    const stale = evidence({ deliveries: [delivery({ body: runBody({ updated_at: "2001-01-01T00:00:00Z" }) })] });
+    expect(verdict("timestamps-ordered", stale)).toMatchObject({ message: expect.stringMatching(/last updated before it was created/) as string });
+  });
+
   it("kwargs-input and values-state see a key named __proto__ (JSON.parse makes it an own key)", () => {
     const proto = JSON.parse('{"__proto__": {}}') as Record<string, unknown>;
     const withInput = evidence({ input: { sent: {} }, deliveries: [delivery({ body: runBody({ kwargs: { input: proto, config: {}, webhook: WEBHOOK } }) })] });
@@ -453,23 +465,23 @@ describe("checks that cannot judge say why instead of passing", () => {
 
   it("timestamps-ordered compares every pair, so slips within the tolerance do not add up, and holds the worker's millisecond times tight", () => {
     // Each neighbour 990 ms before the last: the webhook claims it was sent 2.97 s before the run was created.
-    const chain = evidence({ deliveries: [delivery({ body: runBody({ created_at: "2026-11-22T21:00:12.121Z", run_started_at: "2026-11-22T21:00:11.131Z", run_ended_at: "2026-11-22T21:00:10.141Z", webhook_sent_at: "2026-11-22T21:00:09.151Z" }) })] });
+    const chain = evidence({ deliveries: [delivery({ body: runBody({ created_at: "2026-11-22T21:00:12.121Z", run_started_at: "2026-11-22T21:00:11.131Z", run_ended_at: "2026-11-22T21:00:10.141Z", webhook_sent_at: "2026-11-22T21:00:09.151Z", updated_at: "2026-11-22T21:00:09.151Z" }) })] });
     expect(verdict("timestamps-ordered", chain)).toMatchObject({ expected: "run_started_at ≤ run_ended_at (within 50 ms)" });
     // The same chain in whole seconds: each neighbour within the tolerance, the ends of the chain not.
-    const coarseChain = evidence({ deliveries: [delivery({ body: runBody({ created_at: "2026-11-22T21:00:12Z", run_started_at: "2026-11-22T21:00:11Z", run_ended_at: "2026-11-22T21:00:10Z", webhook_sent_at: "2026-11-22T21:00:09Z" }) })] });
+    const coarseChain = evidence({ deliveries: [delivery({ body: runBody({ created_at: "2026-11-22T21:00:12Z", run_started_at: "2026-11-22T21:00:11Z", run_ended_at: "2026-11-22T21:00:10Z", webhook_sent_at: "2026-11-22T21:00:09Z", updated_at: "2026-11-22T21:00:09Z" }) })] });
     expect(verdict("timestamps-ordered", coarseChain)).toMatchObject({ expected: "created_at ≤ run_ended_at (within 1000 ms)" });
     // One clock kept to the millisecond: an end 200 ms before the start is not a rounding.
-    const reversed = evidence({ deliveries: [delivery({ body: runBody({ created_at: "2026-11-22T21:00:01.000Z", run_started_at: "2026-11-22T21:00:01.500Z", run_ended_at: "2026-11-22T21:00:01.300Z", webhook_sent_at: "2026-11-22T21:00:01.600Z" }) })] });
+    const reversed = evidence({ deliveries: [delivery({ body: runBody({ created_at: "2026-11-22T21:00:01.000Z", run_started_at: "2026-11-22T21:00:01.500Z", run_ended_at: "2026-11-22T21:00:01.300Z", webhook_sent_at: "2026-11-22T21:00:01.600Z", updated_at: "2026-11-22T21:00:01.600Z" }) })] });
     expect(verdict("timestamps-ordered", reversed)).toMatchObject({ expected: "run_started_at ≤ run_ended_at (within 50 ms)" });
     // The same slip in whole seconds, or against the database's created_at, is within the tolerance.
-    const wholeSeconds = evidence({ deliveries: [delivery({ body: runBody({ created_at: "2026-11-22T21:00:01Z", run_started_at: "2026-11-22T21:00:02Z", run_ended_at: "2026-11-22T21:00:01Z", webhook_sent_at: "2026-11-22T21:00:02Z" }) })] });
+    const wholeSeconds = evidence({ deliveries: [delivery({ body: runBody({ created_at: "2026-11-22T21:00:01Z", run_started_at: "2026-11-22T21:00:02Z", run_ended_at: "2026-11-22T21:00:01Z", webhook_sent_at: "2026-11-22T21:00:02Z", updated_at: "2026-11-22T21:00:02Z" }) })] });
     expect(verdict("timestamps-ordered", wholeSeconds)).toBeUndefined();
     // Hundredths show a step of 10 ms (review 9): held to 50 ms. A start rounded to the second and written ".000" is whole seconds.
-    const hundredths = evidence({ deliveries: [delivery({ body: runBody({ created_at: "2026-11-22T21:00:17.00Z", run_started_at: "2026-11-22T21:00:18.03Z", run_ended_at: "2026-11-22T21:00:17.05Z", webhook_sent_at: "2026-11-22T21:00:18.10Z" }) })] });
+    const hundredths = evidence({ deliveries: [delivery({ body: runBody({ created_at: "2026-11-22T21:00:17.00Z", run_started_at: "2026-11-22T21:00:18.03Z", run_ended_at: "2026-11-22T21:00:17.05Z", webhook_sent_at: "2026-11-22T21:00:18.10Z", updated_at: "2026-11-22T21:00:18.10Z" }) })] });
     expect(verdict("timestamps-ordered", hundredths)).toMatchObject({ expected: "run_started_at ≤ run_ended_at (within 50 ms)" });
-    const rounded = evidence({ deliveries: [delivery({ body: runBody({ created_at: "2026-11-22T21:00:32.100Z", run_started_at: "2026-11-22T21:00:33.000Z", run_ended_at: "2026-11-22T21:00:32.635Z", webhook_sent_at: "2026-11-22T21:00:32.640Z" }) })] });
+    const rounded = evidence({ deliveries: [delivery({ body: runBody({ created_at: "2026-11-22T21:00:32.100Z", run_started_at: "2026-11-22T21:00:33.000Z", run_ended_at: "2026-11-22T21:00:32.635Z", webhook_sent_at: "2026-11-22T21:00:32.640Z", updated_at: "2026-11-22T21:00:32.640Z" }) })] });
     expect(verdict("timestamps-ordered", rounded)).toBeUndefined();
-    const twoClocks = evidence({ deliveries: [delivery({ body: runBody({ created_at: "2026-11-22T21:00:01.700Z", run_started_at: "2026-11-22T21:00:01.200Z", run_ended_at: "2026-11-22T21:00:01.900Z", webhook_sent_at: "2026-11-22T21:00:01.910Z" }) })] });
+    const twoClocks = evidence({ deliveries: [delivery({ body: runBody({ created_at: "2026-11-22T21:00:01.700Z", run_started_at: "2026-11-22T21:00:01.200Z", run_ended_at: "2026-11-22T21:00:01.900Z", webhook_sent_at: "2026-11-22T21:00:01.910Z", updated_at: "2026-11-22T21:00:01.910Z" }) })] });
     expect(verdict("timestamps-ordered", twoClocks)).toBeUndefined();
   });
 

@@ -393,7 +393,7 @@ async function observe(run: DrivenRun, key: string, started: number, deps: CaseD
   const notEnded = first === undefined && terminalAt === undefined && !silentOrOptional && !("skipped" in run.readBack) ? await stillRunning(deps, run.readBack) : undefined;
 
   // skipped: the case never reads this run back (its design); failed: it should have, and could not.
-  const readBack: { status?: string; skipped?: string; failed?: string } = {};
+  const readBack: { status?: string; createdAt?: string; skipped?: string; failed?: string } = {};
   if ("skipped" in run.readBack) {
     readBack.skipped = run.readBack.skipped;
   } else {
@@ -401,6 +401,8 @@ async function observe(run: DrivenRun, key: string, started: number, deps: CaseD
     const read = await deps.api.send("GET", runPath(thread_id, run_id)).catch(() => undefined);
     const status = (read?.json as { status?: unknown } | undefined)?.status;
     if (read?.status === 200 && typeof status === "string") readBack.status = status;
+    const createdAt = (read?.json as { created_at?: unknown } | undefined)?.created_at;
+    if (read?.status === 200 && typeof createdAt === "string") readBack.createdAt = createdAt;
     else if (read?.status === 404 && expectation.rolledBack) readBack.skipped = "the run was rolled back and is deleted, as the published API says";
     else readBack.failed = `GET ${runPath(thread_id, run_id)} answered ${read ? `HTTP ${read.status}` : "nothing"}`;
   }
@@ -439,6 +441,7 @@ async function observe(run: DrivenRun, key: string, started: number, deps: CaseD
     if (run.receiver !== undefined) evidence.receiver = run.receiver;
     if (terminalAt !== undefined) evidence.terminalAt = terminalAt;
     if (readBack.status !== undefined) evidence.apiStatus = readBack.status;
+    if (readBack.createdAt !== undefined) evidence.apiCreatedAt = readBack.createdAt;
     if (readBack.skipped !== undefined) evidence.readBackSkipped = readBack.skipped;
     if (readBack.failed !== undefined) evidence.readBackFailed = readBack.failed;
     const checks = evaluate(deps.checks, evidence, deps.checkContext);

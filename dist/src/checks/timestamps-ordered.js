@@ -30,8 +30,8 @@ function toleranceFor(before, after) {
 export const timestampsOrdered = defineCheck({
     name: "timestamps-ordered",
     severity: "required",
-    version: 5,
-    description: `The webhook's times are in order and true: created_at ≤ run_started_at ≤ run_ended_at ≤ webhook_sent_at, every pair compared (so small slips do not add up), each allowed to be up to ${TIME_TOLERANCE_MS} ms early (servers that keep whole seconds, or read two clocks), or, between two of the last three (one clock, the run's worker) both kept finer than a second, the coarser of their steps and at least ${FINE_TOLERANCE_MS} ms; webhook_sent_at is within the allowed clock skew (--clock-skew-ms, default ${DEFAULT_CLOCK_SKEW_MS / 1000} s) of the moment the request arrived, and the run's first time no more than that before the suite sent the call that created it; and a run the suite knows took a while (a graph that slept) spans at least that long. Times that are missing are left to timestamps-present.`,
+    version: 6,
+    description: `The webhook's times are in order and true: created_at ≤ run_started_at ≤ run_ended_at ≤ webhook_sent_at, every pair compared (so small slips do not add up), each allowed to be up to ${TIME_TOLERANCE_MS} ms early (servers that keep whole seconds, or read two clocks), or, between two of the last three (one clock, the run's worker) both kept finer than a second, the coarser of their steps and at least ${FINE_TOLERANCE_MS} ms; created_at is the one the API reads back for the run (within ${TIME_TOLERANCE_MS} ms) and updated_at is not before it; webhook_sent_at is within the allowed clock skew (--clock-skew-ms, default ${DEFAULT_CLOCK_SKEW_MS / 1000} s) of the moment the request arrived, and the run's first time no more than that before the suite sent the call that created it; and a run the suite knows took a while (a graph that slept) spans at least that long. Times that are missing are left to timestamps-present.`,
     run(evidence, context) {
         const bodies = objectBodiesOrSkip(evidence);
         if (!Array.isArray(bodies))
@@ -53,6 +53,16 @@ export const timestampsOrdered = defineCheck({
                         continue;
                     return fail("timestamps-ordered", `${before.field} ≤ ${after.field} (within ${tolerance} ms)`, `${before.field} ${String(before.raw)}, ${after.field} ${String(after.raw)} (${before.at - after.at} ms earlier)`, `${where} says the run's ${words(after.field)} came before its ${words(before.field)}.`);
                 }
+            }
+            // The same run's record: the webhook's created_at is the one the API reads back (a skewed clock moves both alike).
+            const created = times.find((t) => t.field === "created_at");
+            const apiCreated = parseDateTime(evidence.apiCreatedAt);
+            if (created !== undefined && apiCreated !== undefined && Math.abs(created.at - apiCreated) > TIME_TOLERANCE_MS) {
+                return fail("timestamps-ordered", `created_at ${String(evidence.apiCreatedAt)} (what GET on the run reports, within ${TIME_TOLERANCE_MS} ms)`, `created_at ${String(created.raw)}, ${Math.round((created.at - apiCreated) / 1000)} s from the API's`, `${where} gives the run another creation time than the API does: its times are not this run's.`);
+            }
+            const updated = parseDateTime(body.updated_at);
+            if (created !== undefined && updated !== undefined && updated + TIME_TOLERANCE_MS < created.at) {
+                return fail("timestamps-ordered", `updated_at no earlier than created_at (within ${TIME_TOLERANCE_MS} ms)`, `created_at ${String(created.raw)}, updated_at ${String(body.updated_at)}`, `${where} says the run was last updated before it was created.`);
             }
             const sent = times.find((t) => t.field === "webhook_sent_at");
             const arrived = evidence.deliveries[index].receivedAt;

@@ -354,6 +354,9 @@ async function observe(run, key, started, deps, sentRun) {
         const status = read?.json?.status;
         if (read?.status === 200 && typeof status === "string")
             readBack.status = status;
+        const createdAt = read?.json?.created_at;
+        if (read?.status === 200 && typeof createdAt === "string")
+            readBack.createdAt = createdAt;
         else if (read?.status === 404 && expectation.rolledBack)
             readBack.skipped = "the run was rolled back and is deleted, as the published API says";
         else
@@ -406,6 +409,8 @@ async function observe(run, key, started, deps, sentRun) {
             evidence.terminalAt = terminalAt;
         if (readBack.status !== undefined)
             evidence.apiStatus = readBack.status;
+        if (readBack.createdAt !== undefined)
+            evidence.apiCreatedAt = readBack.createdAt;
         if (readBack.skipped !== undefined)
             evidence.readBackSkipped = readBack.skipped;
         if (readBack.failed !== undefined)
