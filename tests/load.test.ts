@@ -33,7 +33,7 @@ describe("load mode (--repeat N --concurrency C) against the test target", () =>
     for (const o of load.operations) expect(o.p50Ms! <= o.p95Ms! && o.p95Ms! <= o.p99Ms!, o.operation).toBe(true);
     const threadRun = cert.cases.find((c) => c.id === "thread-run")!;
     expect(threadRun.load?.latenciesMs).toHaveLength(20);
-    expect(stdout).toMatch(/Load: 20 repetition\(s\) of each case, 8 at once: 100 runs, 100 delivered, 0 lost, 0 duplicate\(s\), 0 stray request\(s\); accounting exact\./);
+    expect(stdout).toMatch(/Load: 20 repetitions of each case, 8 at once: 100 runs, 100 delivered, 0 lost, 0 duplicates, 0 stray requests; accounting exact\./);
     expect(stderr).toMatch(/load: 60 of 60 repetitions done/);
     const markdown = await readFile(join(reportDir, "certification.md"), "utf8");
     // Both latency figures are never negative here: the test target's clock is this machine's.
