@@ -126,6 +126,8 @@ export interface RunEvidence {
   apiStatus?: string;
   /** The run's created_at as the API reads it back, as written. */
   apiCreatedAt?: string;
+  /** The run's created_at as the create call's answer gave it, as written (the one time known of a run the target deletes at its end). */
+  answeredCreatedAt?: string;
   /** Why the case does not read the run back (its design: the target deletes such runs), when it does not. */
   readBackSkipped?: string;
   /** Why reading the run back failed, where it should have worked. */

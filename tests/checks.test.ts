@@ -517,6 +517,32 @@ describe("checks that cannot judge say why instead of passing", () => {
     expect(check("timestamps-ordered").run(quick, strict)).toMatchObject({ message: expect.stringMatching(/took less time than its graph slept/) as string });
   });
 
+  it("timestamps-ordered puts no time of the run, updated_at too, after the webhook arrived (review 14)", () => {
+    const arrived = Date.parse("2026-11-22T21:00:02.480Z");
+    const strict: CheckContext = { ...context, clockSkewMs: 120_000 };
+    const ordered = check("timestamps-ordered");
+    const future = evidence({ deliveries: [delivery({ receivedAt: arrived, body: runBody({ updated_at: "2099-01-01T00:00:00Z" }) })] });
+    expect(ordered.run(future, strict)).toMatchObject({ expected: expect.stringMatching(/^updated_at no later than 120 s after the webhook arrived/) as string });
+    // Without webhook_sent_at nothing else holds the end to the arrival.
+    const ended = runBody({ webhook_sent_at: undefined, run_ended_at: "2026-11-22T21:10:00Z", updated_at: "2026-11-22T21:10:00Z" });
+    expect(ordered.run(evidence({ deliveries: [delivery({ receivedAt: arrived, body: ended })] }), strict)).toMatchObject({
+      expected: expect.stringMatching(/^run_ended_at no later than/) as string,
+    });
+    // Inside the skew (a target clock a minute ahead) is believed.
+    const ahead = runBody({ updated_at: "2026-11-22T21:01:02.000Z" });
+    expect(ordered.run(evidence({ deliveries: [delivery({ receivedAt: arrived, body: ahead })] }), strict)).toBeUndefined();
+  });
+
+  it("timestamps-ordered holds created_at to the create call's answer, for runs that cannot be read back (review 14)", () => {
+    const ordered = check("timestamps-ordered");
+    expect(ordered.run(evidence({ answeredCreatedAt: "2026-11-22T21:00:01.470Z" }), context)).toBeUndefined();
+    const earlier = evidence({ answeredCreatedAt: "2026-11-22T21:00:21.470Z" });
+    expect(ordered.run(earlier, context)).toMatchObject({
+      expected: "created_at 2026-11-22T21:00:21.470Z (what the create call answered, within 1000 ms)",
+      received: "created_at 2026-11-22T21:00:01.470Z, -20 s from the API's",
+    });
+  });
+
   it("json-body refuses a byte order mark and a key given twice", () => {
     const bom = Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from(JSON.stringify(runBody()))]);
     expect(verdict("json-body", evidence({ deliveries: [delivery({ bodyBase64: bom.toString("base64") })] }))).toMatchObject({ message: expect.stringMatching(/starts with a byte order mark/) as string });

@@ -96,6 +96,9 @@ const TABLE: Row[] = [
   // What the webhook says: its times, its input and configuration, its output.
   { fault: "no-webhook-sent-at", cases: BASIC, checks: ["timestamps-present"] },
   { fault: "ended-before-started", cases: BASIC, checks: ["timestamps-ordered"] },
+  // Times inside the clock skew that are not the run's: the create call's answer gives it away where nothing can be read back.
+  { fault: "created-earlier", only: ["thread-run", "stateless-run-default"], cases: ["thread-run", "stateless-run-default"], checks: ["timestamps-ordered"] },
+  { fault: "updated-in-future", cases: BASIC, checks: ["timestamps-ordered"] },
   { fault: "empty-kwargs", cases: BASIC, checks: ["kwargs-input", "kwargs-config"] },
   { fault: "other-input", cases: BASIC, checks: ["kwargs-input"] },
   { fault: "no-config", cases: BASIC, checks: ["kwargs-config"] },

@@ -23,6 +23,13 @@ export function idsFromRun(value: unknown): CreatedRun {
   return ids;
 }
 
+/** The created_at of a Run object in a response body, as written. */
+export function createdAtOfRun(value: unknown): string | undefined {
+  if (value === null || typeof value !== "object") return undefined;
+  const createdAt = (value as Record<string, unknown>).created_at;
+  return typeof createdAt === "string" ? createdAt : undefined;
+}
+
 /** Later sources fill what earlier ones left out; the first one to name a field wins. */
 export function mergeIds(...sources: CreatedRun[]): CreatedRun {
   const merged: CreatedRun = {};

@@ -67,6 +67,8 @@ export interface DrivenRun {
   identityMarker?: { key: string; value: string };
   /** The input the run was created with (its webhook's kwargs.input must equal it). */
   input?: unknown;
+  /** The run's created_at in the create call's answer, as written. */
+  answeredCreatedAt?: string;
   /** A stateless run: its webhook may leave values out. */
   stateless?: boolean;
   /** Later runs on the same thread moved its state on (the state after this run is in the thread's history). */

@@ -110,6 +110,11 @@ function encodedForms(bytes: Buffer): string[] {
  * as written, percent-decoded, percent-encoded (once and twice, and as a form field), escaped
  * inside a JSON string or HTML, hexadecimal, and base64 at any alignment (a Basic credential, an attachment).
  */
+/** The same percent-encoding with its escapes' hex digits in lower case. */
+function lowerHexEscapes(encoded: string): string {
+  return encoded.replace(/%[0-9A-F]{2}/g, (escape) => escape.toLowerCase());
+}
+
 export function secretForms(secret: string): string[] {
   const bases = new Set([secret]);
   const plain = decoded(secret);
@@ -119,7 +124,11 @@ export function secretForms(secret: string): string[] {
     const once = encodeURIComponent(base);
     // Upper- and lower-cased too (an echo that shouts), where long enough not to match ordinary words.
     const cased = base.length >= MIN_ENCODED ? [base.toUpperCase(), base.toLowerCase()] : [];
-    for (const form of [base, once, encodeURIComponent(once), once.replace(/%20/g, "+"), base.replace(/\+/g, " "), ...cased]) {
+    const twice = encodeURIComponent(once);
+    const plus = once.replace(/%20/g, "+");
+    // Escapes written in lower-case hex (%2f), which percent-decoding accepts as readily.
+    const lowerEscapes = [once, twice, plus].map(lowerHexEscapes);
+    for (const form of [base, once, twice, plus, ...lowerEscapes, base.replace(/\+/g, " "), ...cased]) {
       forms.add(form);
       forms.add(JSON.stringify(form).slice(1, -1));
       forms.add(htmlEscaped(form));

@@ -25,6 +25,13 @@ export function idsFromRun(value) {
         ids.assistant_id = run.assistant_id;
     return ids;
 }
+/** The created_at of a Run object in a response body, as written. */
+export function createdAtOfRun(value) {
+    if (value === null || typeof value !== "object")
+        return undefined;
+    const createdAt = value.created_at;
+    return typeof createdAt === "string" ? createdAt : undefined;
+}
 /** Later sources fill what earlier ones left out; the first one to name a field wins. */
 export function mergeIds(...sources) {
     const merged = {};

@@ -411,6 +411,8 @@ async function observe(run, key, started, deps, sentRun) {
             evidence.apiStatus = readBack.status;
         if (readBack.createdAt !== undefined)
             evidence.apiCreatedAt = readBack.createdAt;
+        if (run.answeredCreatedAt !== undefined)
+            evidence.answeredCreatedAt = run.answeredCreatedAt;
         if (readBack.skipped !== undefined)
             evidence.readBackSkipped = readBack.skipped;
         if (readBack.failed !== undefined)

@@ -3,7 +3,7 @@ import { runPath } from "../../api/paths.js";
 import type { CreatedRun } from "../../evidence.js";
 import { parseSse } from "../../api/sse.js";
 import type { DriveContext, DrivenRun, SentRequest } from "../drive-types.js";
-import { idsFromContentLocation, idsFromRun, mergeIds } from "../../api/run-ids.js";
+import { createdAtOfRun, idsFromContentLocation, idsFromRun, mergeIds } from "../../api/run-ids.js";
 import { MAX_RESPONSE_BYTES, TargetHttpError } from "../../api/client.js";
 import { readCapped } from "../../bounded-body.js";
 import { carriesMark } from "../../api/cleanup.js";
@@ -102,7 +102,10 @@ export function joinedRun(context: DriveContext, label: string, webhookUrl: stri
     };
   }
   context.trackThread(thread_id);
-  return { label, webhookUrl, created, readBack: { thread_id, run_id }, terminal: join(context, thread_id, run_id), input };
+  const driven: DrivenRun = { label, webhookUrl, created, readBack: { thread_id, run_id }, terminal: join(context, thread_id, run_id), input };
+  const answeredCreatedAt = createdAtOfRun(run);
+  if (answeredCreatedAt !== undefined) driven.answeredCreatedAt = answeredCreatedAt;
+  return driven;
 }
 
 /** How a run's event stream stopped: it closed, it broke, or the suite gave up waiting. */

@@ -1,5 +1,5 @@
 import type { CaseDefinition, DriveContext, DrivenRun } from "../drive-types.js";
-import { idsFromContentLocation, idsFromRun, mergeIds } from "../../api/run-ids.js";
+import { createdAtOfRun, idsFromContentLocation, idsFromRun, mergeIds } from "../../api/run-ids.js";
 import { apiEnd, join, joinedRun, newMarker, post, runBody, streamRun, threadByMarker, withAssistant, type StreamEnd } from "./common.js";
 import { defineVariant, SUCCESS, type Variant } from "./variant.js";
 
@@ -55,6 +55,9 @@ export const statelessRunDefault: CaseDefinition = defineVariant(
       stateless: true,
     };
     if (run_id === undefined) run.unidentified = "the create call's answer named no run_id (neither in its body nor in Content-Location)";
+    // Nothing can be read back afterwards: the answer's created_at is the one time the API gives.
+    const answeredCreatedAt = createdAtOfRun(response.json);
+    if (answeredCreatedAt !== undefined) run.answeredCreatedAt = answeredCreatedAt;
     return [run];
   },
 );

@@ -1,7 +1,7 @@
 import { randomUUID } from "node:crypto";
 import { runPath } from "../../api/paths.js";
 import { parseSse } from "../../api/sse.js";
-import { idsFromContentLocation, idsFromRun, mergeIds } from "../../api/run-ids.js";
+import { createdAtOfRun, idsFromContentLocation, idsFromRun, mergeIds } from "../../api/run-ids.js";
 import { MAX_RESPONSE_BYTES, TargetHttpError } from "../../api/client.js";
 import { readCapped } from "../../bounded-body.js";
 import { carriesMark } from "../../api/cleanup.js";
@@ -88,7 +88,11 @@ export function joinedRun(context, label, webhookUrl, run, fallback = {}) {
         };
     }
     context.trackThread(thread_id);
-    return { label, webhookUrl, created, readBack: { thread_id, run_id }, terminal: join(context, thread_id, run_id), input };
+    const driven = { label, webhookUrl, created, readBack: { thread_id, run_id }, terminal: join(context, thread_id, run_id), input };
+    const answeredCreatedAt = createdAtOfRun(run);
+    if (answeredCreatedAt !== undefined)
+        driven.answeredCreatedAt = answeredCreatedAt;
+    return driven;
 }
 /**
  * A stream that closes (or breaks) says nothing certain about the run: the API's join says when it

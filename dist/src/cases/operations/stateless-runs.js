@@ -1,4 +1,4 @@
-import { idsFromContentLocation, idsFromRun, mergeIds } from "../../api/run-ids.js";
+import { createdAtOfRun, idsFromContentLocation, idsFromRun, mergeIds } from "../../api/run-ids.js";
 import { apiEnd, join, joinedRun, newMarker, post, runBody, streamRun, threadByMarker, withAssistant } from "./common.js";
 import { defineVariant, SUCCESS } from "./variant.js";
 /** Stateless runs are kept so they can be read back; the suite deletes their threads afterwards. */
@@ -40,6 +40,10 @@ export const statelessRunDefault = defineVariant({ id: "stateless-run-default", 
     };
     if (run_id === undefined)
         run.unidentified = "the create call's answer named no run_id (neither in its body nor in Content-Location)";
+    // Nothing can be read back afterwards: the answer's created_at is the one time the API gives.
+    const answeredCreatedAt = createdAtOfRun(response.json);
+    if (answeredCreatedAt !== undefined)
+        run.answeredCreatedAt = answeredCreatedAt;
     return [run];
 });
 export const statelessRunStreamCase = (variant = SUCCESS) => defineVariant({ id: "stateless-run-stream", operation: "POST /runs/stream", title: "stateless streamed run, kept" }, variant, async (context) => {
