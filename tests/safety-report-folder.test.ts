@@ -6,6 +6,7 @@ import { runCli, startCliUntil } from "./helpers/cli.js";
 import { startTestTarget } from "../fixtures/test-target/server.js";
 import { writeFileAtomic } from "../src/report/files.js";
 import type { Certification } from "../src/report/certification.js";
+import { main } from "../src/cli/main.js";
 
 const dirs: string[] = [];
 afterAll(async () => {
@@ -76,6 +77,29 @@ describe("a report folder belongs to one run at a time", () => {
       expect(cert.scope.complete).toBe(false);
       expect(cert.cases.filter((c) => c.outcome === "passed").map((c) => c.id)).toEqual(["thread-run", "stateless-run"]);
       for (const name of await files()) expect((await stat(join(dir, name))).mtimeMs, name).toBeGreaterThanOrEqual(before);
+    } finally {
+      await target.close();
+    }
+  });
+
+  it("a stop that came while the modules loaded ends the run as any stop does: no verdict, and none of the earlier run's left", { timeout: 60_000 }, async () => {
+    const target = await startTestTarget({ cronIntervalMs: 600_000 });
+    const dir = await folder();
+    try {
+      const first = await runCli(["--target", target.url, "--only", "thread-run", "--settle-ms", "300", "--report-dir", dir]);
+      expect(first.code, first.stderr).toBe(0);
+      const hooksBefore = target.webhooks().length;
+      let stderr = "";
+      const io = { stdout: () => undefined, stderr: (text: string) => void (stderr += text) };
+      // bin.ts holds a signal that arrives before main() exists and hands it over as `early`.
+      const code = await main(["--target", target.url, "--only", "thread-run", "--report-dir", dir], {}, io, { early: () => "SIGINT" });
+      expect(code, stderr).toBe(130);
+      expect(stderr).toMatch(/Received SIGINT: stopping the run/);
+      expect(JSON.parse(await readFile(join(dir, "certification.json"), "utf8"))).toMatchObject({ verdict: null, exitCode: 130, reason: expect.stringMatching(/stopped \(SIGINT\)/) as string });
+      expect((await readdir(dir)).filter((f) => !f.startsWith(".")).sort()).toEqual(["badge.svg", "certification.html", "certification.json", "certification.md"]);
+      // It stopped before it created anything.
+      expect(target.webhooks().length).toBe(hooksBefore);
+      expect(target.threads()).toEqual([]);
     } finally {
       await target.close();
     }

@@ -3,8 +3,7 @@ import { describeLeftovers, type Leftover } from "../conductor/leftovers.js";
 import type { ChildProcess } from "node:child_process";
 import { rm } from "node:fs/promises";
 import { readFileSync } from "node:fs";
-import { dirname, join, resolve } from "node:path";
-import { fileURLToPath } from "node:url";
+import { join, resolve } from "node:path";
 import { createPrivateKey, randomBytes } from "node:crypto";
 import { ConformanceError, describeError, usageError } from "../errors.js";
 import { exitCodeFor, EXIT } from "./exit-code.js";
@@ -39,17 +38,15 @@ import { writeNoVerdict, writeNoVerdictNow, type NoVerdict } from "../report/no-
 
 type NoVerdictReport = Omit<NoVerdict, "integrity">;
 import type { Expectation } from "../report/gate.js";
+import { packageRoot } from "../package-root.js";
 
 /** Workers only collect results the main process computes concurrently, so two are plenty. */
 const DEFAULT_WORKERS = 2;
 const MIB = 1024 * 1024;
 
-const here = dirname(fileURLToPath(import.meta.url));
-// dist/src/cli -> package root
-const packageRoot = resolve(here, "..", "..", "..");
 
 export function suiteVersion(): { name: string; version: string } {
-  const manifest = JSON.parse(readFileSync(join(packageRoot, "package.json"), "utf8")) as { name: string; version: string };
+  const manifest = JSON.parse(readFileSync(join(packageRoot(), "package.json"), "utf8")) as { name: string; version: string };
   return { name: manifest.name, version: manifest.version };
 }
 
@@ -449,6 +446,7 @@ export async function certify(argv: readonly string[], options: Options, io: Io,
   const planned = plan(options);
   resources.startedAt = new Date();
   const reportDir = await claimReports(options, resources);
+  checkpoint();
   const chosen = await chosenSchema(options);
   warnings(options, io);
   const target = await checkTarget(options, chosen, resources, io);

@@ -41,7 +41,7 @@ function leftBehind(resources: Resources): string {
 const signalExit = (signal: NodeJS.Signals): number => 128 + (signal === "SIGINT" ? 2 : 15);
 
 /** Runs the command; never throws. Returns the exit status (or, on a stuck stop, exits the process itself). */
-export async function main(argv: readonly string[], env: NodeJS.ProcessEnv, io: Io): Promise<number> {
+export async function main(argv: readonly string[], env: NodeJS.ProcessEnv, io: Io, startup: { early(): NodeJS.Signals | undefined } = { early: () => undefined }): Promise<number> {
   const redactor = new Redactor();
   const resources: Resources = { redactor };
   // Everything the suite prints passes the redactor, which learns each secret as soon as it is known.
@@ -78,6 +78,9 @@ export async function main(argv: readonly string[], env: NodeJS.ProcessEnv, io: 
   };
   process.on("SIGINT", onSignal);
   process.on("SIGTERM", onSignal);
+  // A stop that came while the modules loaded is a stop all the same: the run ends as any stopped run does.
+  const early = startup.early();
+  if (early !== undefined) onSignal(early);
   try {
     if (argv[0] === "cleanup") return await cleanup(argv.slice(1), env, out, redactor, () => interrupted !== undefined);
     if (argv[0] === "verify") return await verifyCommand(argv.slice(1), out);

@@ -3,17 +3,15 @@ import { createRequire } from "node:module";
 import { mkdtemp, writeFile } from "node:fs/promises";
 import { existsSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { dirname, join, resolve } from "node:path";
-import { fileURLToPath } from "node:url";
+import { dirname, join } from "node:path";
 import { ConformanceError } from "../errors.js";
 import { RUNTIME_ENV, specRuntimeOf, type Runtime } from "../runtime.js";
 import type { CaseResult } from "../report/types.js";
 import type { Conductor } from "./conductor.js";
 import type { ControlServer } from "./control-server.js";
 import { resultsFromOutcomes } from "./test-outcomes.js";
+import { packageRoot } from "../package-root.js";
 
-// dist/src/conductor -> package root
-const packageRoot = resolve(dirname(fileURLToPath(import.meta.url)), "..", "..", "..");
 
 /** Where the cases run: what the stage hands back so that a stop can reach it and clean up after it. */
 export interface CaseRunHooks {
@@ -33,13 +31,13 @@ function playwrightCli(): string {
 }
 
 function runPlaywright(runtimePath: string, hooks: CaseRunHooks): Promise<number | null> {
-  const config = join(packageRoot, "dist", "playwright.config.js");
+  const config = join(packageRoot(), "dist", "playwright.config.js");
   if (!existsSync(config)) {
     throw new ConformanceError("LGWC_INTERNAL", `The built suite is missing ${config}; run \`npm run build\` first.`);
   }
   return new Promise((resolvePromise, reject) => {
     const child = spawn(process.execPath, [playwrightCli(), "test", "--config", config], {
-      cwd: packageRoot,
+      cwd: packageRoot(),
       stdio: ["ignore", "pipe", "pipe"],
       env: {
         ...process.env,

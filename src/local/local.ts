@@ -4,11 +4,11 @@ import { copyFile, mkdtemp, readdir, readFile, rm, writeFile } from "node:fs/pro
 import { openSync, closeSync, existsSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, relative, resolve, dirname } from "node:path";
-import { fileURLToPath } from "node:url";
 import getPort from "get-port";
 import { request } from "undici";
 import { ConformanceError } from "../errors.js";
 import { DEFAULT_SERVER_VERSION, installedServer, installServer, type ServerVersion } from "./server-install.js";
+import { packageRoot } from "../package-root.js";
 
 export const LOCAL_ASSISTANT = "conformance";
 
@@ -32,16 +32,6 @@ export interface LocalTarget {
   stop(): Promise<void>;
 }
 
-function packageRoot(): string {
-  // This file is dist/src/local/local.js in the built package.
-  let dir = dirname(fileURLToPath(import.meta.url));
-  while (!existsSync(join(dir, "package.json"))) {
-    const parent = dirname(dir);
-    if (parent === dir) break;
-    dir = parent;
-  }
-  return dir;
-}
 
 /** The server packages where the suite itself is installed (its repository's dev dependencies), when they are the default version. */
 function besideTheSuite(root: string): string | undefined {

@@ -1,6 +1,12 @@
 #!/usr/bin/env node
-import { main } from "./main.js";
-import { killLocalTargetsNow } from "../local/local.js";
+// A Ctrl-C while the suite's modules still load (a few hundred ms) would otherwise end the process
+// before it could say the folder holds no verdict of this run: it is held here and handed to main().
+const early = [];
+const hold = (signal) => void early.push(signal);
+process.on("SIGINT", hold);
+process.on("SIGTERM", hold);
+const { main } = await import("./main.js");
+const { killLocalTargetsNow } = await import("../local/local.js");
 // The embedded server runs in a process group of its own; whatever way this process ends
 // (short of SIGKILL), that group must not outlive it.
 process.on("exit", killLocalTargetsNow);
@@ -12,6 +18,13 @@ process.on("unhandledRejection", (reason) => {
 const code = await main(process.argv.slice(2), process.env, {
     stdout: (text) => process.stdout.write(text),
     stderr: (text) => process.stderr.write(text),
+}, {
+    early: () => {
+        process.off("SIGINT", hold);
+        process.off("SIGTERM", hold);
+        return early[0];
+    },
 });
 // Exit now: after an interrupt, abandoned waits must not keep the process alive.
 process.exit(code);
+export {};

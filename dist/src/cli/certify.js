@@ -2,8 +2,7 @@ import { count } from "../text.js";
 import { describeLeftovers } from "../conductor/leftovers.js";
 import { rm } from "node:fs/promises";
 import { readFileSync } from "node:fs";
-import { dirname, join, resolve } from "node:path";
-import { fileURLToPath } from "node:url";
+import { join, resolve } from "node:path";
 import { createPrivateKey, randomBytes } from "node:crypto";
 import { ConformanceError, describeError, usageError } from "../errors.js";
 import { exitCodeFor, EXIT } from "./exit-code.js";
@@ -31,14 +30,12 @@ import { casesInProcess, casesThroughPlaywright } from "../conductor/playwright.
 import { writeRunReports } from "../report/write.js";
 import { claimReportFolder, removeReports, REPORT_FILES } from "../report/files.js";
 import { writeNoVerdict, writeNoVerdictNow } from "../report/no-verdict.js";
+import { packageRoot } from "../package-root.js";
 /** Workers only collect results the main process computes concurrently, so two are plenty. */
 const DEFAULT_WORKERS = 2;
 const MIB = 1024 * 1024;
-const here = dirname(fileURLToPath(import.meta.url));
-// dist/src/cli -> package root
-const packageRoot = resolve(here, "..", "..", "..");
 export function suiteVersion() {
-    const manifest = JSON.parse(readFileSync(join(packageRoot, "package.json"), "utf8"));
+    const manifest = JSON.parse(readFileSync(join(packageRoot(), "package.json"), "utf8"));
     return { name: manifest.name, version: manifest.version };
 }
 function noVerdictOf(resources) {
@@ -396,6 +393,7 @@ export async function certify(argv, options, io, resources, interrupted) {
     const planned = plan(options);
     resources.startedAt = new Date();
     const reportDir = await claimReports(options, resources);
+    checkpoint();
     const chosen = await chosenSchema(options);
     warnings(options, io);
     const target = await checkTarget(options, chosen, resources, io);

@@ -30,7 +30,7 @@ function leftBehind(resources) {
 }
 const signalExit = (signal) => 128 + (signal === "SIGINT" ? 2 : 15);
 /** Runs the command; never throws. Returns the exit status (or, on a stuck stop, exits the process itself). */
-export async function main(argv, env, io) {
+export async function main(argv, env, io, startup = { early: () => undefined }) {
     const redactor = new Redactor();
     const resources = { redactor };
     // Everything the suite prints passes the redactor, which learns each secret as soon as it is known.
@@ -69,6 +69,10 @@ export async function main(argv, env, io) {
     };
     process.on("SIGINT", onSignal);
     process.on("SIGTERM", onSignal);
+    // A stop that came while the modules loaded is a stop all the same: the run ends as any stopped run does.
+    const early = startup.early();
+    if (early !== undefined)
+        onSignal(early);
     try {
         if (argv[0] === "cleanup")
             return await cleanup(argv.slice(1), env, out, redactor, () => interrupted !== undefined);

@@ -3,25 +3,23 @@ import { createRequire } from "node:module";
 import { mkdtemp, writeFile } from "node:fs/promises";
 import { existsSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { dirname, join, resolve } from "node:path";
-import { fileURLToPath } from "node:url";
+import { dirname, join } from "node:path";
 import { ConformanceError } from "../errors.js";
 import { RUNTIME_ENV, specRuntimeOf } from "../runtime.js";
 import { resultsFromOutcomes } from "./test-outcomes.js";
-// dist/src/conductor -> package root
-const packageRoot = resolve(dirname(fileURLToPath(import.meta.url)), "..", "..", "..");
+import { packageRoot } from "../package-root.js";
 function playwrightCli() {
     const require = createRequire(import.meta.url);
     return join(dirname(require.resolve("@playwright/test/package.json")), "cli.js");
 }
 function runPlaywright(runtimePath, hooks) {
-    const config = join(packageRoot, "dist", "playwright.config.js");
+    const config = join(packageRoot(), "dist", "playwright.config.js");
     if (!existsSync(config)) {
         throw new ConformanceError("LGWC_INTERNAL", `The built suite is missing ${config}; run \`npm run build\` first.`);
     }
     return new Promise((resolvePromise, reject) => {
         const child = spawn(process.execPath, [playwrightCli(), "test", "--config", config], {
-            cwd: packageRoot,
+            cwd: packageRoot(),
             stdio: ["ignore", "pipe", "pipe"],
             env: {
                 ...process.env,

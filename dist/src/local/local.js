@@ -4,11 +4,11 @@ import { copyFile, mkdtemp, readdir, readFile, rm, writeFile } from "node:fs/pro
 import { openSync, closeSync, existsSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, relative, resolve, dirname } from "node:path";
-import { fileURLToPath } from "node:url";
 import getPort from "get-port";
 import { request } from "undici";
 import { ConformanceError } from "../errors.js";
 import { DEFAULT_SERVER_VERSION, installedServer, installServer } from "./server-install.js";
+import { packageRoot } from "../package-root.js";
 export const LOCAL_ASSISTANT = "conformance";
 /** Process groups of servers started here, so even a crashing suite can take them down. */
 const running = new Set();
@@ -23,17 +23,6 @@ export function killLocalTargetsNow() {
         }
     }
     running.clear();
-}
-function packageRoot() {
-    // This file is dist/src/local/local.js in the built package.
-    let dir = dirname(fileURLToPath(import.meta.url));
-    while (!existsSync(join(dir, "package.json"))) {
-        const parent = dirname(dir);
-        if (parent === dir)
-            break;
-        dir = parent;
-    }
-    return dir;
 }
 /** The server packages where the suite itself is installed (its repository's dev dependencies), when they are the default version. */
 function besideTheSuite(root) {
