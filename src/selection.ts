@@ -1,5 +1,5 @@
 import { usageError } from "./errors.js";
-import { didYouMean } from "./cli/did-you-mean.js";
+import { closest, didYouMean } from "./cli/did-you-mean.js";
 
 export interface Selection {
   cases: string[];
@@ -10,6 +10,30 @@ export interface Selection {
 function globToRegExp(glob: string): RegExp {
   const body = glob.replace(/[.+^${}()|[\]\\]/g, "\\$&").replace(/\*/g, ".*").replace(/\?/g, ".");
   return new RegExp(`^${body}$`);
+}
+
+/**
+ * A glob that matches nothing, with its literal start (or, failing that, its literal end) mended
+ * to the nearest start (end) of a known name, when that mended glob matches something.
+ */
+function mendedGlob(pattern: string, names: readonly string[]): string | undefined {
+  const first = pattern.search(/[*?]/);
+  const lastWild = Math.max(pattern.lastIndexOf("*"), pattern.lastIndexOf("?"));
+  const head = pattern.slice(0, first);
+  const tail = pattern.slice(lastWild + 1);
+  const attempts: [string, (name: string, length: number) => string, (piece: string) => string][] = [
+    [head, (name, length) => name.slice(0, length), (piece) => piece + pattern.slice(first)],
+    [tail, (name, length) => name.slice(Math.max(0, name.length - length)), (piece) => pattern.slice(0, lastWild + 1) + piece],
+  ];
+  for (const [literal, cut, mend] of attempts) {
+    if (literal.length < 3) continue;
+    const pieces = [...new Set(names.flatMap((name) => [-1, 0, 1].map((more) => cut(name, literal.length + more))))];
+    const piece = closest(literal, pieces);
+    if (piece === undefined) continue;
+    const mended = mend(piece);
+    if (names.some((name) => globToRegExp(mended).test(name))) return mended;
+  }
+  return undefined;
 }
 
 function split(patterns: readonly string[]): string[] {
@@ -31,7 +55,9 @@ export function select(
   for (const [flag, pattern] of [...onlyPatterns.map((p) => ["--only", p]), ...skipPatterns.map((p) => ["--skip", p])] as [string, string][]) {
     const re = globToRegExp(pattern);
     if (!allCases.some((n) => re.test(n)) && !allChecks.some((n) => re.test(n))) {
-      const guess = /[*?]/.test(pattern) ? "" : didYouMean(pattern, [...allCases, ...allChecks]);
+      const names = [...allCases, ...allChecks];
+      const mended = /[*?]/.test(pattern) ? mendedGlob(pattern, names) : undefined;
+      const guess = /[*?]/.test(pattern) ? (mended === undefined ? "" : ` Did you mean ${mended}?`) : didYouMean(pattern, names);
       throw usageError(
         guess
           ? `${flag} ${pattern} matches no case or check.${guess} (Run with --help to list them.)`

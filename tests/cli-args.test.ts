@@ -97,7 +97,12 @@ describe("--only and --skip", () => {
     expect(select(cases, checks, ["run-schema"], ["*cron"])).toEqual({ cases: ["thread-run", "stateless-run"], checks: ["run-schema"] });
   });
   it("refuse a pattern that matches nothing, listing the names", () => {
-    expect(() => select(cases, checks, ["thred-*"], [])).toThrow(/--only thred-\* matches no case or check; cases are thread-run/);
+    expect(() => select(cases, checks, ["zzz-*"], [])).toThrow(/--only zzz-\* matches no case or check; cases are thread-run/);
+    // A glob with a typo in its literal start or end: the mended glob, when it matches something.
+    expect(() => select(cases, checks, ["thred-*"], [])).toThrow("--only thred-* matches no case or check. Did you mean thread-*? (Run with --help to list them.)");
+    const errors = [...cases, "thread-run-error", "thread-run-cancel-rollback"];
+    expect(() => select(errors, checks, ["*-eror"], [])).toThrow("--only *-eror matches no case or check. Did you mean *-error?");
+    expect(() => select(errors, checks, ["*-rollbak,stateless-*"], [])).toThrow("Did you mean *-rollback?");
   });
   it("refuse to leave nothing", () => {
     expect(() => select(cases, checks, [], ["*-run,*-cron"])).toThrow(/leave no case/);

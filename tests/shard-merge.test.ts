@@ -1,5 +1,5 @@
 import { afterAll, describe, expect, it } from "vitest";
-import { mkdtemp, readFile, rm, stat } from "node:fs/promises";
+import { mkdtemp, readdir, readFile, rm, stat } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { runCli } from "./helpers/cli.js";
@@ -58,5 +58,14 @@ describe("--shard and merge with the built CLI", () => {
     const overlap = await runCli(["merge", join(base, "s1"), join(base, "s1"), "--report-dir", join(base, "bad")]);
     expect(overlap.code).toBe(2);
     expect(overlap.stderr).toMatch(/s1 and .*s1 are both share 1\/2: the shares overlap/);
+    // A refused merge into the folder of an earlier one: that merge's verdict does not stand as this one's.
+    const refused = await runCli(["merge", join(base, "s1"), join(base, "s1"), "--report-dir", join(base, "all")]);
+    expect(refused.code).toBe(2);
+    expect(JSON.parse(await readFile(join(base, "all", "certification.json"), "utf8"))).toMatchObject({
+      verdict: null,
+      exitCode: 2,
+      reason: expect.stringMatching(/^the merge was refused: .*the shares overlap/) as string,
+    });
+    expect((await readdir(join(base, "all"))).sort()).toEqual(["badge.svg", "certification.html", "certification.json", "certification.md"]);
   });
 });

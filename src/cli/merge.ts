@@ -12,7 +12,8 @@ import { check, keyId } from "../report/integrity.js";
 import { createPublicKey } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { claimReportFolder, removeReports } from "../report/files.js";
-import { checkSigningKey } from "./certify.js";
+import { checkSigningKey, suiteVersion } from "./certify.js";
+import { writeNoVerdict } from "../report/no-verdict.js";
 import { exitCodeFor } from "./exit-code.js";
 import { renderSummary } from "./summary.js";
 import type { Io } from "./main.js";
@@ -204,10 +205,62 @@ export async function mergeCommand(argv: readonly string[], io: Io): Promise<num
   const dirs = parsed.positionals.map((d) => resolve(d));
   // Writing into a share would replace the very report being merged.
   if (dirs.includes(resolve(out))) throw usageError(`--report-dir ${out} is one of the shares being merged; give the merged reports a folder of their own.`);
-  const shares = await Promise.all(dirs.map(load));
-  checkWhole(shares);
-  if (key !== undefined) checkTrust(shares, new Set([keyId(createPublicKey(key)), ...(parsed.values["trust-key"] ?? []).map(trustedKeyId)]));
-  const parts = shares.map((s) => s.cert);
+  const startedAt = new Date();
+  let merged: Certification;
+  try {
+    const shares = await Promise.all(dirs.map(load));
+    checkWhole(shares);
+    if (key !== undefined) checkTrust(shares, new Set([keyId(createPublicKey(key)), ...(parsed.values["trust-key"] ?? []).map(trustedKeyId)]));
+    merged = combine(shares.map((s) => s.cert), dirs);
+  } catch (error) {
+    // A refused merge leaves no earlier merge's verdict in its folder to be read as this one's.
+    if (error instanceof ConformanceError) await recordRefusal(resolve(out), error, argv, startedAt);
+    throw error;
+  }
+  const folder = await claimReportFolder(resolve(out));
+  try {
+    // An earlier merge's reports must not stand beside this one's verdict.
+    await removeReports(folder.path);
+    // Load mode writes no Playwright reports, so there are none to merge; junit.xml is written from the merged certification.
+    const notMerged = merged.load === undefined ? await mergePlaywright(dirs, folder.path) : undefined;
+    if (notMerged !== undefined) io.stderr(`${notMerged}; the certification is written all the same.\n`);
+    await writeCertification(folder.path, merged, key);
+  } finally {
+    await folder.release();
+  }
+  const partialRefused = parsed.values["require-complete"] === true && !merged.scope.complete;
+  if (partialRefused) io.stderr("--require-complete: the merged certificate is partial (see below), so the merge does not pass.\n");
+  io.stdout(renderSummary(merged, out));
+  const expectations = merged.expectations ?? [];
+  return expectations.length > 0
+    ? exitCodeFor({ kind: "gate", passed: merged.gate.passed, partialRefused })
+    : exitCodeFor({ kind: "verdict", verdict: merged.verdict, partialRefused });
+}
+
+/** The no-verdict report of a merge that was refused, where its merged reports would have gone (if that folder can be had). */
+async function recordRefusal(out: string, error: ConformanceError, argv: readonly string[], startedAt: Date): Promise<void> {
+  const folder = await claimReportFolder(out).catch(() => undefined);
+  if (folder === undefined) return;
+  try {
+    await removeReports(folder.path);
+    await writeNoVerdict(folder.path, {
+      suite: suiteVersion(),
+      verdict: null,
+      reason: `the merge was refused: ${error.message}`,
+      exitCode: exitCodeFor({ kind: "error", code: error.code }),
+      commandLine: ["lg-webhook-conformance", "merge", ...argv].join(" "),
+      startedAt: startedAt.toISOString(),
+      finishedAt: new Date().toISOString(),
+    });
+  } catch {
+    // A folder that cannot be written says nothing, which is no false verdict either; the refusal is printed all the same.
+  } finally {
+    await folder.release();
+  }
+}
+
+/** The shares' certifications as one: their cases side by side (each once), strays and sink figures summed, judged anew. */
+function combine(parts: Certification[], dirs: readonly string[]): Certification {
   const first = parts[0]!;
   const seen = new Map<string, string>();
   const cases = parts.flatMap((part, i) =>
@@ -246,21 +299,5 @@ export async function mergeCommand(argv: readonly string[], io: Io): Promise<num
     const settings = { repeat: first.load.repeat, concurrency: first.load.concurrency };
     merged.load = summarizeLoad(cases, settings, merged.strays.count, merged.sink.dropped + merged.sink.discarded);
   }
-  const folder = await claimReportFolder(resolve(out));
-  try {
-    // An earlier merge's reports must not stand beside this one's verdict.
-    await removeReports(folder.path);
-    // Load mode writes no Playwright reports, so there are none to merge; junit.xml is written from the merged certification.
-    const notMerged = first.load === undefined ? await mergePlaywright(dirs, folder.path) : undefined;
-    if (notMerged !== undefined) io.stderr(`${notMerged}; the certification is written all the same.\n`);
-    await writeCertification(folder.path, merged, key);
-  } finally {
-    await folder.release();
-  }
-  const partialRefused = parsed.values["require-complete"] === true && !merged.scope.complete;
-  if (partialRefused) io.stderr("--require-complete: the merged certificate is partial (see below), so the merge does not pass.\n");
-  io.stdout(renderSummary(merged, out));
-  return expectations.length > 0
-    ? exitCodeFor({ kind: "gate", passed: merged.gate.passed, partialRefused })
-    : exitCodeFor({ kind: "verdict", verdict: merged.verdict, partialRefused });
+  return merged;
 }
