@@ -4,12 +4,9 @@ function escape(text: string): string {
   return text.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/"/g, "&quot;");
 }
 
-/** badge.svg: the verdict and the pass count, for a README or a dashboard. */
-export function renderBadge(c: Certification): string {
+/** A two-part badge, "webhooks" on the left and `value` on a `colour` ground on the right. */
+export function drawBadge(value: string, colour: string): string {
   const label = "webhooks";
-  const ran = c.summary.passed + c.summary.failed;
-  const value = `${verdictWords(c)} ${c.summary.passed}/${ran}`;
-  const colour = c.verdict === "conformant" ? (c.scope.complete ? "#2e7d32" : "#6a8f00") : c.verdict === "inconclusive" ? "#8a6d00" : "#c62828";
   // About 6.5 px per character at 11 px Verdana; generous padding keeps text inside.
   const left = Math.round(label.length * 6.5 + 12);
   const right = Math.round(value.length * 6.5 + 12);
@@ -24,4 +21,16 @@ export function renderBadge(c: Certification): string {
 </g>
 </svg>
 `;
+}
+
+/** badge.svg: the verdict and the pass count, for a README or a dashboard. */
+export function renderBadge(c: Certification): string {
+  const ran = c.summary.passed + c.summary.failed;
+  const colour = c.verdict === "conformant" ? (c.scope.complete ? "#2e7d32" : "#6a8f00") : c.verdict === "inconclusive" ? "#8a6d00" : "#c62828";
+  return drawBadge(`${verdictWords(c)} ${c.summary.passed}/${ran}`, colour);
+}
+
+/** The grey badge of a run that ended without a verdict. */
+export function noVerdictBadge(): string {
+  return drawBadge("no verdict", "#9e9e9e");
 }

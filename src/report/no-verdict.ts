@@ -1,4 +1,5 @@
 import { seal } from "./integrity.js";
+import { noVerdictBadge } from "./badge.js";
 import { writeFilesAtomic } from "./files.js";
 import { join } from "node:path";
 import { renameSync, rmSync, writeFileSync } from "node:fs";
@@ -24,30 +25,13 @@ function escapeHtml(text: string): string {
   return text.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/"/g, "&quot;");
 }
 
-function badge(): string {
-  const label = "webhooks";
-  const value = "no verdict";
-  const left = Math.round(label.length * 6.5 + 12);
-  const right = Math.round(value.length * 6.5 + 12);
-  return `<svg xmlns="http://www.w3.org/2000/svg" width="${left + right}" height="20" role="img" aria-label="${label}: ${value}">
-<title>${label}: ${value}</title>
-<rect width="${left}" height="20" fill="#555"/>
-<rect x="${left}" width="${right}" height="20" fill="#9e9e9e"/>
-<g fill="#fff" font-family="Verdana,DejaVu Sans,sans-serif" font-size="11" text-anchor="middle">
-<text x="${left / 2}" y="14">${label}</text>
-<text x="${left + right / 2}" y="14">${value}</text>
-</g>
-</svg>
-`;
-}
-
 /** The no-verdict certification in every form a run with a verdict writes (but junit.xml, which would list no test); certification.json last. */
 function noVerdictFiles(dir: string, report: Omit<NoVerdict, "integrity">): [string, string][] {
   const sealed: NoVerdict = { ...report, integrity: seal(report) };
   const sentence = `No verdict: ${report.reason} (exit ${report.exitCode}).`;
   return [
     [join(dir, "certification.md"), `# Webhook conformance: no verdict\n\n${sentence.replace(/[<>]/g, (c) => (c === "<" ? "&lt;" : "&gt;"))}\n\n- Command: \`${report.commandLine.replace(/`/g, "'")}\`\n- Ended: ${report.finishedAt}\n`],
-    [join(dir, "badge.svg"), badge()],
+    [join(dir, "badge.svg"), noVerdictBadge()],
     [join(dir, "certification.html"), `<!doctype html>\n<html lang="en"><head><meta charset="utf-8"><title>Webhook conformance: no verdict</title></head>\n<body><h1>Webhook conformance: no verdict</h1>\n<p>${escapeHtml(sentence)}</p>\n<p>Command: <code>${escapeHtml(report.commandLine)}</code>; ended ${escapeHtml(report.finishedAt)}.</p></body></html>\n`],
     [join(dir, "certification.json"), `${JSON.stringify(sealed, null, 2)}\n`],
   ];

@@ -2,12 +2,9 @@ import { verdictWords } from "./certification.js";
 function escape(text) {
     return text.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/"/g, "&quot;");
 }
-/** badge.svg: the verdict and the pass count, for a README or a dashboard. */
-export function renderBadge(c) {
+/** A two-part badge, "webhooks" on the left and `value` on a `colour` ground on the right. */
+export function drawBadge(value, colour) {
     const label = "webhooks";
-    const ran = c.summary.passed + c.summary.failed;
-    const value = `${verdictWords(c)} ${c.summary.passed}/${ran}`;
-    const colour = c.verdict === "conformant" ? (c.scope.complete ? "#2e7d32" : "#6a8f00") : c.verdict === "inconclusive" ? "#8a6d00" : "#c62828";
     // About 6.5 px per character at 11 px Verdana; generous padding keeps text inside.
     const left = Math.round(label.length * 6.5 + 12);
     const right = Math.round(value.length * 6.5 + 12);
@@ -22,4 +19,14 @@ export function renderBadge(c) {
 </g>
 </svg>
 `;
+}
+/** badge.svg: the verdict and the pass count, for a README or a dashboard. */
+export function renderBadge(c) {
+    const ran = c.summary.passed + c.summary.failed;
+    const colour = c.verdict === "conformant" ? (c.scope.complete ? "#2e7d32" : "#6a8f00") : c.verdict === "inconclusive" ? "#8a6d00" : "#c62828";
+    return drawBadge(`${verdictWords(c)} ${c.summary.passed}/${ran}`, colour);
+}
+/** The grey badge of a run that ended without a verdict. */
+export function noVerdictBadge() {
+    return drawBadge("no verdict", "#9e9e9e");
 }
