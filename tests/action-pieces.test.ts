@@ -72,6 +72,10 @@ describe("the action's inputs", () => {
   it("mask the header values and URL passwords given anywhere, as the suite redacts them", () => {
     const plan = planAction(env({ target: "http://127.0.0.1:1", "public-url": "https://relay:r3layPass@tunnel.test", args: "-H 'X-Tenant: tenant-secret-1' --expect-header=X-Sig:sig-secret-2" }), "/w");
     expect(plan.secrets).toEqual(expect.arrayContaining(["r3layPass", "tenant-secret-1", "sig-secret-2"]));
+    // What the redactor learns from a header, the log masks too: a cookie's value alone, a Basic credential's password.
+    const basic = Buffer.from("ci-user:basic-Pa55word").toString("base64");
+    const more = planAction(env({ target: "http://127.0.0.1:1", args: `-H 'Cookie: session=cookie-value-77; theme=dark' -H 'Authorization: Basic ${basic}'` }), "/w");
+    expect(more.secrets).toEqual(expect.arrayContaining(["cookie-value-77", basic, "basic-Pa55word"]));
   });
 
   it("local: true certifies the embedded server", () => {

@@ -2,6 +2,7 @@ import { readdirSync, statSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { usageError } from "../errors.js";
 import { shellWords } from "./shell-words.js";
+import { secretsInHeader } from "../cli/args.js";
 
 /**
  * What the action was asked to do. Its inputs arrive as environment variables (INPUT_…), set in
@@ -112,7 +113,8 @@ function headerSecrets(words: readonly string[]): string[] {
     if (flag !== "-H" && flag !== "--header" && flag !== "--expect-header") continue;
     const value = inline ?? words[++i] ?? "";
     const secret = value.slice(value.indexOf(":") + 1).trim();
-    if (value.includes(":") && secret.length >= 4) secrets.push(secret);
+    // The same secrets the suite's redactor learns from the value: a cookie's values, a Basic credential decoded.
+    if (value.includes(":") && secret.length >= 4) secrets.push(...secretsInHeader(secret).filter((s) => s.length >= 4));
   }
   return secrets;
 }

@@ -2,6 +2,7 @@ import { readdirSync, statSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { usageError } from "../errors.js";
 import { shellWords } from "./shell-words.js";
+import { secretsInHeader } from "../cli/args.js";
 const input = (env, name) => (env[`INPUT_${name.toUpperCase().replaceAll("-", "_")}`] ?? "").trim();
 function flag(env, name) {
     const value = input(env, name);
@@ -99,8 +100,9 @@ function headerSecrets(words) {
             continue;
         const value = inline ?? words[++i] ?? "";
         const secret = value.slice(value.indexOf(":") + 1).trim();
+        // The same secrets the suite's redactor learns from the value: a cookie's values, a Basic credential decoded.
         if (value.includes(":") && secret.length >= 4)
-            secrets.push(secret);
+            secrets.push(...secretsInHeader(secret).filter((s) => s.length >= 4));
     }
     return secrets;
 }
