@@ -128,6 +128,10 @@ export interface RunEvidence {
   apiCreatedAt?: string;
   /** The run's created_at as the create call's answer gave it, as written (the one time known of a run the target deletes at its end). */
   answeredCreatedAt?: string;
+  /** Why the API gave no created_at for this run where it should have (a create answer without one, for a run that cannot be read back). */
+  apiCreatedAtMissing?: string;
+  /** A time of the target's own clock the run cannot have been created before, and what happened then (a cron's fired run: the cron's creation). */
+  createdNotBefore?: { at: string; what: string };
   /** Why the case does not read the run back (its design: the target deletes such runs), when it does not. */
   readBackSkipped?: string;
   /** Why reading the run back failed, where it should have worked. */

@@ -541,6 +541,33 @@ describe("checks that cannot judge say why instead of passing", () => {
       expected: "created_at 2026-11-22T21:00:21.470Z (what the create call answered, within 1000 ms)",
       received: "created_at 2026-11-22T21:00:01.470Z, -20 s from the API's",
     });
+    // A cron's fired run, known only by its webhook: not created before the cron, by the target's own clock.
+    const cron = { at: "2026-11-22T21:00:01.000Z", what: "the cron that fired it was created" };
+    expect(ordered.run(evidence({ createdNotBefore: cron }), context)).toBeUndefined();
+    expect(ordered.run(evidence({ createdNotBefore: { ...cron, at: "2026-11-22T21:00:21.000Z" } }), context)).toMatchObject({
+      expected: "created_at no earlier than 2026-11-22T21:00:21.000Z (when the cron that fired it was created; within 1000 ms)",
+      message: expect.stringMatching(/says the run was created before the cron that fired it was created/) as string,
+    });
+  });
+
+  it("timestamps-ordered holds the run's span to what the suite watched, and is inconclusive where the API gave no created_at (review 15)", () => {
+    const ordered = check("timestamps-ordered");
+    const sentAt = Date.parse("2026-11-22T21:00:01.400Z");
+    const arrived = Date.parse("2026-11-22T21:00:02.480Z");
+    const watched = (body: Record<string, unknown>): ReturnType<typeof evidence> => evidence({ createSentAt: sentAt, deliveries: [delivery({ receivedAt: arrived, body })] });
+    expect(ordered.run(watched(runBody()), context)).toBeUndefined();
+    // The end and the send moved 90 s later: each inside the clock skew, the span not.
+    const stretched = runBody({ run_ended_at: "2026-11-22T21:01:32.470Z", updated_at: "2026-11-22T21:01:32.470Z", webhook_sent_at: "2026-11-22T21:01:32.471Z" });
+    expect(ordered.run(watched(stretched), context)).toMatchObject({
+      expected: "created_at to webhook_sent_at no longer than the 1080 ms from the suite's create call to the webhook's arrival (within 1000 ms)",
+      message: expect.stringMatching(/lasted longer than the suite watched it/) as string,
+    });
+    // Whole seconds round a span up by less than the tolerance.
+    const coarse = runBody({ created_at: "2026-11-22T21:00:01Z", run_started_at: "2026-11-22T21:00:01Z", run_ended_at: "2026-11-22T21:00:02Z", updated_at: "2026-11-22T21:00:02Z", webhook_sent_at: "2026-11-22T21:00:03Z" });
+    expect(ordered.run(watched(coarse), context)).toBeUndefined();
+    // A run that cannot be read back, whose create answer gave no created_at: nothing held the webhook's to the API's.
+    const unheld = evidence({ apiCreatedAtMissing: "the create call's answer (a Run) has no created_at, and the run cannot be read back" });
+    expect(ordered.run(unheld, context)).toEqual({ inconclusive: "the webhook's created_at cannot be held to the API's: the create call's answer (a Run) has no created_at, and the run cannot be read back" });
   });
 
   it("json-body refuses a byte order mark and a key given twice", () => {

@@ -96,9 +96,14 @@ const TABLE: Row[] = [
   // What the webhook says: its times, its input and configuration, its output.
   { fault: "no-webhook-sent-at", cases: BASIC, checks: ["timestamps-present"] },
   { fault: "ended-before-started", cases: BASIC, checks: ["timestamps-ordered"] },
-  // Times inside the clock skew that are not the run's: the create call's answer gives it away where nothing can be read back.
-  { fault: "created-earlier", only: ["thread-run", "stateless-run-default"], cases: ["thread-run", "stateless-run-default"], checks: ["timestamps-ordered"] },
+  // Times inside the clock skew that are not the run's.
+  // The create call's answer gives it away where nothing can be read back; for a cron's fired run, the cron's own created_at.
+  { fault: "created-earlier", only: ["thread-run", "stateless-run-default", "stateless-cron-default"], cases: ["thread-run", "stateless-run-default", "stateless-cron-default"], checks: ["timestamps-ordered"] },
+  // The same lie with the create answers' created_at left out: the run's span, longer than the suite watched it, still shows it.
+  { fault: "created-earlier,answers-without-created-at", only: ["stateless-run-default", "stateless-cron-default"], cases: ["stateless-run-default", "stateless-cron-default"], checks: ["timestamps-ordered"] },
   { fault: "updated-in-future", cases: BASIC, checks: ["timestamps-ordered"] },
+  // Review 15: every time inside the clock skew, the run's span not inside what the suite watched.
+  { fault: "ended-later", cases: BASIC, checks: ["timestamps-ordered"] },
   { fault: "empty-kwargs", cases: BASIC, checks: ["kwargs-input", "kwargs-config"] },
   { fault: "other-input", cases: BASIC, checks: ["kwargs-input"] },
   { fault: "no-config", cases: BASIC, checks: ["kwargs-config"] },
@@ -197,6 +202,18 @@ describe("the table", () => {
     // expected-headers fails in tests/flavours.test.ts, where the test target is configured with headers.
     const required = CHECKS.filter((c) => c.severity === "required" && c.profile === undefined && c.name !== "expected-headers");
     expect(required.map((c) => c.name).filter((n) => !caught.has(n))).toEqual([]);
+  });
+});
+
+describe("a webhook's created_at that nothing the API said can hold", () => {
+  it("is inconclusive, not passed, where the create answer leaves created_at out and the run cannot be read back (review 15)", { timeout: 120_000 }, async () => {
+    const only = ["thread-run", "stateless-run-default", "stateless-cron-default"];
+    const { code, cert, stderr } = await certifyTestTarget(["answers-without-created-at"], [...FAST, "--only", only.join(",")]);
+    expect(cert.verdict, stderr).toBe("inconclusive");
+    expect(code).toBe(1);
+    const outcome = (id: string): string | undefined => cert.cases.find((c) => c.id === id)?.checks.find((k) => k.name === "timestamps-ordered")?.outcome;
+    // thread-run is read back, which says when it was created; the two runs deleted at their end cannot be held to anything.
+    expect(only.map((id) => `${id}: ${outcome(id)}`)).toEqual(["thread-run: passed", "stateless-run-default: inconclusive", "stateless-cron-default: inconclusive"]);
   });
 });
 

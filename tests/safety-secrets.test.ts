@@ -65,6 +65,18 @@ describe("secrets never leave the suite", () => {
     expect(cleaned).not.toContain(base64.slice(0, 8));
   });
 
+  it("the redactor finds a secret percent-encoded as strict encoders write it (review 15)", () => {
+    const secret = "lsv2_pt_Sup3r!Secret(key)*xyz'/go";
+    const redactor = new Redactor([secret]);
+    // Python's quote(v, safe="") and Go's QueryEscape also escape ! ' ( ) *, which encodeURIComponent leaves.
+    const strict = encodeURIComponent(secret).replace(/[!'()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
+    expect(strict).toBe("lsv2_pt_Sup3r%21Secret%28key%29%2Axyz%27%2Fgo");
+    const lower = strict.replace(/%[0-9A-F]{2}/g, (e) => e.toLowerCase());
+    for (const form of [strict, lower, encodeURIComponent(strict), encodeURIComponent(lower), encodeURIComponent(secret).toUpperCase()]) {
+      expect(redactor.text(`before ${form} after`), form).toBe(`before ${fingerprint(secret)} after`);
+    }
+  });
+
   it("finds a webhook token however a target rewrote its URL", () => {
     const redactor = new Redactor();
     const { token, pieces } = makeTokenParts();

@@ -69,6 +69,10 @@ export interface DrivenRun {
   input?: unknown;
   /** The run's created_at in the create call's answer, as written. */
   answeredCreatedAt?: string;
+  /** Why the API gave no created_at for the run where it should have (see RunEvidence.apiCreatedAtMissing). */
+  apiCreatedAtMissing?: string;
+  /** A time of the target's clock, as written, that the run cannot have been created before (the cron that fired it was created then). */
+  createdNotBefore?: { at: string; what: string };
   /** A stateless run: its webhook may leave values out. */
   stateless?: boolean;
   /** Later runs on the same thread moved its state on (the state after this run is in the thread's history). */

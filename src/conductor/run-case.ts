@@ -443,6 +443,8 @@ async function observe(run: DrivenRun, key: string, started: number, deps: CaseD
     if (readBack.status !== undefined) evidence.apiStatus = readBack.status;
     if (readBack.createdAt !== undefined) evidence.apiCreatedAt = readBack.createdAt;
     if (run.answeredCreatedAt !== undefined) evidence.answeredCreatedAt = run.answeredCreatedAt;
+    if (run.createdNotBefore !== undefined) evidence.createdNotBefore = run.createdNotBefore;
+    if (run.apiCreatedAtMissing !== undefined) evidence.apiCreatedAtMissing = run.apiCreatedAtMissing;
     if (readBack.skipped !== undefined) evidence.readBackSkipped = readBack.skipped;
     if (readBack.failed !== undefined) evidence.readBackFailed = readBack.failed;
     const checks = evaluate(deps.checks, evidence, deps.checkContext);

@@ -1,4 +1,4 @@
-import { defineCheck, fail, skip } from "./types.js";
+import { defineCheck, fail, inconclusive, skip } from "./types.js";
 import { fieldLeftOut, nth, objectBodiesOrSkip } from "./evidence-helpers.js";
 import { DEFAULT_CLOCK_SKEW_MS, parseDateTime, RUN_TIMES, TIME_TOLERANCE_MS } from "./timestamps.js";
 const words = (field) => field.replace(/_at$/, "").replace(/_/g, " ");
@@ -63,6 +63,14 @@ function createdAsTheApiSays({ evidence, times, where }) {
     }
     return undefined;
 }
+/** A run created by something the API dated (a cron's firing) was not created before that thing, by the target's own clock. */
+function createdAfterItsCause({ evidence, times, where }) {
+    const created = times.find((t) => t.field === "created_at");
+    const cause = parseDateTime(evidence.createdNotBefore?.at);
+    if (created === undefined || cause === undefined || created.at + TIME_TOLERANCE_MS >= cause)
+        return undefined;
+    return fail("timestamps-ordered", `created_at no earlier than ${String(evidence.createdNotBefore.at)} (when ${evidence.createdNotBefore.what}; within ${TIME_TOLERANCE_MS} ms)`, `created_at ${String(created.raw)}, ${seconds(cause - created.at)} s before`, `${where} says the run was created before ${evidence.createdNotBefore.what}: its times are not this run's.`);
+}
 function updatedAfterCreated({ body, times, where }) {
     const created = times.find((t) => t.field === "created_at");
     const updated = parseDateTime(body.updated_at);
@@ -92,6 +100,21 @@ function notBeforeCreation({ evidence, all, where, skew }) {
         return undefined;
     return fail("timestamps-ordered", `${early.field} no earlier than ${skew / 1000} s before the suite created the run (${iso(sentAt)})`, `${early.field} ${String(early.raw)}, ${seconds(sentAt - early.at)} s before`, `${where} says the run began before the suite created it: its times are not this run's (raise --clock-skew-ms if the target's clock is known to be off).`);
 }
+/**
+ * The run's life by its own times fits inside what the suite watched: from sending the call that
+ * created it to the webhook's arrival. Both spans are differences on one clock each, so a skewed
+ * clock does not move them; a webhook that stretches the run (an end, or a send, moved later) shows here.
+ */
+function spanObserved({ evidence, all, where, arrived }) {
+    if (evidence.createSentAt === undefined || all.length < 2)
+        return undefined;
+    const first = all.reduce((a, b) => (b.at < a.at ? b : a));
+    const last = all.reduce((a, b) => (b.at > a.at ? b : a));
+    const watched = arrived - evidence.createSentAt;
+    if (last.at - first.at <= watched + TIME_TOLERANCE_MS)
+        return undefined;
+    return fail("timestamps-ordered", `${first.field} to ${last.field} no longer than the ${watched} ms from the suite's create call to the webhook's arrival (within ${TIME_TOLERANCE_MS} ms)`, `${first.field} ${String(first.raw)}, ${last.field} ${String(last.raw)} (${last.at - first.at} ms apart)`, `${where} says the run lasted longer than the suite watched it, from creating it to the webhook's arrival: its times are not this run's.`);
+}
 /** A run whose graph slept spans at least that long. */
 function spansItsSleep({ evidence, times, where }) {
     const started = times.find((t) => t.field === "run_started_at");
@@ -102,7 +125,7 @@ function spansItsSleep({ evidence, times, where }) {
         return undefined;
     return fail("timestamps-ordered", `run_ended_at at least ${evidence.minRunMs} ms after run_started_at (the graph slept that long)`, `run_started_at ${String(started.raw)}, run_ended_at ${String(ended.raw)} (${ended.at - started.at} ms apart)`, `${where} says the run took less time than its graph slept: its start or end time is not the run's.`);
 }
-const JUDGES = [inOrder, createdAsTheApiSays, updatedAfterCreated, sentWhenItArrived, notAfterArrival, notBeforeCreation, spansItsSleep];
+const JUDGES = [inOrder, createdAsTheApiSays, createdAfterItsCause, updatedAfterCreated, sentWhenItArrived, notAfterArrival, notBeforeCreation, spanObserved, spansItsSleep];
 function timesOf(body, fields) {
     return fields.flatMap((field) => {
         const at = parseDateTime(body[field]);
@@ -113,7 +136,7 @@ export const timestampsOrdered = defineCheck({
     name: "timestamps-ordered",
     severity: "required",
     version: 7,
-    description: `The webhook's times are in order and true: created_at ≤ run_started_at ≤ run_ended_at ≤ webhook_sent_at, every pair compared (so small slips do not add up), each allowed to be up to ${TIME_TOLERANCE_MS} ms early (servers that keep whole seconds, or read two clocks), or, between two of the last three (one clock, the run's worker) both kept finer than a second, the coarser of their steps and at least ${FINE_TOLERANCE_MS} ms; created_at is the one the API gives for the run, in the create call's answer and read back (within ${TIME_TOLERANCE_MS} ms), and updated_at is not before it; webhook_sent_at is within the allowed clock skew (--clock-skew-ms, default ${DEFAULT_CLOCK_SKEW_MS / 1000} s) of the moment the request arrived, and no time of the run (updated_at too) is more than that before the suite sent the call that created it or after the webhook arrived; and a run the suite knows took a while (a graph that slept) spans at least that long. Times that are missing are left to timestamps-present.`,
+    description: `The webhook's times are in order and true: created_at ≤ run_started_at ≤ run_ended_at ≤ webhook_sent_at, every pair compared (so small slips do not add up), each allowed to be up to ${TIME_TOLERANCE_MS} ms early (servers that keep whole seconds, or read two clocks), or, between two of the last three (one clock, the run's worker) both kept finer than a second, the coarser of their steps and at least ${FINE_TOLERANCE_MS} ms; created_at is the one the API gives for the run, in the create call's answer and read back (within ${TIME_TOLERANCE_MS} ms), a cron's fired run was not created before the cron (by the cron's created_at in the API's answer, within ${TIME_TOLERANCE_MS} ms), and updated_at is not before created_at; webhook_sent_at is within the allowed clock skew (--clock-skew-ms, default ${DEFAULT_CLOCK_SKEW_MS / 1000} s) of the moment the request arrived, and no time of the run (updated_at too) is more than that before the suite sent the call that created it or after the webhook arrived; the run's times span no longer than the suite watched it (its create call to the webhook's arrival, within ${TIME_TOLERANCE_MS} ms), and a run the suite knows took a while (a graph that slept) spans at least that long. Where the API should have said when the run was created and did not (a create answer without created_at for a run that cannot be read back), the check is inconclusive rather than passed. Times that are missing are left to timestamps-present.`,
     run(evidence, context) {
         const bodies = objectBodiesOrSkip(evidence);
         if (!Array.isArray(bodies))
@@ -141,6 +164,12 @@ export const timestampsOrdered = defineCheck({
                     return failure;
             }
         }
-        return compared ? undefined : skip("fewer than two of the run's times are date-times (see timestamps-present)");
+        if (!compared)
+            return skip("fewer than two of the run's times are date-times (see timestamps-present)");
+        // Nothing contradicts the webhook, but its created_at was held to nothing the API said.
+        if (evidence.apiCreatedAtMissing !== undefined && bodies.some(({ body }) => parseDateTime(body.created_at) !== undefined)) {
+            return inconclusive(`the webhook's created_at cannot be held to the API's: ${evidence.apiCreatedAtMissing}`);
+        }
+        return undefined;
     },
 });

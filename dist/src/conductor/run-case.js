@@ -413,6 +413,10 @@ async function observe(run, key, started, deps, sentRun) {
             evidence.apiCreatedAt = readBack.createdAt;
         if (run.answeredCreatedAt !== undefined)
             evidence.answeredCreatedAt = run.answeredCreatedAt;
+        if (run.createdNotBefore !== undefined)
+            evidence.createdNotBefore = run.createdNotBefore;
+        if (run.apiCreatedAtMissing !== undefined)
+            evidence.apiCreatedAtMissing = run.apiCreatedAtMissing;
         if (readBack.skipped !== undefined)
             evidence.readBackSkipped = readBack.skipped;
         if (readBack.failed !== undefined)

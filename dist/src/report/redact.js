@@ -92,15 +92,29 @@ function base64Cores(bytes) {
 function encodedForms(bytes) {
     return [...base64Cores(bytes), bytes.toString("hex"), bytes.toString("hex").toUpperCase()];
 }
-/**
- * The forms in which a secret can travel through the suite's output and a target's echo of it:
- * as written, percent-decoded, percent-encoded (once and twice, and as a form field), escaped
- * inside a JSON string or HTML, hexadecimal, and base64 at any alignment (a Basic credential, an attachment).
- */
 /** The same percent-encoding with its escapes' hex digits in lower case. */
 function lowerHexEscapes(encoded) {
     return encoded.replace(/%[0-9A-F]{2}/g, (escape) => escape.toLowerCase());
 }
+/**
+ * Percent-encodings of a value as encoders write them: JavaScript's encodeURIComponent, and the
+ * strict RFC 3986 form that also escapes ! ' ( ) * (Python's quote with safe="", Go's
+ * QueryEscape); each with upper- and lower-case hex, once and twice, and as a form field (+ for a space).
+ */
+function percentForms(base) {
+    const once = encodeURIComponent(base);
+    const strict = once.replace(/[!'()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
+    const forms = [];
+    for (const encoded of new Set([once, strict, lowerHexEscapes(once), lowerHexEscapes(strict)])) {
+        forms.push(encoded, encodeURIComponent(encoded), encoded.replace(/%20/g, "+"));
+    }
+    return forms;
+}
+/**
+ * The forms in which a secret can travel through the suite's output and a target's echo of it:
+ * as written, percent-decoded, percent-encoded (see percentForms), escaped inside a JSON string
+ * or HTML, hexadecimal, and base64 at any alignment (a Basic credential, an attachment).
+ */
 export function secretForms(secret) {
     const bases = new Set([secret]);
     const plain = decoded(secret);
@@ -108,14 +122,10 @@ export function secretForms(secret) {
         bases.add(plain);
     const forms = new Set();
     for (const base of bases) {
-        const once = encodeURIComponent(base);
+        const percent = percentForms(base);
         // Upper- and lower-cased too (an echo that shouts), where long enough not to match ordinary words.
-        const cased = base.length >= MIN_ENCODED ? [base.toUpperCase(), base.toLowerCase()] : [];
-        const twice = encodeURIComponent(once);
-        const plus = once.replace(/%20/g, "+");
-        // Escapes written in lower-case hex (%2f), which percent-decoding accepts as readily.
-        const lowerEscapes = [once, twice, plus].map(lowerHexEscapes);
-        for (const form of [base, once, twice, plus, ...lowerEscapes, base.replace(/\+/g, " "), ...cased]) {
+        const cased = base.length >= MIN_ENCODED ? [base, percent[0]].flatMap((form) => [form.toUpperCase(), form.toLowerCase()]) : [];
+        for (const form of [base, ...percent, base.replace(/\+/g, " "), ...cased]) {
             forms.add(form);
             forms.add(JSON.stringify(form).slice(1, -1));
             forms.add(htmlEscaped(form));

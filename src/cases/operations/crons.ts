@@ -37,6 +37,8 @@ interface Firing {
   firings: number;
   /** Why a fired run cannot be read back (its thread is deleted when it ends), if so. */
   readBackSkipped?: string;
+  /** The cron's created_at in the create call's answer: no run it fired was created before it. */
+  cronCreatedAt?: string;
 }
 
 /**
@@ -107,6 +109,8 @@ async function firedRuns(
       // A stateless cron gives each fired run a thread of its own, which is not the user's state.
       if (cronThread === undefined) run.stateless = true;
       else if (i < firing.firings - 1) run.laterRuns = true;
+      if (firing.cronCreatedAt !== undefined) run.createdNotBefore = { at: firing.cronCreatedAt, what: "the cron that fired it was created, as the API answered" };
+      else if (firing.readBackSkipped !== undefined) run.apiCreatedAtMissing = "the cron's create answer has no created_at, and its fired run cannot be read back";
       // Several firings share one URL: each run owns the deliveries that name it.
       if (firing.firings > 1) {
         run.runFilter = body?.run_id ?? api?.run_id ?? "(no run fired)";
@@ -140,6 +144,11 @@ async function firedRuns(
       ...(cronThread === undefined ? { stateless: true } : {}),
     })),
   ];
+}
+
+function withCronCreatedAt(firing: Firing, answer: unknown): Firing {
+  const createdAt = stringField(answer, "created_at");
+  return createdAt === undefined ? firing : { ...firing, cronCreatedAt: createdAt };
 }
 
 /** Extra firings judged beyond those a case waits for; more would only repeat what these show. */
@@ -178,7 +187,7 @@ function threadCronCase(id: string, title: string, firing: Firing): CaseDefiniti
       const response = await post(context, { method: "POST", path, body: cronBody(context, webhook, marker) });
       const cronId = requireCronId(response, path);
       context.trackCron(cronId);
-      return firedRuns(context, webhook, cronId, threadId, marker, firing);
+      return firedRuns(context, webhook, cronId, threadId, marker, withCronCreatedAt(firing, response.json));
     },
   };
 }
@@ -204,16 +213,10 @@ function statelessCronCase(id: string, title: string, onRunCompleted: "keep" | u
       });
       const cronId = requireCronId(response, "/runs/crons");
       context.trackCron(cronId);
-      return firedRuns(
-        context,
-        webhook,
-        cronId,
-        undefined,
-        marker,
-        onRunCompleted
-          ? { firings: 1 }
-          : { firings: 1, readBackSkipped: 'on_run_completed is "delete" (the default), so the target deletes the fired run\'s thread when it ends' },
-      );
+      const firing: Firing = onRunCompleted
+        ? { firings: 1 }
+        : { firings: 1, readBackSkipped: 'on_run_completed is "delete" (the default), so the target deletes the fired run\'s thread when it ends' };
+      return firedRuns(context, webhook, cronId, undefined, marker, withCronCreatedAt(firing, response.json));
     },
   };
 }

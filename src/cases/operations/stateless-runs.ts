@@ -58,6 +58,7 @@ export const statelessRunDefault: CaseDefinition = defineVariant(
     // Nothing can be read back afterwards: the answer's created_at is the one time the API gives.
     const answeredCreatedAt = createdAtOfRun(response.json);
     if (answeredCreatedAt !== undefined) run.answeredCreatedAt = answeredCreatedAt;
+    else run.apiCreatedAtMissing = "the create call's answer (a Run) has no created_at, and the run cannot be read back";
     return [run];
   },
 );

@@ -90,6 +90,10 @@ async function firedRuns(context, webhookUrl, cronId, cronThread, marker, firing
             run.stateless = true;
         else if (i < firing.firings - 1)
             run.laterRuns = true;
+        if (firing.cronCreatedAt !== undefined)
+            run.createdNotBefore = { at: firing.cronCreatedAt, what: "the cron that fired it was created, as the API answered" };
+        else if (firing.readBackSkipped !== undefined)
+            run.apiCreatedAtMissing = "the cron's create answer has no created_at, and its fired run cannot be read back";
         // Several firings share one URL: each run owns the deliveries that name it.
         if (firing.firings > 1) {
             run.runFilter = body?.run_id ?? api?.run_id ?? "(no run fired)";
@@ -124,6 +128,10 @@ async function firedRuns(context, webhookUrl, cronId, cronThread, marker, firing
             ...(cronThread === undefined ? { stateless: true } : {}),
         })),
     ];
+}
+function withCronCreatedAt(firing, answer) {
+    const createdAt = stringField(answer, "created_at");
+    return createdAt === undefined ? firing : { ...firing, cronCreatedAt: createdAt };
 }
 /** Extra firings judged beyond those a case waits for; more would only repeat what these show. */
 const MAX_EXTRA_FIRINGS = 10;
@@ -160,7 +168,7 @@ function threadCronCase(id, title, firing) {
             const response = await post(context, { method: "POST", path, body: cronBody(context, webhook, marker) });
             const cronId = requireCronId(response, path);
             context.trackCron(cronId);
-            return firedRuns(context, webhook, cronId, threadId, marker, firing);
+            return firedRuns(context, webhook, cronId, threadId, marker, withCronCreatedAt(firing, response.json));
         },
     };
 }
@@ -184,9 +192,10 @@ function statelessCronCase(id, title, onRunCompleted) {
             });
             const cronId = requireCronId(response, "/runs/crons");
             context.trackCron(cronId);
-            return firedRuns(context, webhook, cronId, undefined, marker, onRunCompleted
+            const firing = onRunCompleted
                 ? { firings: 1 }
-                : { firings: 1, readBackSkipped: 'on_run_completed is "delete" (the default), so the target deletes the fired run\'s thread when it ends' });
+                : { firings: 1, readBackSkipped: 'on_run_completed is "delete" (the default), so the target deletes the fired run\'s thread when it ends' };
+            return firedRuns(context, webhook, cronId, undefined, marker, withCronCreatedAt(firing, response.json));
         },
     };
 }

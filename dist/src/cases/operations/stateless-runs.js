@@ -44,6 +44,8 @@ export const statelessRunDefault = defineVariant({ id: "stateless-run-default", 
     const answeredCreatedAt = createdAtOfRun(response.json);
     if (answeredCreatedAt !== undefined)
         run.answeredCreatedAt = answeredCreatedAt;
+    else
+        run.apiCreatedAtMissing = "the create call's answer (a Run) has no created_at, and the run cannot be read back";
     return [run];
 });
 export const statelessRunStreamCase = (variant = SUCCESS) => defineVariant({ id: "stateless-run-stream", operation: "POST /runs/stream", title: "stateless streamed run, kept" }, variant, async (context) => {
