@@ -217,6 +217,22 @@ describe("a webhook's created_at that nothing the API said can hold", () => {
   });
 });
 
+describe("a stateless run whose thread the target never reveals", () => {
+  it("is inconclusive, not passed, though its webhook names another thread (review 16)", { timeout: 120_000 }, async () => {
+    const only = ["stateless-run-stream", "stateless-run-wait"];
+    const { code, cert, stderr } = await certifyTestTarget(["hide-marked-threads", "other-thread-id"], [...FAST, "--only", only.join(",")]);
+    expect(cert.verdict, stderr).toBe("inconclusive");
+    expect(code).toBe(1);
+    for (const id of only) {
+      const c = cert.cases.find((k) => k.id === id)!;
+      expect(c.outcome, id).toBe("inconclusive");
+      const outcome = (name: string): string | undefined => c.checks.find((k) => k.name === name)?.outcome;
+      // values-state holds values to what the graph was asked to return, which needs no read-back.
+      expect([outcome("status-matches-api"), outcome("timestamps-ordered")], id).toEqual(["inconclusive", "inconclusive"]);
+    }
+  });
+});
+
 describe("a cron that fires again before it is deleted", () => {
   it("has its extra runs judged once they end, not while they still run (review 10)", { timeout: 120_000 }, async () => {
     // Runs take 1.5 s and the cron fires every second: runs beyond the two waited for are still running at the deletion.

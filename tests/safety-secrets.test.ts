@@ -77,6 +77,17 @@ describe("secrets never leave the suite", () => {
     }
   });
 
+  it("the redactor finds a secret however partly an encoder percent-encoded it (review 16)", () => {
+    const key = "lsv2/Ab+cd=ef~gh!ij k";
+    const redactor = new Redactor([key]);
+    const stand = fingerprint(key);
+    // Python's quote() keeps "/", form encoding writes a space as "+" and keeps "*", encodeURI keeps most reserved characters; mixed-case hex.
+    const echoes = ["lsv2/Ab%2Bcd%3Def~gh%21ij%20k", "lsv2%2FAb%2Bcd%3Def%7Egh%21ij+k", encodeURI(key), "lsv2%2fAb%2Bcd%3def~gh!ij%20k"];
+    for (const echo of echoes) expect(redactor.text(`key=${echo}&x=1`), echo).toBe(`key=${stand}&x=1`);
+    // A value of letters and digits alone is found as it is.
+    expect(new Redactor(["plainSecret123"]).text("a plainSecret123 b")).toBe(`a ${fingerprint("plainSecret123")} b`);
+  });
+
   it("finds a webhook token however a target rewrote its URL", () => {
     const redactor = new Redactor();
     const { token, pieces } = makeTokenParts();

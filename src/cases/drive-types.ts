@@ -83,8 +83,12 @@ export interface DrivenRun {
   minRunMs?: number;
   /** What the case asked the target to do to the run, and whether it did (settles by the time the run has ended). */
   premise?: PremiseCheck | Promise<PremiseCheck>;
-  /** Where to read the run back after it ends, or why it cannot be. */
-  readBack: { thread_id: string; run_id: string } | { skipped: string };
+  /**
+   * Where to read the run back after it ends; or why it cannot be, by the case's design
+   * (`skipped`: the target deletes such runs) or because the target did not say where the run is
+   * (`missing`: evidence the checks needed is then lacking, and they are inconclusive).
+   */
+  readBack: { thread_id: string; run_id: string } | { skipped: string } | { missing: string };
   /** Where several runs share one URL (a cron's firings): only deliveries naming this run_id are this run's. */
   runFilter?: string;
   /**

@@ -54,6 +54,7 @@ export const valuesState = defineCheck({
     // Values came, and nothing could be compared with them: not a pass.
     if (state !== undefined && "skipped" in state && !leftOut) return inconclusive(`the run's state could not be read back to compare: ${state.skipped}`);
     if (state !== undefined && "skipped" in state) return skip(state.skipped);
+    if (evidence.readBackFailed !== undefined && !leftOut) return inconclusive(`the run's state could not be read back to compare: ${evidence.readBackFailed}`);
     return skip(leftOut ? "values is null or absent, which a stateless or interrupted run's webhook may be" : "the run's state could not be read back to compare");
   },
 });

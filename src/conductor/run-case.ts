@@ -390,12 +390,14 @@ async function observe(run: DrivenRun, key: string, started: number, deps: CaseD
   }
   const watchedUntil = Date.now();
   // No webhook, and the suite never saw the run end: the API says whether one was due at all.
-  const notEnded = first === undefined && terminalAt === undefined && !silentOrOptional && !("skipped" in run.readBack) ? await stillRunning(deps, run.readBack) : undefined;
+  const notEnded = first === undefined && terminalAt === undefined && !silentOrOptional && "thread_id" in run.readBack ? await stillRunning(deps, run.readBack) : undefined;
 
   // skipped: the case never reads this run back (its design); failed: it should have, and could not.
   const readBack: { status?: string; createdAt?: string; skipped?: string; failed?: string } = {};
   if ("skipped" in run.readBack) {
     readBack.skipped = run.readBack.skipped;
+  } else if ("missing" in run.readBack) {
+    readBack.failed = run.readBack.missing;
   } else {
     const { thread_id, run_id } = run.readBack;
     const read = await deps.api.send("GET", runPath(thread_id, run_id)).catch(() => undefined);
@@ -408,7 +410,7 @@ async function observe(run: DrivenRun, key: string, started: number, deps: CaseD
   }
   // The state the webhook's values must describe, where there is a webhook to compare and a state to read.
   const state =
-    "skipped" in run.readBack || expectation.rolledBack || expectation.delivery === "none" || deliveries.length === 0
+    !("thread_id" in run.readBack) || expectation.rolledBack || expectation.delivery === "none" || deliveries.length === 0
       ? undefined
       : await stateAfterRun(deps.api, run.readBack.thread_id, run.readBack.run_id, run.laterRuns === true);
 
@@ -445,6 +447,8 @@ async function observe(run: DrivenRun, key: string, started: number, deps: CaseD
     if (run.answeredCreatedAt !== undefined) evidence.answeredCreatedAt = run.answeredCreatedAt;
     if (run.createdNotBefore !== undefined) evidence.createdNotBefore = run.createdNotBefore;
     if (run.apiCreatedAtMissing !== undefined) evidence.apiCreatedAtMissing = run.apiCreatedAtMissing;
+    // A run that should have been read back and was not: its created_at was held to nothing the API said.
+    else if (readBack.failed !== undefined && run.answeredCreatedAt === undefined) evidence.apiCreatedAtMissing = `the run could not be read back (${readBack.failed})`;
     if (readBack.skipped !== undefined) evidence.readBackSkipped = readBack.skipped;
     if (readBack.failed !== undefined) evidence.readBackFailed = readBack.failed;
     const checks = evaluate(deps.checks, evidence, deps.checkContext);

@@ -125,6 +125,29 @@ function percentForms(base: string): string[] {
   return forms;
 }
 
+const hexDigit = (digit: string): string => (/[A-F]/.test(digit) ? `[${digit}${digit.toLowerCase()}]` : digit);
+
+/**
+ * A secret however much of it an encoder percent-encoded: each character as itself or as its
+ * UTF-8 bytes' escapes (either case of hex), a space also as "+" and a "+" also as a space. Python's
+ * quote (which keeps "/"), form encoding and encodeURI each escape a different set of characters;
+ * this finds them all. Undefined for a secret of letters and digits alone, which no encoder changes.
+ */
+export function percentTolerant(secret: string): RegExp | undefined {
+  if (/^[A-Za-z0-9]*$/.test(secret)) return undefined;
+  const parts = [...secret].map((ch) => {
+    const escapes = [...Buffer.from(ch)].map((b) => {
+      const hex = b.toString(16).toUpperCase().padStart(2, "0");
+      return `%${hexDigit(hex[0]!)}${hexDigit(hex[1]!)}`;
+    });
+    const alternatives = [ch.replace(/[.*+?^${}()|[\]\\]/g, "\\$&"), escapes.join("")];
+    if (ch === " ") alternatives.push("\\+");
+    if (ch === "+") alternatives.push(" ");
+    return `(?:${alternatives.join("|")})`;
+  });
+  return new RegExp(parts.join(""), "g");
+}
+
 /**
  * The forms in which a secret can travel through the suite's output and a target's echo of it:
  * as written, percent-decoded, percent-encoded (see percentForms), escaped inside a JSON string
@@ -178,6 +201,8 @@ function dotCuts(text: string): number[] {
  */
 export class Redactor {
   private replacements: [string, string][] = [];
+  /** Each secret (and its decoded form) however partly percent-encoded, with its stand-in. */
+  private readonly percentPatterns: [RegExp, string][] = [];
   private readonly known = new Set<string>();
   /** Every start (4 characters or more) of every secret form, for secrets cut short by a quote. */
   private readonly starts = new Map<string, string>();
@@ -200,6 +225,10 @@ export class Redactor {
     for (const [form] of pairs) {
       for (let length = MIN_CUT; length < form.length; length += 1) this.starts.set(form.slice(0, length), stand);
       this.longestStart = Math.max(this.longestStart, form.length - 1);
+    }
+    for (const base of new Set([secret, decoded(secret) ?? secret])) {
+      const pattern = percentTolerant(base);
+      if (pattern !== undefined) this.percentPatterns.push([pattern, stand]);
     }
   }
 
@@ -238,6 +267,8 @@ export class Redactor {
   private withoutSecrets(text: string): string {
     let out = text;
     for (const [secret, stand] of this.replacements) if (out.includes(secret)) out = out.split(secret).join(stand);
+    // Only a text with an escape, a "+" or a space can hold a form the plain pass did not know.
+    if (this.percentPatterns.length > 0 && /[%+ ]/.test(out)) for (const [pattern, stand] of this.percentPatterns) out = out.replace(pattern, stand);
     return out;
   }
 

@@ -342,11 +342,14 @@ async function observe(run, key, started, deps, sentRun) {
     }
     const watchedUntil = Date.now();
     // No webhook, and the suite never saw the run end: the API says whether one was due at all.
-    const notEnded = first === undefined && terminalAt === undefined && !silentOrOptional && !("skipped" in run.readBack) ? await stillRunning(deps, run.readBack) : undefined;
+    const notEnded = first === undefined && terminalAt === undefined && !silentOrOptional && "thread_id" in run.readBack ? await stillRunning(deps, run.readBack) : undefined;
     // skipped: the case never reads this run back (its design); failed: it should have, and could not.
     const readBack = {};
     if ("skipped" in run.readBack) {
         readBack.skipped = run.readBack.skipped;
+    }
+    else if ("missing" in run.readBack) {
+        readBack.failed = run.readBack.missing;
     }
     else {
         const { thread_id, run_id } = run.readBack;
@@ -363,7 +366,7 @@ async function observe(run, key, started, deps, sentRun) {
             readBack.failed = `GET ${runPath(thread_id, run_id)} answered ${read ? `HTTP ${read.status}` : "nothing"}`;
     }
     // The state the webhook's values must describe, where there is a webhook to compare and a state to read.
-    const state = "skipped" in run.readBack || expectation.rolledBack || expectation.delivery === "none" || deliveries.length === 0
+    const state = !("thread_id" in run.readBack) || expectation.rolledBack || expectation.delivery === "none" || deliveries.length === 0
         ? undefined
         : await stateAfterRun(deps.api, run.readBack.thread_id, run.readBack.run_id, run.laterRuns === true);
     const judge = (deliveries) => {
@@ -417,6 +420,9 @@ async function observe(run, key, started, deps, sentRun) {
             evidence.createdNotBefore = run.createdNotBefore;
         if (run.apiCreatedAtMissing !== undefined)
             evidence.apiCreatedAtMissing = run.apiCreatedAtMissing;
+        // A run that should have been read back and was not: its created_at was held to nothing the API said.
+        else if (readBack.failed !== undefined && run.answeredCreatedAt === undefined)
+            evidence.apiCreatedAtMissing = `the run could not be read back (${readBack.failed})`;
         if (readBack.skipped !== undefined)
             evidence.readBackSkipped = readBack.skipped;
         if (readBack.failed !== undefined)

@@ -110,6 +110,30 @@ function percentForms(base) {
     }
     return forms;
 }
+const hexDigit = (digit) => (/[A-F]/.test(digit) ? `[${digit}${digit.toLowerCase()}]` : digit);
+/**
+ * A secret however much of it an encoder percent-encoded: each character as itself or as its
+ * UTF-8 bytes' escapes (either case of hex), a space also as "+" and a "+" also as a space. Python's
+ * quote (which keeps "/"), form encoding and encodeURI each escape a different set of characters;
+ * this finds them all. Undefined for a secret of letters and digits alone, which no encoder changes.
+ */
+export function percentTolerant(secret) {
+    if (/^[A-Za-z0-9]*$/.test(secret))
+        return undefined;
+    const parts = [...secret].map((ch) => {
+        const escapes = [...Buffer.from(ch)].map((b) => {
+            const hex = b.toString(16).toUpperCase().padStart(2, "0");
+            return `%${hexDigit(hex[0])}${hexDigit(hex[1])}`;
+        });
+        const alternatives = [ch.replace(/[.*+?^${}()|[\]\\]/g, "\\$&"), escapes.join("")];
+        if (ch === " ")
+            alternatives.push("\\+");
+        if (ch === "+")
+            alternatives.push(" ");
+        return `(?:${alternatives.join("|")})`;
+    });
+    return new RegExp(parts.join(""), "g");
+}
 /**
  * The forms in which a secret can travel through the suite's output and a target's echo of it:
  * as written, percent-decoded, percent-encoded (see percentForms), escaped inside a JSON string
@@ -164,6 +188,8 @@ function dotCuts(text) {
  */
 export class Redactor {
     replacements = [];
+    /** Each secret (and its decoded form) however partly percent-encoded, with its stand-in. */
+    percentPatterns = [];
     known = new Set();
     /** Every start (4 characters or more) of every secret form, for secrets cut short by a quote. */
     starts = new Map();
@@ -187,6 +213,11 @@ export class Redactor {
             for (let length = MIN_CUT; length < form.length; length += 1)
                 this.starts.set(form.slice(0, length), stand);
             this.longestStart = Math.max(this.longestStart, form.length - 1);
+        }
+        for (const base of new Set([secret, decoded(secret) ?? secret])) {
+            const pattern = percentTolerant(base);
+            if (pattern !== undefined)
+                this.percentPatterns.push([pattern, stand]);
         }
     }
     /**
@@ -231,6 +262,10 @@ export class Redactor {
         for (const [secret, stand] of this.replacements)
             if (out.includes(secret))
                 out = out.split(secret).join(stand);
+        // Only a text with an escape, a "+" or a space can hold a form the plain pass did not know.
+        if (this.percentPatterns.length > 0 && /[%+ ]/.test(out))
+            for (const [pattern, stand] of this.percentPatterns)
+                out = out.replace(pattern, stand);
         return out;
     }
     /** A run of encoded bytes, shown decoded and cleaned where it held a secret or a token's piece; as it was otherwise. */

@@ -217,7 +217,7 @@ export const SIZE_SURVIVES: Variant = {
  */
 async function stoppedBeforeAct(context: DriveContext, run: DrivenRun): Promise<PremiseCheck | undefined> {
   await run.terminal;
-  if ("skipped" in run.readBack) return undefined;
+  if (!("thread_id" in run.readBack)) return undefined;
   const state = await stateAfterRun(context.api, run.readBack.thread_id, run.readBack.run_id, false);
   if ("skipped" in state) return undefined;
   const values = state.values as Record<string, unknown> | null;

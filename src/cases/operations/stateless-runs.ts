@@ -1,4 +1,5 @@
 import type { CaseDefinition, DriveContext, DrivenRun } from "../drive-types.js";
+import type { CreatedRun } from "../../evidence.js";
 import { createdAtOfRun, idsFromContentLocation, idsFromRun, mergeIds } from "../../api/run-ids.js";
 import { apiEnd, join, joinedRun, newMarker, post, runBody, streamRun, threadByMarker, withAssistant, type StreamEnd } from "./common.js";
 import { defineVariant, SUCCESS, type Variant } from "./variant.js";
@@ -6,21 +7,28 @@ import { defineVariant, SUCCESS, type Variant } from "./variant.js";
 /** Stateless runs are kept so they can be read back; the suite deletes their threads afterwards. */
 const KEEP = { on_completion: "keep" } as const;
 
+/**
+ * The run a stateless stream or wait made, by the ids the answer gave (Content-Location, the
+ * stream's metadata) and, where it named no thread, the thread that carries the run's marker.
+ */
 async function locate(
   context: DriveContext,
   label: string,
   webhookUrl: string,
-  runId: string | undefined,
+  answered: CreatedRun,
   marker: string,
   ended: Promise<StreamEnd>,
   unnamed: string,
 ): Promise<DrivenRun> {
-  const threadId = await threadByMarker(context, marker);
-  if (threadId !== undefined) context.trackThread(threadId);
-  const created = withAssistant(context, mergeIds(runId === undefined ? {} : { run_id: runId }, threadId === undefined ? {} : { thread_id: threadId }));
-  const readBack =
+  const marked = await threadByMarker(context, marker);
+  // Both are removed at the end, each only once read back with the suite's mark.
+  for (const id of new Set([answered.thread_id, marked])) if (id !== undefined) context.trackThread(id);
+  const runId = answered.run_id;
+  const threadId = answered.thread_id ?? marked;
+  const created = withAssistant(context, mergeIds(answered, threadId === undefined ? {} : { thread_id: threadId }));
+  const readBack: DrivenRun["readBack"] =
     runId === undefined || threadId === undefined
-      ? { skipped: "the target did not reveal the stateless run's thread, so it cannot be read back" }
+      ? { missing: `the target did not reveal the stateless run's ${runId === undefined ? "id" : "thread (not in its answer, and no thread carries the run's metadata)"}, so it cannot be read back` }
       : { thread_id: threadId, run_id: runId };
   const run: DrivenRun = { label, webhookUrl, created, readBack, terminal: apiEnd(context, ended, threadId, runId), input: context.input, stateless: true };
   if (runId === undefined) run.unidentified = unnamed;
@@ -69,7 +77,7 @@ export const statelessRunStreamCase = (variant: Variant = SUCCESS): CaseDefiniti
     const marker = newMarker();
     const body = runBody(context, webhook, { ...KEEP, ...variant.body, metadata: { ...context.tag, lgwc_marker: marker } });
     const { ids, ended } = await streamRun(context, { method: "POST", path: "/runs/stream", body });
-    return [await locate(context, "the run", webhook, ids.run_id, marker, ended, "neither Content-Location nor the stream's metadata event named the run")];
+    return [await locate(context, "the run", webhook, ids, marker, ended, "neither Content-Location nor the stream's metadata event named the run")];
   });
 
 export const statelessRunWaitCase = (variant: Variant = SUCCESS): CaseDefinition =>
@@ -79,7 +87,7 @@ export const statelessRunWaitCase = (variant: Variant = SUCCESS): CaseDefinition
     const body = runBody(context, webhook, { ...KEEP, ...variant.body, metadata: { ...context.tag, lgwc_marker: marker } });
     const response = await post(context, { method: "POST", path: "/runs/wait", body }, context.timeoutMs);
     const ids = idsFromContentLocation(response.headers["content-location"]);
-    return [await locate(context, "the run", webhook, ids.run_id, marker, Promise.resolve<StreamEnd>("closed"), "the wait response had no Content-Location naming the run")];
+    return [await locate(context, "the run", webhook, ids, marker, Promise.resolve<StreamEnd>("closed"), "the wait response had no Content-Location naming the run")];
   });
 
 const BATCH_SIZE = 3;

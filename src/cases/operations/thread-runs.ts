@@ -26,7 +26,7 @@ export async function backgroundThreadRun(
 function runOnThread(context: DriveContext, threadId: string, webhook: string, ids: CreatedRun, terminal: Promise<boolean | void>, unnamed: string): DrivenRun {
   const created = withAssistant(context, mergeIds(ids, { thread_id: threadId }));
   const input = context.input;
-  if (created.run_id === undefined) return { label: "the run", webhookUrl: webhook, created, unidentified: unnamed, readBack: { skipped: unnamed }, terminal, input };
+  if (created.run_id === undefined) return { label: "the run", webhookUrl: webhook, created, unidentified: unnamed, readBack: { missing: unnamed }, terminal, input };
   return { label: "the run", webhookUrl: webhook, created, readBack: { thread_id: threadId, run_id: created.run_id }, terminal, input };
 }
 

@@ -82,7 +82,7 @@ export function joinedRun(context, label, webhookUrl, run, fallback = {}) {
             webhookUrl,
             created,
             unidentified: `the create call's answer named no ${missing} (neither in its body nor in Content-Location)`,
-            readBack: { skipped: "the create call did not return the run's thread_id and run_id" },
+            readBack: { missing: "the create call did not return the run's thread_id and run_id" },
             terminal: Promise.resolve(),
             input,
         };

@@ -71,7 +71,7 @@ async function firedRuns(context, webhookUrl, cronId, cronThread, marker, firing
                 ? { skipped: firing.readBackSkipped }
                 : readThread !== undefined && readRun !== undefined
                     ? { thread_id: readThread, run_id: readRun }
-                    : { skipped: "neither the API nor a delivery named the fired run, so it cannot be read back" },
+                    : { missing: "neither the API nor a delivery named the fired run, so it cannot be read back" },
             terminal: Promise.resolve(),
             input: context.input,
         };

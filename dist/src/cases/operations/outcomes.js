@@ -191,7 +191,7 @@ export const SIZE_SURVIVES = {
  */
 async function stoppedBeforeAct(context, run) {
     await run.terminal;
-    if ("skipped" in run.readBack)
+    if (!("thread_id" in run.readBack))
         return undefined;
     const state = await stateAfterRun(context.api, run.readBack.thread_id, run.readBack.run_id, false);
     if ("skipped" in state)

@@ -17,7 +17,7 @@ function runOnThread(context, threadId, webhook, ids, terminal, unnamed) {
     const created = withAssistant(context, mergeIds(ids, { thread_id: threadId }));
     const input = context.input;
     if (created.run_id === undefined)
-        return { label: "the run", webhookUrl: webhook, created, unidentified: unnamed, readBack: { skipped: unnamed }, terminal, input };
+        return { label: "the run", webhookUrl: webhook, created, unidentified: unnamed, readBack: { missing: unnamed }, terminal, input };
     return { label: "the run", webhookUrl: webhook, created, readBack: { thread_id: threadId, run_id: created.run_id }, terminal, input };
 }
 export const threadRunCase = (variant = SUCCESS) => defineVariant({ id: "thread-run", operation: "POST /threads/{thread_id}/runs", title: "background run on a thread" }, variant, async (context) => [
