@@ -76,6 +76,8 @@ describe("the action's inputs", () => {
     const basic = Buffer.from("ci-user:basic-Pa55word").toString("base64");
     const more = planAction(env({ target: "http://127.0.0.1:1", args: `-H 'Cookie: session=cookie-value-77; theme=dark' -H 'Authorization: Basic ${basic}'` }), "/w");
     expect(more.secrets).toEqual(expect.arrayContaining(["cookie-value-77", basic, "basic-Pa55word"]));
+    // A short flag with its value attached (review 16).
+    expect(planAction(env({ target: "http://127.0.0.1:1", args: "'-HX-Tenant: attached-secret-3'" }), "/w").secrets).toContain("attached-secret-3");
   });
 
   it("local: true certifies the embedded server", () => {

@@ -67,5 +67,9 @@ describe("--shard and merge with the built CLI", () => {
       reason: expect.stringMatching(/^the merge was refused: .*the shares overlap/) as string,
     });
     expect((await readdir(join(base, "all"))).sort()).toEqual(["badge.svg", "certification.html", "certification.json", "certification.md"]);
+    // A signing key that cannot be read refuses the merge the same way (review 16).
+    const again = await runCli(["merge", join(base, "s1"), join(base, "s2"), "--report-dir", join(base, "gated"), "--sign-key", join(base, "no-such.pem")]);
+    expect(again.code).toBe(2);
+    expect(JSON.parse(await readFile(join(base, "gated", "certification.json"), "utf8"))).toMatchObject({ verdict: null, reason: expect.stringMatching(/^the merge was refused: .*no-such\.pem/) as string });
   });
 });

@@ -109,7 +109,10 @@ function refuseArgs(words: readonly string[]): void {
 function headerSecrets(words: readonly string[]): string[] {
   const secrets: string[] = [];
   for (let i = 0; i < words.length; i += 1) {
-    const [flag, inline] = words[i]!.startsWith("--") && words[i]!.includes("=") ? [words[i]!.slice(0, words[i]!.indexOf("=")), words[i]!.slice(words[i]!.indexOf("=") + 1)] : [words[i]!, undefined];
+    const word = words[i]!;
+    // --header=VALUE, and -HVALUE (a short flag with its value attached).
+    const [flag, inline] =
+      word.startsWith("--") && word.includes("=") ? [word.slice(0, word.indexOf("=")), word.slice(word.indexOf("=") + 1)] : word.startsWith("-H") && word.length > 2 ? ["-H", word.slice(2)] : [word, undefined];
     if (flag !== "-H" && flag !== "--header" && flag !== "--expect-header") continue;
     const value = inline ?? words[++i] ?? "";
     const secret = value.slice(value.indexOf(":") + 1).trim();

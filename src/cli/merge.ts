@@ -201,13 +201,14 @@ export async function mergeCommand(argv: readonly string[], io: Io): Promise<num
   if (out === undefined) throw usageError("merge needs --report-dir OUT: where the merged reports go.");
   if (parsed.positionals.length === 0) throw usageError("merge needs the report folders of the shares to combine.");
   const signKey = parsed.values["sign-key"];
-  const key = signKey === undefined ? undefined : checkSigningKey(resolve(signKey));
   const dirs = parsed.positionals.map((d) => resolve(d));
   // Writing into a share would replace the very report being merged.
   if (dirs.includes(resolve(out))) throw usageError(`--report-dir ${out} is one of the shares being merged; give the merged reports a folder of their own.`);
   const startedAt = new Date();
   let merged: Certification;
+  let key: string | undefined;
   try {
+    key = signKey === undefined ? undefined : checkSigningKey(resolve(signKey));
     const shares = await Promise.all(dirs.map(load));
     checkWhole(shares);
     if (key !== undefined) checkTrust(shares, new Set([keyId(createPublicKey(key)), ...(parsed.values["trust-key"] ?? []).map(trustedKeyId)]));

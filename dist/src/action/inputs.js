@@ -95,7 +95,9 @@ function refuseArgs(words) {
 function headerSecrets(words) {
     const secrets = [];
     for (let i = 0; i < words.length; i += 1) {
-        const [flag, inline] = words[i].startsWith("--") && words[i].includes("=") ? [words[i].slice(0, words[i].indexOf("=")), words[i].slice(words[i].indexOf("=") + 1)] : [words[i], undefined];
+        const word = words[i];
+        // --header=VALUE, and -HVALUE (a short flag with its value attached).
+        const [flag, inline] = word.startsWith("--") && word.includes("=") ? [word.slice(0, word.indexOf("=")), word.slice(word.indexOf("=") + 1)] : word.startsWith("-H") && word.length > 2 ? ["-H", word.slice(2)] : [word, undefined];
         if (flag !== "-H" && flag !== "--header" && flag !== "--expect-header")
             continue;
         const value = inline ?? words[++i] ?? "";

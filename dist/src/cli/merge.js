@@ -207,14 +207,15 @@ export async function mergeCommand(argv, io) {
     if (parsed.positionals.length === 0)
         throw usageError("merge needs the report folders of the shares to combine.");
     const signKey = parsed.values["sign-key"];
-    const key = signKey === undefined ? undefined : checkSigningKey(resolve(signKey));
     const dirs = parsed.positionals.map((d) => resolve(d));
     // Writing into a share would replace the very report being merged.
     if (dirs.includes(resolve(out)))
         throw usageError(`--report-dir ${out} is one of the shares being merged; give the merged reports a folder of their own.`);
     const startedAt = new Date();
     let merged;
+    let key;
     try {
+        key = signKey === undefined ? undefined : checkSigningKey(resolve(signKey));
         const shares = await Promise.all(dirs.map(load));
         checkWhole(shares);
         if (key !== undefined)
