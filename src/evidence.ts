@@ -124,6 +124,8 @@ export interface RunEvidence {
   terminalAt?: number;
   /** The run's status read back from the API after the settle window. */
   apiStatus?: string;
+  /** The run's multitask_strategy as the API reads it back, when it gives one. */
+  apiMultitaskStrategy?: string;
   /** The run's created_at as the API reads it back, as written. */
   apiCreatedAt?: string;
   /** The run's created_at as the create call's answer gave it, as written (the one time known of a run the target deletes at its end). */

@@ -257,11 +257,17 @@ describe("evidence that arrived late or could not be gathered", () => {
     expect(verdict("outcome-premise", silent)).toEqual({ inconclusive: expect.stringMatching(/could not be read back/) as string });
   });
 
-  it("metadata-and-strategy holds a run to the multitask_strategy it was sent, or reject where none was, and skips a cron's runs", () => {
+  it("metadata-and-strategy holds a run to the multitask_strategy it was sent, or to the API's or a known default where none was, and skips a cron's runs", () => {
     const body = (strategy: string): ReturnType<typeof runBody> => runBody({ metadata: {}, multitask_strategy: strategy });
     expect(verdict("metadata-and-strategy", evidence({ sentRun: { multitaskStrategy: "enqueue" }, deliveries: [delivery({ body: body("enqueue") })] }))).toBeUndefined();
     expect(verdict("metadata-and-strategy", evidence({ sentRun: { multitaskStrategy: "interrupt" }, deliveries: [delivery({ body: body("enqueue") })] }))).toMatchObject({ expected: 'multitask_strategy "interrupt"', received: 'multitask_strategy "enqueue"' });
-    expect(verdict("metadata-and-strategy", evidence({ sentRun: {}, deliveries: [delivery({ body: body("enqueue") })] }))).toMatchObject({ expected: expect.stringMatching(/"reject" \(none was sent; the published default\)/) as string });
+    // None sent: the published default (enqueue) and the JavaScript server's (reject) both describe the run.
+    expect(verdict("metadata-and-strategy", evidence({ sentRun: {}, deliveries: [delivery({ body: body("enqueue") })] }))).toBeUndefined();
+    expect(verdict("metadata-and-strategy", evidence({ sentRun: {}, deliveries: [delivery({ body: body("reject") })] }))).toBeUndefined();
+    expect(verdict("metadata-and-strategy", evidence({ sentRun: {}, deliveries: [delivery({ body: body("interrupt") })] }))).toMatchObject({ expected: expect.stringMatching(/"enqueue" or "reject" \(none was sent/) as string });
+    // The API's own account of the run wins over any default.
+    expect(verdict("metadata-and-strategy", evidence({ sentRun: {}, apiMultitaskStrategy: "interrupt", deliveries: [delivery({ body: body("interrupt") })] }))).toBeUndefined();
+    expect(verdict("metadata-and-strategy", evidence({ sentRun: {}, apiMultitaskStrategy: "enqueue", deliveries: [delivery({ body: body("reject") })] }))).toMatchObject({ expected: expect.stringMatching(/what GET on the run reports/) as string });
     expect(verdict("metadata-and-strategy", evidence({ sentRun: {}, stateless: true, deliveries: [delivery({ body: body("enqueue") })] }))).toBeUndefined();
     expect(verdict("metadata-and-strategy", evidence({ deliveries: [delivery({ body: body("enqueue") })] }))).toMatchObject({ skipped: expect.stringMatching(/a cron fired it/) as string });
   });

@@ -82,6 +82,11 @@ const TABLE: Row[] = [
   // Firings share one URL: a request there that names no fired run is still judged, not dropped.
   // A run the cron fired beyond those the case waits for is judged too, not dropped for naming a run the API lists.
   { fault: "cron-extra-firing", only: ["thread-cron-second-firing"], cases: ["thread-cron-second-firing"], checks: ["post-method"] },
+  // Review 17: a first firing never announced keeps its place; the next firing's webhook does not stand in for it.
+  { fault: "silent-first-firing", label: "two firings", only: ["thread-cron-second-firing"], cases: ["thread-cron-second-firing"], checks: ["delivered"] },
+  { fault: "silent-first-firing", label: "one firing", only: ["thread-cron", "stateless-cron"], cases: ["thread-cron", "stateless-cron"], checks: ["run-identity"] },
+  // Review 17: a batch answered in another order is paired by each run's webhook, not by position.
+  { fault: "batch-reversed", only: ["stateless-batch", "stateless-batch-error"], cases: [], checks: [], verdict: "conformant" },
   { fault: "cron-junk", only: ["thread-cron-second-firing"], cases: ["thread-cron-second-firing"], checks: ["json-body", "exactly-once"] },
   { fault: "accept-refused", only: ["thread-run", "thread-multitask-reject"], cases: ["thread-multitask-reject"], checks: ["not-delivered", "outcome-premise"] },
   {

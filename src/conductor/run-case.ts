@@ -393,7 +393,7 @@ async function observe(run: DrivenRun, key: string, started: number, deps: CaseD
   const notEnded = first === undefined && terminalAt === undefined && !silentOrOptional && "thread_id" in run.readBack ? await stillRunning(deps, run.readBack) : undefined;
 
   // skipped: the case never reads this run back (its design); failed: it should have, and could not.
-  const readBack: { status?: string; createdAt?: string; skipped?: string; failed?: string } = {};
+  const readBack: { status?: string; createdAt?: string; multitaskStrategy?: string; skipped?: string; failed?: string } = {};
   if ("skipped" in run.readBack) {
     readBack.skipped = run.readBack.skipped;
   } else if ("missing" in run.readBack) {
@@ -403,6 +403,8 @@ async function observe(run: DrivenRun, key: string, started: number, deps: CaseD
     const read = await deps.api.send("GET", runPath(thread_id, run_id)).catch(() => undefined);
     const status = (read?.json as { status?: unknown } | undefined)?.status;
     if (read?.status === 200 && typeof status === "string") readBack.status = status;
+    const strategy = (read?.json as { multitask_strategy?: unknown } | undefined)?.multitask_strategy;
+    if (read?.status === 200 && typeof strategy === "string") readBack.multitaskStrategy = strategy;
     const createdAt = (read?.json as { created_at?: unknown } | undefined)?.created_at;
     if (read?.status === 200 && typeof createdAt === "string") readBack.createdAt = createdAt;
     else if (read?.status === 404 && expectation.rolledBack) readBack.skipped = "the run was rolled back and is deleted, as the published API says";
@@ -444,6 +446,7 @@ async function observe(run: DrivenRun, key: string, started: number, deps: CaseD
     if (terminalAt !== undefined) evidence.terminalAt = terminalAt;
     if (readBack.status !== undefined) evidence.apiStatus = readBack.status;
     if (readBack.createdAt !== undefined) evidence.apiCreatedAt = readBack.createdAt;
+    if (readBack.multitaskStrategy !== undefined) evidence.apiMultitaskStrategy = readBack.multitaskStrategy;
     if (run.answeredCreatedAt !== undefined) evidence.answeredCreatedAt = run.answeredCreatedAt;
     if (run.createdNotBefore !== undefined) evidence.createdNotBefore = run.createdNotBefore;
     if (run.apiCreatedAtMissing !== undefined) evidence.apiCreatedAtMissing = run.apiCreatedAtMissing;

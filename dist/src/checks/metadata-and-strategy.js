@@ -1,13 +1,29 @@
 import { defineCheck, fail, skip } from "./types.js";
 import { fieldLeftOut, nth, objectBodiesOrSkip, quote } from "./evidence-helpers.js";
 import { short } from "./json-diff.js";
-/** The published API's default multitask_strategy for a run created on a thread without one. */
-const DEFAULT_STRATEGY = "reject";
+/**
+ * What a thread run created without a multitask_strategy may carry when the API does not say:
+ * the published default is enqueue, and the JavaScript server uses reject. Either is a faithful
+ * account of a run the suite gave no strategy.
+ */
+const DEFAULTS = ["enqueue", "reject"];
+/** The strategies the webhook may name, and how to say so, or nothing where none is judged. */
+function allowedStrategies(evidence) {
+    const sent = evidence.sentRun?.multitaskStrategy;
+    if (sent !== undefined)
+        return { values: [sent], said: `multitask_strategy "${sent}"` };
+    if (evidence.stateless === true)
+        return undefined;
+    const api = evidence.apiMultitaskStrategy;
+    if (api !== undefined)
+        return { values: [api], said: `multitask_strategy "${api}" (none was sent; what GET on the run reports)` };
+    return { values: DEFAULTS, said: `multitask_strategy "enqueue" or "reject" (none was sent: the published default, or the JavaScript server's)` };
+}
 export const metadataAndStrategy = defineCheck({
     name: "metadata-and-strategy",
     severity: "required",
-    version: 1,
-    description: "The webhook's metadata holds every key the suite sent with the run, with the value sent (a server may add keys of its own), and its multitask_strategy is the one sent, or reject (the published default) on a thread run created without one: receivers route and deduplicate by the metadata they set. Judged for runs the suite created itself, not for a cron's fired runs.",
+    version: 2,
+    description: "The webhook's metadata holds every key the suite sent with the run, with the value sent (a server may add keys of its own), and its multitask_strategy is the one sent; on a thread run created without one, the one GET on the run reports, or else enqueue (the published default) or reject (the JavaScript server's): receivers route and deduplicate by the metadata they set. Judged for runs the suite created itself, not for a cron's fired runs.",
     run(evidence, context) {
         const sent = evidence.sentRun;
         if (sent === undefined)
@@ -25,12 +41,12 @@ export const metadataAndStrategy = defineCheck({
                     return fail("metadata-and-strategy", `metadata with ${wrong.map((k) => `${k}=${short(sent.metadata[k])}`).join(", ")}`, record === undefined ? `metadata ${quote(metadata)}` : wrong.map((k) => `${k}=${quote(record[k])}`).join(", "), `${where} does not carry the metadata the run was created with (${wrong.join(", ")}), so a receiver cannot tell whose run it is.`);
                 }
             }
-            const expected = sent.multitaskStrategy ?? (evidence.stateless === true ? undefined : DEFAULT_STRATEGY);
-            if (expected === undefined || fieldLeftOut("multitask_strategy", context) !== undefined)
+            const allowed = allowedStrategies(evidence);
+            if (allowed === undefined || fieldLeftOut("multitask_strategy", context) !== undefined)
                 continue;
             // Absent is for run-schema to judge; a value other than the one the run was made with is wrong.
-            if (body.multitask_strategy !== undefined && body.multitask_strategy !== expected) {
-                return fail("metadata-and-strategy", `multitask_strategy "${expected}"${sent.multitaskStrategy === undefined ? " (none was sent; the published default)" : ""}`, `multitask_strategy ${quote(body.multitask_strategy)}`, `${where} names another multitask_strategy than the one the run was created with.`);
+            if (body.multitask_strategy !== undefined && !allowed.values.includes(body.multitask_strategy)) {
+                return fail("metadata-and-strategy", allowed.said, `multitask_strategy ${quote(body.multitask_strategy)}`, `${where} names another multitask_strategy than the one the run was created with.`);
             }
         }
         return undefined;

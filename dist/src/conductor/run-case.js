@@ -357,6 +357,9 @@ async function observe(run, key, started, deps, sentRun) {
         const status = read?.json?.status;
         if (read?.status === 200 && typeof status === "string")
             readBack.status = status;
+        const strategy = read?.json?.multitask_strategy;
+        if (read?.status === 200 && typeof strategy === "string")
+            readBack.multitaskStrategy = strategy;
         const createdAt = read?.json?.created_at;
         if (read?.status === 200 && typeof createdAt === "string")
             readBack.createdAt = createdAt;
@@ -414,6 +417,8 @@ async function observe(run, key, started, deps, sentRun) {
             evidence.apiStatus = readBack.status;
         if (readBack.createdAt !== undefined)
             evidence.apiCreatedAt = readBack.createdAt;
+        if (readBack.multitaskStrategy !== undefined)
+            evidence.apiMultitaskStrategy = readBack.multitaskStrategy;
         if (run.answeredCreatedAt !== undefined)
             evidence.answeredCreatedAt = run.answeredCreatedAt;
         if (run.createdNotBefore !== undefined)

@@ -3,6 +3,7 @@ import type { CreatedRun } from "../../evidence.js";
 import { createdAtOfRun, idsFromContentLocation, idsFromRun, mergeIds } from "../../api/run-ids.js";
 import { apiEnd, join, joinedRun, newMarker, post, runBody, streamRun, threadByMarker, withAssistant, type StreamEnd } from "./common.js";
 import { defineVariant, SUCCESS, type Variant } from "./variant.js";
+import { pairByWebhook } from "./batch-pairing.js";
 
 /** Stateless runs are kept so they can be read back; the suite deletes their threads afterwards. */
 const KEEP = { on_completion: "keep" } as const;
@@ -102,7 +103,7 @@ export const statelessBatchCase = (variant: Variant = SUCCESS): CaseDefinition =
       const hooks = await Promise.all(labels.map((label) => context.hook(label)));
       const body = hooks.map((webhook) => runBody(context, webhook, { ...KEEP, ...variant.body }));
       const response = await post(context, { method: "POST", path: "/runs/batch", body });
-      const runs = Array.isArray(response.json) ? (response.json as unknown[]) : [];
+      const runs = pairByWebhook(hooks, Array.isArray(response.json) ? (response.json as unknown[]) : []);
       return labels.map((label, i) => ({ ...joinedRun(context, label, hooks[i]!, runs[i]), stateless: true }));
     },
   );

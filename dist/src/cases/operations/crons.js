@@ -19,11 +19,15 @@ function requireCronId(answer, path) {
 /** Runs on a thread, oldest first: for a thread cron, the runs it fired. */
 async function runsOn(context, threadId, limit) {
     const listed = await context.api.ok("GET", `${threadPath(threadId)}/runs?limit=${limit}`);
-    const when = (r) => stringField(r, "created_at") ?? "";
-    return records(listed.json)
+    return oldestFirst(records(listed.json)
         .filter((r) => stringField(r, "run_id") !== undefined)
-        .sort((a, b) => when(a).localeCompare(when(b)))
-        .map((r) => stringField(r, "run_id"));
+        .map((r) => {
+        const createdAt = stringField(r, "created_at");
+        return { thread_id: threadId, run_id: stringField(r, "run_id"), ...(createdAt === undefined ? {} : { created_at: createdAt }) };
+    }));
+}
+function oldestFirst(runs) {
+    return [...runs].sort((a, b) => (a.created_at ?? "").localeCompare(b.created_at ?? ""));
 }
 const ORDINALS = ["first", "second", "third"];
 /**
@@ -42,22 +46,27 @@ async function firedRuns(context, webhookUrl, cronId, cronThread, marker, firing
     const firedThreads = cronThread === undefined ? await threadsByMarker(context, marker) : [];
     for (const id of firedThreads)
         context.trackThread(id);
-    const apiRuns = [];
+    let apiRuns = [];
     if (cronThread !== undefined) {
         // More than the firings waited for: a cron may have fired again before it was deleted.
-        for (const runId of await runsOn(context, cronThread, firing.firings + 10))
-            apiRuns.push({ thread_id: cronThread, run_id: runId });
+        apiRuns = await runsOn(context, cronThread, firing.firings + 10);
     }
     else {
         for (const threadId of firedThreads.slice(0, firing.firings + 10)) {
-            const [runId] = await runsOn(context, threadId, 1).catch(() => []);
-            apiRuns.push(runId === undefined ? { thread_id: threadId } : { thread_id: threadId, run_id: runId });
+            const [run] = await runsOn(context, threadId, 1).catch(() => []);
+            apiRuns.push(run ?? { thread_id: threadId });
         }
+        apiRuns = oldestFirst(apiRuns);
     }
+    // Where the API keeps every fired run, it says which fired first: a run that never delivered
+    // keeps its place rather than passing its turn to the next firing's webhook. Where fired runs
+    // are deleted as they end, what is left says nothing about order.
+    const ordered = firing.readBackSkipped === undefined && apiRuns.every((r) => r.run_id !== undefined && r.created_at !== undefined);
     const runs = await Promise.all(Array.from({ length: firing.firings }, async (_, i) => {
         const body = fromBodies[i];
-        // The delivery's run, if the API lists it among the cron's fired runs; otherwise the API's i-th, which a wrong body will not match.
-        const listed = apiRuns.find((r) => body?.run_id !== undefined && r.run_id === body.run_id) ?? apiRuns[i];
+        // Otherwise the delivery's run if the API lists it, else the API's i-th, which a wrong body will not match.
+        const inOrder = ordered ? apiRuns[i] : undefined;
+        const listed = inOrder ?? apiRuns.find((r) => body?.run_id !== undefined && r.run_id === body.run_id) ?? apiRuns[i];
         const api = listed ?? (await confirmedByReadBack(context, body, marker)) ?? (cronThread === undefined ? undefined : { thread_id: cronThread });
         const created = withAssistant(context, { ...api });
         const readThread = api?.thread_id ?? body?.thread_id;
@@ -72,7 +81,8 @@ async function firedRuns(context, webhookUrl, cronId, cronThread, marker, firing
                 : readThread !== undefined && readRun !== undefined
                     ? { thread_id: readThread, run_id: readRun }
                     : { missing: "neither the API nor a delivery named the fired run, so it cannot be read back" },
-            terminal: Promise.resolve(),
+            // A run whose own webhook has not come may still run: its end is awaited, so a slow run is not judged mid-run.
+            terminal: inOrder?.run_id !== undefined && inOrder.run_id !== body?.run_id ? join(context, inOrder.thread_id, inOrder.run_id) : Promise.resolve(),
             input: context.input,
         };
         // A run the API never showed cannot be told from one the webhook made up, unless the API
@@ -96,7 +106,7 @@ async function firedRuns(context, webhookUrl, cronId, cronThread, marker, firing
             run.apiCreatedAtMissing = "the cron's create answer has no created_at, and its fired run cannot be read back";
         // Several firings share one URL: each run owns the deliveries that name it.
         if (firing.firings > 1) {
-            run.runFilter = body?.run_id ?? api?.run_id ?? "(no run fired)";
+            run.runFilter = inOrder?.run_id ?? body?.run_id ?? api?.run_id ?? "(no run fired)";
         }
         return run;
     }));

@@ -1,6 +1,7 @@
 import { createdAtOfRun, idsFromContentLocation, idsFromRun, mergeIds } from "../../api/run-ids.js";
 import { apiEnd, join, joinedRun, newMarker, post, runBody, streamRun, threadByMarker, withAssistant } from "./common.js";
 import { defineVariant, SUCCESS } from "./variant.js";
+import { pairByWebhook } from "./batch-pairing.js";
 /** Stateless runs are kept so they can be read back; the suite deletes their threads afterwards. */
 const KEEP = { on_completion: "keep" };
 /**
@@ -78,6 +79,6 @@ export const statelessBatchCase = (variant = SUCCESS) => defineVariant({ id: "st
     const hooks = await Promise.all(labels.map((label) => context.hook(label)));
     const body = hooks.map((webhook) => runBody(context, webhook, { ...KEEP, ...variant.body }));
     const response = await post(context, { method: "POST", path: "/runs/batch", body });
-    const runs = Array.isArray(response.json) ? response.json : [];
+    const runs = pairByWebhook(hooks, Array.isArray(response.json) ? response.json : []);
     return labels.map((label, i) => ({ ...joinedRun(context, label, hooks[i], runs[i]), stateless: true }));
 });
