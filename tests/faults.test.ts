@@ -133,6 +133,8 @@ const TABLE: Row[] = [
   { fault: "cut-large", only: ["thread-run", "thread-run-large"], cases: ["thread-run-large"], checks: ["values-state"] },
   // The premises: the target did what the case asked.
   { fault: "ignore-after-seconds", only: ["thread-run", ...PENDING], cases: PENDING, checks: ["outcome-premise"] },
+  // Review 17: a run hidden from GET is not a run rolled back; the thread's run list or its busy status tells.
+  { fault: "hide-rolled-back", only: ["thread-run", ...ROLLBACK], cases: ROLLBACK, checks: ["outcome-premise"] },
   { fault: "ignore-cancel-action", only: ["thread-run", ...ROLLBACK], cases: [], checks: [], verdict: "conformant", warns: { check: "outcome-premise", cases: ROLLBACK } },
   // A re-implementation that announces nothing, starts runs at once and ignores the cancel action: no outcome case passes on assumptions.
   {

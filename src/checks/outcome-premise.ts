@@ -15,9 +15,9 @@ function byWebhookValues(evidence: RunEvidence, premise: Premise & { valuesLack:
 export const outcomePremise = defineCheck({
   name: "outcome-premise",
   severity: "required",
-  version: 3,
+  version: 4,
   description:
-    "The target did what the case asked before its webhook is judged, read back through the API: a run cancelled while pending was still pending, its thread's history shows it never ran, and its webhook gives it no run_started_at (required: otherwise after_seconds was ignored and the case proves nothing); a second run on a busy thread with multitask_strategy reject was refused at create (required: the published API refuses it); a run created with interrupt_before stopped before that node (read from the thread's state, or, where the API cannot show it, from the webhook's values); a run cancelled with action=rollback is gone afterwards (recommended: the published API deletes it, but the open-source JavaScript server keeps it and announces it, and a kept run must then be announced like any other).",
+    "The target did what the case asked before its webhook is judged, read back through the API: a run cancelled while pending was still pending, its thread's history shows it never ran, and its webhook gives it no run_started_at (required: otherwise after_seconds was ignored and the case proves nothing); a second run on a busy thread with multitask_strategy reject was refused at create (required: the published API refuses it); a run created with interrupt_before stopped before that node (read from the thread's state, or, where the API cannot show it, from the webhook's values); a run cancelled with action=rollback is gone afterwards, from GET, from its thread's run list and from its thread's busy status (a run only hidden is required to fail; one kept is recommended: the published API deletes it, but the open-source JavaScript server keeps it and announces it, and a kept run must then be announced like any other).",
   severityFor: (evidence) => evidence.premise?.severity ?? "required",
   run(evidence) {
     const premise = evidence.premise;

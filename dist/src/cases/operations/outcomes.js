@@ -46,13 +46,41 @@ async function untilStatus(context, threadId, runId, statuses) {
 function premise(asked, held, observed, why, severity, otherwise) {
     return { asked, held, observed, why, severity, ...(otherwise === undefined ? {} : { otherwise }) };
 }
+/** How long a thread may stay busy after its only run was rolled back, before the suite takes the run as still running. */
+const IDLE_WITHIN_MS = 5_000;
+/**
+ * What still shows a run that GET no longer finds: the thread's run list naming it, or its thread
+ * busy with nothing else to run. An API that hides a run it never stopped answers 404 too.
+ */
+async function stillThere(context, threadId, runId) {
+    const listed = await context.api.send("GET", `${threadPath(threadId)}/runs?limit=100`).catch(() => undefined);
+    if (listed?.status === 200 && records(listed.json).some((r) => stringField(r, "run_id") === runId)) {
+        return "GET on the run answered HTTP 404, yet the thread's run list still names it: the run is hidden, not deleted";
+    }
+    const deadline = Date.now() + Math.min(IDLE_WITHIN_MS, context.timeoutMs);
+    let delay = 100;
+    for (;;) {
+        const thread = await context.api.send("GET", threadPath(threadId)).catch(() => undefined);
+        // Only a thread shown busy says anything: one gone or unreadable holds no run either way.
+        if (thread?.status !== 200 || stringField(thread.json, "status") !== "busy")
+            return undefined;
+        if (Date.now() > deadline)
+            return `GET on the run answered HTTP 404, yet its thread was still "busy" ${Math.min(IDLE_WITHIN_MS, context.timeoutMs)} ms later, with no other run of the suite's on it: the run still runs`;
+        await new Promise((r) => setTimeout(r, delay));
+        delay = Math.min(delay * 2, 1_000);
+    }
+}
 /** Whether the API still finds the run: the published API says rollback deletes it. */
 async function goneAfterRollback(context, threadId, runId, announce) {
     const read = await context.api.send("GET", runPath(threadId, runId));
+    const hidden = read.status === 404 ? await stillThere(context, threadId, runId) : undefined;
+    if (hidden !== undefined) {
+        return premise("the run deleted by the rollback (GET on it answers 404, and nothing else shows it)", false, hidden, "the target did not roll the run back, so the case cannot show how a rolled-back run is announced", "required");
+    }
     const status = stringField(read.json, "status");
     // A run that completed was not rolled back at all: that is not a server keeping what it should delete.
     const completed = read.status === 200 && status === "success";
-    return premise("the run deleted by the rollback (GET on it answers 404)", read.status === 404, read.status === 200 ? `GET on the run answered HTTP 200, status ${JSON.stringify(status)}: the run survived` : `GET on the run answered HTTP ${read.status}`, completed
+    return premise("the run deleted by the rollback (GET on it answers 404, and nothing else shows it)", read.status === 404, read.status === 200 ? `GET on the run answered HTTP 200, status ${JSON.stringify(status)}: the run survived` : `GET on the run answered HTTP ${read.status}`, completed
         ? "the run completed as if it had never been rolled back: the target ignored the rollback"
         : "the published API says a rolled-back run and its checkpoints are deleted; this one is still there, so it is judged like any run that ended and must be announced", completed ? "required" : "recommended", announce);
 }
