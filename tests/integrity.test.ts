@@ -72,6 +72,14 @@ describe("--sign-key, verify and --json with the built CLI", () => {
       expect(bad.code).toBe(1);
       expect(bad.stdout).toMatch(/NOT intact: its content changed after it was written/);
       expect(await readFile(join(dir, "badge.svg"), "utf8")).toMatch(/webhooks: conformant \(partial\) 1\/1/);
+
+      // Review 17: a key given twice, the forged one first, reads differently to a parser that keeps the first.
+      const forged = text.replace(/^\{/, '{"verdict":"non-conformant",');
+      expect(forged).not.toBe(text);
+      await writeFile(file, forged);
+      const twice = await runCli(["verify", file, "--public-key", join(keyDir, "pub.pem")]);
+      expect(twice.stdout).toMatch(/NOT intact: it gives the key "verdict" twice in one object/);
+      expect(twice.code).toBe(1);
     } finally {
       await target.close();
     }

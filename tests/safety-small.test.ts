@@ -40,6 +40,17 @@ describe("merge takes only intact shares and usable keys (exit 2, one sentence)"
     expect(run.stderr).toMatch(/certification\.json is not intact \(its content changed after it was written .*\), so it cannot be merged/);
   }, 60_000);
 
+  it("refuses a share that gives a key twice, the forged value first (review 17)", async () => {
+    const dir = join(base, "twice");
+    const copy = await runCli(["merge", share, "--report-dir", dir]);
+    expect(copy.code, copy.stderr).toBe(0);
+    const text = await readFile(join(dir, "certification.json"), "utf8");
+    await writeFile(join(dir, "certification.json"), text.replace(/^\{/, '{"verdict":"non-conformant",'));
+    const run = await runCli(["merge", dir, "--report-dir", join(base, "out-twice")]);
+    expect(run.code).toBe(2);
+    expect(run.stderr).toMatch(/is not intact \(it gives the key "verdict" twice in one object\), so it cannot be merged/);
+  }, 60_000);
+
   it("refuses a share that is not a certification ({})", async () => {
     const dir = join(base, "empty");
     await runCli(["merge", share, "--report-dir", dir]);

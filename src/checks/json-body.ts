@@ -1,5 +1,5 @@
 import { defineCheck, fail, skip } from "./types.js";
-import { duplicateKey } from "./json-duplicates.js";
+import { duplicateKey } from "../json-duplicates.js";
 import { deliveriesOrSkip, nth } from "./evidence-helpers.js";
 import { bodyText, parseBody } from "../evidence.js";
 

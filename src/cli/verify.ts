@@ -1,5 +1,6 @@
 import { readFile } from "node:fs/promises";
 import { createPublicKey } from "node:crypto";
+import { duplicateKey } from "../json-duplicates.js";
 import { ConformanceError, usageError } from "../errors.js";
 import { check } from "../report/integrity.js";
 import type { Io } from "./main.js";
@@ -45,11 +46,20 @@ export async function verifyCommand(argv: readonly string[], io: Io): Promise<nu
   const [file, ...extra] = parsed.positionals;
   if (file === undefined || extra.length > 0) throw usageError("verify takes exactly one certification.json to check.");
   let report: Record<string, unknown>;
+  let text: string;
   try {
-    report = JSON.parse(await read(file, "the report")) as Record<string, unknown>;
+    text = await read(file, "the report");
+    report = JSON.parse(text) as Record<string, unknown>;
   } catch (error) {
     if (error instanceof ConformanceError) throw error;
     throw new ConformanceError("LGWC_CONFIG", `${file} is not JSON, so it is not a certification.json; give the file a run or merge wrote.`);
+  }
+  // JSON.parse keeps a repeated key's last value and the seal covers what it kept: a key given
+  // twice lets a reader that keeps the first see another report than the one sealed.
+  const twice = duplicateKey(text);
+  if (twice !== undefined) {
+    io.stdout(`${file}: NOT intact: it gives the key "${twice}" twice in one object, which the suite never writes, so readers may disagree on what it says.\n`);
+    return 1;
   }
   if (report === null || typeof report !== "object" || Array.isArray(report)) {
     throw new ConformanceError("LGWC_CONFIG", `${file} is JSON but not a certification (a JSON object); give the file a run or merge wrote.`);

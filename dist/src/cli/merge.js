@@ -11,6 +11,7 @@ import { writeCertification } from "../report/write.js";
 import { check, keyId } from "../report/integrity.js";
 import { createPublicKey } from "node:crypto";
 import { readFileSync } from "node:fs";
+import { duplicateKey } from "../json-duplicates.js";
 import { claimReportFolder, removeReports } from "../report/files.js";
 import { checkSigningKey, suiteVersion } from "./certify.js";
 import { writeNoVerdict } from "../report/no-verdict.js";
@@ -74,6 +75,9 @@ async function load(dir) {
     }
     if (report === null || typeof report !== "object" || Array.isArray(report))
         throw new ConformanceError("LGWC_CONFIG", `${file} is not a certification.`);
+    const twice = duplicateKey(text);
+    if (twice !== undefined)
+        throw new ConformanceError("LGWC_CONFIG", `${file} is not intact (it gives the key "${twice}" twice in one object), so it cannot be merged.`);
     const verified = check(report);
     // A merged report is sealed anew: it must not launder a share that was altered after it was written.
     if (!verified.ok)

@@ -1,7 +1,7 @@
 /**
  * The first object key a JSON text gives twice in one object, if any. JSON.parse keeps the last
  * value silently; other parsers keep the first, so a receiver's reading depends on its library.
- * The text is assumed to parse (json-body checks that first); this only scans its tokens.
+ * The text is assumed to parse (callers parse it first); this only scans its tokens.
  */
 export function duplicateKey(text: string): string | undefined {
   const stack: { keys: Set<string> | undefined; expectKey: boolean }[] = [];
