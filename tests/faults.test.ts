@@ -88,6 +88,9 @@ const TABLE: Row[] = [
   // Review 17: a batch answered in another order is paired by each run's webhook, not by position.
   { fault: "batch-reversed", only: ["stateless-batch", "stateless-batch-error"], cases: [], checks: [], verdict: "conformant" },
   { fault: "cron-junk", only: ["thread-cron-second-firing"], cases: ["thread-cron-second-firing"], checks: ["json-body", "exactly-once"] },
+  // Review 17: a 5xx is the target failing, not reject refusing; another 4xx refuses, in words the published API does not use.
+  { fault: "busy-status=500", only: ["thread-run", "thread-multitask-reject"], cases: ["thread-multitask-reject"], checks: ["outcome-premise"] },
+  { fault: "busy-status=400", only: ["thread-run", "thread-multitask-reject"], cases: [], checks: [], verdict: "conformant", warns: { check: "outcome-premise", cases: ["thread-multitask-reject"] } },
   { fault: "accept-refused", only: ["thread-run", "thread-multitask-reject"], cases: ["thread-multitask-reject"], checks: ["not-delivered", "outcome-premise"] },
   {
     fault: "cancel-as-success",
