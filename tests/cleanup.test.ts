@@ -88,6 +88,13 @@ describe("the suite leaves nothing behind", () => {
       expect(cautious.code, cautious.stderr).toBe(0);
       expect(cautious.stderr).toMatch(/item\(s\) belong to runs that began in the last hour and may still be going on; they were left alone/);
       expect(marked(target.threads())).toBeGreaterThan(0);
+      // Review 17: an empty --run once read as no --run at all; it is a usage error, and nothing is removed.
+      for (const bad of ["", "yesterday"]) {
+        const refused = await runCli(["cleanup", "--target", target.url, "--run", bad]);
+        expect(refused.code).toBe(2);
+        expect(refused.stderr).toMatch(/--run ".*" is not a run tag; give the tag a run printed when it started/);
+      }
+      expect(marked(target.threads())).toBeGreaterThan(0);
       const tag = /Run tag (\S+):/.exec(run.stderr())![1]!;
       const swept = await runCli(["cleanup", "--target", target.url, "--run", tag]);
       expect(swept.code, swept.stderr).toBe(0);

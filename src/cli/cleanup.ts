@@ -4,6 +4,9 @@ import { preflightInfo } from "../preflight/preflight.js";
 import { ignoredNote, RUN_KEY, runStartedAt, SUITE_MARK, sweep } from "../api/cleanup.js";
 import type { JsonRecord } from "../json.js";
 
+/** The shape of the tag each run prints as it starts: its start time and six hex digits. */
+const RUN_TAG = /^\d{4}-\d{2}-\d{2}T\d{2}-\d{2}-\d{2}-\d{3}Z-[0-9a-f]{6}$/;
+
 /** How long a run may still be going on, as far as cleanup without --run is concerned. */
 const RECENT_MS = 60 * 60 * 1000;
 import { secretsOf, targetHeaders, targetUrl } from "./args.js";
@@ -45,6 +48,10 @@ export async function cleanup(argv: readonly string[], env: NodeJS.ProcessEnv, i
     return 0;
   }
   if (values.target === undefined) throw usageError("cleanup needs --target URL: the server to clean up.");
+  // An empty or malformed tag must not quietly widen to every run's leftovers.
+  if (values.run !== undefined && !RUN_TAG.test(values.run)) {
+    throw usageError(`--run ${JSON.stringify(values.run)} is not a run tag; give the tag a run printed when it started (like 2026-01-31T09-15-00-000Z-a1b2c3), or leave --run out.`);
+  }
   const apiKey = values["api-key"] ?? env.LANGGRAPH_API_KEY ?? env.LANGSMITH_API_KEY;
   const target = targetUrl(values.target);
   const headers = targetHeaders(values.header ?? [], target);
