@@ -118,8 +118,9 @@ describe("the built CLI against the real JavaScript LangGraph API server (--loca
       expect(check?.outcome, c.id).toBe("failed");
       expect(check?.received).toBe("Content-Type: text/plain;charset=UTF-8");
     }
-    // Besides: delivered for the two runs cancelled while pending, outcome-premise for the three rolled-back runs it keeps.
-    expect(cert.summary.warnings).toBe(announcing.length + 2 + 3);
+    // Besides: delivered for the two runs cancelled while pending, outcome-premise for the three
+    // rolled-back runs it keeps and for reject's refusal, HTTP 422 where the published API says 409.
+    expect(cert.summary.warnings).toBe(announcing.length + 2 + 3 + 1);
   });
 
   it("judges what each webhook says, and records what this server leaves out", () => {
@@ -140,8 +141,9 @@ describe("the built CLI against the real JavaScript LangGraph API server (--loca
     const errorBody = JSON.parse(cert.cases.find((c) => c.id === "thread-run-error")!.runs[0]!.evidence!.body) as { error: unknown };
     expect(typeof errorBody.error).toBe("string");
     for (const id of cert.cases.map((c) => c.id).filter((i) => i.endsWith("-error"))) expect(check(id, "error-described").outcome, id).toBe("passed");
-    // The premises: after_seconds is honoured and reject refuses, but a rolled-back run survives (a warning, three runs).
-    for (const id of ["thread-run-cancel-pending", "stateless-run-cancel-pending", "thread-multitask-reject"]) expect(check(id, "outcome-premise").outcome, id).toBe("passed");
+    // The premises: after_seconds is honoured and reject refuses (with 422, not the published 409: a warning), but a rolled-back run survives (a warning, three runs).
+    for (const id of ["thread-run-cancel-pending", "stateless-run-cancel-pending"]) expect(check(id, "outcome-premise").outcome, id).toBe("passed");
+    expect(check("thread-multitask-reject", "outcome-premise")).toMatchObject({ outcome: "failed", severity: "recommended", received: "HTTP 422" });
     for (const id of ["thread-run-cancel-rollback", "stateless-run-cancel-rollback", "thread-multitask-rollback"]) {
       expect(check(id, "outcome-premise"), id).toMatchObject({ outcome: "failed", severity: "recommended", received: expect.stringMatching(/GET on the run answered HTTP 200, status "error": the run survived/) as string });
     }
