@@ -2,8 +2,8 @@ import { usageError } from "../errors.js";
 import { TargetClient } from "../api/client.js";
 import { preflightInfo } from "../preflight/preflight.js";
 import { ignoredNote, RUN_KEY, runStartedAt, SUITE_MARK, sweep } from "../api/cleanup.js";
-/** The shape of the tag each run prints as it starts: its start time and six hex digits. */
-const RUN_TAG = /^\d{4}-\d{2}-\d{2}T\d{2}-\d{2}-\d{2}-\d{3}Z-[0-9a-f]{6}$/;
+/** A run tag is one word (a run prints its start time and six hex digits); blank or spaced is a slip of the shell. */
+const RUN_TAG = /^[A-Za-z0-9][A-Za-z0-9._:-]*$/;
 /** How long a run may still be going on, as far as cleanup without --run is concerned. */
 const RECENT_MS = 60 * 60 * 1000;
 import { secretsOf, targetHeaders, targetUrl } from "./args.js";
