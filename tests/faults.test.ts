@@ -1,4 +1,6 @@
 import { describe, expect, it } from "vitest";
+import { readFile } from "node:fs/promises";
+import { join } from "node:path";
 import { certifyTestTarget, type Certified } from "./helpers/certify.js";
 import { CASE_IDS } from "../src/cases/catalog.js";
 
@@ -85,8 +87,14 @@ const TABLE: Row[] = [
   // Review 17: a first firing never announced keeps its place; the next firing's webhook does not stand in for it.
   { fault: "silent-first-firing", label: "two firings", only: ["thread-cron-second-firing"], cases: ["thread-cron-second-firing"], checks: ["delivered"] },
   { fault: "silent-first-firing", label: "one firing", only: ["thread-cron", "stateless-cron"], cases: ["thread-cron", "stateless-cron"], checks: ["run-identity"] },
-  // Review 17: a batch answered in another order is paired by each run's webhook, not by position.
+  // Review 18: without created_at in the run list, each run is read for it; with no run found at all, the order is unknown (inconclusive row below).
+  { fault: "silent-first-firing,undated-run-list", label: "run list undated", only: ["thread-cron", "stateless-cron"], cases: ["thread-cron", "stateless-cron"], checks: ["run-identity"] },
+  // Review 17/18: a batch's runs are paired by a marker of each item's own, not by position nor by webhook URL.
   { fault: "batch-reversed", only: ["stateless-batch", "stateless-batch-error"], cases: [], checks: [], verdict: "conformant" },
+  { fault: "mask-webhook-in-answers", only: ["stateless-batch", "stateless-batch-error"], cases: [], checks: [], verdict: "conformant" },
+  { fault: "batch-crossed-webhooks", only: ["stateless-batch", "stateless-batch-error"], cases: ["stateless-batch", "stateless-batch-error"], checks: ["run-identity", "metadata-and-strategy"] },
+  // Review 18: a refusal of reject itself, busy or not, fails the case at its first run.
+  { fault: "reject-unsupported", only: ["thread-run", "thread-multitask-reject"], cases: ["thread-multitask-reject"], checks: [] },
   { fault: "cron-junk", only: ["thread-cron-second-firing"], cases: ["thread-cron-second-firing"], checks: ["json-body", "exactly-once"] },
   // Review 17: a 5xx is the target failing, not reject refusing; another 4xx refuses, in words the published API does not use.
   { fault: "busy-status=500", only: ["thread-run", "thread-multitask-reject"], cases: ["thread-multitask-reject"], checks: ["outcome-premise"] },
@@ -138,6 +146,8 @@ const TABLE: Row[] = [
   { fault: "ignore-after-seconds", only: ["thread-run", ...PENDING], cases: PENDING, checks: ["outcome-premise"] },
   // Review 17: a run hidden from GET is not a run rolled back; the thread's run list or its busy status tells.
   { fault: "hide-rolled-back", only: ["thread-run", ...ROLLBACK], cases: ROLLBACK, checks: ["outcome-premise"] },
+  // Review 18: the same with the thread reading idle; the run's checkpoints, which a rollback deletes, are still there.
+  { fault: "hide-rolled-back-idle", only: ["thread-run", ...ROLLBACK], cases: ROLLBACK, checks: ["outcome-premise"] },
   { fault: "ignore-cancel-action", only: ["thread-run", ...ROLLBACK], cases: [], checks: [], verdict: "conformant", warns: { check: "outcome-premise", cases: ROLLBACK } },
   // A re-implementation that announces nothing, starts runs at once and ignores the cancel action: no outcome case passes on assumptions.
   {
@@ -240,6 +250,44 @@ describe("a stateless run whose thread the target never reveals", () => {
       // values-state holds values to what the graph was asked to return, which needs no read-back.
       expect([outcome("status-matches-api"), outcome("timestamps-ordered")], id).toEqual(["inconclusive", "inconclusive"]);
     }
+  });
+});
+
+describe("evidence quoted as the target wrote it (review 18)", () => {
+  it("shows both copies of a repeated key, and says a large numeral was read as a double", { timeout: 120_000 }, async () => {
+    const dup = await certifyTestTarget(["dup-status-key"], [...FAST, "--only", "thread-run"]);
+    const html = await readFile(join(dup.reportDir, "certification.html"), "utf8");
+    expect(html).toContain("&quot;status&quot;: &quot;error&quot;");
+    expect(html).toContain("&quot;status&quot;: &quot;success&quot;");
+    const big = await certifyTestTarget(["number-plus-two"], [...FAST, "--only", "thread-run-text"]);
+    const input = big.cert.cases[0]!.checks.find((k) => k.name === "kwargs-input")!;
+    expect(input.outcome).toBe("failed");
+    expect(input.received).toMatch(/9007199254740992 \(as a double reads it; the digits written may differ\)/);
+  });
+});
+
+describe("a rollback whose thread cannot be read afterwards", () => {
+  it("is inconclusive, not passed: nothing shows the run gone (review 18)", { timeout: 120_000 }, async () => {
+    const only = ["thread-run-cancel-rollback", "stateless-run-cancel-rollback"];
+    const { code, cert, stderr } = await certifyTestTarget(["hide-rolled-back-unreadable"], [...FAST, "--only", only.join(",")]);
+    expect(cert.verdict, stderr).toBe("inconclusive");
+    expect(code).toBe(1);
+    for (const id of only) {
+      const premise = cert.cases.find((k) => k.id === id)!.checks.find((k) => k.name === "outcome-premise")!;
+      expect(premise.outcome, id).toBe("inconclusive");
+      expect(premise.message, id).toMatch(/could not be read \(HTTP 503\), so whether the run was only hidden cannot be told/);
+    }
+  });
+});
+
+describe("a cron whose fired runs the API does not show", () => {
+  it("is inconclusive, not passed, where the first firing is silent and the marker search finds nothing (review 18)", { timeout: 120_000 }, async () => {
+    const { code, cert, stderr } = await certifyTestTarget(["silent-first-firing", "hide-marked-threads"], [...FAST, "--only", "stateless-cron"]);
+    expect(cert.verdict, stderr).toBe("inconclusive");
+    expect(code).toBe(1);
+    const c = cert.cases.find((k) => k.id === "stateless-cron")!;
+    expect(c.outcome).toBe("inconclusive");
+    expect(c.checks.find((k) => k.name === "status-matches-api")?.message).toMatch(/which fired first cannot be told/);
   });
 });
 

@@ -114,3 +114,24 @@ describe("a run's timings", () => {
     expect(at("2026-11-22T20:59:54.470Z")).toMatchObject({ endToDeliveryMs: 8_030, clockSkew: true });
   });
 });
+
+describe("evidence as written (review 18)", () => {
+  it("indents a body without losing a repeated key or the digits of a large numeral", async () => {
+    const { indentJson } = await import("../src/report/indent-json.js");
+    const body = '{"status":"error","status":"success","n":9007199254740993,"s":"a,{\\"b\\"}:c","e":{},"l":[1,[]]}';
+    const shown = indentJson(body);
+    expect(shown).toContain('"status": "error"');
+    expect(shown).toContain('"status": "success"');
+    expect(shown).toContain("9007199254740993");
+    expect(shown).toContain('"s": "a,{\\"b\\"}:c"');
+    expect(shown.split("\n")).toContain('  "e": {},');
+    // Only whitespace was added: taking it out outside strings gives the body back.
+    expect(JSON.stringify(JSON.parse(shown))).toBe(JSON.stringify(JSON.parse(body)));
+  });
+
+  it("a large integer quoted in a failure says a double read it", async () => {
+    const { short } = await import("../src/checks/json-diff.js");
+    expect(short(9007199254740992)).toBe("9007199254740992 (as a double reads it; the digits written may differ)");
+    expect(short(9007199254740991)).toBe("9007199254740991");
+  });
+});

@@ -1,4 +1,5 @@
 import { count } from "../text.js";
+import { indentJson } from "./indent-json.js";
 import { verdictWords, type Certification } from "./certification.js";
 import type { CaseResult, RunResult } from "./types.js";
 import { LATENCY_NOTE, loadLines, type LoadSummary } from "./load.js";
@@ -9,12 +10,14 @@ function esc(text: string): string {
   return text.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/"/g, "&quot;");
 }
 
+/** Evidence as the target wrote it, indented: JSON.parse would drop a repeated key and round large numerals. */
 function pretty(text: string): string {
   try {
-    return JSON.stringify(JSON.parse(text), null, 2);
+    JSON.parse(text);
   } catch {
     return text;
   }
+  return indentJson(text);
 }
 
 const OUTCOME_SUFFIXES = [

@@ -48,6 +48,9 @@ export function short(value, max = 160) {
         return "(absent)";
     // JSON.stringify gives undefined only for functions and symbols, which parsed JSON never holds.
     const text = JSON.stringify(value) ?? typeof value;
+    // A double keeps no digits beyond 2^53: the numeral as written may differ from the one shown.
+    if (typeof value === "number" && Number.isInteger(value) && !Number.isSafeInteger(value))
+        return `${text} (as a double reads it; the digits written may differ)`;
     return text.length > max ? `${text.slice(0, max)}… (${text.length} characters)` : text;
 }
 /** "at $.text: expected "…", received "…"" */

@@ -1,4 +1,5 @@
 import { count } from "../text.js";
+import { indentJson } from "./indent-json.js";
 import { verdictWords } from "./certification.js";
 import { LATENCY_NOTE, loadLines } from "./load.js";
 import { describeWindows } from "../conductor/windows.js";
@@ -6,13 +7,15 @@ import { findingsOf, REPLAY_LOCAL } from "./findings.js";
 function esc(text) {
     return text.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/"/g, "&quot;");
 }
+/** Evidence as the target wrote it, indented: JSON.parse would drop a repeated key and round large numerals. */
 function pretty(text) {
     try {
-        return JSON.stringify(JSON.parse(text), null, 2);
+        JSON.parse(text);
     }
     catch {
         return text;
     }
+    return indentJson(text);
 }
 const OUTCOME_SUFFIXES = [
     "cancel-interrupt",

@@ -41,6 +41,26 @@ async function runsOn(context: DriveContext, threadId: string, limit: number): P
   );
 }
 
+/** A listed run with its created_at, read from the run itself where the list left it out. */
+async function dated(context: DriveContext, run: ListedRun): Promise<ListedRun> {
+  if (run.created_at !== undefined || run.run_id === undefined) return run;
+  const read = await context.api.send("GET", runPath(run.thread_id, run.run_id)).catch(() => undefined);
+  const createdAt = read?.status === 200 ? stringField(read.json, "created_at") : undefined;
+  return createdAt === undefined ? run : { ...run, created_at: createdAt };
+}
+
+/** Why the API's account cannot say which runs the cron fired first, if it cannot. */
+function orderUnknown(runs: readonly ListedRun[], firings: number): string | undefined {
+  if (runs.length < firings) {
+    return `the API showed ${runs.length} run(s) the cron fired (on its thread, or on threads carrying its marker), fewer than the ${firings} the case waits for, so which fired first cannot be told`;
+  }
+  const undated = runs.find((r) => r.run_id === undefined || r.created_at === undefined);
+  if (undated !== undefined) {
+    return `the API gave no ${undated.run_id === undefined ? "run_id" : `created_at for run ${undated.run_id}`} among the runs the cron fired, so which fired first cannot be told`;
+  }
+  return undefined;
+}
+
 function oldestFirst(runs: ListedRun[]): ListedRun[] {
   return [...runs].sort((a, b) => (a.created_at ?? "").localeCompare(b.created_at ?? ""));
 }
@@ -92,7 +112,9 @@ async function firedRuns(
   // Where the API keeps every fired run, it says which fired first: a run that never delivered
   // keeps its place rather than passing its turn to the next firing's webhook. Where fired runs
   // are deleted as they end, what is left says nothing about order.
-  const ordered = firing.readBackSkipped === undefined && apiRuns.every((r) => r.run_id !== undefined && r.created_at !== undefined);
+  if (firing.readBackSkipped === undefined) apiRuns = oldestFirst(await Promise.all(apiRuns.map((run) => dated(context, run))));
+  const unordered = firing.readBackSkipped === undefined ? orderUnknown(apiRuns, firing.firings) : undefined;
+  const ordered = firing.readBackSkipped === undefined && unordered === undefined;
   const runs = await Promise.all(
     Array.from({ length: firing.firings }, async (_, i) => {
       const body = fromBodies[i];
@@ -118,6 +140,8 @@ async function firedRuns(
         terminal: inOrder?.run_id !== undefined && inOrder.run_id !== body?.run_id ? join(context, inOrder.thread_id, inOrder.run_id) : Promise.resolve(),
         input: context.input,
       };
+      // Without the order, the delivery that came first may be a later firing's: nothing it says can be held to the first run.
+      if (unordered !== undefined) run.readBack = { missing: unordered };
       // A run the API never showed cannot be told from one the webhook made up, unless the API
       // cannot show it by design: a fired run whose thread is deleted when it ends is known only by
       // the webhook that arrived at the URL handed to this cron alone.

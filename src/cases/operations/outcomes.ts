@@ -52,22 +52,43 @@ function premise(asked: string, held: boolean, observed: string, why: string, se
 /** How long a thread may stay busy after its only run was rolled back, before the suite takes the run as still running. */
 const IDLE_WITHIN_MS = 5_000;
 
+/** What the API shows of a run GET no longer finds: a sign it was only hidden, or why that cannot be told. */
+interface Traces {
+  hidden?: string;
+  unknown?: string;
+}
+
+/** 404 means the thread is gone, which holds no run; any other failure leaves the question open. */
+function unreadable(answer: { status: number } | undefined, what: string): string | undefined {
+  if (answer?.status === 200 || answer?.status === 404) return undefined;
+  return `${what} could not be read (${answer === undefined ? "no answer" : `HTTP ${answer.status}`}), so whether the run was only hidden cannot be told`;
+}
+
 /**
- * What still shows a run that GET no longer finds: the thread's run list naming it, or its thread
- * busy with nothing else to run. An API that hides a run it never stopped answers 404 too.
+ * What still shows a run that GET no longer finds: the thread's run list naming it, checkpoints
+ * of it in the thread's history (a rollback deletes them too), or its thread busy with nothing
+ * else to run. An API that hides a run it never stopped answers 404 too.
  */
-async function stillThere(context: DriveContext, threadId: string, runId: string): Promise<string | undefined> {
+async function stillThere(context: DriveContext, threadId: string, runId: string): Promise<Traces> {
   const listed = await context.api.send("GET", `${threadPath(threadId)}/runs?limit=100`).catch(() => undefined);
   if (listed?.status === 200 && records(listed.json).some((r) => stringField(r, "run_id") === runId)) {
-    return "GET on the run answered HTTP 404, yet the thread's run list still names it: the run is hidden, not deleted";
+    return { hidden: "GET on the run answered HTTP 404, yet the thread's run list still names it: the run is hidden, not deleted" };
   }
+  const history = await context.api.send("POST", `${threadPath(threadId)}/history`, { limit: 100 }).catch(() => undefined);
+  if (history?.status === 200 && records(history.json).some((c) => stringField(c.metadata, "run_id") === runId)) {
+    return { hidden: "GET on the run answered HTTP 404, yet the thread's history still holds checkpoints of it, which a rollback deletes: the run is hidden, not rolled back" };
+  }
+  const unknown = unreadable(listed, "the thread's run list") ?? unreadable(history, "the thread's history");
+  if (unknown !== undefined) return { unknown };
   const deadline = Date.now() + Math.min(IDLE_WITHIN_MS, context.timeoutMs);
   let delay = 100;
   for (;;) {
     const thread = await context.api.send("GET", threadPath(threadId)).catch(() => undefined);
-    // Only a thread shown busy says anything: one gone or unreadable holds no run either way.
-    if (thread?.status !== 200 || stringField(thread.json, "status") !== "busy") return undefined;
-    if (Date.now() > deadline) return `GET on the run answered HTTP 404, yet its thread was still "busy" ${Math.min(IDLE_WITHIN_MS, context.timeoutMs)} ms later, with no other run of the suite's on it: the run still runs`;
+    const failed = unreadable(thread, "the run's thread");
+    if (failed !== undefined) return { unknown: failed };
+    // Only a thread shown busy says anything more: one gone holds no run.
+    if (thread?.status !== 200 || stringField(thread.json, "status") !== "busy") return {};
+    if (Date.now() > deadline) return { hidden: `GET on the run answered HTTP 404, yet its thread was still "busy" ${Math.min(IDLE_WITHIN_MS, context.timeoutMs)} ms later, with no other run of the suite's on it: the run still runs` };
     await new Promise((r) => setTimeout(r, delay));
     delay = Math.min(delay * 2, 1_000);
   }
@@ -76,21 +97,17 @@ async function stillThere(context: DriveContext, threadId: string, runId: string
 /** Whether the API still finds the run: the published API says rollback deletes it. */
 async function goneAfterRollback(context: DriveContext, threadId: string, runId: string, announce: RunExpectation): Promise<PremiseCheck> {
   const read = await context.api.send("GET", runPath(threadId, runId));
-  const hidden = read.status === 404 ? await stillThere(context, threadId, runId) : undefined;
-  if (hidden !== undefined) {
-    return premise(
-      "the run deleted by the rollback (GET on it answers 404, and nothing else shows it)",
-      false,
-      hidden,
-      "the target did not roll the run back, so the case cannot show how a rolled-back run is announced",
-      "required",
-    );
+  const traces = read.status === 404 ? await stillThere(context, threadId, runId) : {};
+  const asked = "the run deleted by the rollback (GET on it answers 404, and nothing else shows it)";
+  if (traces.hidden !== undefined) {
+    return premise(asked, false, traces.hidden, "the target did not roll the run back, so the case cannot show how a rolled-back run is announced", "required");
   }
+  if (traces.unknown !== undefined) return { ...premise(asked, false, "GET on the run answered HTTP 404", "", "required"), unknown: traces.unknown };
   const status = stringField(read.json, "status");
   // A run that completed was not rolled back at all: that is not a server keeping what it should delete.
   const completed = read.status === 200 && status === "success";
   return premise(
-    "the run deleted by the rollback (GET on it answers 404, and nothing else shows it)",
+    asked,
     read.status === 404,
     read.status === 200 ? `GET on the run answered HTTP 200, status ${JSON.stringify(status)}: the run survived` : `GET on the run answered HTTP ${read.status}`,
     completed
@@ -405,7 +422,10 @@ export function multitaskCase(strategy: Strategy): CaseDefinition {
       const secondHook = await context.hook("the second run");
       const path = `/threads/${threadId}/runs`;
       const firstContext = { ...context, input: firstRunInput(context) };
-      const firstAnswer = await post(firstContext, { method: "POST", path, body: runBody(firstContext, firstHook) });
+      // Under reject, the first run asks for reject too: a target that accepts it on an idle thread
+      // supports the strategy, so its refusal of the second run is about the busy thread.
+      const firstBody = runBody(firstContext, firstHook, strategy === "reject" ? { multitask_strategy: "reject" } : {});
+      const firstAnswer = await post(firstContext, { method: "POST", path, body: firstBody });
       const first = joinedRun(firstContext, "the first run", firstHook, firstAnswer.json, { thread_id: threadId });
       if (first.created.run_id === undefined) throw new Error("the target did not say which run it created");
       await untilStatus(context, threadId, first.created.run_id, ["running"]);

@@ -3,7 +3,7 @@ import type { CreatedRun } from "../../evidence.js";
 import { createdAtOfRun, idsFromContentLocation, idsFromRun, mergeIds } from "../../api/run-ids.js";
 import { apiEnd, join, joinedRun, newMarker, post, runBody, streamRun, threadByMarker, withAssistant, type StreamEnd } from "./common.js";
 import { defineVariant, SUCCESS, type Variant } from "./variant.js";
-import { pairByWebhook } from "./batch-pairing.js";
+import { pairByMarker } from "./batch-pairing.js";
 
 /** Stateless runs are kept so they can be read back; the suite deletes their threads afterwards. */
 const KEEP = { on_completion: "keep" } as const;
@@ -101,9 +101,16 @@ export const statelessBatchCase = (variant: Variant = SUCCESS): CaseDefinition =
     async (context) => {
       const labels = Array.from({ length: BATCH_SIZE }, (_, i) => `item ${i + 1} of ${BATCH_SIZE}`);
       const hooks = await Promise.all(labels.map((label) => context.hook(label)));
-      const body = hooks.map((webhook) => runBody(context, webhook, { ...KEEP, ...variant.body }));
+      // Items alike but for their webhook could be crossed unseen: each carries a marker of its own.
+      const markers = labels.map(() => newMarker());
+      const body = hooks.map((webhook, i) => runBody(context, webhook, { ...KEEP, ...variant.body, metadata: { ...context.tag, lgwc_marker: markers[i] } }));
       const response = await post(context, { method: "POST", path: "/runs/batch", body });
-      const runs = pairByWebhook(hooks, Array.isArray(response.json) ? (response.json as unknown[]) : []);
-      return labels.map((label, i) => ({ ...joinedRun(context, label, hooks[i]!, runs[i]), stateless: true }));
+      const answered = Array.isArray(response.json) ? (response.json as unknown[]) : [];
+      const runs = pairByMarker(markers, answered);
+      return labels.map((label, i) => {
+        const run: DrivenRun = { ...joinedRun(context, label, hooks[i]!, runs[i]), stateless: true };
+        if (runs[i] === undefined && answered.length > 0) run.unidentified = `the batch's answer lists ${answered.length} run(s), none carrying ${label}'s marker in its metadata nor, at its place, a run without one`;
+        return run;
+      });
     },
   );

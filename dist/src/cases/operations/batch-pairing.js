@@ -1,33 +1,21 @@
-/** The webhook URL a run in an answer was created with, if the answer says. */
-function webhookOf(run) {
-    if (run === null || typeof run !== "object")
-        return undefined;
-    const kwargs = run.kwargs;
-    if (kwargs === null || typeof kwargs !== "object")
-        return undefined;
-    const webhook = kwargs.webhook;
-    return typeof webhook === "string" ? webhook : undefined;
+import { asRecord, stringField } from "../../json.js";
+/** The marker a run in an answer carries in its metadata, if the answer shows one. */
+function markerOf(run) {
+    return stringField(asRecord(run)?.metadata, "lgwc_marker");
 }
 /**
- * The run a batch answer holds for each webhook URL the suite sent, in the order sent. Each item
- * had its own URL, so a run naming one is that item's wherever the answer lists it; a run naming
- * none keeps its place in the answer, the order the published API gives.
+ * The run a batch answer holds for each item the suite sent, in the order sent. Each item carries
+ * a marker of its own in its metadata, so a run showing one is that item's wherever the answer
+ * lists it, and a run given another item's webhook is still paired with its own item (where its
+ * webhook then shows the crossing). A run showing no marker keeps its place in the answer, the
+ * order the published API gives.
  */
-export function pairByWebhook(hooks, runs) {
-    const taken = new Set();
-    const byUrl = hooks.map((hook) => {
-        const at = runs.findIndex((run, i) => !taken.has(i) && webhookOf(run) === hook);
-        if (at === -1)
-            return undefined;
-        taken.add(at);
-        return runs[at];
-    });
-    return byUrl.map((run, i) => {
-        if (run !== undefined)
-            return run;
-        if (taken.has(i) || i >= runs.length || webhookOf(runs[i]) !== undefined)
-            return undefined;
-        taken.add(i);
-        return runs[i];
+export function pairByMarker(markers, runs) {
+    return markers.map((marker, i) => {
+        const marked = runs.find((run) => markerOf(run) === marker);
+        if (marked !== undefined)
+            return marked;
+        const placed = runs[i];
+        return placed !== undefined && markerOf(placed) === undefined ? placed : undefined;
     });
 }
