@@ -266,6 +266,37 @@ describe("evidence quoted as the target wrote it (review 18)", () => {
   });
 });
 
+describe("review 19", () => {
+  it("a body nested 30,000 deep fails json-body, and every report is still written", { timeout: 120_000 }, async () => {
+    const { code, cert, stderr, reportDir } = await certifyTestTarget(["deep-extra"], [...FAST, "--only", "thread-run"]);
+    expect(code, stderr).toBe(1);
+    expect(cert.verdict).toBe("non-conformant");
+    expect(cert.cases[0]!.checks.find((k) => k.name === "json-body")?.outcome).toBe("failed");
+    expect(await readFile(join(reportDir, "certification.html"), "utf8")).toContain("[[[[");
+  });
+
+  it("a multitask rollback that lets the first run finish and then erases it is inconclusive, not passed", { timeout: 120_000 }, async () => {
+    const { code, cert, stderr } = await certifyTestTarget(["rollback-after-completion"], [...FAST, "--only", "thread-multitask-rollback"]);
+    expect(cert.verdict, stderr).toBe("inconclusive");
+    expect(code).toBe(1);
+    const premise = cert.cases[0]!.checks.find((k) => k.name === "outcome-premise")!;
+    expect(premise.outcome).toBe("inconclusive");
+    expect(premise.message).toMatch(/whether the rollback stopped the first run, rather than waiting for it to finish and erasing it, cannot be told/);
+  });
+
+  it("a cron's silent first firing, misdated in the run list only, is inconclusive, not passed", { timeout: 180_000 }, async () => {
+    const only = ["thread-cron", "stateless-cron", "thread-cron-second-firing"];
+    const { code, cert, stderr } = await certifyTestTarget(["silent-first-firing", "misdated-first-firing"], [...FAST, "--only", only.join(",")]);
+    expect(code, stderr).toBe(1);
+    expect(cert.verdict).not.toBe("conformant");
+    for (const id of only) {
+      const c = cert.cases.find((k) => k.id === id)!;
+      expect(c.outcome, id).not.toBe("passed");
+      expect(JSON.stringify(c.checks), id).toMatch(/the thread's run list gives run \S+ created_at/);
+    }
+  });
+});
+
 describe("a rollback whose thread cannot be read afterwards", () => {
   it("is inconclusive, not passed: nothing shows the run gone (review 18)", { timeout: 120_000 }, async () => {
     const only = ["thread-run-cancel-rollback", "stateless-run-cancel-rollback"];

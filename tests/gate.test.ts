@@ -40,6 +40,16 @@ describe("the gate", () => {
     expect(evaluateGate(cases, stale, true).passed).toBe(false);
   });
 
+  it("does not let a waived failure carry a required check that was never judged (review 19)", () => {
+    const mixed = caseResult("m", "failed", ["kwargs-input"]);
+    mixed.checks.push({ name: "status-matches-api", severity: "required", version: 2, outcome: "inconclusive", message: "not read back" });
+    const waiver = [{ case: "m", check: "kwargs-input", reason: "known" }];
+    expect(evaluateGate([mixed], waiver, false)).toMatchObject({ passed: false, unexpected: [], inconclusive: ["m (status-matches-api)"] });
+    // A recommended check left unjudged does not hold the gate.
+    mixed.checks[1]!.severity = "recommended";
+    expect(evaluateGate([mixed], waiver, false)).toMatchObject({ passed: true, inconclusive: [] });
+  });
+
   it("never passes a flaky case", () => {
     expect(evaluateGate([caseResult("f", "flaky")], [{ case: "f", check: "*", reason: "x" }], false)).toMatchObject({ passed: false, flaky: ["f"] });
   });

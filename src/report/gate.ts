@@ -24,7 +24,7 @@ export interface Gate {
   nowPassing: GateFinding[];
   /** Cases that passed only on a retry: flaky is not passing. */
   flaky: string[];
-  /** Cases whose evidence could not be gathered: no expectation forgives what was never judged. */
+  /** Cases whose evidence could not be gathered, or with required checks left unjudged (named): no expectation forgives what was never judged. */
   inconclusive: string[];
   strict: boolean;
 }
@@ -52,7 +52,12 @@ export function evaluateGate(cases: readonly CaseResult[], expectations: readonl
     .filter((e) => ran.has(e.case) && !all.some((f) => covers(e, f)))
     .map((e) => ({ case: e.case, check: e.check, reason: e.reason }));
   const flaky = cases.filter((c) => c.outcome === "flaky").map((c) => c.id);
-  const inconclusive = cases.filter((c) => c.outcome === "inconclusive").map((c) => c.id);
+  // A waived failure leaves the case "failed": its required checks left unjudged still count.
+  const inconclusive = cases.flatMap((c) => {
+    if (c.outcome === "inconclusive") return [c.id];
+    const unjudged = c.checks.filter((k) => k.outcome === "inconclusive" && k.severity === "required").map((k) => k.name);
+    return unjudged.length > 0 ? [`${c.id} (${unjudged.join(", ")})`] : [];
+  });
   const nothingRan = cases.every((c) => c.outcome === "skipped");
   return {
     passed: unexpected.length === 0 && flaky.length === 0 && inconclusive.length === 0 && !nothingRan && (!strict || nowPassing.length === 0),

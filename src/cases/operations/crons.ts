@@ -26,6 +26,8 @@ interface ListedRun {
   run_id?: string;
   /** As the API writes it; ISO times of one server sort as text. */
   created_at?: string;
+  /** The run list and GET on the run gave it different created_at values. */
+  misdated?: string;
 }
 
 /** Runs on a thread, oldest first: for a thread cron, the runs it fired. */
@@ -41,12 +43,16 @@ async function runsOn(context: DriveContext, threadId: string, limit: number): P
   );
 }
 
-/** A listed run with its created_at, read from the run itself where the list left it out. */
+/** A listed run with its created_at as the run itself gives it: the list's account of a run must agree with the run's. */
 async function dated(context: DriveContext, run: ListedRun): Promise<ListedRun> {
-  if (run.created_at !== undefined || run.run_id === undefined) return run;
+  if (run.run_id === undefined) return run;
   const read = await context.api.send("GET", runPath(run.thread_id, run.run_id)).catch(() => undefined);
   const createdAt = read?.status === 200 ? stringField(read.json, "created_at") : undefined;
-  return createdAt === undefined ? run : { ...run, created_at: createdAt };
+  if (createdAt === undefined) return run;
+  if (run.created_at !== undefined && Date.parse(run.created_at) !== Date.parse(createdAt)) {
+    return { ...run, created_at: createdAt, misdated: `the thread's run list gives run ${run.run_id} created_at ${run.created_at}, GET on it ${createdAt}` };
+  }
+  return { ...run, created_at: createdAt };
 }
 
 /** Why the API's account cannot say which runs the cron fired first, if it cannot. */
@@ -54,6 +60,8 @@ function orderUnknown(runs: readonly ListedRun[], firings: number): string | und
   if (runs.length < firings) {
     return `the API showed ${runs.length} run(s) the cron fired (on its thread, or on threads carrying its marker), fewer than the ${firings} the case waits for, so which fired first cannot be told`;
   }
+  const misdated = runs.find((r) => r.misdated !== undefined);
+  if (misdated !== undefined) return `${misdated.misdated}, so which fired first cannot be told`;
   const undated = runs.find((r) => r.run_id === undefined || r.created_at === undefined);
   if (undated !== undefined) {
     return `the API gave no ${undated.run_id === undefined ? "run_id" : `created_at for run ${undated.run_id}`} among the runs the cron fired, so which fired first cannot be told`;

@@ -141,6 +141,25 @@ export function refusalPremise(status: number): PremiseCheck {
   );
 }
 
+/**
+ * A first run gone after the second ran may have been stopped by the rollback, or run to its end
+ * and been erased after: only a second run that ended before the first's sleep could have ended
+ * by itself shows the rollback stopped it.
+ */
+export function stoppedEarly(gone: PremiseCheck, secondEnded: boolean | void, secondEndSeenAt: number, naturalEnd: number, sleepMs: number): PremiseCheck {
+  if (!gone.held || gone.unknown !== undefined) return gone;
+  if (secondEnded === true && secondEndSeenAt < naturalEnd) return gone;
+  const why =
+    secondEnded === true
+      ? `the second run was seen ending ${secondEndSeenAt - naturalEnd} ms after the first run's ${sleepMs} ms sleep could have ended by itself`
+      : "the suite did not see the second run end";
+  // Not a run that survived its rollback (gone.otherwise): the run is gone, and how it went is what cannot be told.
+  return {
+    ...premise(gone.asked, false, gone.observed, "", "required"),
+    unknown: `${why}, so whether the rollback stopped the first run, rather than waiting for it to finish and erasing it, cannot be told`,
+  };
+}
+
 /** A run the API still has after a rollback is an ended run like any other: announced once, with a body that describes it. */
 const SURVIVED_ROLLBACK: RunExpectation = {
   delivery: "required",
@@ -425,6 +444,7 @@ export function multitaskCase(strategy: Strategy): CaseDefinition {
       // Under reject, the first run asks for reject too: a target that accepts it on an idle thread
       // supports the strategy, so its refusal of the second run is about the busy thread.
       const firstBody = runBody(firstContext, firstHook, strategy === "reject" ? { multitask_strategy: "reject" } : {});
+      const firstSentAt = Date.now();
       const firstAnswer = await post(firstContext, { method: "POST", path, body: firstBody });
       const first = joinedRun(firstContext, "the first run", firstHook, firstAnswer.json, { thread_id: threadId });
       if (first.created.run_id === undefined) throw new Error("the target did not say which run it created");
@@ -473,7 +493,8 @@ export function multitaskCase(strategy: Strategy): CaseDefinition {
         };
         // Whether the first run is gone shows once the second has run.
         const firstId = first.created.run_id;
-        firstRun.premise = second.terminal.then(() => goneAfterRollback(context, threadId, firstId, SURVIVED_ROLLBACK));
+        const naturalEnd = firstSentAt + firstContext.input.sleep_ms;
+        firstRun.premise = second.terminal.then(async (ended) => stoppedEarly(await goneAfterRollback(context, threadId, firstId, SURVIVED_ROLLBACK), ended, Date.now(), naturalEnd, firstContext.input.sleep_ms));
       }
       return [firstRun, secondRun];
     },
