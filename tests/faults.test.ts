@@ -86,9 +86,9 @@ const TABLE: Row[] = [
   { fault: "cron-extra-firing", only: ["thread-cron-second-firing"], cases: ["thread-cron-second-firing"], checks: ["post-method"] },
   // Review 17: a first firing never announced keeps its place; the next firing's webhook does not stand in for it.
   { fault: "silent-first-firing", label: "two firings", only: ["thread-cron-second-firing"], cases: ["thread-cron-second-firing"], checks: ["delivered"] },
-  { fault: "silent-first-firing", label: "one firing", only: ["thread-cron", "stateless-cron"], cases: ["thread-cron", "stateless-cron"], checks: ["run-identity"] },
+  { fault: "silent-first-firing", label: "one firing", only: ["thread-cron", "stateless-cron"], cases: ["thread-cron", "stateless-cron"], checks: ["delivered"] },
   // Review 18: without created_at in the run list, each run is read for it; with no run found at all, the order is unknown (inconclusive row below).
-  { fault: "silent-first-firing,undated-run-list", label: "run list undated", only: ["thread-cron", "stateless-cron"], cases: ["thread-cron", "stateless-cron"], checks: ["run-identity"] },
+  { fault: "silent-first-firing,undated-run-list", label: "run list undated", only: ["thread-cron", "stateless-cron"], cases: ["thread-cron", "stateless-cron"], checks: ["delivered"] },
   // Review 17/18: a batch's runs are paired by a marker of each item's own, not by position nor by webhook URL.
   { fault: "batch-reversed", only: ["stateless-batch", "stateless-batch-error"], cases: [], checks: [], verdict: "conformant" },
   { fault: "mask-webhook-in-answers", only: ["stateless-batch", "stateless-batch-error"], cases: [], checks: [], verdict: "conformant" },
@@ -275,13 +275,14 @@ describe("review 19", () => {
     expect(await readFile(join(reportDir, "certification.html"), "utf8")).toContain("[[[[");
   });
 
-  it("a multitask rollback that lets the first run finish and then erases it is inconclusive, not passed", { timeout: 120_000 }, async () => {
+  it("a multitask rollback that lets the first run finish and then erases it is not passed", { timeout: 120_000 }, async () => {
     const { code, cert, stderr } = await certifyTestTarget(["rollback-after-completion"], [...FAST, "--only", "thread-multitask-rollback"]);
-    expect(cert.verdict, stderr).toBe("inconclusive");
-    expect(code).toBe(1);
+    expect(code, stderr).toBe(1);
+    expect(cert.verdict).not.toBe("conformant");
+    // The first run sleeps for ever but for the rollback (review 20): waited for, it holds the second run past its deadline.
     const premise = cert.cases[0]!.checks.find((k) => k.name === "outcome-premise")!;
-    expect(premise.outcome).toBe("inconclusive");
-    expect(premise.message).toMatch(/whether the rollback stopped the first run, rather than waiting for it to finish and erasing it, cannot be told/);
+    expect(premise.outcome).not.toBe("passed");
+    expect(cert.cases[0]!.outcome).not.toBe("passed");
   });
 
   it("a cron's silent first firing, misdated in the run list only, is inconclusive, not passed", { timeout: 180_000 }, async () => {
@@ -294,6 +295,33 @@ describe("review 19", () => {
       expect(c.outcome, id).not.toBe("passed");
       expect(JSON.stringify(c.checks), id).toMatch(/the thread's run list gives run \S+ created_at/);
     }
+  });
+});
+
+describe("review 20", () => {
+  it("a correct server with a slow history endpoint passes multitask rollback", { timeout: 120_000 }, async () => {
+    const { code, cert, stderr } = await certifyTestTarget(["slow-history"], [...FAST, "--only", "thread-multitask-rollback"]);
+    expect(cert.verdict, stderr).toBe("conformant");
+    expect(code).toBe(0);
+  });
+
+  it("a multitask rollback that hides the first run and lets it run on fails its premise", { timeout: 120_000 }, async () => {
+    const { code, cert, stderr } = await certifyTestTarget(["hide-multitask-rollback"], [...FAST, "--only", "thread-multitask-rollback"]);
+    expect(code, stderr).toBe(1);
+    const premise = cert.cases[0]!.checks.find((k) => k.name === "outcome-premise")!;
+    expect(premise).toMatchObject({ outcome: "failed", severity: "required" });
+  });
+
+  it("a cron's first firing that GET cannot read is not dated by the run list alone", { timeout: 120_000 }, async () => {
+    const { code, cert, stderr } = await certifyTestTarget(["silent-first-firing", "misdated-first-firing", "unreadable-first-firing"], [...FAST, "--only", "thread-cron"]);
+    expect(code, stderr).toBe(1);
+    expect(cert.cases[0]!.outcome).not.toBe("passed");
+  });
+
+  it("a join that answers before the run ends does not prove interrupt_before held", { timeout: 120_000 }, async () => {
+    const { code, cert, stderr } = await certifyTestTarget(["ignore-interrupt-before", "join-at-once"], [...FAST, "--only", "thread-run-interrupt-before"], { runMs: 1_500 });
+    expect(code, stderr).toBe(1);
+    expect(cert.cases[0]!.outcome).not.toBe("passed");
   });
 });
 

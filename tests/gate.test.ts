@@ -50,6 +50,13 @@ describe("the gate", () => {
     expect(evaluateGate([mixed], waiver, false)).toMatchObject({ passed: true, inconclusive: [] });
   });
 
+  it("looks at each run's checks: a waived failure on one run does not cover the same check left unjudged on another (review 20)", () => {
+    const batch = caseResult("b", "failed", ["status-matches-api"]);
+    const run = (outcome: "failed" | "inconclusive") => ({ checks: [{ name: "status-matches-api", severity: "required" as const, version: 2, outcome, message: "m" }] });
+    batch.runs = [run("failed"), run("inconclusive")] as unknown as CaseResult["runs"];
+    expect(evaluateGate([batch], [{ case: "b", check: "status-matches-api", reason: "known" }], false)).toMatchObject({ passed: false, inconclusive: ["b (status-matches-api)"] });
+  });
+
   it("never passes a flaky case", () => {
     expect(evaluateGate([caseResult("f", "flaky")], [{ case: "f", check: "*", reason: "x" }], false)).toMatchObject({ passed: false, flaky: ["f"] });
   });

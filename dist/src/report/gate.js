@@ -24,7 +24,9 @@ export function evaluateGate(cases, expectations, strict) {
     const inconclusive = cases.flatMap((c) => {
         if (c.outcome === "inconclusive")
             return [c.id];
-        const unjudged = c.checks.filter((k) => k.outcome === "inconclusive" && k.severity === "required").map((k) => k.name);
+        // Per run too: a case's merged checks show a failure where one run failed and another was never judged.
+        const all = [...c.checks, ...c.runs.flatMap((r) => r.checks)];
+        const unjudged = [...new Set(all.filter((k) => k.outcome === "inconclusive" && k.severity === "required").map((k) => k.name))];
         return unjudged.length > 0 ? [`${c.id} (${unjudged.join(", ")})`] : [];
     });
     const nothingRan = cases.every((c) => c.outcome === "skipped");

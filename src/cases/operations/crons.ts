@@ -48,7 +48,8 @@ async function dated(context: DriveContext, run: ListedRun): Promise<ListedRun> 
   if (run.run_id === undefined) return run;
   const read = await context.api.send("GET", runPath(run.thread_id, run.run_id)).catch(() => undefined);
   const createdAt = read?.status === 200 ? stringField(read.json, "created_at") : undefined;
-  if (createdAt === undefined) return run;
+  // The list's date alone vouches for nothing: a run that cannot be read has no known date.
+  if (createdAt === undefined) return { thread_id: run.thread_id, run_id: run.run_id };
   if (run.created_at !== undefined && Date.parse(run.created_at) !== Date.parse(createdAt)) {
     return { ...run, created_at: createdAt, misdated: `the thread's run list gives run ${run.run_id} created_at ${run.created_at}, GET on it ${createdAt}` };
   }
@@ -164,14 +165,11 @@ async function firedRuns(
       else if (i < firing.firings - 1) run.laterRuns = true;
       if (firing.cronCreatedAt !== undefined) run.createdNotBefore = { at: firing.cronCreatedAt, what: "the cron that fired it was created, as the API answered" };
       else if (firing.readBackSkipped !== undefined) run.apiCreatedAtMissing = "the cron's create answer has no created_at, and its fired run cannot be read back";
-      // Several firings share one URL: each run owns the deliveries that name it.
-      if (firing.firings > 1) {
-        run.runFilter = inOrder?.run_id ?? body?.run_id ?? api?.run_id ?? "(no run fired)";
-      }
+      // Every firing shares one URL, including one the cron made before it was deleted: each run owns the deliveries that name it.
+      run.runFilter = inOrder?.run_id ?? body?.run_id ?? api?.run_id ?? "(no run fired)";
       return run;
     }),
   );
-  if (firing.firings === 1) return runs;
   // Runs the cron fired beyond those waited for (it fired again before it was deleted) share the URL:
   // each is judged as a run of its own, so nothing sent to the URL for them goes unjudged.
   const judged = new Set(runs.map((r) => r.runFilter));

@@ -308,9 +308,31 @@ export const SIZE_SURVIVES: Variant = {
  * Whether the run stopped before node "act": its state has no `result`, which only "act" writes.
  * Undefined when the state cannot be read (the webhook is judged all the same).
  */
+/** Why the API never showed the run ended within --timeout-ms, if it did not: a join that answers is not proof. */
+async function notSeenEnded(context: DriveContext, threadId: string, runId: string): Promise<string | undefined> {
+  const deadline = Date.now() + context.timeoutMs;
+  let delay = 50;
+  let last: string | undefined;
+  for (;;) {
+    last = await statusOf(context, threadId, runId);
+    if (last !== undefined && ENDED.includes(last)) return undefined;
+    if (Date.now() > deadline) return `after its join answered, GET on the run never showed it ended within ${context.timeoutMs} ms (last status ${JSON.stringify(last ?? null)}), so its state may not be its last`;
+    await new Promise((r) => setTimeout(r, delay));
+    delay = Math.min(delay * 2, 500);
+  }
+}
+
 async function stoppedBeforeAct(context: DriveContext, run: DrivenRun): Promise<PremiseCheck | undefined> {
   await run.terminal;
   if (!("thread_id" in run.readBack)) return undefined;
+  const open = await notSeenEnded(context, run.readBack.thread_id, run.readBack.run_id);
+  if (open !== undefined) {
+    return {
+      ...premise('the run stopped before node "act" (its state has no result)', false, "", "interrupt_before was ignored: the node ran, so the case cannot show how a run stopped for a human is announced", "required"),
+      unknown: open,
+      valuesLack: "result",
+    };
+  }
   const state = await stateAfterRun(context.api, run.readBack.thread_id, run.readBack.run_id, false);
   if ("skipped" in state) return undefined;
   const values = state.values as Record<string, unknown> | null;
@@ -420,6 +442,13 @@ const ENQUEUE_POLL_MS = 200;
  * later: 2 s, and more on a slow target (the preflight measured one call's latency).
  */
 const firstRunInput = (context: DriveContext): { mode: string; sleep_ms: number } => ({ mode: "sleep", sleep_ms: 2_000 + 10 * context.latencyMs });
+/**
+ * Under interrupt and rollback the second run stops the first: one that sleeps for ever but for
+ * that keeps a hidden run busy past every window, and a target that waits for it instead of
+ * stopping it never gets to the second run in time.
+ */
+const stoppedFirstRunInput = (context: DriveContext, strategy: Strategy): { mode: string; sleep_ms: number } =>
+  strategy === "interrupt" || strategy === "rollback" ? LONG_SLEEP : firstRunInput(context);
 /** The second run's own input, so the state after each run differs and each webhook's values can be told apart. */
 const SECOND_RUN = { mode: "succeed" };
 
@@ -440,7 +469,7 @@ export function multitaskCase(strategy: Strategy): CaseDefinition {
       const firstHook = await context.hook("the first run");
       const secondHook = await context.hook("the second run");
       const path = `/threads/${threadId}/runs`;
-      const firstContext = { ...context, input: firstRunInput(context) };
+      const firstContext = { ...context, input: stoppedFirstRunInput(context, strategy) };
       // Under reject, the first run asks for reject too: a target that accepts it on an idle thread
       // supports the strategy, so its refusal of the second run is about the busy thread.
       const firstBody = runBody(firstContext, firstHook, strategy === "reject" ? { multitask_strategy: "reject" } : {});
@@ -494,7 +523,11 @@ export function multitaskCase(strategy: Strategy): CaseDefinition {
         // Whether the first run is gone shows once the second has run.
         const firstId = first.created.run_id;
         const naturalEnd = firstSentAt + firstContext.input.sleep_ms;
-        firstRun.premise = second.terminal.then(async (ended) => stoppedEarly(await goneAfterRollback(context, threadId, firstId, SURVIVED_ROLLBACK), ended, Date.now(), naturalEnd, firstContext.input.sleep_ms));
+        firstRun.premise = second.terminal.then(async (ended) => {
+          // When the second run's end was seen, before the read-backs below take their time.
+          const seenAt = Date.now();
+          return stoppedEarly(await goneAfterRollback(context, threadId, firstId, SURVIVED_ROLLBACK), ended, seenAt, naturalEnd, firstContext.input.sleep_ms);
+        });
       }
       return [firstRun, secondRun];
     },
