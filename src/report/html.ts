@@ -1,5 +1,6 @@
 import { count } from "../text.js";
 import { indentJson } from "./indent-json.js";
+import { nestingDepth } from "../json.js";
 import { verdictWords, type Certification } from "./certification.js";
 import type { CaseResult, RunResult } from "./types.js";
 import { LATENCY_NOTE, loadLines, type LoadSummary } from "./load.js";
@@ -10,14 +11,18 @@ function esc(text: string): string {
   return text.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/"/g, "&quot;");
 }
 
+/** Indentation grows with depth on every line: evidence nested deeper is shown as it came. */
+const MAX_INDENT_DEPTH = 64;
+
 /** Evidence as the target wrote it, indented: JSON.parse would drop a repeated key and round large numerals. */
 function pretty(text: string): string {
+  let value: unknown;
   try {
-    JSON.parse(text);
+    value = JSON.parse(text);
   } catch {
     return text;
   }
-  return indentJson(text);
+  return nestingDepth(value, MAX_INDENT_DEPTH) > MAX_INDENT_DEPTH ? text : indentJson(text);
 }
 
 const OUTCOME_SUFFIXES = [

@@ -1,5 +1,6 @@
 import { count } from "../text.js";
 import { indentJson } from "./indent-json.js";
+import { nestingDepth } from "../json.js";
 import { verdictWords } from "./certification.js";
 import { LATENCY_NOTE, loadLines } from "./load.js";
 import { describeWindows } from "../conductor/windows.js";
@@ -7,15 +8,18 @@ import { findingsOf, REPLAY_LOCAL } from "./findings.js";
 function esc(text) {
     return text.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/"/g, "&quot;");
 }
+/** Indentation grows with depth on every line: evidence nested deeper is shown as it came. */
+const MAX_INDENT_DEPTH = 64;
 /** Evidence as the target wrote it, indented: JSON.parse would drop a repeated key and round large numerals. */
 function pretty(text) {
+    let value;
     try {
-        JSON.parse(text);
+        value = JSON.parse(text);
     }
     catch {
         return text;
     }
-    return indentJson(text);
+    return nestingDepth(value, MAX_INDENT_DEPTH) > MAX_INDENT_DEPTH ? text : indentJson(text);
 }
 const OUTCOME_SUFFIXES = [
     "cancel-interrupt",

@@ -3,10 +3,7 @@
  * it, so evidence shows a key given twice, or digits beyond what a double keeps, as they came.
  * Text that is not JSON is indented as far as its brackets go, which does no harm to a reader.
  */
-export function indentJson(text, step = "  ", maxDepth = 64) {
-    // Indentation grows with depth on every line: a body nested deeper is shown as it came.
-    if (nestedDeeperThan(text, maxDepth))
-        return text;
+export function indentJson(text, step = "  ") {
     let out = "";
     let depth = 0;
     let inString = false;
@@ -52,28 +49,4 @@ export function indentJson(text, step = "  ", maxDepth = 64) {
         }
     }
     return out;
-}
-/** Whether the brackets of a text (outside its strings) nest deeper than `limit`. */
-function nestedDeeperThan(text, limit) {
-    let depth = 0;
-    let inString = false;
-    for (let i = 0; i < text.length; i += 1) {
-        const c = text[i];
-        if (inString) {
-            if (c === "\\")
-                i += 1;
-            else if (c === '"')
-                inString = false;
-        }
-        else if (c === '"')
-            inString = true;
-        else if (c === "{" || c === "[") {
-            depth += 1;
-            if (depth > limit)
-                return true;
-        }
-        else if (c === "}" || c === "]")
-            depth -= 1;
-    }
-    return false;
 }

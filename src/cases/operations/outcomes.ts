@@ -17,12 +17,26 @@ const LONG_SLEEP = { mode: "sleep", sleep_ms: 120_000 };
 /** Statuses of a run that has ended. */
 const ENDED = ["success", "error", "timeout", "interrupted"];
 
+/**
+ * Reads until `settled` takes the answer as final, backing off from `firstMs` to `maxMs` between
+ * reads; once `deadline` has passed, the last answer, not settled.
+ */
+async function pollUntil<T>(deadline: number, firstMs: number, maxMs: number, read: () => Promise<T>, settled: (answer: T) => boolean): Promise<{ answer: T; settled: boolean }> {
+  let delay = firstMs;
+  for (;;) {
+    const answer = await read();
+    if (settled(answer)) return { answer, settled: true };
+    if (Date.now() > deadline) return { answer, settled: false };
+    await new Promise((r) => setTimeout(r, delay));
+    delay = Math.min(delay * 2, maxMs);
+  }
+}
+
 /** Waits (bounded) until the API reports one of the statuses, so a cancel hits a running run. */
 async function untilStatus(context: DriveContext, threadId: string, runId: string, statuses: string[]): Promise<void> {
   // A run may take as long to start as the user allows a run to take.
   const deadline = Date.now() + context.timeoutMs;
-  let delay = 50;
-  for (;;) {
+  const readStatus = async (): Promise<{ shown: boolean; httpStatus: number; status: string | undefined }> => {
     const read = await context.api.send("GET", runPath(threadId, runId));
     // The run the target named is not there: the target's fault, not missing evidence.
     if (read.status === 404) throw new TargetHttpError("GET", runPath(threadId, runId), read.status, read.text);
@@ -30,18 +44,16 @@ async function untilStatus(context: DriveContext, threadId: string, runId: strin
     const shown = read.status >= 200 && read.status < 300;
     if (shown) ownRun(context, runId, read.json);
     const status = shown ? stringField(read.json, "status") : undefined;
-    if (status !== undefined && statuses.includes(status)) return;
     // Ended before the suite saw it as the case needs (the API is slower than the preflight measured): nothing to judge either way.
-    if (status !== undefined && ENDED.includes(status)) {
+    if (status !== undefined && !statuses.includes(status) && ENDED.includes(status)) {
       throw new CaseInconclusive(`run ${runId} ended (status "${status}") before the suite saw it ${statuses.join(" or ")}, so the case could not do what it needs; the target's run endpoints may be slower than the ${context.latencyMs} ms per call the preflight measured`);
     }
-    if (Date.now() > deadline) {
-      const why = shown ? `its last status was ${JSON.stringify(status)}` : `reading it answered HTTP ${read.status}`;
-      throw new CaseInconclusive(`run ${runId} was never seen ${statuses.join(" or ")} within ${context.timeoutMs} ms (${why}), so the case could not do what it needs`);
-    }
-    await new Promise((r) => setTimeout(r, delay));
-    delay = Math.min(delay * 2, 500);
-  }
+    return { shown, httpStatus: read.status, status };
+  };
+  const { answer, settled } = await pollUntil(deadline, 50, 500, readStatus, (a) => a.status !== undefined && statuses.includes(a.status));
+  if (settled) return;
+  const why = answer.shown ? `its last status was ${JSON.stringify(answer.status)}` : `reading it answered HTTP ${answer.httpStatus}`;
+  throw new CaseInconclusive(`run ${runId} was never seen ${statuses.join(" or ")} within ${context.timeoutMs} ms (${why}), so the case could not do what it needs`);
 }
 
 /** What the case asked of a run, and what the API showed, for the outcome-premise check. */
@@ -80,18 +92,14 @@ async function stillThere(context: DriveContext, threadId: string, runId: string
   }
   const unknown = unreadable(listed, "the thread's run list") ?? unreadable(history, "the thread's history");
   if (unknown !== undefined) return { unknown };
-  const deadline = Date.now() + Math.min(IDLE_WITHIN_MS, context.timeoutMs);
-  let delay = 100;
-  for (;;) {
-    const thread = await context.api.send("GET", threadPath(threadId)).catch(() => undefined);
-    const failed = unreadable(thread, "the run's thread");
-    if (failed !== undefined) return { unknown: failed };
-    // Only a thread shown busy says anything more: one gone holds no run.
-    if (thread?.status !== 200 || stringField(thread.json, "status") !== "busy") return {};
-    if (Date.now() > deadline) return { hidden: `GET on the run answered HTTP 404, yet its thread was still "busy" ${Math.min(IDLE_WITHIN_MS, context.timeoutMs)} ms later, with no other run of the suite's on it: the run still runs` };
-    await new Promise((r) => setTimeout(r, delay));
-    delay = Math.min(delay * 2, 1_000);
-  }
+  const idleWithin = Math.min(IDLE_WITHIN_MS, context.timeoutMs);
+  const readThread = () => context.api.send("GET", threadPath(threadId)).catch(() => undefined);
+  // Only a thread shown busy says anything more: one gone holds no run.
+  const busy = (thread: Awaited<ReturnType<typeof readThread>>): boolean => thread?.status === 200 && stringField(thread.json, "status") === "busy";
+  const { answer: thread, settled } = await pollUntil(Date.now() + idleWithin, 100, 1_000, readThread, (t) => !busy(t));
+  if (!settled) return { hidden: `GET on the run answered HTTP 404, yet its thread was still "busy" ${idleWithin} ms later, with no other run of the suite's on it: the run still runs` };
+  const failed = unreadable(thread, "the run's thread");
+  return failed === undefined ? {} : { unknown: failed };
 }
 
 /** Whether the API still finds the run: the published API says rollback deletes it. */
@@ -304,24 +312,17 @@ export const SIZE_SURVIVES: Variant = {
   expect: { delivery: "required", statuses: ["success"] },
 };
 
+/** Why the API never showed the run ended within --timeout-ms, if it did not: a join that answers is not proof. */
+async function notSeenEnded(context: DriveContext, threadId: string, runId: string): Promise<string | undefined> {
+  const { answer: last, settled } = await pollUntil(Date.now() + context.timeoutMs, 50, 500, () => statusOf(context, threadId, runId), (status) => status !== undefined && ENDED.includes(status));
+  if (settled) return undefined;
+  return `after its join answered, GET on the run never showed it ended within ${context.timeoutMs} ms (last status ${JSON.stringify(last ?? null)}), so its state may not be its last`;
+}
+
 /**
  * Whether the run stopped before node "act": its state has no `result`, which only "act" writes.
  * Undefined when the state cannot be read (the webhook is judged all the same).
  */
-/** Why the API never showed the run ended within --timeout-ms, if it did not: a join that answers is not proof. */
-async function notSeenEnded(context: DriveContext, threadId: string, runId: string): Promise<string | undefined> {
-  const deadline = Date.now() + context.timeoutMs;
-  let delay = 50;
-  let last: string | undefined;
-  for (;;) {
-    last = await statusOf(context, threadId, runId);
-    if (last !== undefined && ENDED.includes(last)) return undefined;
-    if (Date.now() > deadline) return `after its join answered, GET on the run never showed it ended within ${context.timeoutMs} ms (last status ${JSON.stringify(last ?? null)}), so its state may not be its last`;
-    await new Promise((r) => setTimeout(r, delay));
-    delay = Math.min(delay * 2, 500);
-  }
-}
-
 async function stoppedBeforeAct(context: DriveContext, run: DrivenRun): Promise<PremiseCheck | undefined> {
   await run.terminal;
   if (!("thread_id" in run.readBack)) return undefined;

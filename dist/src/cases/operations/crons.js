@@ -16,15 +16,15 @@ function requireCronId(answer, path) {
         throw new Error(`POST ${path} succeeded but its answer has no cron_id: ${cut(answer.text, 300)}`);
     return id;
 }
-/** Runs on a thread, oldest first: for a thread cron, the runs it fired. */
+/** Runs on a thread as the API lists them: for a thread cron, the runs it fired. */
 async function runsOn(context, threadId, limit) {
     const listed = await context.api.ok("GET", `${threadPath(threadId)}/runs?limit=${limit}`);
-    return oldestFirst(records(listed.json)
+    return records(listed.json)
         .filter((r) => stringField(r, "run_id") !== undefined)
         .map((r) => {
         const createdAt = stringField(r, "created_at");
         return { thread_id: threadId, run_id: stringField(r, "run_id"), ...(createdAt === undefined ? {} : { created_at: createdAt }) };
-    }));
+    });
 }
 /** A listed run with its created_at as the run itself gives it: the list's account of a run must agree with the run's. */
 async function dated(context, run) {
@@ -84,13 +84,11 @@ async function firedRuns(context, webhookUrl, cronId, cronThread, marker, firing
             const [run] = await runsOn(context, threadId, 1).catch(() => []);
             apiRuns.push(run ?? { thread_id: threadId });
         }
-        apiRuns = oldestFirst(apiRuns);
     }
     // Where the API keeps every fired run, it says which fired first: a run that never delivered
     // keeps its place rather than passing its turn to the next firing's webhook. Where fired runs
-    // are deleted as they end, what is left says nothing about order.
-    if (firing.readBackSkipped === undefined)
-        apiRuns = oldestFirst(await Promise.all(apiRuns.map((run) => dated(context, run))));
+    // are deleted as they end, what is left says nothing about order, and the list's dates serve.
+    apiRuns = oldestFirst(firing.readBackSkipped === undefined ? await Promise.all(apiRuns.map((run) => dated(context, run))) : apiRuns);
     const unordered = firing.readBackSkipped === undefined ? orderUnknown(apiRuns, firing.firings) : undefined;
     const ordered = firing.readBackSkipped === undefined && unordered === undefined;
     const runs = await Promise.all(Array.from({ length: firing.firings }, async (_, i) => {
