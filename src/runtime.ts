@@ -21,6 +21,7 @@ export interface Runtime {
   workers: number;
   /** Playwright retries per case (a case that passes only on a retry is flaky). */
   retries: number;
+  /** Where the run writes its reports: the report folder's staging folder, which takes the report folder's place when they are all written. */
   reportDir: string;
   /** --traces: Playwright's own reports are kept in the report folder's traces/ (otherwise they go away with the run). */
   keepTraces: boolean;

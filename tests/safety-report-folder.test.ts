@@ -1,10 +1,10 @@
 import { afterAll, describe, expect, it } from "vitest";
-import { mkdtemp, readdir, readFile, rm, stat, writeFile } from "node:fs/promises";
+import { mkdir, mkdtemp, readdir, readFile, rm, stat, writeFile } from "node:fs/promises";
 import { hostname, tmpdir } from "node:os";
-import { join } from "node:path";
+import { basename, dirname, join } from "node:path";
 import { runCli, startCliUntil } from "./helpers/cli.js";
 import { startTestTarget } from "../fixtures/test-target/server.js";
-import { writeFileAtomic } from "../src/report/files.js";
+import { claimReportFolder, writeFileAtomic } from "../src/report/files.js";
 import type { Certification } from "../src/report/certification.js";
 import { main } from "../src/cli/main.js";
 
@@ -77,6 +77,9 @@ describe("a report folder belongs to one run at a time", () => {
       expect(cert.scope.complete).toBe(false);
       expect(cert.cases.filter((c) => c.outcome === "passed").map((c) => c.id)).toEqual(["thread-run", "stateless-run"]);
       for (const name of await files()) expect((await stat(join(dir, name))).mtimeMs, name).toBeGreaterThanOrEqual(before);
+      // Written beside the folder and moved into its place whole; nothing of the staging is left.
+      expect((await readdir(dirname(dir))).filter((f) => f.startsWith(`.${basename(dir)}.lgwc-`))).toEqual([]);
+      expect((await readdir(dir)).filter((f) => f.startsWith("."))).toEqual([]);
     } finally {
       await target.close();
     }
@@ -143,5 +146,58 @@ describe("a report folder belongs to one run at a time", () => {
     await writer;
     expect(reads).toBeGreaterThan(0);
     expect((await readdir(dir)).filter((f) => f.endsWith(".tmp"))).toEqual([]);
+  });
+
+  it("a run writes into a folder of its own, which takes the report folder's place whole when it is done", async () => {
+    const dir = join(await folder(), "reports");
+    const first = await claimReportFolder(dir);
+    await writeFile(join(first.staging, "certification.json"), '{"verdict":"conformant"}');
+    await first.publish();
+    await first.release();
+    const earlier = (await stat(dir)).ino;
+
+    const run = await claimReportFolder(dir);
+    // The claim removed the earlier verdict at once: a run killed from here on leaves none behind.
+    expect(await readdir(dir)).toEqual([".lg-webhook-conformance.lock"]);
+    expect(dirname(run.staging)).toBe(dirname(dir));
+    await writeFile(join(run.staging, "certification.md"), "# this run");
+    await writeFile(join(run.staging, "certification.json"), '{"verdict":"non-conformant"}');
+    // Nothing shows in the report folder until the run publishes.
+    expect(await readdir(dir)).toEqual([".lg-webhook-conformance.lock"]);
+    await run.publish();
+    expect((await stat(dir)).ino).not.toBe(earlier);
+    expect((await readdir(dir)).sort()).toEqual([".lg-webhook-conformance.lock", "certification.json", "certification.md"]);
+    await run.release();
+    expect((await readdir(dir)).sort()).toEqual(["certification.json", "certification.md"]);
+    expect((await readdir(dirname(dir))).sort()).toEqual(["reports"]);
+  });
+
+  it("a report folder that cannot be renamed (a mount point) gets its entries moved in, certification.json among them", async () => {
+    const dir = await folder();
+    const run = await claimReportFolder(dir, { stageInside: true });
+    expect(dirname(run.staging)).toBe(dir);
+    await writeFile(join(run.staging, "badge.svg"), "<svg/>");
+    await writeFile(join(run.staging, "certification.json"), "{}");
+    const inode = (await stat(dir)).ino;
+    await run.publish();
+    await run.release();
+    expect((await stat(dir)).ino).toBe(inode);
+    expect((await readdir(dir)).sort()).toEqual(["badge.svg", "certification.json"]);
+  });
+
+  it("a staging folder a dead run left is removed by the next claim; a live run's is not touched", async () => {
+    const parent = await folder();
+    const dir = join(parent, "reports");
+    const dead = join(parent, ".reports.lgwc-4194305-abc123");
+    const live = join(parent, `.reports.lgwc-${process.ppid}-abc123`);
+    const deadInside = join(dir, ".lgwc-staging-4194305-xyz789");
+    for (const path of [dead, live, deadInside]) await mkdir(path, { recursive: true });
+    await writeFile(join(dead, "certification.json"), "{}");
+    const run = await claimReportFolder(dir);
+    await run.release();
+    const left = await readdir(parent);
+    expect(left).toContain(basename(live));
+    expect(left).not.toContain(basename(dead));
+    expect(await readdir(dir).catch(() => [])).toEqual([]);
   });
 });

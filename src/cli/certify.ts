@@ -2,7 +2,7 @@ import { count } from "../text.js";
 import { describeLeftovers, type Leftover } from "../conductor/leftovers.js";
 import type { ChildProcess } from "node:child_process";
 import { rm } from "node:fs/promises";
-import { readFileSync } from "node:fs";
+import { readFileSync, rmSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { createPrivateKey, randomBytes } from "node:crypto";
 import { ConformanceError, describeError, usageError } from "../errors.js";
@@ -96,6 +96,7 @@ export function noVerdictNow(resources: Resources, ending: { exitCode: number; r
   if (!resources.folder || resources.verdictWritten === true) return;
   resources.ending = ending;
   try {
+    rmSync(resources.folder.staging, { recursive: true, force: true });
     writeNoVerdictNow(resources.folder.path, noVerdictOf(resources), REPORT_FILES);
   } catch {
     // The process is leaving: a folder it cannot write says nothing, which is no false verdict either.
@@ -222,14 +223,14 @@ function plan(options: Options): Plan {
   return result;
 }
 
-/** Takes the report folder for this run alone, and removes verdicts an earlier run left there. */
+/**
+ * Takes the report folder for this run alone; the claim removes verdicts an earlier run left there
+ * (a CI job that publishes junit.xml would show an earlier run's pass). The run writes into the
+ * folder's staging folder, which takes the report folder's place once everything is written.
+ */
 async function claimReports(options: Options, resources: Resources): Promise<string> {
-  const reportDir = resolve(options.reportDir);
-  resources.folder = await claimReportFolder(reportDir);
-  // A stale verdict must never outlive a run that failed to write a new one: Playwright's reports
-  // included (a CI job that publishes junit.xml would show an earlier run's pass).
-  await removeReports(reportDir);
-  return reportDir;
+  resources.folder = await claimReportFolder(resolve(options.reportDir));
+  return resources.folder.staging;
 }
 
 function warnings(options: Options, io: Io): void {
@@ -421,6 +422,7 @@ async function report(options: Options, runtime: Runtime, cases: readonly CaseRe
   if (leftovers.length > 0) io.stderr(describeLeftovers(leftovers, resources.runTag));
   const certification = await writeRunReports(runtime, cases, resources.sink!.stats(), resources.redactor, interrupted);
   if (certification === undefined) return EXIT.internal;
+  await resources.folder!.publish();
   resources.verdictWritten = true;
   const summary = renderSummary(certification, options.reportDir, { caseLines: options.load !== undefined });
   const partialRefused = options.requireComplete && !certification.scope.complete;
@@ -445,7 +447,7 @@ export async function certify(argv: readonly string[], options: Options, io: Io,
   };
   const planned = plan(options);
   resources.startedAt = new Date();
-  const reportDir = await claimReports(options, resources);
+  const stagingDir = await claimReports(options, resources);
   checkpoint();
   const chosen = await chosenSchema(options);
   warnings(options, io);
@@ -463,7 +465,7 @@ export async function certify(argv: readonly string[], options: Options, io: Io,
   resources.conductor = conductor;
   const control = await startControlServer(conductor, resources.redactor);
   resources.control = control;
-  const runtime = runtimeOf(argv, options, planned, target, reportDir, sinkUrl, control.url, runTag, windows, resources.redactor);
+  const runtime = runtimeOf(argv, options, planned, target, stagingDir, sinkUrl, control.url, runTag, windows, resources.redactor);
   checkpoint();
   const cases = await runCases(options, runtime, conductor, control, resources, io, interrupted);
   // Interrupted: no verdict is written (the cases did not finish), and release() deletes what they created.

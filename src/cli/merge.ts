@@ -12,7 +12,7 @@ import { check, keyId } from "../report/integrity.js";
 import { createPublicKey } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { duplicateKey } from "../json-duplicates.js";
-import { claimReportFolder, removeReports } from "../report/files.js";
+import { claimReportFolder } from "../report/files.js";
 import { checkSigningKey, suiteVersion } from "./certify.js";
 import { writeNoVerdict } from "../report/no-verdict.js";
 import { exitCodeFor } from "./exit-code.js";
@@ -221,14 +221,14 @@ export async function mergeCommand(argv: readonly string[], io: Io): Promise<num
     if (error instanceof ConformanceError) await recordRefusal(resolve(out), error, argv, startedAt);
     throw error;
   }
+  // The claim removes an earlier merge's reports; this one's are staged and moved in whole.
   const folder = await claimReportFolder(resolve(out));
   try {
-    // An earlier merge's reports must not stand beside this one's verdict.
-    await removeReports(folder.path);
     // Load mode writes no Playwright reports, so there are none to merge; junit.xml is written from the merged certification.
-    const notMerged = merged.load === undefined ? await mergePlaywright(dirs, folder.path) : undefined;
+    const notMerged = merged.load === undefined ? await mergePlaywright(dirs, folder.staging) : undefined;
     if (notMerged !== undefined) io.stderr(`${notMerged}; the certification is written all the same.\n`);
-    await writeCertification(folder.path, merged, key);
+    await writeCertification(folder.staging, merged, key);
+    await folder.publish();
   } finally {
     await folder.release();
   }
@@ -246,7 +246,6 @@ async function recordRefusal(out: string, error: ConformanceError, argv: readonl
   const folder = await claimReportFolder(out).catch(() => undefined);
   if (folder === undefined) return;
   try {
-    await removeReports(folder.path);
     await writeNoVerdict(folder.path, {
       suite: suiteVersion(),
       verdict: null,

@@ -1,5 +1,5 @@
 import { randomBytes } from "node:crypto";
-import { mkdir, open, readdir, readFile, rename, rm, rmdir, stat, writeFile } from "node:fs/promises";
+import { mkdir, mkdtemp, open, readdir, readFile, rename, rm, rmdir, stat, writeFile } from "node:fs/promises";
 import { existsSync } from "node:fs";
 import { hostname } from "node:os";
 import { basename, dirname, join } from "node:path";
@@ -69,6 +69,10 @@ async function makeFolder(path: string): Promise<void> {
 }
 
 const LOCK = ".lg-webhook-conformance.lock";
+/** A staging folder inside the report folder (where one beside it cannot be had); the run's process id follows. */
+const INSIDE = ".lgwc-staging-";
+/** The process id in a staging folder's name, beside the report folder or inside it. */
+const STAGED_PID = /lgwc-(?:staging-)?(\d+)-/;
 
 interface LockOwner {
   pid: number;
@@ -181,7 +185,7 @@ async function foreignInside(root: string, rel: string): Promise<string[]> {
 async function foreignEntries(path: string): Promise<string[]> {
   const foreign: string[] = [];
   for (const name of await readdir(path)) {
-    if (name.startsWith(".certification.") || name.startsWith(".badge.") || name.startsWith(`${LOCK}.`)) continue;
+    if (name.startsWith(".certification.") || name.startsWith(".badge.") || name.startsWith(`${LOCK}.`) || name.startsWith(INSIDE)) continue;
     if (!OURS.has(name)) foreign.push(name);
     else foreign.push(...(await foreignInside(path, name)));
   }
@@ -190,14 +194,95 @@ async function foreignEntries(path: string): Promise<string[]> {
 
 export interface ReportFolder {
   path: string;
+  /**
+   * Where this run writes its reports (and --traces): a fresh folder, beside the report folder
+   * where it can be, inside it otherwise. publish() moves it into place.
+   */
+  staging: string;
+  /**
+   * Puts what the run wrote in staging into the report folder as a whole: the staged folder is
+   * renamed to the report folder's name (the folder it replaces held only this run's lock, since a
+   * claim empties it). Where the report folder cannot be renamed (a mount point, a parent this run
+   * may not write), each staged entry is renamed in, certification.json last.
+   */
+  publish(): Promise<void>;
   release(): Promise<void>;
+}
+
+/** The folder a run stages its reports in, beside the report folder: hidden, and named for the run's process so a dead run's can be told apart. */
+const SIBLING = (path: string, pid: number): string => join(dirname(path), `.${basename(path)}.lgwc-${pid}-`);
+
+/** Staging folders a run that died left, beside the report folder or inside it; only the lock's holder calls this. */
+async function removeDeadStaging(path: string): Promise<void> {
+  const prefix = `.${basename(path)}.lgwc-`;
+  const beside = (await readdir(dirname(path)).catch(() => [] as string[])).filter((name) => name.startsWith(prefix)).map((name) => join(dirname(path), name));
+  const inside = (await readdir(path).catch(() => [] as string[])).filter((name) => name.startsWith(INSIDE)).map((name) => join(path, name));
+  for (const dir of [...beside, ...inside]) {
+    const pid = Number(STAGED_PID.exec(basename(dir))?.[1]);
+    if (Number.isInteger(pid) && pid !== process.pid && !alive(pid)) await rm(dir, { recursive: true, force: true });
+  }
+}
+
+/**
+ * A fresh staging folder. Beside the report folder when both sit on one file system (a rename
+ * then moves it whole); inside it when the report folder is a mount point or its parent cannot be written.
+ */
+async function makeStaging(path: string, besideAllowed: boolean): Promise<{ dir: string; beside: boolean }> {
+  const [self, parent] = await Promise.all([stat(path), stat(dirname(path))]);
+  if (besideAllowed && self.dev === parent.dev && dirname(path) !== path) {
+    const dir = await mkdtemp(SIBLING(path, process.pid)).catch(() => undefined);
+    if (dir !== undefined) return { dir, beside: true };
+  }
+  return { dir: await mkdtemp(join(path, `${INSIDE}${process.pid}-`)), beside: false };
+}
+
+/** Renames each staged entry into the report folder, certification.json last, so a reader who finds it finds the rest of the run beside it. */
+async function moveEntries(from: string, to: string): Promise<void> {
+  const entries = (await readdir(from)).filter((name) => name !== LOCK);
+  const ordered = [...entries.filter((name) => name !== "certification.json"), ...entries.filter((name) => name === "certification.json")];
+  for (const name of ordered) {
+    await rm(join(to, name), { recursive: true, force: true });
+    await rename(join(from, name), join(to, name));
+  }
+  await rm(from, { recursive: true, force: true });
+}
+
+/**
+ * The staged folder takes the report folder's place: the lock goes in first, so the folder is never
+ * unowned, then the old one (this run's lock and nothing else) steps aside and the new one is renamed in.
+ */
+async function swapIn(path: string, staging: string): Promise<void> {
+  await writeFile(join(staging, LOCK), await readFile(join(path, LOCK)));
+  const old = `${staging}-old`;
+  try {
+    await rename(path, old);
+  } catch {
+    // Not renamable after all (busy, permissions): move the entries instead.
+    await rm(join(staging, LOCK), { force: true });
+    await moveEntries(staging, path);
+    return;
+  }
+  try {
+    await rename(staging, path);
+  } catch (error) {
+    // Another run made the folder in the instant it had no name: this run's reports stay where they are, and it says so.
+    await rename(old, path).catch(() => undefined);
+    throw new ConformanceError(
+      "LGWC_REPORT_DIR_BUSY",
+      `Another run took the report folder ${path} while this one moved its reports in (${describeError(error)}); this run's reports are in ${staging}.`,
+    );
+  }
+  await rm(old, { recursive: true, force: true });
 }
 
 /**
  * Creates the report folder and makes this run its only writer until release(): two runs
- * writing one folder would swap verdicts. A lock left by a run that died on this machine is taken over.
+ * writing one folder would swap verdicts. A lock left by a run that died on this machine is taken
+ * over. Every report of an earlier run is removed, so none outlives the run that made it (not
+ * even when this run is killed before it writes its own), and a staging folder is made for this run's.
+ * `stageInside` stages inside the folder, as on a mount point (for tests, which cannot mount one).
  */
-export async function claimReportFolder(path: string): Promise<ReportFolder> {
+export async function claimReportFolder(path: string, options: { stageInside?: boolean } = {}): Promise<ReportFolder> {
   const lock = join(path, LOCK);
   const existed = existsSync(path);
   try {
@@ -211,19 +296,7 @@ export async function claimReportFolder(path: string): Promise<ReportFolder> {
       );
     }
     for (let attempt = 0; attempt < 20; attempt += 1) {
-      if (await bounded(takeLock(lock), `locking ${path}`)) {
-        const mine = await owner(lock);
-        return {
-          path,
-          // Only this run's own lock is removed, never one another run holds now.
-          release: async () => {
-            const now = await owner(lock);
-            if (now !== undefined && mine !== undefined && now.pid === mine.pid && now.startedAt === mine.startedAt) await rm(lock, { force: true });
-            // A run that wrote nothing (a preflight that failed) leaves no empty folder it made; rmdir removes only an empty one.
-            if (!existed) await rmdir(path).catch(() => undefined);
-          },
-        };
-      }
+      if (await bounded(takeLock(lock), `locking ${path}`)) return await owned(path, lock, existed, options.stageInside !== true);
       const holder = await owner(lock);
       const stale = holder !== undefined && holder.host === hostname() && !alive(holder.pid);
       if (!stale) {
@@ -240,4 +313,29 @@ export async function claimReportFolder(path: string): Promise<ReportFolder> {
     if (error instanceof ConformanceError) throw error;
     throw new ConformanceError("LGWC_CONFIG", `Cannot use the report folder ${path}: ${describeError(error)}; pass a writable --report-dir.`);
   }
+}
+
+/** The folder, once this run holds its lock: emptied of earlier reports, with a staging folder of this run's. */
+async function owned(path: string, lock: string, existed: boolean, besideAllowed: boolean): Promise<ReportFolder> {
+  const mine = await owner(lock);
+  await bounded(removeDeadStaging(path), `reading ${dirname(path)}`);
+  await bounded(removeReports(path), `emptying ${path}`);
+  const staging = await bounded(makeStaging(path, besideAllowed), `making a staging folder for ${path}`);
+  let published = false;
+  return {
+    path,
+    staging: staging.dir,
+    publish: async () => {
+      await (staging.beside ? swapIn(path, staging.dir) : moveEntries(staging.dir, path));
+      published = true;
+    },
+    release: async () => {
+      if (!published) await rm(staging.dir, { recursive: true, force: true });
+      // Only this run's own lock is removed, never one another run holds now.
+      const now = await owner(lock);
+      if (now !== undefined && mine !== undefined && now.pid === mine.pid && now.startedAt === mine.startedAt) await rm(lock, { force: true });
+      // A run that wrote nothing (a preflight that failed) leaves no empty folder it made; rmdir removes only an empty one.
+      if (!existed) await rmdir(path).catch(() => undefined);
+    },
+  };
 }

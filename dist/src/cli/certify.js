@@ -1,7 +1,7 @@
 import { count } from "../text.js";
 import { describeLeftovers } from "../conductor/leftovers.js";
 import { rm } from "node:fs/promises";
-import { readFileSync } from "node:fs";
+import { readFileSync, rmSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { createPrivateKey, randomBytes } from "node:crypto";
 import { ConformanceError, describeError, usageError } from "../errors.js";
@@ -59,6 +59,7 @@ export function noVerdictNow(resources, ending) {
         return;
     resources.ending = ending;
     try {
+        rmSync(resources.folder.staging, { recursive: true, force: true });
         writeNoVerdictNow(resources.folder.path, noVerdictOf(resources), REPORT_FILES);
     }
     catch {
@@ -182,14 +183,14 @@ function plan(options) {
         result.expectations = loadExpectations(options.expectFailures, ALL_CASE_IDS, CHECK_NAMES);
     return result;
 }
-/** Takes the report folder for this run alone, and removes verdicts an earlier run left there. */
+/**
+ * Takes the report folder for this run alone; the claim removes verdicts an earlier run left there
+ * (a CI job that publishes junit.xml would show an earlier run's pass). The run writes into the
+ * folder's staging folder, which takes the report folder's place once everything is written.
+ */
 async function claimReports(options, resources) {
-    const reportDir = resolve(options.reportDir);
-    resources.folder = await claimReportFolder(reportDir);
-    // A stale verdict must never outlive a run that failed to write a new one: Playwright's reports
-    // included (a CI job that publishes junit.xml would show an earlier run's pass).
-    await removeReports(reportDir);
-    return reportDir;
+    resources.folder = await claimReportFolder(resolve(options.reportDir));
+    return resources.folder.staging;
 }
 function warnings(options, io) {
     if (options.profile === "hardening") {
@@ -366,6 +367,7 @@ async function report(options, runtime, cases, leftovers, resources, io, interru
     const certification = await writeRunReports(runtime, cases, resources.sink.stats(), resources.redactor, interrupted);
     if (certification === undefined)
         return EXIT.internal;
+    await resources.folder.publish();
     resources.verdictWritten = true;
     const summary = renderSummary(certification, options.reportDir, { caseLines: options.load !== undefined });
     const partialRefused = options.requireComplete && !certification.scope.complete;
@@ -392,7 +394,7 @@ export async function certify(argv, options, io, resources, interrupted) {
     };
     const planned = plan(options);
     resources.startedAt = new Date();
-    const reportDir = await claimReports(options, resources);
+    const stagingDir = await claimReports(options, resources);
     checkpoint();
     const chosen = await chosenSchema(options);
     warnings(options, io);
@@ -410,7 +412,7 @@ export async function certify(argv, options, io, resources, interrupted) {
     resources.conductor = conductor;
     const control = await startControlServer(conductor, resources.redactor);
     resources.control = control;
-    const runtime = runtimeOf(argv, options, planned, target, reportDir, sinkUrl, control.url, runTag, windows, resources.redactor);
+    const runtime = runtimeOf(argv, options, planned, target, stagingDir, sinkUrl, control.url, runTag, windows, resources.redactor);
     checkpoint();
     const cases = await runCases(options, runtime, conductor, control, resources, io, interrupted);
     // Interrupted: no verdict is written (the cases did not finish), and release() deletes what they created.
