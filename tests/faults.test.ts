@@ -325,6 +325,22 @@ describe("review 20", () => {
   });
 });
 
+describe("a cron's firings ordered by the instant their created_at names", () => {
+  const only = ["thread-cron", "thread-cron-second-firing"];
+  it("a correct server that writes the first firing's created_at at +09:00 passes", { timeout: 120_000 }, async () => {
+    const { code, cert, stderr } = await certifyTestTarget(["offset-first-firing"], [...FAST, "--only", only.join(",")]);
+    expect(cert.verdict, stderr).toBe("conformant");
+    expect(code).toBe(0);
+  });
+
+  it("a silent first firing dated at +09:00 is not taken for the second (text order would)", { timeout: 120_000 }, async () => {
+    const { code, cert, stderr } = await certifyTestTarget(["offset-first-firing", "silent-first-firing"], [...FAST, "--only", "thread-cron"]);
+    expect(code, stderr).toBe(1);
+    const delivered = cert.cases[0]!.checks.find((k) => k.name === "delivered")!;
+    expect(delivered.outcome).toBe("failed");
+  });
+});
+
 describe("a rollback whose thread cannot be read afterwards", () => {
   it("is inconclusive, not passed: nothing shows the run gone (review 18)", { timeout: 120_000 }, async () => {
     const only = ["thread-run-cancel-rollback", "stateless-run-cancel-rollback"];

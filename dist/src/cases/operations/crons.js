@@ -48,14 +48,16 @@ function orderUnknown(runs, firings) {
     const misdated = runs.find((r) => r.misdated !== undefined);
     if (misdated !== undefined)
         return `${misdated.misdated}, so which fired first cannot be told`;
-    const undated = runs.find((r) => r.run_id === undefined || r.created_at === undefined);
+    const undated = runs.find((r) => r.run_id === undefined || r.created_at === undefined || Number.isNaN(Date.parse(r.created_at)));
     if (undated !== undefined) {
-        return `the API gave no ${undated.run_id === undefined ? "run_id" : `created_at for run ${undated.run_id}`} among the runs the cron fired, so which fired first cannot be told`;
+        const what = undated.run_id === undefined ? "no run_id" : undated.created_at === undefined ? `no created_at for run ${undated.run_id}` : `created_at ${JSON.stringify(undated.created_at)}, not a date-time, for run ${undated.run_id}`;
+        return `the API gave ${what} among the runs the cron fired, so which fired first cannot be told`;
     }
     return undefined;
 }
+/** By the instant each created_at names, not its text: offsets and fractions of a second differ between servers. */
 function oldestFirst(runs) {
-    return [...runs].sort((a, b) => (a.created_at ?? "").localeCompare(b.created_at ?? ""));
+    return [...runs].sort((a, b) => Date.parse(a.created_at ?? "") - Date.parse(b.created_at ?? ""));
 }
 const ORDINALS = ["first", "second", "third"];
 /**
