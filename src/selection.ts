@@ -52,6 +52,10 @@ export function select(
 ): Selection {
   const onlyPatterns = split(only);
   const skipPatterns = split(skip);
+  // An --only that names nothing ("" or ",") would select every case: a run far wider than asked.
+  for (const [flag, given, patterns] of [["--only", only, onlyPatterns], ["--skip", skip, skipPatterns]] as const) {
+    if (given.length > 0 && patterns.length === 0) throw usageError(`${flag} ${JSON.stringify(given.join(","))} names no case or check: give comma-separated case or check names (see --help).`);
+  }
   for (const [flag, pattern] of [...onlyPatterns.map((p) => ["--only", p]), ...skipPatterns.map((p) => ["--skip", p])] as [string, string][]) {
     const re = globToRegExp(pattern);
     if (!allCases.some((n) => re.test(n)) && !allChecks.some((n) => re.test(n))) {

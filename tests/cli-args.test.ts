@@ -107,6 +107,11 @@ describe("--only and --skip", () => {
   it("refuse to leave nothing", () => {
     expect(() => select(cases, checks, [], ["*-run,*-cron"])).toThrow(/leave no case/);
   });
+  it("refuse an --only or --skip that names nothing, rather than select every case", () => {
+    expect(() => select(cases, checks, [","], [])).toThrow('--only "," names no case or check: give comma-separated case or check names (see --help).');
+    expect(() => select(cases, checks, [""], [])).toThrow(/--only "" names no case or check/);
+    expect(() => select(cases, checks, [], [" , "])).toThrow(/--skip " , " names no case or check/);
+  });
 });
 
 describe("a mistyped flag or name", () => {

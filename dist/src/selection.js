@@ -41,6 +41,11 @@ function split(patterns) {
 export function select(allCases, allChecks, only, skip) {
     const onlyPatterns = split(only);
     const skipPatterns = split(skip);
+    // An --only that names nothing ("" or ",") would select every case: a run far wider than asked.
+    for (const [flag, given, patterns] of [["--only", only, onlyPatterns], ["--skip", skip, skipPatterns]]) {
+        if (given.length > 0 && patterns.length === 0)
+            throw usageError(`${flag} ${JSON.stringify(given.join(","))} names no case or check: give comma-separated case or check names (see --help).`);
+    }
     for (const [flag, pattern] of [...onlyPatterns.map((p) => ["--only", p]), ...skipPatterns.map((p) => ["--skip", p])]) {
         const re = globToRegExp(pattern);
         if (!allCases.some((n) => re.test(n)) && !allChecks.some((n) => re.test(n))) {
