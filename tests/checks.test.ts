@@ -404,6 +404,9 @@ describe("checks that cannot judge say why instead of passing", () => {
   it("outcome-status judges the status the API reports, even when no webhook came", () => {
     const silent = evidence({ expect: { delivery: "required", statuses: ["error"] }, deliveries: [], apiStatus: "success" });
     expect(verdict("outcome-status", silent)).toMatchObject({ message: expect.stringMatching(/The API says the run ended "success", not as the outcome calls for; no webhook came either/) as string });
+    // A run the API still shows running has not ended at all, and is not said to have.
+    const running = evidence({ expect: { delivery: "required", statuses: ["interrupted"] }, deliveries: [], apiStatus: "running" });
+    expect(verdict("outcome-status", running)).toMatchObject({ message: 'The API still reports the run "running": it has not ended as the outcome calls for; no webhook came either.' });
   });
 
   it("values-state: a stateless or interrupted run may leave values out; a finished thread run may not", () => {

@@ -106,6 +106,13 @@ const TABLE: Row[] = [
     cases: ["thread-run-cancel-interrupt", "stateless-run-cancel-interrupt", ...PENDING, "thread-multitask-interrupt"],
     checks: ["outcome-status"],
   },
+  // A cancel answered and not acted on: the run still runs, which the API says; the rollback's premise fails too.
+  {
+    fault: "ignore-cancel",
+    only: ["thread-run", "thread-run-cancel-interrupt", "stateless-run-cancel-interrupt", ...ROLLBACK, ...PENDING],
+    cases: ["thread-run-cancel-interrupt", "stateless-run-cancel-interrupt", ...ROLLBACK, ...PENDING],
+    checks: ["outcome-status"],
+  },
   // The documented payload promises error when a run fails: leaving it out is a failure, not a warning.
   { fault: "no-error-field", only: ["thread-run", ...ALL.filter((id) => id.endsWith("-error"))], cases: ALL.filter((id) => id.endsWith("-error")), checks: ["error-described"] },
   { fault: "silent-pending-cancel", only: ["thread-run", ...PENDING], cases: [], checks: [], verdict: "conformant", warns: { check: "delivered", cases: PENDING } },
@@ -322,6 +329,18 @@ describe("review 20", () => {
     const { code, cert, stderr } = await certifyTestTarget(["ignore-interrupt-before", "join-at-once"], [...FAST, "--only", "thread-run-interrupt-before"], { runMs: 1_500 });
     expect(code, stderr).toBe(1);
     expect(cert.cases[0]!.outcome).not.toBe("passed");
+  });
+});
+
+describe("a cancel answered but not acted on", () => {
+  it("is not taken for the run's end: nothing says the run reached a terminal state, and the rollback's premise fails", { timeout: 120_000 }, async () => {
+    const { code, cert, stderr } = await certifyTestTarget(["ignore-cancel"], [...FAST, "--only", "thread-run-cancel-interrupt,thread-run-cancel-rollback"]);
+    expect(code, stderr).toBe(1);
+    const text = JSON.stringify(cert.cases);
+    expect(text).not.toMatch(/reached a terminal state|ended \\"running\\"/);
+    expect(text).toMatch(/still reports the run \\"running\\": it has not ended/);
+    const rollback = cert.cases.find((c) => c.id === "thread-run-cancel-rollback")!;
+    expect(rollback.checks.find((k) => k.name === "outcome-premise")).toMatchObject({ outcome: "failed", severity: "required" });
   });
 });
 

@@ -1,6 +1,9 @@
 import { defineCheck, fail, skip } from "./types.js";
 import { fieldLeftOut, nth, objectBodies, quote } from "./evidence-helpers.js";
 
+/** Statuses of a run that has not ended. */
+const NOT_ENDED = new Set(["pending", "running"]);
+
 export const outcomeStatus = defineCheck({
   name: "outcome-status",
   severity: "required",
@@ -22,7 +25,7 @@ export const outcomeStatus = defineCheck({
         "outcome-status",
         `${wanted} (what GET on the run reports)`,
         `status ${quote(evidence.apiStatus)} (what GET on the run reports)`,
-        `The API says ${evidence.label} ended ${quote(evidence.apiStatus)}, not as the outcome calls for${evidence.deliveries.length === 0 ? "; no webhook came either" : ""}.`,
+        `${NOT_ENDED.has(evidence.apiStatus) ? `The API still reports ${evidence.label} ${quote(evidence.apiStatus)}: it has not ended as the outcome calls for` : `The API says ${evidence.label} ended ${quote(evidence.apiStatus)}, not as the outcome calls for`}${evidence.deliveries.length === 0 ? "; no webhook came either" : ""}.`,
       );
     }
     if (evidence.apiStatus === undefined && objectBodies(evidence).length === 0) {

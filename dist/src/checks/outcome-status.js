@@ -1,5 +1,7 @@
 import { defineCheck, fail, skip } from "./types.js";
 import { fieldLeftOut, nth, objectBodies, quote } from "./evidence-helpers.js";
+/** Statuses of a run that has not ended. */
+const NOT_ENDED = new Set(["pending", "running"]);
 export const outcomeStatus = defineCheck({
     name: "outcome-status",
     severity: "required",
@@ -19,7 +21,7 @@ export const outcomeStatus = defineCheck({
             return fail("outcome-status", wanted, `status ${quote(body.status)}`, `${nth(index, evidence.deliveries.length)} for ${evidence.label} reports the wrong outcome.`);
         }
         if (evidence.apiStatus !== undefined && !allowed.includes(evidence.apiStatus)) {
-            return fail("outcome-status", `${wanted} (what GET on the run reports)`, `status ${quote(evidence.apiStatus)} (what GET on the run reports)`, `The API says ${evidence.label} ended ${quote(evidence.apiStatus)}, not as the outcome calls for${evidence.deliveries.length === 0 ? "; no webhook came either" : ""}.`);
+            return fail("outcome-status", `${wanted} (what GET on the run reports)`, `status ${quote(evidence.apiStatus)} (what GET on the run reports)`, `${NOT_ENDED.has(evidence.apiStatus) ? `The API still reports ${evidence.label} ${quote(evidence.apiStatus)}: it has not ended as the outcome calls for` : `The API says ${evidence.label} ended ${quote(evidence.apiStatus)}, not as the outcome calls for`}${evidence.deliveries.length === 0 ? "; no webhook came either" : ""}.`);
         }
         if (evidence.apiStatus === undefined && objectBodies(evidence).length === 0) {
             return skip("neither a webhook body nor the API said how the run ended");

@@ -32,6 +32,17 @@ async function pollUntil<T>(deadline: number, firstMs: number, maxMs: number, re
   }
 }
 
+/**
+ * Whether GET shows the run ended (or gone, as a rollback leaves it) within --timeout-ms of its
+ * cancel: the cancel's answer is not the run's end, since a target may answer it and let the run go on.
+ */
+async function endedAfterCancel(context: DriveContext, threadId: string, runId: string): Promise<boolean> {
+  const read = () => context.api.send("GET", runPath(threadId, runId)).catch(() => undefined);
+  const ended = (answer: Awaited<ReturnType<typeof read>>): boolean =>
+    answer?.status === 404 || (answer?.status === 200 && ENDED.includes(stringField(answer.json, "status") ?? ""));
+  return (await pollUntil(Date.now() + context.timeoutMs, 50, 500, read, ended)).settled;
+}
+
 /** Waits (bounded) until the API reports one of the statuses, so a cancel hits a running run. */
 async function untilStatus(context: DriveContext, threadId: string, runId: string, statuses: string[]): Promise<void> {
   // A run may take as long to start as the user allows a run to take.
@@ -112,6 +123,9 @@ async function goneAfterRollback(context: DriveContext, threadId: string, runId:
   }
   if (traces.unknown !== undefined) return { ...premise(asked, false, "GET on the run answered HTTP 404", "", "required"), unknown: traces.unknown };
   const status = stringField(read.json, "status");
+  if (read.status === 200 && (status === "pending" || status === "running")) {
+    return premise(asked, false, `GET on the run answered HTTP 200, status ${JSON.stringify(status)}: the run still runs`, "the target answered the rollback but did not stop the run", "required");
+  }
   // A run that completed was not rolled back at all: that is not a server keeping what it should delete.
   const completed = read.status === 200 && status === "success";
   return premise(
@@ -231,10 +245,12 @@ function cancelAct(action: "interrupt" | "rollback", when: "running" | "pending"
     context.sent({ method: "POST", path, body: undefined });
     const answer = await context.api.send("POST", path, undefined, { timeoutMs: context.timeoutMs });
     if (answer.status < 200 || answer.status >= 300) throw new TargetHttpError("POST", path, answer.status, answer.text);
-    // After a cancel, the webhook may take as long as any run's (--timeout-ms).
-    const cancelled: DrivenRun = { ...run, terminal: Promise.resolve(), graceAfterEndMs: context.timeoutMs };
+    // After a cancel, the webhook may take as long as any run's (--timeout-ms), counted from the run's end as the API shows it.
+    const ended = endedAfterCancel(context, thread_id, run_id);
+    const cancelled: DrivenRun = { ...run, terminal: ended, graceAfterEndMs: context.timeoutMs };
     if (pendingPremise !== undefined) cancelled.premise = await ranAnyway(context, thread_id, run_id, pendingPremise);
-    if (action === "rollback") cancelled.premise = await goneAfterRollback(context, thread_id, run_id, SURVIVED_ROLLBACK);
+    // Read once the API shows the run ended (or, after --timeout-ms, that it did not).
+    if (action === "rollback") cancelled.premise = await ended.then(() => goneAfterRollback(context, thread_id, run_id, SURVIVED_ROLLBACK));
     return cancelled;
   };
 }
