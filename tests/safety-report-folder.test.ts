@@ -1,5 +1,5 @@
 import { afterAll, describe, expect, it } from "vitest";
-import { mkdir, mkdtemp, readdir, readFile, rm, stat, writeFile } from "node:fs/promises";
+import { chmod, lstat, mkdir, mkdtemp, readdir, readFile, rm, stat, symlink, writeFile } from "node:fs/promises";
 import { hostname, tmpdir } from "node:os";
 import { basename, dirname, join } from "node:path";
 import { runCli, startCliUntil } from "./helpers/cli.js";
@@ -77,8 +77,7 @@ describe("a report folder belongs to one run at a time", () => {
       expect(cert.scope.complete).toBe(false);
       expect(cert.cases.filter((c) => c.outcome === "passed").map((c) => c.id)).toEqual(["thread-run", "stateless-run"]);
       for (const name of await files()) expect((await stat(join(dir, name))).mtimeMs, name).toBeGreaterThanOrEqual(before);
-      // Written beside the folder and moved into its place whole; nothing of the staging is left.
-      expect((await readdir(dirname(dir))).filter((f) => f.startsWith(`.${basename(dir)}.lgwc-`))).toEqual([]);
+      // Staged inside the folder and moved in; nothing of the staging is left.
       expect((await readdir(dir)).filter((f) => f.startsWith("."))).toEqual([]);
     } finally {
       await target.close();
@@ -148,56 +147,79 @@ describe("a report folder belongs to one run at a time", () => {
     expect((await readdir(dir)).filter((f) => f.endsWith(".tmp"))).toEqual([]);
   });
 
-  it("a run writes into a folder of its own, which takes the report folder's place whole when it is done", async () => {
+  it("a run writes into a staging folder of its own, whose reports are moved in when it is done, certification.json last", async () => {
     const dir = join(await folder(), "reports");
     const first = await claimReportFolder(dir);
     await writeFile(join(first.staging, "certification.json"), '{"verdict":"conformant"}');
     await first.publish();
     await first.release();
-    const earlier = (await stat(dir)).ino;
+    const inode = (await stat(dir)).ino;
 
     const run = await claimReportFolder(dir);
     // The claim removed the earlier verdict at once: a run killed from here on leaves none behind.
-    expect(await readdir(dir)).toEqual([".lg-webhook-conformance.lock"]);
-    expect(dirname(run.staging)).toBe(dirname(dir));
+    expect((await readdir(dir)).filter((f) => !f.startsWith(".lgwc-staging-"))).toEqual([".lg-webhook-conformance.lock"]);
+    expect(dirname(run.staging)).toBe(dir);
     await writeFile(join(run.staging, "certification.md"), "# this run");
     await writeFile(join(run.staging, "certification.json"), '{"verdict":"non-conformant"}');
     // Nothing shows in the report folder until the run publishes.
-    expect(await readdir(dir)).toEqual([".lg-webhook-conformance.lock"]);
+    expect(await readdir(dir)).toEqual([".lg-webhook-conformance.lock", basename(run.staging)].sort());
     await run.publish();
-    expect((await stat(dir)).ino).not.toBe(earlier);
-    expect((await readdir(dir)).sort()).toEqual([".lg-webhook-conformance.lock", "certification.json", "certification.md"]);
     await run.release();
+    // The folder itself stays: a shell in it, a symlink to it, its mode and anything else in it are untouched.
+    expect((await stat(dir)).ino).toBe(inode);
     expect((await readdir(dir)).sort()).toEqual(["certification.json", "certification.md"]);
-    expect((await readdir(dirname(dir))).sort()).toEqual(["reports"]);
+    expect(await readdir(dirname(dir))).toEqual(["reports"]);
   });
 
-  it("a report folder that cannot be renamed (a mount point) gets its entries moved in, certification.json among them", async () => {
-    const dir = await folder();
-    const run = await claimReportFolder(dir, { stageInside: true });
-    expect(dirname(run.staging)).toBe(dir);
-    await writeFile(join(run.staging, "badge.svg"), "<svg/>");
+  it("keeps a symlinked report folder a symlink, its mode, and files the user adds during the run (review 21b)", async () => {
+    const parent = await folder();
+    const real = join(parent, "real");
+    await mkdir(real, { mode: 0o755 });
+    await chmod(real, 0o755);
+    await symlink(real, join(parent, "link"));
+    const run = await claimReportFolder(join(parent, "link"));
     await writeFile(join(run.staging, "certification.json"), "{}");
-    const inode = (await stat(dir)).ino;
+    await writeFile(join(real, "during-run.log"), "the user's");
     await run.publish();
     await run.release();
-    expect((await stat(dir)).ino).toBe(inode);
-    expect((await readdir(dir)).sort()).toEqual(["badge.svg", "certification.json"]);
+    expect((await lstat(join(parent, "link"))).isSymbolicLink()).toBe(true);
+    expect((await stat(real)).mode & 0o777).toBe(0o755);
+    expect((await readdir(real)).sort()).toEqual(["certification.json", "during-run.log"]);
+  });
+
+  it("refuses a folder holding a file that only looks like one of its temporary files (review 21b)", async () => {
+    const dir = await folder();
+    await writeFile(join(dir, ".certification.notes"), "my notes");
+    await expect(claimReportFolder(dir)).rejects.toThrow(/holds files lg-webhook-conformance did not write \(\.certification\.notes\)/);
+    expect(await readdir(dir)).toEqual([".certification.notes"]);
+  });
+
+  it("says in one sentence that a report folder removed during the run cannot take the reports (review 21b)", async () => {
+    const dir = join(await folder(), "reports");
+    const run = await claimReportFolder(dir);
+    await writeFile(join(run.staging, "certification.json"), "{}");
+    await rm(dir, { recursive: true, force: true });
+    await expect(run.publish()).rejects.toMatchObject({ code: "LGWC_CONFIG", message: expect.stringMatching(/^Cannot move this run's reports into .*; the report folder must stay in place and writable for the whole run\.$/) as string });
+    await run.release();
+  });
+
+  it("merge refuses an output folder that is a symlink to one of its shares (review 21b)", async () => {
+    const parent = await folder();
+    await mkdir(join(parent, "s1"));
+    await symlink(join(parent, "s1"), join(parent, "m"));
+    const run = await runCli(["merge", join(parent, "s1"), "--report-dir", join(parent, "m")]);
+    expect(run.code).toBe(2);
+    expect(run.stderr).toMatch(/is one of the shares being merged/);
   });
 
   it("a staging folder a dead run left is removed by the next claim; a live run's is not touched", async () => {
-    const parent = await folder();
-    const dir = join(parent, "reports");
-    const dead = join(parent, ".reports.lgwc-4194305-abc123");
-    const live = join(parent, `.reports.lgwc-${process.ppid}-abc123`);
-    const deadInside = join(dir, ".lgwc-staging-4194305-xyz789");
-    for (const path of [dead, live, deadInside]) await mkdir(path, { recursive: true });
+    const dir = await folder();
+    const dead = join(dir, ".lgwc-staging-4194305-abc123");
+    const live = join(dir, `.lgwc-staging-${process.ppid}-xyz789`);
+    for (const path of [dead, live]) await mkdir(path, { recursive: true });
     await writeFile(join(dead, "certification.json"), "{}");
     const run = await claimReportFolder(dir);
     await run.release();
-    const left = await readdir(parent);
-    expect(left).toContain(basename(live));
-    expect(left).not.toContain(basename(dead));
-    expect(await readdir(dir).catch(() => [])).toEqual([]);
+    expect(await readdir(dir)).toEqual([basename(live)]);
   });
 });

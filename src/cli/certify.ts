@@ -420,7 +420,11 @@ async function runCases(options: Options, runtime: Runtime, conductor: Conductor
 /** Stage: the reports written, the summary printed, and the exit status. */
 async function report(options: Options, runtime: Runtime, cases: readonly CaseResult[], leftovers: readonly Leftover[], resources: Resources, io: Io, interrupted: () => boolean): Promise<number> {
   if (leftovers.length > 0) io.stderr(describeLeftovers(leftovers, resources.runTag));
-  const certification = await writeRunReports(runtime, cases, resources.sink!.stats(), resources.redactor, interrupted);
+  const certification = await writeRunReports(runtime, cases, resources.sink!.stats(), resources.redactor, interrupted).catch((error: unknown) => {
+    // The file system refused (the folder was removed, the disk is full): that is the folder, not a bug in the suite.
+    if (typeof (error as NodeJS.ErrnoException).code !== "string" || error instanceof ConformanceError) throw error;
+    throw new ConformanceError("LGWC_CONFIG", `Cannot write this run's reports into ${resources.folder!.path}: ${describeError(error)}; the report folder must stay in place and writable for the whole run.`);
+  });
   if (certification === undefined) return EXIT.internal;
   await resources.folder!.publish();
   resources.verdictWritten = true;

@@ -364,7 +364,12 @@ async function runCases(options, runtime, conductor, control, resources, io, int
 async function report(options, runtime, cases, leftovers, resources, io, interrupted) {
     if (leftovers.length > 0)
         io.stderr(describeLeftovers(leftovers, resources.runTag));
-    const certification = await writeRunReports(runtime, cases, resources.sink.stats(), resources.redactor, interrupted);
+    const certification = await writeRunReports(runtime, cases, resources.sink.stats(), resources.redactor, interrupted).catch((error) => {
+        // The file system refused (the folder was removed, the disk is full): that is the folder, not a bug in the suite.
+        if (typeof error.code !== "string" || error instanceof ConformanceError)
+            throw error;
+        throw new ConformanceError("LGWC_CONFIG", `Cannot write this run's reports into ${resources.folder.path}: ${describeError(error)}; the report folder must stay in place and writable for the whole run.`);
+    });
     if (certification === undefined)
         return EXIT.internal;
     await resources.folder.publish();

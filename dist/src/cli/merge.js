@@ -10,7 +10,7 @@ import { caseIdsOf } from "../cases/catalog.js";
 import { writeCertification } from "../report/write.js";
 import { check, keyId } from "../report/integrity.js";
 import { createPublicKey } from "node:crypto";
-import { readFileSync } from "node:fs";
+import { readFileSync, realpathSync } from "node:fs";
 import { duplicateKey } from "../json-duplicates.js";
 import { claimReportFolder } from "../report/files.js";
 import { checkSigningKey, suiteVersion } from "./certify.js";
@@ -212,8 +212,8 @@ export async function mergeCommand(argv, io) {
         throw usageError("merge needs the report folders of the shares to combine.");
     const signKey = parsed.values["sign-key"];
     const dirs = parsed.positionals.map((d) => resolve(d));
-    // Writing into a share would replace the very report being merged.
-    if (dirs.includes(resolve(out)))
+    // Writing into a share would replace the very report being merged, however either path is spelt (a symlink included).
+    if (dirs.map(realPath).includes(realPath(resolve(out))))
         throw usageError(`--report-dir ${out} is one of the shares being merged; give the merged reports a folder of their own.`);
     const startedAt = new Date();
     let merged;
@@ -253,6 +253,16 @@ export async function mergeCommand(argv, io) {
     return expectations.length > 0
         ? exitCodeFor({ kind: "gate", passed: merged.gate.passed, partialRefused })
         : exitCodeFor({ kind: "verdict", verdict: merged.verdict, partialRefused });
+}
+/** The path with every symlink followed, as far as the path exists (a folder not made yet keeps the rest as given). */
+function realPath(path) {
+    try {
+        return realpathSync(path);
+    }
+    catch {
+        const parent = dirname(path);
+        return parent === path ? path : join(realPath(parent), basename(path));
+    }
 }
 /** The no-verdict report of a merge that was refused, where its merged reports would have gone (if that folder can be had). */
 async function recordRefusal(out, error, argv, startedAt) {

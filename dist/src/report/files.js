@@ -72,8 +72,17 @@ async function makeFolder(path) {
 const LOCK = ".lg-webhook-conformance.lock";
 /** A staging folder inside the report folder (where one beside it cannot be had); the run's process id follows. */
 const INSIDE = ".lgwc-staging-";
-/** The process id in a staging folder's name, beside the report folder or inside it. */
-const STAGED_PID = /lgwc-(?:staging-)?(\d+)-/;
+/** The process id in a staging folder's name. */
+const STAGED_PID = /^\.lgwc-staging-(\d+)-/;
+/**
+ * The names of what a run writes for a moment (a staging folder, a file before it is renamed into
+ * place), exactly: anything else in the folder, however alike, is the user's.
+ */
+const OUR_TEMPORARY = [
+    /^\.lgwc-staging-\d+-[A-Za-z0-9]{6}$/,
+    /^\.(?:certification\.(?:json|md|html)|badge\.svg|junit\.xml)\.\d+\.[0-9a-f]{8}\.tmp$/,
+    /^(?:certification\.(?:json|md|html)|badge\.svg)\.\d+\.tmp$/,
+];
 function alive(pid) {
     try {
         process.kill(pid, 0);
@@ -180,7 +189,7 @@ async function foreignInside(root, rel) {
 async function foreignEntries(path) {
     const foreign = [];
     for (const name of await readdir(path)) {
-        if (name.startsWith(".certification.") || name.startsWith(".badge.") || name.startsWith(`${LOCK}.`) || name.startsWith(INSIDE))
+        if (OUR_TEMPORARY.some((pattern) => pattern.test(name)) || name === `${LOCK}.takeover`)
             continue;
         if (!OURS.has(name))
             foreign.push(name);
@@ -189,35 +198,17 @@ async function foreignEntries(path) {
     }
     return foreign;
 }
-/** The folder a run stages its reports in, beside the report folder: hidden, and named for the run's process so a dead run's can be told apart. */
-const SIBLING = (path, pid) => join(dirname(path), `.${basename(path)}.lgwc-${pid}-`);
-/** Staging folders a run that died left, beside the report folder or inside it; only the lock's holder calls this. */
+/** Staging folders a run that died left inside the report folder; only the lock's holder calls this. */
 async function removeDeadStaging(path) {
-    const prefix = `.${basename(path)}.lgwc-`;
-    const beside = (await readdir(dirname(path)).catch(() => [])).filter((name) => name.startsWith(prefix)).map((name) => join(dirname(path), name));
-    const inside = (await readdir(path).catch(() => [])).filter((name) => name.startsWith(INSIDE)).map((name) => join(path, name));
-    for (const dir of [...beside, ...inside]) {
-        const pid = Number(STAGED_PID.exec(basename(dir))?.[1]);
-        if (Number.isInteger(pid) && pid !== process.pid && !alive(pid))
-            await rm(dir, { recursive: true, force: true });
+    for (const name of await readdir(path).catch(() => [])) {
+        const pid = Number(STAGED_PID.exec(name)?.[1]);
+        if (name.startsWith(INSIDE) && Number.isInteger(pid) && pid !== process.pid && !alive(pid))
+            await rm(join(path, name), { recursive: true, force: true });
     }
-}
-/**
- * A fresh staging folder. Beside the report folder when both sit on one file system (a rename
- * then moves it whole); inside it when the report folder is a mount point or its parent cannot be written.
- */
-async function makeStaging(path, besideAllowed) {
-    const [self, parent] = await Promise.all([stat(path), stat(dirname(path))]);
-    if (besideAllowed && self.dev === parent.dev && dirname(path) !== path) {
-        const dir = await mkdtemp(SIBLING(path, process.pid)).catch(() => undefined);
-        if (dir !== undefined)
-            return { dir, beside: true };
-    }
-    return { dir: await mkdtemp(join(path, `${INSIDE}${process.pid}-`)), beside: false };
 }
 /** Renames each staged entry into the report folder, certification.json last, so a reader who finds it finds the rest of the run beside it. */
 async function moveEntries(from, to) {
-    const entries = (await readdir(from)).filter((name) => name !== LOCK);
+    const entries = await readdir(from);
     const ordered = [...entries.filter((name) => name !== "certification.json"), ...entries.filter((name) => name === "certification.json")];
     for (const name of ordered) {
         await rm(join(to, name), { recursive: true, force: true });
@@ -226,39 +217,12 @@ async function moveEntries(from, to) {
     await rm(from, { recursive: true, force: true });
 }
 /**
- * The staged folder takes the report folder's place: the lock goes in first, so the folder is never
- * unowned, then the old one (this run's lock and nothing else) steps aside and the new one is renamed in.
- */
-async function swapIn(path, staging) {
-    await writeFile(join(staging, LOCK), await readFile(join(path, LOCK)));
-    const old = `${staging}-old`;
-    try {
-        await rename(path, old);
-    }
-    catch {
-        // Not renamable after all (busy, permissions): move the entries instead.
-        await rm(join(staging, LOCK), { force: true });
-        await moveEntries(staging, path);
-        return;
-    }
-    try {
-        await rename(staging, path);
-    }
-    catch (error) {
-        // Another run made the folder in the instant it had no name: this run's reports stay where they are, and it says so.
-        await rename(old, path).catch(() => undefined);
-        throw new ConformanceError("LGWC_REPORT_DIR_BUSY", `Another run took the report folder ${path} while this one moved its reports in (${describeError(error)}); this run's reports are in ${staging}.`);
-    }
-    await rm(old, { recursive: true, force: true });
-}
-/**
  * Creates the report folder and makes this run its only writer until release(): two runs
  * writing one folder would swap verdicts. A lock left by a run that died on this machine is taken
  * over. Every report of an earlier run is removed, so none outlives the run that made it (not
  * even when this run is killed before it writes its own), and a staging folder is made for this run's.
- * `stageInside` stages inside the folder, as on a mount point (for tests, which cannot mount one).
  */
-export async function claimReportFolder(path, options = {}) {
+export async function claimReportFolder(path) {
     const lock = join(path, LOCK);
     const existed = existsSync(path);
     try {
@@ -270,7 +234,7 @@ export async function claimReportFolder(path, options = {}) {
         }
         for (let attempt = 0; attempt < 20; attempt += 1) {
             if (await bounded(takeLock(lock), `locking ${path}`))
-                return await owned(path, lock, existed, options.stageInside !== true);
+                return await owned(path, lock, existed);
             const holder = await owner(lock);
             const stale = holder !== undefined && holder.host === hostname() && !alive(holder.pid);
             if (!stale) {
@@ -288,22 +252,27 @@ export async function claimReportFolder(path, options = {}) {
     }
 }
 /** The folder, once this run holds its lock: emptied of earlier reports, with a staging folder of this run's. */
-async function owned(path, lock, existed, besideAllowed) {
+async function owned(path, lock, existed) {
     const mine = await owner(lock);
-    await bounded(removeDeadStaging(path), `reading ${dirname(path)}`);
+    await bounded(removeDeadStaging(path), `reading ${path}`);
     await bounded(removeReports(path), `emptying ${path}`);
-    const staging = await bounded(makeStaging(path, besideAllowed), `making a staging folder for ${path}`);
+    const staging = await bounded(mkdtemp(join(path, `${INSIDE}${process.pid}-`)), `making a staging folder in ${path}`);
     let published = false;
     return {
         path,
-        staging: staging.dir,
+        staging,
         publish: async () => {
-            await (staging.beside ? swapIn(path, staging.dir) : moveEntries(staging.dir, path));
+            try {
+                await moveEntries(staging, path);
+            }
+            catch (error) {
+                throw new ConformanceError("LGWC_CONFIG", `Cannot move this run's reports into ${path}: ${describeError(error)}; the report folder must stay in place and writable for the whole run.`);
+            }
             published = true;
         },
         release: async () => {
             if (!published)
-                await rm(staging.dir, { recursive: true, force: true });
+                await rm(staging, { recursive: true, force: true });
             // Only this run's own lock is removed, never one another run holds now.
             const now = await owner(lock);
             if (now !== undefined && mine !== undefined && now.pid === mine.pid && now.startedAt === mine.startedAt)
