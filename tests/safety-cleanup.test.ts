@@ -87,3 +87,55 @@ describe("a target whose create answers name someone else's thread", () => {
     }
   });
 });
+
+describe("deletions the target answers but does not do, and listings that repeat or hide (review 21b)", () => {
+  const marked = (tag: string): Record<string, string> => ({ ...SUITE_MARK, [RUN_KEY]: tag });
+
+  it("a DELETE answered 404 that keeps the item is a leftover said aloud, not counted as removed", { timeout: 90_000 }, async () => {
+    const target = await startTestTarget({ faults: ["delete-keeps"], cronIntervalMs: 600_000 });
+    try {
+      const thread = await create(target, "/threads", { metadata: marked("2020-01-01T00-00-00-000Z-aaaaaa") });
+      const cron = await create(target, "/runs/crons", { assistant_id: "conformance", schedule: "0 0 1 1 *", metadata: marked("2020-01-01T00-00-00-000Z-aaaaaa") });
+      const cleanup = await runCli(["cleanup", "--target", target.url, "--run", "2020-01-01T00-00-00-000Z-aaaaaa"]);
+      expect(cleanup.code).toBe(1);
+      expect(cleanup.stdout).toMatch(/Removed 0 cron\(s\) and 0 thread\(s\)/);
+      expect(cleanup.stderr).toMatch(new RegExp(`DELETE /runs/crons/${cron} answered HTTP 404, yet the cron is still there when read back`));
+      expect(cleanup.stderr).toMatch(new RegExp(`DELETE /threads/${thread} answered HTTP 404, yet the thread is still there when read back`));
+      // A run against it names what it could not delete.
+      const run = await runCli(["--target", target.url, "--only", "thread-run", "--report-dir", await mkdtemp(join(tmpdir(), "lgwc-safety-")), ...QUICK]);
+      expect(run.stderr).toMatch(/still there when read back/);
+    } finally {
+      await target.close();
+    }
+  });
+
+  it("a search that ignores offset is not counted ten times over", { timeout: 60_000 }, async () => {
+    const target = await startTestTarget({ faults: ["search-ignores-offset"], cronIntervalMs: 600_000 });
+    try {
+      for (let i = 0; i < 150; i += 1) await create(target, "/threads", { metadata: marked("2020-01-01T00-00-00-000Z-bbbbbb") });
+      const cleanup = await runCli(["cleanup", "--target", target.url, "--run", "2020-01-01T00-00-00-000Z-bbbbbb"]);
+      expect(cleanup.code).toBe(1);
+      expect(cleanup.stdout).toMatch(/Removed 0 cron\(s\) and 100 thread\(s\)/);
+      expect(cleanup.stderr).toMatch(/gave the same items again for offset 100 \(it ignores offset\)/);
+      expect(target.threads()).toHaveLength(50);
+    } finally {
+      await target.close();
+    }
+  });
+
+  it("cleanup keeps a recent run's items even where the search lists them without their metadata", { timeout: 60_000 }, async () => {
+    const target = await startTestTarget({ faults: ["search-without-metadata"], cronIntervalMs: 600_000 });
+    try {
+      const recent = new Date().toISOString().replace(/[:.]/g, "-").replace(/Z$/, "Z-cccccc");
+      const mine = await create(target, "/threads", { metadata: marked(recent) });
+      const old = await create(target, "/threads", { metadata: marked("2020-01-01T00-00-00-000Z-dddddd") });
+      const cleanup = await runCli(["cleanup", "--target", target.url]);
+      expect(cleanup.code, cleanup.stderr).toBe(0);
+      expect(ids(target.threads(), "thread_id")).toEqual([mine]);
+      expect(ids(target.threads(), "thread_id")).not.toContain(old);
+      expect(cleanup.stderr).toMatch(/belong to runs that began in the last hour/);
+    } finally {
+      await target.close();
+    }
+  });
+});

@@ -32,6 +32,7 @@ function failure(error) {
 async function search(api, kind, metadata, problems, until = Date.now() + SWEEP_MS) {
     const found = [];
     const path = ROUTES[kind].search;
+    const seen = new Set();
     for (let page = 0;; page += 1) {
         if (page === MAX_PAGES || Date.now() > until) {
             problems.push(`POST ${path} listed more than ${found.length} item(s)${Date.now() > until ? ` in ${SWEEP_MS / 1000} s` : ""}; the rest were not looked at (run cleanup again)`);
@@ -43,9 +44,23 @@ async function search(api, kind, metadata, problems, until = Date.now() + SWEEP_
             problems.push(`POST ${path} could not list them (${why})`);
             break;
         }
-        found.push(...records(answer.json));
+        // A search that ignores offset answers every page alike: each item is counted once, and a page with nothing new ends the listing.
+        const fresh = records(answer.json).filter((item) => {
+            const id = stringField(item, ROUTES[kind].id);
+            if (id === undefined)
+                return true;
+            if (seen.has(id))
+                return false;
+            seen.add(id);
+            return true;
+        });
+        found.push(...fresh);
         if (answer.json.length < PAGE)
             break;
+        if (fresh.length === 0) {
+            problems.push(`POST ${path} gave the same items again for offset ${page * PAGE} (it ignores offset), so the items after the first ${found.length} were not looked at (run cleanup again)`);
+            break;
+        }
     }
     return found;
 }
@@ -81,26 +96,40 @@ export async function notOwn(api, kind, id, mark) {
         return carriesMark(read.found, mark) ? undefined : `read back, ${kind} ${id} does not carry the suite's metadata`;
     return "absent" in read ? `${kind} ${id} could not be found` : read.problem;
 }
-async function remove(api, kind, id) {
+/**
+ * Deletes an item, then reads it back: a DELETE answered 2xx or 404 is not proof it is gone (an
+ * access layer may hide what it refuses behind 404, a server may answer and keep it), and a cron
+ * left behind fires for ever.
+ */
+async function remove(api, kind, id, mark) {
     if (!usableId(id))
         return { problem: UNUSABLE(kind, id) };
     const path = itemPath(kind, id);
     const answer = await api.send("DELETE", path, undefined, { timeoutMs: TIMEOUT_MS }).catch(failure);
     if (typeof answer === "string")
         return { problem: `DELETE ${path} failed: ${answer}` };
-    if ((answer.status >= 200 && answer.status < 300) || answer.status === 404)
-        return { done: true };
-    return { problem: `DELETE ${path} answered HTTP ${answer.status}` };
+    if (!((answer.status >= 200 && answer.status < 300) || answer.status === 404))
+        return { problem: `DELETE ${path} answered HTTP ${answer.status}` };
+    const after = await readBack(api, kind, id, mark);
+    if ("found" in after)
+        return { problem: `DELETE ${path} answered HTTP ${answer.status}, yet the ${kind} is still there when read back` };
+    // A cron neither its route nor the search shows is gone; a thread that cannot be read is not known to be.
+    if ("problem" in after && kind === "thread")
+        return { problem: `DELETE ${path} answered HTTP ${answer.status}, but whether the thread is gone could not be read back (${after.problem})` };
+    return { done: true };
 }
 const foreign = (kind, id) => ({
     foreign: `${kind} ${id} was left alone: read back, it does not carry this run's mark in its metadata`,
 });
 /** Deletes an item just read (by its route or a search) if it carries the mark itself. */
 function removeIfMarked(api, kind, id, item, mark) {
-    return carriesMark(item, mark) ? remove(api, kind, id) : Promise.resolve(foreign(kind, id));
+    return carriesMark(item, mark) ? remove(api, kind, id, mark) : Promise.resolve(foreign(kind, id));
 }
-/** Deletes an item a search listed without its metadata, once its own route shows the mark (no further search). */
-async function deleteListed(api, kind, id, mark) {
+/**
+ * Deletes an item a search listed without its metadata, once its own route shows the mark (no
+ * further search), unless what it shows says its run may still be going on.
+ */
+async function deleteListed(api, kind, id, mark, keep) {
     const route = ROUTES[kind];
     if (!usableId(id))
         return { foreign: UNUSABLE(kind, id) };
@@ -108,7 +137,10 @@ async function deleteListed(api, kind, id, mark) {
     if (typeof answer === "string" || answer.status !== 200 || stringField(answer.json, route.id) !== id) {
         return { foreign: `${kind} ${id} was left alone: listed without metadata, and it could not be read back to show the suite's mark` };
     }
-    return removeIfMarked(api, kind, id, asRecord(answer.json), mark);
+    const item = asRecord(answer.json);
+    if (keep?.(item) === true)
+        return { kept: true };
+    return removeIfMarked(api, kind, id, item, mark);
 }
 /**
  * Deletes one thread or cron, but only after reading it back and finding the mark on it: an id
@@ -148,9 +180,11 @@ export async function sweep(api, metadata, options) {
                 continue;
             }
             // An item listed with its metadata has just been read; one listed without it is read back by its own route.
-            const removal = asRecord(item.metadata) === undefined ? await deleteListed(api, kind, id, metadata) : await removeIfMarked(api, kind, id, item, metadata);
+            const removal = asRecord(item.metadata) === undefined ? await deleteListed(api, kind, id, metadata, options.keep) : await removeIfMarked(api, kind, id, item, metadata);
             if ("done" in removal)
                 result[kind === "cron" ? "crons" : "threads"] += 1;
+            else if ("kept" in removal)
+                result.kept += 1;
             else if ("foreign" in removal)
                 result.ignored += 1;
             else
