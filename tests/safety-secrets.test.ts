@@ -161,6 +161,29 @@ describe("secrets never leave the suite", () => {
     }
   });
 
+  it("the redactor finds a key echoed with its letters' case changed, or in base64 wrapped in lines (review 21b)", () => {
+    const key = "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";
+    const redactor = new Redactor([key]);
+    const mixed = "lSv2_Pt_7F3A9C1E5B2D4F6A8C0E1B3D5F7A9C2E_4d6f8a0b1c";
+    expect(redactor.text(`denied for key ${mixed}; retry`)).toBe(`denied for key ${fingerprint(key)}; retry`);
+    const wrapped = Buffer.from(`x-api-key: ${key}\r\n`).toString("base64").replace(/(.{76})/g, "$1\n");
+    for (const text of [wrapped, JSON.stringify(wrapped)]) {
+      const out = redactor.text(text);
+      expect(out).toMatch(/\[encoded bytes holding REDACTED-[0-9a-f]+\]/);
+      const left = out.replace(/\[encoded bytes holding [^\]]*\]/g, "");
+      expect(left).not.toMatch(/eC1hcGkta2V5/);
+    }
+    // Ordinary wrapped text that holds no secret stays as it was.
+    expect(redactor.text("abcdefghijk\nlmnopqrstuv")).toBe("abcdefghijk\nlmnopqrstuv");
+  });
+
+  it("credentials in a --public-url that is not a URL are not echoed (review 21b)", async () => {
+    const run = await runCli(["--target", "http://127.0.0.1:1", "--public-url", "https://alice:s3cretPassw0rd@tun nel.example"]);
+    expect(run.code).toBe(2);
+    expect(run.stderr).toMatch(/--public-url "https:\/\/REDACTED@tun nel.example" is not a URL/);
+    expect(run.stderr).not.toContain("s3cretPassw0rd");
+  });
+
   it("a malformed -H is refused without echoing it", async () => {
     const run = await runCli(["--target", "http://127.0.0.1:1", "-H", "Authorization Bearer sk-live-abcdef123456"]);
     expect(run.code).toBe(2);

@@ -56,6 +56,8 @@ const BYTE_RUNS: [RegExp, (run: string) => string][] = [
   [/(?:0[xX][0-9a-fA-F]{2}\s*,\s*){8,}0[xX][0-9a-fA-F]{2}/g, (run) => bytesText(run.split(",").map((h) => parseInt(h.trim(), 16)))],
   // xxd's groups of two bytes ("746f 6b65 6e3d").
   [/(?:[0-9a-fA-F]{4}\s{1,3}){4,}[0-9a-fA-F]{2,4}/g, (run) => Buffer.from(run.replace(/[^0-9a-fA-F]/g, ""), "hex").toString("latin1")],
+  // Base64 wrapped in lines (MIME's 76 columns, PEM's 64), the breaks raw or JSON-escaped: read joined, where a secret's base64 shows whole.
+  [/[A-Za-z0-9+/]{8,}(?:(?:\r?\n|\\r\\n|\\n)[A-Za-z0-9+/=]{1,})+/g, (run) => run.replace(/\r?\n|\\r\\n|\\n/g, "")],
 ];
 
 /** A JSON escape that hides a character. */
@@ -203,6 +205,8 @@ export class Redactor {
   private replacements: [string, string][] = [];
   /** Each secret (and its decoded form) however partly percent-encoded, with its stand-in. */
   private readonly percentPatterns: [RegExp, string][] = [];
+  /** Each secret long enough not to match ordinary words, in any mix of upper and lower case. */
+  private readonly caseless: [RegExp, string][] = [];
   private readonly known = new Set<string>();
   /** Every start (4 characters or more) of every secret form, for secrets cut short by a quote. */
   private readonly starts = new Map<string, string>();
@@ -229,6 +233,8 @@ export class Redactor {
     for (const base of new Set([secret, decoded(secret) ?? secret])) {
       const pattern = percentTolerant(base);
       if (pattern !== undefined) this.percentPatterns.push([pattern, stand]);
+      // An echo that changed the case of some letters still gives the key away to anyone who knows its alphabet.
+      if (base.length >= MIN_ENCODED && /[a-zA-Z]/.test(base)) this.caseless.push([new RegExp(base.replace(/[.*+?^${}()|[\]\\]/g, "\\$&"), "gi"), stand]);
     }
   }
 
@@ -269,6 +275,7 @@ export class Redactor {
     for (const [secret, stand] of this.replacements) if (out.includes(secret)) out = out.split(secret).join(stand);
     // Only a text with an escape, a "+" or a space can hold a form the plain pass did not know.
     if (this.percentPatterns.length > 0 && /[%+ ]/.test(out)) for (const [pattern, stand] of this.percentPatterns) out = out.replace(pattern, stand);
+    for (const [pattern, stand] of this.caseless) out = out.replace(pattern, stand);
     return out;
   }
 

@@ -115,7 +115,7 @@ function publicUrl(raw) {
         url = new URL(raw);
     }
     catch {
-        throw usageError(`--public-url "${raw}" is not a URL; give the URL at which the target reaches the sink, e.g. https://hooks.example.com/lgwc.`);
+        throw usageError(`--public-url "${withoutUserinfo(raw)}" is not a URL; give the URL at which the target reaches the sink, e.g. https://hooks.example.com/lgwc.`);
     }
     if (url.protocol !== "http:" && url.protocol !== "https:")
         throw usageError("--public-url must be an http or https URL.");

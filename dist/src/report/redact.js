@@ -50,6 +50,8 @@ const BYTE_RUNS = [
     [/(?:0[xX][0-9a-fA-F]{2}\s*,\s*){8,}0[xX][0-9a-fA-F]{2}/g, (run) => bytesText(run.split(",").map((h) => parseInt(h.trim(), 16)))],
     // xxd's groups of two bytes ("746f 6b65 6e3d").
     [/(?:[0-9a-fA-F]{4}\s{1,3}){4,}[0-9a-fA-F]{2,4}/g, (run) => Buffer.from(run.replace(/[^0-9a-fA-F]/g, ""), "hex").toString("latin1")],
+    // Base64 wrapped in lines (MIME's 76 columns, PEM's 64), the breaks raw or JSON-escaped: read joined, where a secret's base64 shows whole.
+    [/[A-Za-z0-9+/]{8,}(?:(?:\r?\n|\\r\\n|\\n)[A-Za-z0-9+/=]{1,})+/g, (run) => run.replace(/\r?\n|\\r\\n|\\n/g, "")],
 ];
 /** A JSON escape that hides a character. */
 const JSON_ESCAPE = /\\(?:u[0-9a-fA-F]{4}|[nrtbf/\\"])/;
@@ -190,6 +192,8 @@ export class Redactor {
     replacements = [];
     /** Each secret (and its decoded form) however partly percent-encoded, with its stand-in. */
     percentPatterns = [];
+    /** Each secret long enough not to match ordinary words, in any mix of upper and lower case. */
+    caseless = [];
     known = new Set();
     /** Every start (4 characters or more) of every secret form, for secrets cut short by a quote. */
     starts = new Map();
@@ -218,6 +222,9 @@ export class Redactor {
             const pattern = percentTolerant(base);
             if (pattern !== undefined)
                 this.percentPatterns.push([pattern, stand]);
+            // An echo that changed the case of some letters still gives the key away to anyone who knows its alphabet.
+            if (base.length >= MIN_ENCODED && /[a-zA-Z]/.test(base))
+                this.caseless.push([new RegExp(base.replace(/[.*+?^${}()|[\]\\]/g, "\\$&"), "gi"), stand]);
         }
     }
     /**
@@ -266,6 +273,8 @@ export class Redactor {
         if (this.percentPatterns.length > 0 && /[%+ ]/.test(out))
             for (const [pattern, stand] of this.percentPatterns)
                 out = out.replace(pattern, stand);
+        for (const [pattern, stand] of this.caseless)
+            out = out.replace(pattern, stand);
         return out;
     }
     /** A run of encoded bytes, shown decoded and cleaned where it held a secret or a token's piece; as it was otherwise. */
