@@ -97,6 +97,8 @@ export interface RunEvidence {
   created: CreatedRun;
   /** Why the suite cannot tell which run this is (the create answer did not name it), if so. */
   unidentified?: string;
+  /** How the target's account of the run contradicts what the suite asked for (another thread, another assistant), if it does. */
+  misnamed?: string;
   /** The input the suite sent for the run: the webhook's kwargs.input must equal it. */
   input?: { sent: unknown };
   /**

@@ -69,10 +69,12 @@ describe("the sink", () => {
     // Or sent with another method (review 9), or to a webhook path the suite never handed out.
     await fetch(`${sink.url}/hook/never-handed-out`, { method: "PUT", body: JSON.stringify({ run_id: "r-6" }) });
     await fetch(`${sink.url}/elsewhere`, { method: "PATCH", body: JSON.stringify({ run_id: "r-7" }) });
+    // A POST to a webhook path is a webhook sent astray, even without a body; a bodyless GET there (a health check, a crawler) is noise (review 21).
+    await fetch(`${sink.url}/hook/never-handed-out`, { method: "POST" });
     await fetch(`${sink.url}/hook/never-handed-out`);
     expect(sink.stats().strays).toBe(8);
-    expect(sink.stats().straySample.map((s) => `${s.method} ${s.target}`)).toEqual(["POST /", "POST /padded", "POST /escaped", "POST /form", "POST /gzip", "PUT /hook/never-handed-out", "PATCH /elsewhere", "GET /hook/never-handed-out"]);
-    expect(sink.stats().noise).toBe(2);
+    expect(sink.stats().straySample.map((s) => `${s.method} ${s.target}`)).toEqual(["POST /", "POST /padded", "POST /escaped", "POST /form", "POST /gzip", "PUT /hook/never-handed-out", "PATCH /elsewhere", "POST /hook/never-handed-out"]);
+    expect(sink.stats().noise).toBe(3);
   });
 
   it("matches a case whose token was mangled, so token-preserved can judge it", async () => {

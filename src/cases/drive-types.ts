@@ -63,6 +63,8 @@ export interface DrivenRun {
   created: CreatedRun;
   /** Why the suite cannot tell which run this is, where the published API says the target must name it. */
   unidentified?: string;
+  /** How the target's account of the run contradicts what the suite asked for (another thread, another assistant), if it does. */
+  misnamed?: string;
   /** Known only by its webhook: the marker its metadata must carry (see RunEvidence.identityMarker). */
   identityMarker?: { key: string; value: string };
   /** The input the run was created with (its webhook's kwargs.input must equal it). */

@@ -8,10 +8,18 @@ const FIELDS = ["run_id", "thread_id", "assistant_id"] as const satisfies readon
 export const runIdentity = defineCheck({
   name: "run-identity",
   severity: "required",
-  version: 3,
+  version: 4,
   description:
-    "The target named the run it created (in the create answer, Content-Location or the stream's metadata event), and the body's run_id, thread_id and assistant_id are those of that run. A cron's fired run that the API deletes at its end is known only by its webhook, which must then carry the cron's marker in its metadata (inconclusive where it carries none).",
+    "The target named the run it created (in the create answer, Content-Location or the stream's metadata event), on the thread the suite created it on and by the assistant the suite asked for (as the preflight resolved it), and the body's run_id, thread_id and assistant_id are those of that run. A cron's fired run that the API deletes at its end is known only by its webhook, which must then carry the cron's marker in its metadata (inconclusive where it carries none).",
   run(evidence, context) {
+    if (evidence.misnamed !== undefined && evidence.expect.delivery !== "none") {
+      return fail(
+        "run-identity",
+        "the run on the thread the suite created it on, by the assistant the suite asked for",
+        evidence.misnamed,
+        `The target's account of ${evidence.label} contradicts what the suite asked for: ${evidence.misnamed}.`,
+      );
+    }
     if (evidence.unidentified !== undefined && evidence.expect.delivery !== "none") {
       return fail(
         "run-identity",

@@ -390,6 +390,7 @@ function runtimeOf(argv: readonly string[], options: Options, planned: Plan, tar
     commandLine: redactedCommandLine(argv, redactor),
   };
   if (options.allowedFields !== undefined) runtime.allowedFields = options.allowedFields;
+  if (options.expectHeaders.length > 0) runtime.expectedHeaders = options.expectHeaders.map(([name]) => name);
   if (planned.signKeyPath !== undefined) runtime.signKeyPath = planned.signKeyPath;
   if (options.shard) runtime.shard = options.shard;
   if (planned.expectations !== undefined) {

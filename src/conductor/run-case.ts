@@ -324,9 +324,16 @@ export function rejudgeCase(
 
 const NOT_ENDED = new Set(["pending", "running"]);
 
+/** GET on a run; undefined for any failure, an id no path can carry included (that is judged where the id was learned). */
+function readRun(deps: CaseDeps, threadId: string, runId: string): Promise<Awaited<ReturnType<CaseDeps["api"]["send"]>> | undefined> {
+  return Promise.resolve()
+    .then(() => deps.api.send("GET", runPath(threadId, runId)))
+    .catch(() => undefined);
+}
+
 /** The run's status when the API says it has not ended (so no webhook was due), or undefined. */
 async function stillRunning(deps: CaseDeps, readBack: { thread_id: string; run_id: string }): Promise<string | undefined> {
-  const read = await deps.api.send("GET", runPath(readBack.thread_id, readBack.run_id)).catch(() => undefined);
+  const read = await readRun(deps, readBack.thread_id, readBack.run_id);
   const status = read?.status === 200 ? (read.json as { status?: unknown } | undefined)?.status : undefined;
   return typeof status === "string" && NOT_ENDED.has(status) ? status : undefined;
 }
@@ -334,12 +341,19 @@ async function stillRunning(deps: CaseDeps, readBack: { thread_id: string; run_i
 /** Collects one run's evidence: its deliveries through the settle window, and its status read back. */
 async function observe(run: DrivenRun, key: string, started: number, deps: CaseDeps, sentRun: RunEvidence["sentRun"]): Promise<RunResult> {
   let terminalAt: number | undefined;
+  // When the run's end (or the wait for it) settled: a window after the end counts from here, however long the premise takes.
+  let settledAt: number | undefined;
   const terminal = run.terminal.then(
     (ended) => {
-      if (ended !== false) terminalAt = Date.now();
+      settledAt = Date.now();
+      if (ended !== false) terminalAt = settledAt;
     },
-    () => undefined,
+    () => {
+      settledAt = Date.now();
+    },
   );
+  // The deadline counts from here, not from when the premise is known: a premise may itself wait for this run's webhook.
+  const observingFrom = Date.now();
   // A premise settles first: where it failed, the run may have to be judged as another kind of run.
   // A premise whose read-back broke (a reset, a timeout) is unknown, not the case's end.
   const premise = await Promise.resolve(run.premise).catch((error: unknown): PremiseCheck => ({
@@ -356,7 +370,7 @@ async function observe(run: DrivenRun, key: string, started: number, deps: CaseD
   // Silence is watched for at least the grace the case declares, and never less than a settle window.
   const grace = silentOrOptional ? Math.max(deps.settleMs, run.graceAfterEndMs ?? 0) : run.graceAfterEndMs;
   let deadlineMs = deps.timeoutMs;
-  let deadlineAt = Date.now() + deps.timeoutMs;
+  let deadlineAt = observingFrom + deps.timeoutMs;
   let firstWait: Delivery[];
   if (run.creation !== undefined) {
     // The probe is the create call's answer; the value reaches no sink, so there is nothing to wait for.
@@ -364,14 +378,14 @@ async function observe(run: DrivenRun, key: string, started: number, deps: CaseD
     deadlineAt = Date.now();
     firstWait = [];
   } else if (grace === undefined) {
-    firstWait = await deps.sink.waitFor(key, 1, deps.timeoutMs);
+    firstWait = await deps.sink.waitFor(key, 1, deadlineAt - Date.now());
     await terminal;
   } else {
     // The suite knows when this run ended; a delivery is due within the grace after that.
     await terminal;
     deadlineMs = grace;
-    deadlineAt = Date.now() + grace;
-    firstWait = await deps.sink.waitFor(key, 1, grace);
+    deadlineAt = (settledAt ?? Date.now()) + grace;
+    firstWait = await deps.sink.waitFor(key, 1, deadlineAt - Date.now());
   }
   const known = new Set(run.strangersAmong ?? []);
   const mine = (all: Delivery[]): Delivery[] => {
@@ -400,7 +414,7 @@ async function observe(run: DrivenRun, key: string, started: number, deps: CaseD
     readBack.failed = run.readBack.missing;
   } else {
     const { thread_id, run_id } = run.readBack;
-    const read = await deps.api.send("GET", runPath(thread_id, run_id)).catch(() => undefined);
+    const read = await readRun(deps, thread_id, run_id);
     const status = (read?.json as { status?: unknown } | undefined)?.status;
     if (read?.status === 200 && typeof status === "string") readBack.status = status;
     const strategy = (read?.json as { multitask_strategy?: unknown } | undefined)?.multitask_strategy;
@@ -408,7 +422,7 @@ async function observe(run: DrivenRun, key: string, started: number, deps: CaseD
     const createdAt = (read?.json as { created_at?: unknown } | undefined)?.created_at;
     if (read?.status === 200 && typeof createdAt === "string") readBack.createdAt = createdAt;
     else if (read?.status === 404 && expectation.rolledBack) readBack.skipped = "the run was rolled back and is deleted, as the published API says";
-    else readBack.failed = `GET ${runPath(thread_id, run_id)} answered ${read ? `HTTP ${read.status}` : "nothing"}`;
+    else readBack.failed = `GET on run ${JSON.stringify(run_id)} of thread ${JSON.stringify(thread_id)} answered ${read ? `HTTP ${read.status}` : "nothing"}`;
   }
   // The state the webhook's values must describe, where there is a webhook to compare and a state to read.
   const state =
@@ -433,6 +447,7 @@ async function observe(run: DrivenRun, key: string, started: number, deps: CaseD
     if (notEnded !== undefined) evidence.notEnded = notEnded;
     if (run.creation !== undefined) evidence.creation = run.creation;
     if (run.unidentified !== undefined) evidence.unidentified = run.unidentified;
+    if (run.misnamed !== undefined) evidence.misnamed = run.misnamed;
     if (run.identityMarker !== undefined) evidence.identityMarker = run.identityMarker;
     if ("input" in run) evidence.input = { sent: run.input };
     if (sentRun !== undefined) evidence.sentRun = sentRun;

@@ -53,6 +53,8 @@ export interface Certification {
   scope: Scope;
   /** --allowed-fields, when given: the fields the deployment's webhooks carry (the checks of others were not judged). */
   allowedFields?: string[];
+  /** The names of the headers --expect-header asked for, when given (their values are not written). */
+  expectedHeaders?: string[];
   summary: { cases: number; passed: number; failed: number; skipped: number; flaky: number; inconclusive: number; warnings: number };
   /** The CI gate: expected failures (--expect-failures) forgiven, flaky cases not. */
   gate: Gate;
@@ -166,6 +168,7 @@ export function scopeOf(
   checksRun: readonly string[],
   gate: Gate,
   allowedFields?: readonly string[],
+  expectedHeaders?: readonly string[],
 ): Scope {
   const reasons: string[] = [];
   const ids = new Set(cases.map((c) => c.id));
@@ -176,7 +179,9 @@ export function scopeOf(
     const why = [...new Set(skipped.map((c) => c.reason ?? "skipped"))];
     reasons.push(`${count(skipped.length, "case")} did not run: ${skipped.map((c) => c.id).slice(0, 8).join(", ")}${skipped.length > 8 ? ", …" : ""} (${why.slice(0, 2).join("; ")})`);
   }
-  const leftOut = CHECKS.filter((c) => c.severity === "required" && c.profile === undefined && c.name !== "expected-headers" && !checksRun.includes(c.name)).map((c) => c.name);
+  // expected-headers judges nothing without --expect-header; with one, leaving it out leaves the headers unjudged.
+  const moot = (name: string): boolean => name === "expected-headers" && (expectedHeaders === undefined || expectedHeaders.length === 0);
+  const leftOut = CHECKS.filter((c) => c.severity === "required" && c.profile === undefined && !moot(c.name) && !checksRun.includes(c.name)).map((c) => c.name);
   if (leftOut.length > 0) reasons.push(`required check(s) left out: ${leftOut.join(", ")}`);
   if (allowedFields !== undefined) reasons.push(`the deployment's webhooks carry only ${allowedFields.join(", ")} (--allowed-fields), so the checks of every other field were not judged`);
   if (gate.expected.length > 0) reasons.push(`${gate.expected.length} failure(s) waived by --expect-failures: ${gate.expected.map((f) => `${f.case}/${f.check}`).join(", ")}`);
@@ -251,8 +256,9 @@ export function buildCertification(
       description: c.description,
     })),
     ...judged,
-    scope: scopeOf(all, runtime.profileCases, runtime.checks, judged.gate, runtime.allowedFields),
+    scope: scopeOf(all, runtime.profileCases, runtime.checks, judged.gate, runtime.allowedFields, runtime.expectedHeaders),
     ...(runtime.allowedFields === undefined ? {} : { allowedFields: runtime.allowedFields }),
+    ...(runtime.expectedHeaders === undefined ? {} : { expectedHeaders: runtime.expectedHeaders }),
     expectations: runtime.expectations ?? [],
     strictExpectations: runtime.strictExpectations ?? false,
     ...(runtime.shard ? { shards: [runtime.shard] } : {}),

@@ -2,8 +2,8 @@ import { defineCheck, fail, skip } from "./types.js";
 export const noStrays = defineCheck({
     name: "no-strays",
     severity: "required",
-    version: 1,
-    description: "No webhook arrived at a URL the suite never handed out (a POST under its /hook/ path): a target that sends to such URLs announces runs to receivers that never asked. Requests that are not webhooks (a GET, another path) are counted as noise and not judged. Judged once per run, on the case unexpected-deliveries.",
+    version: 2,
+    description: "No webhook arrived at a URL the suite never handed out (a POST, or any request with a body, under its /hook/ path; or a body naming a run, at any path): a target that sends to such URLs announces runs to receivers that never asked. Requests that are not webhooks (a bodyless GET, another path with no run in its body) are counted as noise and not judged. Judged once per run, on the case unexpected-deliveries.",
     run(evidence) {
         const strays = evidence.strays;
         if (strays === undefined)

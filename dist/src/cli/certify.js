@@ -335,6 +335,8 @@ function runtimeOf(argv, options, planned, target, reportDir, sinkUrl, control, 
     };
     if (options.allowedFields !== undefined)
         runtime.allowedFields = options.allowedFields;
+    if (options.expectHeaders.length > 0)
+        runtime.expectedHeaders = options.expectHeaders.map(([name]) => name);
     if (planned.signKeyPath !== undefined)
         runtime.signKeyPath = planned.signKeyPath;
     if (options.shard)

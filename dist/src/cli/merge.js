@@ -110,6 +110,7 @@ function settingsOf(cert) {
         schema: `${cert.schema.source} ${cert.schema.version ?? ""}`,
         expectations: JSON.stringify(cert.expectations ?? []),
         "allowed fields": JSON.stringify(cert.allowedFields ?? null),
+        "expected headers": JSON.stringify(cert.expectedHeaders ?? null),
     };
 }
 /** The shares must be one whole split: the same target, settings and checks, every share of n once. */
@@ -323,7 +324,7 @@ function combine(parts, dirs) {
         merged.cases = [...cases, unheard];
         Object.assign(merged, judge(merged.cases, expectations, strict));
     }
-    merged.scope = scopeOf(merged.cases, caseIdsOf(first.profile), first.checkDefinitions.map((d) => d.name), merged.gate, first.allowedFields);
+    merged.scope = scopeOf(merged.cases, caseIdsOf(first.profile), first.checkDefinitions.map((d) => d.name), merged.gate, first.allowedFields, first.expectedHeaders);
     if (first.load !== undefined) {
         const settings = { repeat: first.load.repeat, concurrency: first.load.concurrency };
         merged.load = summarizeLoad(cases, settings, merged.strays.count, merged.sink.dropped + merged.sink.discarded);

@@ -61,7 +61,9 @@ export class Conductor {
     }
     /** After every case of the run has ended and one more settle window, each judged again with all that arrived. */
     async judgeAtTheEnd() {
-        const driven = await Promise.all(this.started.map(async (id) => [id, await this.start(id, 0)]));
+        // One case that could not finish keeps its own failure (result() falls back to it); the others keep their results.
+        const settled = await Promise.allSettled(this.started.map(async (id) => [id, await this.start(id, 0)]));
+        const driven = settled.flatMap((s) => (s.status === "fulfilled" ? [s.value] : []));
         if (!this.stopping)
             await new Promise((resolve) => setTimeout(resolve, this.settings.settleMs));
         return new Map(driven.map(([id, result]) => [id, this.rejudged(`${id}#0`, result)]));

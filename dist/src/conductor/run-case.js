@@ -276,19 +276,32 @@ export function rejudgeCase(base, runs, checks) {
     };
 }
 const NOT_ENDED = new Set(["pending", "running"]);
+/** GET on a run; undefined for any failure, an id no path can carry included (that is judged where the id was learned). */
+function readRun(deps, threadId, runId) {
+    return Promise.resolve()
+        .then(() => deps.api.send("GET", runPath(threadId, runId)))
+        .catch(() => undefined);
+}
 /** The run's status when the API says it has not ended (so no webhook was due), or undefined. */
 async function stillRunning(deps, readBack) {
-    const read = await deps.api.send("GET", runPath(readBack.thread_id, readBack.run_id)).catch(() => undefined);
+    const read = await readRun(deps, readBack.thread_id, readBack.run_id);
     const status = read?.status === 200 ? read.json?.status : undefined;
     return typeof status === "string" && NOT_ENDED.has(status) ? status : undefined;
 }
 /** Collects one run's evidence: its deliveries through the settle window, and its status read back. */
 async function observe(run, key, started, deps, sentRun) {
     let terminalAt;
+    // When the run's end (or the wait for it) settled: a window after the end counts from here, however long the premise takes.
+    let settledAt;
     const terminal = run.terminal.then((ended) => {
+        settledAt = Date.now();
         if (ended !== false)
-            terminalAt = Date.now();
-    }, () => undefined);
+            terminalAt = settledAt;
+    }, () => {
+        settledAt = Date.now();
+    });
+    // The deadline counts from here, not from when the premise is known: a premise may itself wait for this run's webhook.
+    const observingFrom = Date.now();
     // A premise settles first: where it failed, the run may have to be judged as another kind of run.
     // A premise whose read-back broke (a reset, a timeout) is unknown, not the case's end.
     const premise = await Promise.resolve(run.premise).catch((error) => ({
@@ -305,7 +318,7 @@ async function observe(run, key, started, deps, sentRun) {
     // Silence is watched for at least the grace the case declares, and never less than a settle window.
     const grace = silentOrOptional ? Math.max(deps.settleMs, run.graceAfterEndMs ?? 0) : run.graceAfterEndMs;
     let deadlineMs = deps.timeoutMs;
-    let deadlineAt = Date.now() + deps.timeoutMs;
+    let deadlineAt = observingFrom + deps.timeoutMs;
     let firstWait;
     if (run.creation !== undefined) {
         // The probe is the create call's answer; the value reaches no sink, so there is nothing to wait for.
@@ -314,15 +327,15 @@ async function observe(run, key, started, deps, sentRun) {
         firstWait = [];
     }
     else if (grace === undefined) {
-        firstWait = await deps.sink.waitFor(key, 1, deps.timeoutMs);
+        firstWait = await deps.sink.waitFor(key, 1, deadlineAt - Date.now());
         await terminal;
     }
     else {
         // The suite knows when this run ended; a delivery is due within the grace after that.
         await terminal;
         deadlineMs = grace;
-        deadlineAt = Date.now() + grace;
-        firstWait = await deps.sink.waitFor(key, 1, grace);
+        deadlineAt = (settledAt ?? Date.now()) + grace;
+        firstWait = await deps.sink.waitFor(key, 1, deadlineAt - Date.now());
     }
     const known = new Set(run.strangersAmong ?? []);
     const mine = (all) => {
@@ -353,7 +366,7 @@ async function observe(run, key, started, deps, sentRun) {
     }
     else {
         const { thread_id, run_id } = run.readBack;
-        const read = await deps.api.send("GET", runPath(thread_id, run_id)).catch(() => undefined);
+        const read = await readRun(deps, thread_id, run_id);
         const status = read?.json?.status;
         if (read?.status === 200 && typeof status === "string")
             readBack.status = status;
@@ -366,7 +379,7 @@ async function observe(run, key, started, deps, sentRun) {
         else if (read?.status === 404 && expectation.rolledBack)
             readBack.skipped = "the run was rolled back and is deleted, as the published API says";
         else
-            readBack.failed = `GET ${runPath(thread_id, run_id)} answered ${read ? `HTTP ${read.status}` : "nothing"}`;
+            readBack.failed = `GET on run ${JSON.stringify(run_id)} of thread ${JSON.stringify(thread_id)} answered ${read ? `HTTP ${read.status}` : "nothing"}`;
     }
     // The state the webhook's values must describe, where there is a webhook to compare and a state to read.
     const state = !("thread_id" in run.readBack) || expectation.rolledBack || expectation.delivery === "none" || deliveries.length === 0
@@ -392,6 +405,8 @@ async function observe(run, key, started, deps, sentRun) {
             evidence.creation = run.creation;
         if (run.unidentified !== undefined)
             evidence.unidentified = run.unidentified;
+        if (run.misnamed !== undefined)
+            evidence.misnamed = run.misnamed;
         if (run.identityMarker !== undefined)
             evidence.identityMarker = run.identityMarker;
         if ("input" in run)

@@ -60,7 +60,7 @@ export function judge(cases, expectations, strict) {
     };
 }
 /** What the certificate covers, from what the profile holds, what ran, and what was waived. */
-export function scopeOf(cases, profileCases, checksRun, gate, allowedFields) {
+export function scopeOf(cases, profileCases, checksRun, gate, allowedFields, expectedHeaders) {
     const reasons = [];
     const ids = new Set(cases.map((c) => c.id));
     const notSelected = profileCases.filter((id) => !ids.has(id));
@@ -71,7 +71,9 @@ export function scopeOf(cases, profileCases, checksRun, gate, allowedFields) {
         const why = [...new Set(skipped.map((c) => c.reason ?? "skipped"))];
         reasons.push(`${count(skipped.length, "case")} did not run: ${skipped.map((c) => c.id).slice(0, 8).join(", ")}${skipped.length > 8 ? ", …" : ""} (${why.slice(0, 2).join("; ")})`);
     }
-    const leftOut = CHECKS.filter((c) => c.severity === "required" && c.profile === undefined && c.name !== "expected-headers" && !checksRun.includes(c.name)).map((c) => c.name);
+    // expected-headers judges nothing without --expect-header; with one, leaving it out leaves the headers unjudged.
+    const moot = (name) => name === "expected-headers" && (expectedHeaders === undefined || expectedHeaders.length === 0);
+    const leftOut = CHECKS.filter((c) => c.severity === "required" && c.profile === undefined && !moot(c.name) && !checksRun.includes(c.name)).map((c) => c.name);
     if (leftOut.length > 0)
         reasons.push(`required check(s) left out: ${leftOut.join(", ")}`);
     if (allowedFields !== undefined)
@@ -140,8 +142,9 @@ export function buildCertification(runtime, cases, stats, finishedAt, redactor) 
             description: c.description,
         })),
         ...judged,
-        scope: scopeOf(all, runtime.profileCases, runtime.checks, judged.gate, runtime.allowedFields),
+        scope: scopeOf(all, runtime.profileCases, runtime.checks, judged.gate, runtime.allowedFields, runtime.expectedHeaders),
         ...(runtime.allowedFields === undefined ? {} : { allowedFields: runtime.allowedFields }),
+        ...(runtime.expectedHeaders === undefined ? {} : { expectedHeaders: runtime.expectedHeaders }),
         expectations: runtime.expectations ?? [],
         strictExpectations: runtime.strictExpectations ?? false,
         ...(runtime.shard ? { shards: [runtime.shard] } : {}),

@@ -129,9 +129,10 @@ export async function startSink(options = {}) {
     };
     /**
      * A request, by any method, to a URL the suite never handed out: counted, a few kept as a
-     * sample, the body read and thrown away. One to a webhook path is a stray; one elsewhere is a
-     * stray only when its body carries a run (a server sending runs to a URL it made up, with POST or
-     * any other method), else it is noise (a browser's favicon, a scanner), not held against the target.
+     * sample, the body read and thrown away. A POST, or a request with a body, to a webhook path is a
+     * stray; any other is a stray only when its body carries a run (a server sending runs to a URL it
+     * made up, with POST or any other method), else it is noise (a browser's favicon, a scanner, a
+     * bodyless GET under the webhook path), not held against the target.
      */
     const stray = (req, res, receivedAt, toHookPath) => {
         const sampled = stats.straySample.length < STRAY_SAMPLE;
@@ -140,7 +141,7 @@ export async function startSink(options = {}) {
         // The whole body is scanned for a run, wherever its run_id sits, keeping only a short carry between chunks.
         // A body the sink cannot read as sent (compressed, or otherwise encoded) may be a run: it is counted as one.
         const encoded = (req.headers["content-encoding"] ?? "identity").toLowerCase() !== "identity";
-        let carriesRun = toHookPath || encoded;
+        let carriesRun = encoded;
         let carry = "";
         req.on("data", (chunk) => {
             if (sampled && bytes < STRAY_PREVIEW_BYTES)
@@ -153,6 +154,9 @@ export async function startSink(options = {}) {
             carry = text.slice(-RUN_KEY_CARRY);
         });
         req.on("end", () => {
+            // Under the webhook path, a POST or any request with a body is a webhook sent astray; a bodyless GET (a health check, a crawler) is noise.
+            if (toHookPath && (req.method === "POST" || bytes > 0))
+                carriesRun = true;
             if (!carriesRun) {
                 stats.noise += 1;
                 reply(res, 404, "lg-webhook-conformance sink: not a webhook URL");

@@ -1,5 +1,5 @@
 import { randomUUID } from "node:crypto";
-import { runPath } from "../../api/paths.js";
+import { runPath, usableId } from "../../api/paths.js";
 import type { CreatedRun } from "../../evidence.js";
 import { parseSse } from "../../api/sse.js";
 import type { DriveContext, DrivenRun, SentRequest } from "../drive-types.js";
@@ -84,9 +84,33 @@ export function withAssistant(context: DriveContext, ids: CreatedRun): CreatedRu
   return mergeIds(ids, { assistant_id: context.resolvedAssistantId });
 }
 
-/** A run that the create call returned as a Run object, ended by joining it. */
-export function joinedRun(context: DriveContext, label: string, webhookUrl: string, run: unknown, fallback: CreatedRun = {}): DrivenRun {
-  const created = withAssistant(context, mergeIds(idsFromRun(run), fallback));
+/**
+ * A run's ids: what the suite knows comes first (the thread it created the run on, the assistant
+ * the preflight resolved), then what the target said of it (its answer, Content-Location, the
+ * stream's metadata). Where the target names another thread or assistant, `misnamed` says so: its
+ * webhook, GET and state would otherwise be judged as those of a run the suite never asked for.
+ */
+export function identify(context: DriveContext, onThread: string | undefined, ...said: CreatedRun[]): { created: CreatedRun; misnamed?: string } {
+  const known: CreatedRun = { ...(onThread === undefined ? {} : { thread_id: onThread }), assistant_id: context.resolvedAssistantId };
+  // An id no request path can carry ("..", a lone surrogate) names no run the suite can read: it is left out, and said to be wrong.
+  const unusable = said.flatMap((claim) => (["run_id", "thread_id"] as const).filter((field) => claim[field] !== undefined && !usableId(claim[field])).map((field) => `${field} ${JSON.stringify(claim[field])}`));
+  const claims = said.map((claim) => Object.fromEntries(Object.entries(claim).filter(([field, value]) => field === "assistant_id" || usableId(String(value)))) as CreatedRun);
+  const created = mergeIds(known, ...claims);
+  if (unusable.length > 0) return { created, misnamed: `the target named ${unusable[0]!} for the run it created, which no request path can carry, so the run cannot be read back` };
+  for (const claim of claims) {
+    for (const field of ["thread_id", "assistant_id"] as const) {
+      const said = claim[field];
+      if (said === undefined || known[field] === undefined || said === known[field]) continue;
+      const whose = field === "thread_id" ? "the thread the suite created the run on" : "the assistant the suite asked for (as the preflight resolved it)";
+      return { created, misnamed: `the target named ${field} ${said} for the run it created, not ${known[field]}, ${whose}` };
+    }
+  }
+  return { created };
+}
+
+/** A run that the create call returned as a Run object, ended by joining it; `onThread` is the thread the suite created it on. */
+export function joinedRun(context: DriveContext, label: string, webhookUrl: string, run: unknown, claims: CreatedRun = {}, onThread?: string): DrivenRun {
+  const { created, misnamed } = identify(context, onThread, idsFromRun(run), claims);
   const { thread_id, run_id } = created;
   const input = context.input;
   if (thread_id === undefined || run_id === undefined) {
@@ -99,10 +123,11 @@ export function joinedRun(context: DriveContext, label: string, webhookUrl: stri
       readBack: { missing: "the create call did not return the run's thread_id and run_id" },
       terminal: Promise.resolve(),
       input,
+      ...(misnamed === undefined ? {} : { misnamed }),
     };
   }
   context.trackThread(thread_id);
-  const driven: DrivenRun = { label, webhookUrl, created, readBack: { thread_id, run_id }, terminal: join(context, thread_id, run_id), input };
+  const driven: DrivenRun = { label, webhookUrl, created, readBack: { thread_id, run_id }, terminal: join(context, thread_id, run_id), input, ...(misnamed === undefined ? {} : { misnamed }) };
   const answeredCreatedAt = createdAtOfRun(run);
   if (answeredCreatedAt !== undefined) driven.answeredCreatedAt = answeredCreatedAt;
   return driven;

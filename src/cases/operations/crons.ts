@@ -24,7 +24,7 @@ function requireCronId(answer: { json: unknown; text: string }, path: string): s
 interface ListedRun {
   thread_id: string;
   run_id?: string;
-  /** As the API writes it; ISO times of one server sort as text. */
+  /** As the API writes it (runs are ordered by the instant it names). */
   created_at?: string;
   /** The run list and GET on the run gave it different created_at values. */
   misdated?: string;
@@ -82,6 +82,21 @@ interface Firing {
   readBackSkipped?: string;
   /** The cron's created_at in the create call's answer: no run it fired was created before it. */
   cronCreatedAt?: string;
+  /**
+   * When the cron's webhook was changed (its updated_at after the PATCH, by the target's clock):
+   * runs fired before it were made with the webhook it had then, so none of them is the first run
+   * the case waits for. They are judged as runs of their own that need not be announced.
+   */
+  patchedAt?: string;
+  /** The webhook the PATCH replaced: it must stay silent for every run fired after the PATCH. */
+  replacedUrl?: string;
+}
+
+/** The fired runs the API dates before the PATCH took effect. */
+function firedBeforePatch(runs: readonly ListedRun[], patchedAt: string | undefined): ListedRun[] {
+  const at = patchedAt === undefined ? Number.NaN : Date.parse(patchedAt);
+  if (Number.isNaN(at)) return [];
+  return runs.filter((r) => r.created_at !== undefined && Date.parse(r.created_at) < at);
 }
 
 /**
@@ -121,6 +136,8 @@ async function firedRuns(
   // keeps its place rather than passing its turn to the next firing's webhook. Where fired runs
   // are deleted as they end, what is left says nothing about order, and the list's dates serve.
   apiRuns = oldestFirst(firing.readBackSkipped === undefined ? await Promise.all(apiRuns.map((run) => dated(context, run))) : apiRuns);
+  const early = firing.readBackSkipped === undefined ? firedBeforePatch(apiRuns, firing.patchedAt) : [];
+  apiRuns = apiRuns.filter((r) => !early.includes(r));
   const unordered = firing.readBackSkipped === undefined ? orderUnknown(apiRuns, firing.firings) : undefined;
   const ordered = firing.readBackSkipped === undefined && unordered === undefined;
   const runs = await Promise.all(
@@ -174,10 +191,13 @@ async function firedRuns(
   const judged = new Set(runs.map((r) => r.runFilter));
   const extras = apiRuns.filter((r): r is { thread_id: string; run_id: string } => r.run_id !== undefined && !judged.has(r.run_id)).slice(0, MAX_EXTRA_FIRINGS);
   if (extras.length > 0 && cronThread !== undefined) runs[runs.length - 1]!.laterRuns = true;
+  const earlyIds = early.map((r) => r.run_id).filter((id): id is string => id !== undefined);
   // A request naming no run this case judges (junk, a made-up run, a firing past the cap) is the first firing's to judge.
-  runs[0]!.strangersAmong = [...judged, ...extras.map((e) => e.run_id)].filter((id): id is string => id !== undefined);
+  runs[0]!.strangersAmong = [...judged, ...extras.map((e) => e.run_id), ...earlyIds].filter((id): id is string => id !== undefined);
   return [
     ...runs,
+    ...beforePatchRuns(context, early, [webhookUrl, ...(firing.replacedUrl === undefined ? [] : [firing.replacedUrl])]),
+    ...(firing.replacedUrl === undefined ? [] : [replacedWebhook(firing.replacedUrl, earlyIds)]),
     ...extras.map((extra, i): DrivenRun => ({
       ...plainSuccess(context),
       // It may still be running when the cron is deleted: announcing it is not required, but what it sends is judged.
@@ -194,6 +214,44 @@ async function firedRuns(
       ...(cronThread === undefined ? { stateless: true } : {}),
     })),
   ];
+}
+
+/**
+ * Runs the cron fired before its webhook was changed: each was made with the webhook the cron had
+ * then, so at either URL it may be announced or not, and what it sends is judged.
+ */
+function beforePatchRuns(context: DriveContext, early: readonly ListedRun[], urls: readonly string[]): DrivenRun[] {
+  const known = early.filter((run): run is ListedRun & { run_id: string } => run.run_id !== undefined);
+  return known.flatMap((run, i) =>
+    urls.map((url, u): DrivenRun => ({
+      ...plainSuccess(context),
+      expect: { ...(plainSuccess(context).expect ?? { statuses: ["success"] }), delivery: "optional", why: "the cron fired it before the PATCH changed its webhook" },
+      label: `run #${i + 1} fired before the PATCH (${u === 0 ? "at the new webhook URL" : "at the replaced webhook URL"})`,
+      webhookUrl: url,
+      created: withAssistant(context, { thread_id: run.thread_id, run_id: run.run_id }),
+      readBack: { thread_id: run.thread_id, run_id: run.run_id },
+      terminal: join(context, run.thread_id, run.run_id),
+      graceAfterEndMs: 5_000 + 10 * context.latencyMs,
+      input: context.input,
+      runFilter: run.run_id,
+      stateless: true,
+    })),
+  );
+}
+
+/** The URL a PATCH replaced: silent for every run fired after the PATCH (runs fired before it may use it). */
+function replacedWebhook(url: string, earlyIds: readonly string[]): DrivenRun {
+  const replaced: DrivenRun = {
+    label: "the replaced webhook URL",
+    webhookUrl: url,
+    created: {},
+    readBack: { skipped: "no run belongs to a replaced URL" },
+    expect: { delivery: "none", why: "PATCH replaced this webhook before the cron fired" },
+    terminal: Promise.resolve(),
+  };
+  // Deliveries naming a run fired before the PATCH are that run's; every other is this URL's to judge.
+  if (earlyIds.length > 0) Object.assign(replaced, { runFilter: "(a run fired after the PATCH)", strangersAmong: [...earlyIds] });
+  return replaced;
 }
 
 function withCronCreatedAt(firing: Firing, answer: unknown): Firing {
@@ -290,11 +348,19 @@ async function createCron(context: DriveContext, webhook: string | undefined, ma
   return cronId;
 }
 
-/** Changes a cron's webhook, once the cron the target named has been read back with the suite's mark. */
-async function patchOwnCron(context: DriveContext, cronId: string, webhook: string): Promise<void> {
+/**
+ * Changes a cron's webhook, once the cron the target named has been read back with the suite's
+ * mark. Returns when the change took effect by the target's clock (the cron's updated_at, from the
+ * PATCH's answer or a read of the cron), if the target says.
+ */
+async function patchOwnCron(context: DriveContext, cronId: string, webhook: string): Promise<string | undefined> {
   const refusal = await notOwn(context.api, "cron", cronId, context.tag);
   if (refusal !== undefined) throw new Error(`the suite will not change cron ${cronId}: ${refusal} (the target may have named a cron that is not the suite's)`);
-  await post(context, { method: "PATCH", path: cronPath(cronId), body: { webhook } });
+  const answer = await post(context, { method: "PATCH", path: cronPath(cronId), body: { webhook } });
+  const answered = stringField(answer.json, "updated_at");
+  if (answered !== undefined) return answered;
+  const read = await context.api.send("GET", cronPath(cronId)).catch(() => undefined);
+  return read?.status === 200 ? stringField(read.json, "updated_at") : undefined;
 }
 
 export const cronPatch: CaseDefinition = {
@@ -306,8 +372,8 @@ export const cronPatch: CaseDefinition = {
     const marker = newMarker();
     const cronId = await createCron(context, undefined, marker);
     const webhook = await context.hook("the first fired run");
-    await patchOwnCron(context, cronId, webhook);
-    return firedRuns(context, webhook, cronId, undefined, marker);
+    const patchedAt = await patchOwnCron(context, cronId, webhook);
+    return firedRuns(context, webhook, cronId, undefined, marker, { firings: 1, ...(patchedAt === undefined ? {} : { patchedAt }) });
   },
 };
 
@@ -321,16 +387,7 @@ export const cronPatchChange: CaseDefinition = {
     const oldHook = await context.hook("the replaced webhook URL");
     const cronId = await createCron(context, oldHook, marker);
     const webhook = await context.hook("the first fired run");
-    await patchOwnCron(context, cronId, webhook);
-    const fired = await firedRuns(context, webhook, cronId, undefined, marker);
-    const replaced: DrivenRun = {
-      label: "the replaced webhook URL",
-      webhookUrl: oldHook,
-      created: {},
-      readBack: { skipped: "no run belongs to a replaced URL" },
-      expect: { delivery: "none", why: "PATCH replaced this webhook before the cron fired" },
-      terminal: Promise.resolve(),
-    };
-    return [...fired, replaced];
+    const patchedAt = await patchOwnCron(context, cronId, webhook);
+    return firedRuns(context, webhook, cronId, undefined, marker, { firings: 1, replacedUrl: oldHook, ...(patchedAt === undefined ? {} : { patchedAt }) });
   },
 };

@@ -103,14 +103,32 @@ async function stillThere(context: DriveContext, threadId: string, runId: string
   }
   const unknown = unreadable(listed, "the thread's run list") ?? unreadable(history, "the thread's history");
   if (unknown !== undefined) return { unknown };
+  const busy = await busyThread(context, threadId);
+  if (busy.still !== undefined) return { hidden: `GET on the run answered HTTP 404, yet ${busy.still}: the run still runs` };
+  return busy.unknown === undefined ? {} : { unknown: busy.unknown };
+}
+
+/**
+ * Whether the thread leaves "busy" within IDLE_WITHIN_MS (or --timeout-ms, if shorter): one that
+ * stays busy with no other run of the suite's on it still runs the run the suite stopped. A thread
+ * gone holds no run; one that cannot be read leaves the question open.
+ */
+async function busyThread(context: DriveContext, threadId: string): Promise<{ still?: string; unknown?: string }> {
   const idleWithin = Math.min(IDLE_WITHIN_MS, context.timeoutMs);
   const readThread = () => context.api.send("GET", threadPath(threadId)).catch(() => undefined);
-  // Only a thread shown busy says anything more: one gone holds no run.
   const busy = (thread: Awaited<ReturnType<typeof readThread>>): boolean => thread?.status === 200 && stringField(thread.json, "status") === "busy";
   const { answer: thread, settled } = await pollUntil(Date.now() + idleWithin, 100, 1_000, readThread, (t) => !busy(t));
-  if (!settled) return { hidden: `GET on the run answered HTTP 404, yet its thread was still "busy" ${idleWithin} ms later, with no other run of the suite's on it: the run still runs` };
+  if (!settled) return { still: `its thread was still "busy" ${idleWithin} ms later, with no other run of the suite's on it` };
   const failed = unreadable(thread, "the run's thread");
   return failed === undefined ? {} : { unknown: failed };
+}
+
+/** A run reported interrupted must have stopped: its thread, which holds no other run of the suite's, leaves "busy". */
+async function stoppedByInterrupt(context: DriveContext, threadId: string, asked: string): Promise<PremiseCheck> {
+  const busy = await busyThread(context, threadId);
+  const why = "the target reported the run stopped, yet it runs on, so a receiver told it ended is misled";
+  if (busy.unknown !== undefined) return { ...premise(asked, false, "", why, "required"), unknown: busy.unknown };
+  return premise(asked, busy.still === undefined, busy.still ?? "its thread left \"busy\"", why, "required");
 }
 
 /** Whether the API still finds the run: the published API says rollback deletes it. */
@@ -250,6 +268,7 @@ function cancelAct(action: "interrupt" | "rollback", when: "running" | "pending"
     const cancelled: DrivenRun = { ...run, terminal: ended, graceAfterEndMs: context.timeoutMs };
     if (pendingPremise !== undefined) cancelled.premise = await ranAnyway(context, thread_id, run_id, pendingPremise);
     // Read once the API shows the run ended (or, after --timeout-ms, that it did not).
+    if (action === "interrupt" && when === "running") cancelled.premise = ended.then(() => stoppedByInterrupt(context, thread_id, "the run stopped by the cancel (its thread no longer busy)"));
     if (action === "rollback") cancelled.premise = await ended.then(() => goneAfterRollback(context, thread_id, run_id, SURVIVED_ROLLBACK));
     return cancelled;
   };
@@ -492,7 +511,7 @@ export function multitaskCase(strategy: Strategy): CaseDefinition {
       const firstBody = runBody(firstContext, firstHook, strategy === "reject" ? { multitask_strategy: "reject" } : {});
       const firstSentAt = Date.now();
       const firstAnswer = await post(firstContext, { method: "POST", path, body: firstBody });
-      const first = joinedRun(firstContext, "the first run", firstHook, firstAnswer.json, { thread_id: threadId });
+      const first = joinedRun(firstContext, "the first run", firstHook, firstAnswer.json, {}, threadId);
       if (first.created.run_id === undefined) throw new Error("the target did not say which run it created");
       await untilStatus(context, threadId, first.created.run_id, ["running"]);
 
@@ -518,14 +537,18 @@ export function multitaskCase(strategy: Strategy): CaseDefinition {
         };
         return [{ ...first, expect: { delivery: "required", statuses: ["success"] }, minRunMs: firstContext.input.sleep_ms }, refused];
       }
-      const second = joinedRun(secondContext, "the second run", secondHook, secondAnswer.json, { thread_id: threadId });
+      const second = joinedRun(secondContext, "the second run", secondHook, secondAnswer.json, {}, threadId);
       const secondRun: DrivenRun = { ...second, expect: { delivery: "required", statuses: ["success"] } };
       if (strategy === "enqueue" && second.created.run_id !== undefined) {
         const polled = await enqueued(context, threadId, first.created.run_id, second.created.run_id);
         secondRun.premise = enqueuedByTimes(context, polled, firstHook, secondHook);
       }
       const firstRun: DrivenRun = { ...first, laterRuns: true };
-      if (strategy === "interrupt") firstRun.expect = { delivery: "required", statuses: ["interrupted"] };
+      if (strategy === "interrupt") {
+        firstRun.expect = { delivery: "required", statuses: ["interrupted"] };
+        // Once the second run has ended, nothing of the suite's runs on the thread.
+        firstRun.premise = second.terminal.then(() => stoppedByInterrupt(context, threadId, "the first run stopped by the second (multitask_strategy interrupt): once the second ended, the thread is no longer busy"));
+      }
       else if (strategy === "enqueue") {
         firstRun.expect = { delivery: "required", statuses: ["success"] };
         firstRun.minRunMs = firstContext.input.sleep_ms;

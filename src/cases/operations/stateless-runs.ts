@@ -1,7 +1,7 @@
 import type { CaseDefinition, DriveContext, DrivenRun } from "../drive-types.js";
 import type { CreatedRun } from "../../evidence.js";
-import { createdAtOfRun, idsFromContentLocation, idsFromRun, mergeIds } from "../../api/run-ids.js";
-import { apiEnd, join, joinedRun, newMarker, post, runBody, streamRun, threadByMarker, withAssistant, type StreamEnd } from "./common.js";
+import { createdAtOfRun, idsFromContentLocation, idsFromRun } from "../../api/run-ids.js";
+import { apiEnd, identify, join, joinedRun, newMarker, post, runBody, streamRun, threadByMarker, type StreamEnd } from "./common.js";
 import { defineVariant, SUCCESS, type Variant } from "./variant.js";
 import { pairByMarker } from "./batch-pairing.js";
 
@@ -26,13 +26,14 @@ async function locate(
   for (const id of new Set([answered.thread_id, marked])) if (id !== undefined) context.trackThread(id);
   const runId = answered.run_id;
   const threadId = answered.thread_id ?? marked;
-  const created = withAssistant(context, mergeIds(answered, threadId === undefined ? {} : { thread_id: threadId }));
+  const { created, misnamed } = identify(context, undefined, answered, threadId === undefined ? {} : { thread_id: threadId });
   const readBack: DrivenRun["readBack"] =
     runId === undefined || threadId === undefined
       ? { missing: `the target did not reveal the stateless run's ${runId === undefined ? "id" : "thread (not in its answer, and no thread carries the run's metadata)"}, so it cannot be read back` }
       : { thread_id: threadId, run_id: runId };
   const run: DrivenRun = { label, webhookUrl, created, readBack, terminal: apiEnd(context, ended, threadId, runId), input: context.input, stateless: true };
   if (runId === undefined) run.unidentified = unnamed;
+  if (misnamed !== undefined) run.misnamed = misnamed;
   return run;
 }
 
@@ -49,7 +50,7 @@ export const statelessRunDefault: CaseDefinition = defineVariant(
   async (context) => {
     const webhook = await context.hook("the run");
     const response = await post(context, { method: "POST", path: "/runs", body: runBody(context, webhook) });
-    const created = withAssistant(context, mergeIds(idsFromRun(response.json), idsFromContentLocation(response.headers["content-location"])));
+    const { created, misnamed } = identify(context, undefined, idsFromRun(response.json), idsFromContentLocation(response.headers["content-location"]));
     const { thread_id, run_id } = created;
     // The target deletes the run (and its thread) as it ends, so a join may answer "not found":
     // either answer means the run is over.
@@ -64,6 +65,7 @@ export const statelessRunDefault: CaseDefinition = defineVariant(
       stateless: true,
     };
     if (run_id === undefined) run.unidentified = "the create call's answer named no run_id (neither in its body nor in Content-Location)";
+    if (misnamed !== undefined) run.misnamed = misnamed;
     // Nothing can be read back afterwards: the answer's created_at is the one time the API gives.
     const answeredCreatedAt = createdAtOfRun(response.json);
     if (answeredCreatedAt !== undefined) run.answeredCreatedAt = answeredCreatedAt;

@@ -1,7 +1,7 @@
 import type { CreatedRun } from "../../evidence.js";
 import type { CaseDefinition, DriveContext, DrivenRun } from "../drive-types.js";
-import { idsFromContentLocation, mergeIds } from "../../api/run-ids.js";
-import { apiEnd, joinedRun, post, runBody, streamRun, withAssistant } from "./common.js";
+import { idsFromContentLocation } from "../../api/run-ids.js";
+import { apiEnd, identify, joinedRun, post, runBody, streamRun } from "./common.js";
 import { defineVariant, SUCCESS, type Variant } from "./variant.js";
 
 /**
@@ -18,16 +18,15 @@ export async function backgroundThreadRun(
   const threadId = await context.createThread({ quiet });
   const scoped: DriveContext = quiet ? { ...context, sent: () => undefined } : context;
   const response = await post(scoped, { method: "POST", path: `/threads/${threadId}/runs`, body: runBody(scoped, webhook, extra) });
-  const ids = mergeIds({ thread_id: threadId }, idsFromContentLocation(response.headers["content-location"]));
-  return joinedRun(scoped, label, webhook, response.json, ids);
+  return joinedRun(scoped, label, webhook, response.json, idsFromContentLocation(response.headers["content-location"]), threadId);
 }
 
 /** A run on a known thread, read back if the create call named it. */
 function runOnThread(context: DriveContext, threadId: string, webhook: string, ids: CreatedRun, terminal: Promise<boolean | void>, unnamed: string): DrivenRun {
-  const created = withAssistant(context, mergeIds(ids, { thread_id: threadId }));
+  const { created, misnamed } = identify(context, threadId, ids);
   const input = context.input;
-  if (created.run_id === undefined) return { label: "the run", webhookUrl: webhook, created, unidentified: unnamed, readBack: { missing: unnamed }, terminal, input };
-  return { label: "the run", webhookUrl: webhook, created, readBack: { thread_id: threadId, run_id: created.run_id }, terminal, input };
+  if (created.run_id === undefined) return { label: "the run", webhookUrl: webhook, created, unidentified: unnamed, readBack: { missing: unnamed }, terminal, input, ...(misnamed === undefined ? {} : { misnamed }) };
+  return { label: "the run", webhookUrl: webhook, created, readBack: { thread_id: threadId, run_id: created.run_id }, terminal, input, ...(misnamed === undefined ? {} : { misnamed }) };
 }
 
 export const threadRunCase = (variant: Variant = SUCCESS): CaseDefinition =>

@@ -1,5 +1,5 @@
 import { randomUUID } from "node:crypto";
-import { runPath } from "../../api/paths.js";
+import { runPath, usableId } from "../../api/paths.js";
 import { parseSse } from "../../api/sse.js";
 import { createdAtOfRun, idsFromContentLocation, idsFromRun, mergeIds } from "../../api/run-ids.js";
 import { MAX_RESPONSE_BYTES, TargetHttpError } from "../../api/client.js";
@@ -70,9 +70,34 @@ export function newMarker() {
 export function withAssistant(context, ids) {
     return mergeIds(ids, { assistant_id: context.resolvedAssistantId });
 }
-/** A run that the create call returned as a Run object, ended by joining it. */
-export function joinedRun(context, label, webhookUrl, run, fallback = {}) {
-    const created = withAssistant(context, mergeIds(idsFromRun(run), fallback));
+/**
+ * A run's ids: what the suite knows comes first (the thread it created the run on, the assistant
+ * the preflight resolved), then what the target said of it (its answer, Content-Location, the
+ * stream's metadata). Where the target names another thread or assistant, `misnamed` says so: its
+ * webhook, GET and state would otherwise be judged as those of a run the suite never asked for.
+ */
+export function identify(context, onThread, ...said) {
+    const known = { ...(onThread === undefined ? {} : { thread_id: onThread }), assistant_id: context.resolvedAssistantId };
+    // An id no request path can carry ("..", a lone surrogate) names no run the suite can read: it is left out, and said to be wrong.
+    const unusable = said.flatMap((claim) => ["run_id", "thread_id"].filter((field) => claim[field] !== undefined && !usableId(claim[field])).map((field) => `${field} ${JSON.stringify(claim[field])}`));
+    const claims = said.map((claim) => Object.fromEntries(Object.entries(claim).filter(([field, value]) => field === "assistant_id" || usableId(String(value)))));
+    const created = mergeIds(known, ...claims);
+    if (unusable.length > 0)
+        return { created, misnamed: `the target named ${unusable[0]} for the run it created, which no request path can carry, so the run cannot be read back` };
+    for (const claim of claims) {
+        for (const field of ["thread_id", "assistant_id"]) {
+            const said = claim[field];
+            if (said === undefined || known[field] === undefined || said === known[field])
+                continue;
+            const whose = field === "thread_id" ? "the thread the suite created the run on" : "the assistant the suite asked for (as the preflight resolved it)";
+            return { created, misnamed: `the target named ${field} ${said} for the run it created, not ${known[field]}, ${whose}` };
+        }
+    }
+    return { created };
+}
+/** A run that the create call returned as a Run object, ended by joining it; `onThread` is the thread the suite created it on. */
+export function joinedRun(context, label, webhookUrl, run, claims = {}, onThread) {
+    const { created, misnamed } = identify(context, onThread, idsFromRun(run), claims);
     const { thread_id, run_id } = created;
     const input = context.input;
     if (thread_id === undefined || run_id === undefined) {
@@ -85,10 +110,11 @@ export function joinedRun(context, label, webhookUrl, run, fallback = {}) {
             readBack: { missing: "the create call did not return the run's thread_id and run_id" },
             terminal: Promise.resolve(),
             input,
+            ...(misnamed === undefined ? {} : { misnamed }),
         };
     }
     context.trackThread(thread_id);
-    const driven = { label, webhookUrl, created, readBack: { thread_id, run_id }, terminal: join(context, thread_id, run_id), input };
+    const driven = { label, webhookUrl, created, readBack: { thread_id, run_id }, terminal: join(context, thread_id, run_id), input, ...(misnamed === undefined ? {} : { misnamed }) };
     const answeredCreatedAt = createdAtOfRun(run);
     if (answeredCreatedAt !== undefined)
         driven.answeredCreatedAt = answeredCreatedAt;

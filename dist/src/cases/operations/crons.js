@@ -60,6 +60,13 @@ function oldestFirst(runs) {
     return [...runs].sort((a, b) => Date.parse(a.created_at ?? "") - Date.parse(b.created_at ?? ""));
 }
 const ORDINALS = ["first", "second", "third"];
+/** The fired runs the API dates before the PATCH took effect. */
+function firedBeforePatch(runs, patchedAt) {
+    const at = patchedAt === undefined ? Number.NaN : Date.parse(patchedAt);
+    if (Number.isNaN(at))
+        return [];
+    return runs.filter((r) => r.created_at !== undefined && Date.parse(r.created_at) < at);
+}
 /**
  * Waits for the cron's fired runs to deliver, then removes the cron at once so that it cannot
  * fire again. Which runs fired is learned from the API (the thread's runs, or the threads the
@@ -91,6 +98,8 @@ async function firedRuns(context, webhookUrl, cronId, cronThread, marker, firing
     // keeps its place rather than passing its turn to the next firing's webhook. Where fired runs
     // are deleted as they end, what is left says nothing about order, and the list's dates serve.
     apiRuns = oldestFirst(firing.readBackSkipped === undefined ? await Promise.all(apiRuns.map((run) => dated(context, run))) : apiRuns);
+    const early = firing.readBackSkipped === undefined ? firedBeforePatch(apiRuns, firing.patchedAt) : [];
+    apiRuns = apiRuns.filter((r) => !early.includes(r));
     const unordered = firing.readBackSkipped === undefined ? orderUnknown(apiRuns, firing.firings) : undefined;
     const ordered = firing.readBackSkipped === undefined && unordered === undefined;
     const runs = await Promise.all(Array.from({ length: firing.firings }, async (_, i) => {
@@ -148,10 +157,13 @@ async function firedRuns(context, webhookUrl, cronId, cronThread, marker, firing
     const extras = apiRuns.filter((r) => r.run_id !== undefined && !judged.has(r.run_id)).slice(0, MAX_EXTRA_FIRINGS);
     if (extras.length > 0 && cronThread !== undefined)
         runs[runs.length - 1].laterRuns = true;
+    const earlyIds = early.map((r) => r.run_id).filter((id) => id !== undefined);
     // A request naming no run this case judges (junk, a made-up run, a firing past the cap) is the first firing's to judge.
-    runs[0].strangersAmong = [...judged, ...extras.map((e) => e.run_id)].filter((id) => id !== undefined);
+    runs[0].strangersAmong = [...judged, ...extras.map((e) => e.run_id), ...earlyIds].filter((id) => id !== undefined);
     return [
         ...runs,
+        ...beforePatchRuns(context, early, [webhookUrl, ...(firing.replacedUrl === undefined ? [] : [firing.replacedUrl])]),
+        ...(firing.replacedUrl === undefined ? [] : [replacedWebhook(firing.replacedUrl, earlyIds)]),
         ...extras.map((extra, i) => ({
             ...plainSuccess(context),
             // It may still be running when the cron is deleted: announcing it is not required, but what it sends is judged.
@@ -168,6 +180,41 @@ async function firedRuns(context, webhookUrl, cronId, cronThread, marker, firing
             ...(cronThread === undefined ? { stateless: true } : {}),
         })),
     ];
+}
+/**
+ * Runs the cron fired before its webhook was changed: each was made with the webhook the cron had
+ * then, so at either URL it may be announced or not, and what it sends is judged.
+ */
+function beforePatchRuns(context, early, urls) {
+    const known = early.filter((run) => run.run_id !== undefined);
+    return known.flatMap((run, i) => urls.map((url, u) => ({
+        ...plainSuccess(context),
+        expect: { ...(plainSuccess(context).expect ?? { statuses: ["success"] }), delivery: "optional", why: "the cron fired it before the PATCH changed its webhook" },
+        label: `run #${i + 1} fired before the PATCH (${u === 0 ? "at the new webhook URL" : "at the replaced webhook URL"})`,
+        webhookUrl: url,
+        created: withAssistant(context, { thread_id: run.thread_id, run_id: run.run_id }),
+        readBack: { thread_id: run.thread_id, run_id: run.run_id },
+        terminal: join(context, run.thread_id, run.run_id),
+        graceAfterEndMs: 5_000 + 10 * context.latencyMs,
+        input: context.input,
+        runFilter: run.run_id,
+        stateless: true,
+    })));
+}
+/** The URL a PATCH replaced: silent for every run fired after the PATCH (runs fired before it may use it). */
+function replacedWebhook(url, earlyIds) {
+    const replaced = {
+        label: "the replaced webhook URL",
+        webhookUrl: url,
+        created: {},
+        readBack: { skipped: "no run belongs to a replaced URL" },
+        expect: { delivery: "none", why: "PATCH replaced this webhook before the cron fired" },
+        terminal: Promise.resolve(),
+    };
+    // Deliveries naming a run fired before the PATCH are that run's; every other is this URL's to judge.
+    if (earlyIds.length > 0)
+        Object.assign(replaced, { runFilter: "(a run fired after the PATCH)", strangersAmong: [...earlyIds] });
+    return replaced;
 }
 function withCronCreatedAt(firing, answer) {
     const createdAt = stringField(answer, "created_at");
@@ -252,12 +299,21 @@ async function createCron(context, webhook, marker) {
     context.trackCron(cronId);
     return cronId;
 }
-/** Changes a cron's webhook, once the cron the target named has been read back with the suite's mark. */
+/**
+ * Changes a cron's webhook, once the cron the target named has been read back with the suite's
+ * mark. Returns when the change took effect by the target's clock (the cron's updated_at, from the
+ * PATCH's answer or a read of the cron), if the target says.
+ */
 async function patchOwnCron(context, cronId, webhook) {
     const refusal = await notOwn(context.api, "cron", cronId, context.tag);
     if (refusal !== undefined)
         throw new Error(`the suite will not change cron ${cronId}: ${refusal} (the target may have named a cron that is not the suite's)`);
-    await post(context, { method: "PATCH", path: cronPath(cronId), body: { webhook } });
+    const answer = await post(context, { method: "PATCH", path: cronPath(cronId), body: { webhook } });
+    const answered = stringField(answer.json, "updated_at");
+    if (answered !== undefined)
+        return answered;
+    const read = await context.api.send("GET", cronPath(cronId)).catch(() => undefined);
+    return read?.status === 200 ? stringField(read.json, "updated_at") : undefined;
 }
 export const cronPatch = {
     id: "cron-patch",
@@ -268,8 +324,8 @@ export const cronPatch = {
         const marker = newMarker();
         const cronId = await createCron(context, undefined, marker);
         const webhook = await context.hook("the first fired run");
-        await patchOwnCron(context, cronId, webhook);
-        return firedRuns(context, webhook, cronId, undefined, marker);
+        const patchedAt = await patchOwnCron(context, cronId, webhook);
+        return firedRuns(context, webhook, cronId, undefined, marker, { firings: 1, ...(patchedAt === undefined ? {} : { patchedAt }) });
     },
 };
 export const cronPatchChange = {
@@ -282,16 +338,7 @@ export const cronPatchChange = {
         const oldHook = await context.hook("the replaced webhook URL");
         const cronId = await createCron(context, oldHook, marker);
         const webhook = await context.hook("the first fired run");
-        await patchOwnCron(context, cronId, webhook);
-        const fired = await firedRuns(context, webhook, cronId, undefined, marker);
-        const replaced = {
-            label: "the replaced webhook URL",
-            webhookUrl: oldHook,
-            created: {},
-            readBack: { skipped: "no run belongs to a replaced URL" },
-            expect: { delivery: "none", why: "PATCH replaced this webhook before the cron fired" },
-            terminal: Promise.resolve(),
-        };
-        return [...fired, replaced];
+        const patchedAt = await patchOwnCron(context, cronId, webhook);
+        return firedRuns(context, webhook, cronId, undefined, marker, { firings: 1, replacedUrl: oldHook, ...(patchedAt === undefined ? {} : { patchedAt }) });
     },
 };

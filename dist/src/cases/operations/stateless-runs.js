@@ -1,5 +1,5 @@
-import { createdAtOfRun, idsFromContentLocation, idsFromRun, mergeIds } from "../../api/run-ids.js";
-import { apiEnd, join, joinedRun, newMarker, post, runBody, streamRun, threadByMarker, withAssistant } from "./common.js";
+import { createdAtOfRun, idsFromContentLocation, idsFromRun } from "../../api/run-ids.js";
+import { apiEnd, identify, join, joinedRun, newMarker, post, runBody, streamRun, threadByMarker } from "./common.js";
 import { defineVariant, SUCCESS } from "./variant.js";
 import { pairByMarker } from "./batch-pairing.js";
 /** Stateless runs are kept so they can be read back; the suite deletes their threads afterwards. */
@@ -16,13 +16,15 @@ async function locate(context, label, webhookUrl, answered, marker, ended, unnam
             context.trackThread(id);
     const runId = answered.run_id;
     const threadId = answered.thread_id ?? marked;
-    const created = withAssistant(context, mergeIds(answered, threadId === undefined ? {} : { thread_id: threadId }));
+    const { created, misnamed } = identify(context, undefined, answered, threadId === undefined ? {} : { thread_id: threadId });
     const readBack = runId === undefined || threadId === undefined
         ? { missing: `the target did not reveal the stateless run's ${runId === undefined ? "id" : "thread (not in its answer, and no thread carries the run's metadata)"}, so it cannot be read back` }
         : { thread_id: threadId, run_id: runId };
     const run = { label, webhookUrl, created, readBack, terminal: apiEnd(context, ended, threadId, runId), input: context.input, stateless: true };
     if (runId === undefined)
         run.unidentified = unnamed;
+    if (misnamed !== undefined)
+        run.misnamed = misnamed;
     return run;
 }
 export const statelessRunCase = (variant = SUCCESS) => defineVariant({ id: "stateless-run", operation: "POST /runs", title: "stateless background run, kept" }, variant, async (context) => {
@@ -33,7 +35,7 @@ export const statelessRunCase = (variant = SUCCESS) => defineVariant({ id: "stat
 export const statelessRunDefault = defineVariant({ id: "stateless-run-default", operation: "POST /runs", title: "stateless background run, deleted on completion (the default)" }, SUCCESS, async (context) => {
     const webhook = await context.hook("the run");
     const response = await post(context, { method: "POST", path: "/runs", body: runBody(context, webhook) });
-    const created = withAssistant(context, mergeIds(idsFromRun(response.json), idsFromContentLocation(response.headers["content-location"])));
+    const { created, misnamed } = identify(context, undefined, idsFromRun(response.json), idsFromContentLocation(response.headers["content-location"]));
     const { thread_id, run_id } = created;
     // The target deletes the run (and its thread) as it ends, so a join may answer "not found":
     // either answer means the run is over.
@@ -49,6 +51,8 @@ export const statelessRunDefault = defineVariant({ id: "stateless-run-default", 
     };
     if (run_id === undefined)
         run.unidentified = "the create call's answer named no run_id (neither in its body nor in Content-Location)";
+    if (misnamed !== undefined)
+        run.misnamed = misnamed;
     // Nothing can be read back afterwards: the answer's created_at is the one time the API gives.
     const answeredCreatedAt = createdAtOfRun(response.json);
     if (answeredCreatedAt !== undefined)

@@ -1,5 +1,5 @@
-import { idsFromContentLocation, mergeIds } from "../../api/run-ids.js";
-import { apiEnd, joinedRun, post, runBody, streamRun, withAssistant } from "./common.js";
+import { idsFromContentLocation } from "../../api/run-ids.js";
+import { apiEnd, identify, joinedRun, post, runBody, streamRun } from "./common.js";
 import { defineVariant, SUCCESS } from "./variant.js";
 /**
  * A background run on a new thread, ended by joining it. A quiet one stays out of the
@@ -9,16 +9,15 @@ export async function backgroundThreadRun(context, label, webhook, extra = {}, q
     const threadId = await context.createThread({ quiet });
     const scoped = quiet ? { ...context, sent: () => undefined } : context;
     const response = await post(scoped, { method: "POST", path: `/threads/${threadId}/runs`, body: runBody(scoped, webhook, extra) });
-    const ids = mergeIds({ thread_id: threadId }, idsFromContentLocation(response.headers["content-location"]));
-    return joinedRun(scoped, label, webhook, response.json, ids);
+    return joinedRun(scoped, label, webhook, response.json, idsFromContentLocation(response.headers["content-location"]), threadId);
 }
 /** A run on a known thread, read back if the create call named it. */
 function runOnThread(context, threadId, webhook, ids, terminal, unnamed) {
-    const created = withAssistant(context, mergeIds(ids, { thread_id: threadId }));
+    const { created, misnamed } = identify(context, threadId, ids);
     const input = context.input;
     if (created.run_id === undefined)
-        return { label: "the run", webhookUrl: webhook, created, unidentified: unnamed, readBack: { missing: unnamed }, terminal, input };
-    return { label: "the run", webhookUrl: webhook, created, readBack: { thread_id: threadId, run_id: created.run_id }, terminal, input };
+        return { label: "the run", webhookUrl: webhook, created, unidentified: unnamed, readBack: { missing: unnamed }, terminal, input, ...(misnamed === undefined ? {} : { misnamed }) };
+    return { label: "the run", webhookUrl: webhook, created, readBack: { thread_id: threadId, run_id: created.run_id }, terminal, input, ...(misnamed === undefined ? {} : { misnamed }) };
 }
 export const threadRunCase = (variant = SUCCESS) => defineVariant({ id: "thread-run", operation: "POST /threads/{thread_id}/runs", title: "background run on a thread" }, variant, async (context) => [
     await backgroundThreadRun(context, "the run", await context.hook("the run"), variant.body),
