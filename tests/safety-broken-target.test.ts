@@ -3,7 +3,8 @@ import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { IncomingMessage, ServerResponse } from "node:http";
-import { runCli, startCliUntil } from "./helpers/cli.js";
+import { spawn } from "node:child_process";
+import { BIN, runCli, startCliUntil } from "./helpers/cli.js";
 import { hostileServer, json, peakRssMb } from "./helpers/hostile.js";
 
 const dirs: string[] = [];
@@ -98,5 +99,36 @@ describe("a broken target is the target's fault (exit 3), never the suite's (exi
       res.end();
     });
     expectTargetFailure(run, /GET \/info answered HTTP 308 with an empty body; it redirects to "http:\/\/127\.0\.0\.1:1\/api\/info"; the suite follows no redirects, so pass "http:\/\/127\.0\.0\.1:1\/api" as --target\./);
+  });
+
+  it("a relative redirect is read against the target's URL, so the advice is a URL (review 21b)", async () => {
+    const run = await against((_req, res) => {
+      res.writeHead(308, { location: "/langgraph/info" });
+      res.end();
+    });
+    expectTargetFailure(run, /it redirects to "\/langgraph\/info"; the suite follows no redirects, so pass "http:\/\/127\.0\.0\.1:\d+\/langgraph" as --target\./);
+  });
+
+  it("Ctrl-C while the preflight waits on a silent target ends at once, saying nothing was created (review 21b)", { timeout: 60_000 }, async () => {
+    let asked!: () => void;
+    const reached = new Promise<void>((resolve) => (asked = resolve));
+    // Takes the request and never answers.
+    const server = await hostileServer(() => asked());
+    const dir = await mkdtemp(join(tmpdir(), "lgwc-silent-"));
+    dirs.push(dir);
+    try {
+      const child = spawn(process.execPath, [BIN, "--target", server.url, "--timeout-ms", "120000", "--report-dir", dir], { stdio: ["ignore", "pipe", "pipe"] });
+      let stderr = "";
+      child.stderr.on("data", (c: Buffer) => void (stderr += c.toString()));
+      const closed = new Promise<number | null>((resolve) => child.once("close", resolve));
+      await reached;
+      const stoppedAt = Date.now();
+      child.kill("SIGINT");
+      expect(await closed).toBe(130);
+      expect(Date.now() - stoppedAt).toBeLessThan(10_000);
+      expect(stderr).not.toMatch(/may remain on the target/);
+    } finally {
+      await server.close();
+    }
   });
 });

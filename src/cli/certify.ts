@@ -321,9 +321,20 @@ async function checkTarget(options: Options, chosen: LoadedSchema, resources: Re
     url = resources.local.url;
   }
   const api = clientFor(options, url, resources.redactor);
-  const checked = await preflight(api, assistantFor(options));
+  // Nothing is created before the sink opens: a stop need not wait for a target that does not answer.
+  const checked = await abandonedOnStop(preflight(api, assistantFor(options)), resources);
   if (checked.info === null) io.stderr(`Warning: ${url} has no GET /info, but its API answers; ${checked.crons.reason ?? ""}.\n`);
-  return { url, api, checked, schema: await compareWithTarget(chosen, options, api) };
+  return { url, api, checked, schema: await abandonedOnStop(compareWithTarget(chosen, options, api), resources) };
+}
+
+/** Reads the target without waiting for its answer once a stop comes: what it would have said no longer matters, and nothing was made. */
+function abandonedOnStop<T>(work: Promise<T>, resources: Resources): Promise<T> {
+  return new Promise<T>((resolve, reject) => {
+    resources.interrupt = () => reject(new Interrupted());
+    work.then(resolve, reject);
+  }).finally(() => {
+    delete resources.interrupt;
+  });
 }
 
 /** Stage: the sink the target will post to, and the tag everything this run creates carries. */

@@ -34,6 +34,8 @@ function cleanupHint(resources: Resources): string {
 }
 
 function leftBehind(resources: Resources): string {
+  // The run tag is chosen before anything is created: without one, the run made nothing.
+  if (resources.runTag === undefined) return "Nothing was created on the target.";
   const known = resources.conductor?.leftNow();
   return `${known === undefined ? "Anything the run created may remain on the target." : `Left on the target: ${known}, and whatever create calls under way make.`} ${cleanupHint(resources)}`;
 }

@@ -40,20 +40,22 @@ export async function preflightInfo(api: TargetClient): Promise<Record<string, u
   if (response.status !== 200 || info === undefined) {
     throw new ConformanceError(
       "LGWC_NOT_LANGGRAPH",
-      `${api.baseUrl} is not a LangGraph API server: GET /info answered HTTP ${response.status} ${snippet(response)}; ${redirectHint(response) ?? "check --target"}.`,
+      `${api.baseUrl} is not a LangGraph API server: GET /info answered HTTP ${response.status} ${snippet(response)}; ${redirectHint(response, api.baseUrl) ?? "check --target"}.`,
     );
   }
   return info;
 }
 
 /** Where a redirect pointed, so the user can give that URL instead (the suite follows none). */
-function redirectHint(response: TargetResponse): string | undefined {
+function redirectHint(response: TargetResponse, baseUrl: string): string | undefined {
   if (response.status < 300 || response.status >= 400) return undefined;
   const location = response.headers.location;
   const where = Array.isArray(location) ? location[0] : location;
   if (!where) return "it redirects without saying where; check --target";
-  const base = where.replace(/\/info\/?(\?.*)?$/, "");
-  return `it redirects to ${JSON.stringify(where.length > 200 ? `${where.slice(0, 200)}…` : where)}; the suite follows no redirects, so pass ${base === where ? "the server's base URL there" : JSON.stringify(base)} as --target`;
+  // A relative Location ("/langgraph/info") is read against the request's URL, so the advice is a URL --target takes.
+  const absolute = URL.canParse(where, `${baseUrl}/info`) ? new URL(where, `${baseUrl}/info`).href : where;
+  const base = absolute.replace(/\/info\/?(\?.*)?$/, "");
+  return `it redirects to ${JSON.stringify(where.length > 200 ? `${where.slice(0, 200)}…` : where)}; the suite follows no redirects, so pass ${base === absolute ? "the server's base URL there" : JSON.stringify(base)} as --target`;
 }
 
 function snippet(response: TargetResponse): string {

@@ -25,6 +25,9 @@ function cleanupHint(resources) {
     return `Run \`lg-webhook-conformance cleanup --target URL${resources.runTag === undefined ? "" : ` --run ${resources.runTag}`}\` to delete it.`;
 }
 function leftBehind(resources) {
+    // The run tag is chosen before anything is created: without one, the run made nothing.
+    if (resources.runTag === undefined)
+        return "Nothing was created on the target.";
     const known = resources.conductor?.leftNow();
     return `${known === undefined ? "Anything the run created may remain on the target." : `Left on the target: ${known}, and whatever create calls under way make.`} ${cleanupHint(resources)}`;
 }
