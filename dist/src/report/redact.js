@@ -51,7 +51,9 @@ const BYTE_RUNS = [
     // xxd's groups of two bytes ("746f 6b65 6e3d").
     [/(?:[0-9a-fA-F]{4}\s{1,3}){4,}[0-9a-fA-F]{2,4}/g, (run) => Buffer.from(run.replace(/[^0-9a-fA-F]/g, ""), "hex").toString("latin1")],
     // Base64 wrapped in lines (MIME's 76 columns, PEM's 64), the breaks raw or JSON-escaped: read joined, where a secret's base64 shows whole.
-    [/[A-Za-z0-9+/]{8,}(?:(?:\r?\n|\\r\\n|\\n)[A-Za-z0-9+/=]{1,})+/g, (run) => run.replace(/\r?\n|\\r\\n|\\n/g, "")],
+    // A match starts only where a run of base64 characters starts, and takes the run whole (a lookahead and its
+    // backreference cannot give characters back): a long run with no break is passed over in linear time.
+    [/(?<![A-Za-z0-9+/])(?=([A-Za-z0-9+/]{8,}))\1(?:(?:\r?\n|\\r\\n|\\n)[A-Za-z0-9+/=]+)+/g, (run) => run.replace(/\r?\n|\\r\\n|\\n/g, "")],
 ];
 /** A JSON escape that hides a character. */
 const JSON_ESCAPE = /\\(?:u[0-9a-fA-F]{4}|[nrtbf/\\"])/;
