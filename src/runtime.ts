@@ -42,6 +42,8 @@ export interface Runtime {
   checks: string[];
   /** --allowed-fields: the only top-level fields the deployment's webhooks carry; the checks of others are not judged. */
   allowedFields?: string[];
+  /** --clock-skew-ms: how far the target's clock may be off. */
+  clockSkewMs: number;
   /** The names of the headers --expect-header asked for (their values are secrets): with any, expected-headers is a required check like the rest. */
   expectedHeaders?: string[];
   profile: "standard" | "hardening";

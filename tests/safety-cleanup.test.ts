@@ -139,4 +139,32 @@ describe("deletions the target answers but does not do, and listings that repeat
       await target.close();
     }
   });
+
+  it("a cron whose DELETE is answered 404 and that then cannot be looked for is not counted as removed (review 22b)", { timeout: 60_000 }, async () => {
+    const target = await startTestTarget({ faults: ["delete-keeps", "cron-unreadable-after-delete"], cronIntervalMs: 600_000 });
+    try {
+      const cron = await create(target, "/runs/crons", { assistant_id: "conformance", schedule: "0 0 1 1 *", metadata: marked("2020-01-01T00-00-00-000Z-eeeeee") });
+      const cleanup = await runCli(["cleanup", "--target", target.url, "--run", "2020-01-01T00-00-00-000Z-eeeeee"]);
+      expect(cleanup.code).toBe(1);
+      expect(cleanup.stdout).toMatch(/Removed 0 cron\(s\)/);
+      expect(cleanup.stderr).toMatch(new RegExp(`DELETE /runs/crons/${cron} answered HTTP 404, but whether the cron is gone could not be read back`));
+      expect(ids(target.crons(), "cron_id")).toEqual([cron]);
+    } finally {
+      await target.close();
+    }
+  });
+
+  it("cleanup keeps a recent run's items where the search lists only the metadata it filtered by (review 22b)", { timeout: 60_000 }, async () => {
+    const target = await startTestTarget({ faults: ["search-filtered-metadata"], cronIntervalMs: 600_000 });
+    try {
+      const recent = new Date().toISOString().replace(/[:.]/g, "-").replace(/Z$/, "Z-ffffff");
+      const mine = await create(target, "/threads", { metadata: marked(recent) });
+      await create(target, "/threads", { metadata: marked("2020-01-01T00-00-00-000Z-gggggg") });
+      const cleanup = await runCli(["cleanup", "--target", target.url]);
+      expect(cleanup.code, cleanup.stderr).toBe(0);
+      expect(ids(target.threads(), "thread_id")).toEqual([mine]);
+    } finally {
+      await target.close();
+    }
+  });
 });

@@ -379,6 +379,7 @@ function runtimeOf(argv: readonly string[], options: Options, planned: Plan, tar
     target: { url: target.url, info: target.checked.info, ...(options.local ? { embedded: `the embedded @langchain/langgraph-api ${options.serverVersion}` } : {}) },
     assistant: { requested: assistantFor(options), resolved: target.checked.resolvedAssistantId },
     input: options.input,
+    clockSkewMs: options.clockSkewMs,
     settleMs: options.settleMs,
     timeoutMs: options.timeoutMs,
     cronTimeoutMs: options.cronTimeoutMs,

@@ -114,6 +114,8 @@ function settingsOf(cert: Certification): Record<string, string> {
     expectations: JSON.stringify(cert.expectations ?? []),
     "allowed fields": JSON.stringify(cert.allowedFields ?? null),
     "expected headers": JSON.stringify(cert.expectedHeaders ?? null),
+    "clock skew": String(cert.clockSkewMs ?? null),
+    input: JSON.stringify(cert.input ?? null),
   };
 }
 
@@ -308,7 +310,13 @@ function combine(parts: Certification[], dirs: readonly string[]): Certification
     merged.cases = [...cases, unheard];
     Object.assign(merged, judge(merged.cases, expectations, strict));
   }
-  merged.scope = scopeOf(merged.cases, caseIdsOf(first.profile), first.checkDefinitions.map((d) => d.name), merged.gate, first.allowedFields, first.expectedHeaders);
+  merged.scope = scopeOf(merged.cases, caseIdsOf(first.profile), first.checkDefinitions.map((d) => d.name), merged.gate, {
+    profile: first.profile,
+    allowedFields: first.allowedFields,
+    expectedHeaders: first.expectedHeaders,
+    clockSkewMs: first.clockSkewMs,
+    ...(first.input === undefined ? {} : { input: first.input }),
+  });
   if (first.load !== undefined) {
     const settings = { repeat: first.load.repeat, concurrency: first.load.concurrency };
     merged.load = summarizeLoad(cases, settings, merged.strays.count, merged.sink.dropped + merged.sink.discarded);

@@ -82,7 +82,8 @@ async function readBack(api, kind, id, mark) {
             return { found: listed };
         // Neither its own route nor the search shows it: gone, or hidden. A cron the suite made keeps firing
         // until deleted, so this is said, not taken for gone.
-        return { problem: `neither GET ${route.one}${id} (${typeof answer === "string" ? answer : `HTTP ${answer.status}`}) nor the cron search shows it${problems.length > 0 ? ` (${problems.join("; ")})` : ""}, so it may still exist and fire` };
+        const problem = `neither GET ${route.one}${id} (${typeof answer === "string" ? answer : `HTTP ${answer.status}`}) nor the cron search shows it${problems.length > 0 ? ` (${problems.join("; ")})` : ""}, so it may still exist and fire`;
+        return problems.length === 0 ? { problem, unseen: true } : { problem };
     }
     return { problem: `GET ${route.one}${id} ${typeof answer === "string" ? `failed: ${answer}` : `answered HTTP ${answer.status}`}` };
 }
@@ -113,9 +114,9 @@ async function remove(api, kind, id, mark) {
     const after = await readBack(api, kind, id, mark);
     if ("found" in after)
         return { problem: `DELETE ${path} answered HTTP ${answer.status}, yet the ${kind} is still there when read back` };
-    // A cron neither its route nor the search shows is gone; a thread that cannot be read is not known to be.
-    if ("problem" in after && kind === "thread")
-        return { problem: `DELETE ${path} answered HTTP ${answer.status}, but whether the thread is gone could not be read back (${after.problem})` };
+    // A cron neither its route nor a search that answered shows is gone; one the search could not look for, or a thread that cannot be read, is not known to be.
+    if ("problem" in after && after.unseen !== true)
+        return { problem: `DELETE ${path} answered HTTP ${answer.status}, but whether the ${kind} is gone could not be read back (${after.problem})` };
     return { done: true };
 }
 const foreign = (kind, id) => ({
@@ -180,7 +181,9 @@ export async function sweep(api, metadata, options) {
                 continue;
             }
             // An item listed with its metadata has just been read; one listed without it is read back by its own route.
-            const removal = asRecord(item.metadata) === undefined ? await deleteListed(api, kind, id, metadata, options.keep) : await removeIfMarked(api, kind, id, item, metadata);
+            // An item listed without metadata, or (where recent runs are kept) without its run tag, is read back whole by its own route first.
+            const partial = asRecord(item.metadata) === undefined || (options.keep !== undefined && runStartedAt(item) === undefined);
+            const removal = partial ? await deleteListed(api, kind, id, metadata, options.keep) : await removeIfMarked(api, kind, id, item, metadata);
             if ("done" in removal)
                 result[kind === "cron" ? "crons" : "threads"] += 1;
             else if ("kept" in removal)

@@ -1,5 +1,6 @@
 import { count } from "../text.js";
 import { CHECKS } from "../checks/index.js";
+import { DEFAULT_CLOCK_SKEW_MS } from "../checks/timestamps.js";
 import { withoutRuns } from "./types.js";
 import { evaluate, failsRequired } from "../checks/evaluate.js";
 import { summarizeLoad } from "./load.js";
@@ -59,8 +60,9 @@ export function judge(cases, expectations, strict) {
         gate: evaluateGate(cases, expectations, strict),
     };
 }
-/** What the certificate covers, from what the profile holds, what ran, and what was waived. */
-export function scopeOf(cases, profileCases, checksRun, gate, allowedFields, expectedHeaders) {
+/** What the certificate covers, from what the profile holds, what ran, what was waived, and settings that judge less. */
+export function scopeOf(cases, profileCases, checksRun, gate, settings) {
+    const { allowedFields, expectedHeaders } = settings;
     const reasons = [];
     const ids = new Set(cases.map((c) => c.id));
     const notSelected = profileCases.filter((id) => !ids.has(id));
@@ -73,14 +75,26 @@ export function scopeOf(cases, profileCases, checksRun, gate, allowedFields, exp
     }
     // expected-headers judges nothing without --expect-header; with one, leaving it out leaves the headers unjudged.
     const moot = (name) => name === "expected-headers" && (expectedHeaders === undefined || expectedHeaders.length === 0);
-    const leftOut = CHECKS.filter((c) => c.severity === "required" && c.profile === undefined && !moot(c.name) && !checksRun.includes(c.name)).map((c) => c.name);
+    // The profile's own required checks count too (a hardening check skipped leaves its probes unjudged).
+    const leftOut = CHECKS.filter((c) => c.severity === "required" && (c.profile === undefined || c.profile === settings.profile) && !moot(c.name) && !checksRun.includes(c.name)).map((c) => c.name);
     if (leftOut.length > 0)
         reasons.push(`required check(s) left out: ${leftOut.join(", ")}`);
     if (allowedFields !== undefined)
         reasons.push(`the deployment's webhooks carry only ${allowedFields.join(", ")} (--allowed-fields), so the checks of every other field were not judged`);
+    if (settings.clockSkewMs !== undefined && settings.clockSkewMs > DEFAULT_CLOCK_SKEW_MS) {
+        reasons.push(`--clock-skew-ms ${settings.clockSkewMs} lets the target's times be off by more than the suite's ${DEFAULT_CLOCK_SKEW_MS} ms, so timestamps-ordered judged them less strictly`);
+    }
+    if (settings.input !== undefined) {
+        const shown = JSON.stringify(settings.input);
+        reasons.push(`the cases ran with --input ${shown.length > 80 ? `${shown.slice(0, 80)}…` : shown}, not the input the suite chooses for each outcome, so what each case shows depends on it`);
+    }
     if (gate.expected.length > 0)
         reasons.push(`${gate.expected.length} failure(s) waived by --expect-failures: ${gate.expected.map((f) => `${f.case}/${f.check}`).join(", ")}`);
     return { complete: reasons.length === 0, reasons };
+}
+/** Whether --input gave the cases an input of the user's (the default is {}, which lets each case choose). */
+function customInput(input) {
+    return JSON.stringify(input ?? {}) !== "{}";
 }
 /** "conformant", or "conformant (partial)" when the certificate does not cover the whole profile. */
 export function verdictWords(c) {
@@ -142,9 +156,17 @@ export function buildCertification(runtime, cases, stats, finishedAt, redactor) 
             description: c.description,
         })),
         ...judged,
-        scope: scopeOf(all, runtime.profileCases, runtime.checks, judged.gate, runtime.allowedFields, runtime.expectedHeaders),
+        scope: scopeOf(all, runtime.profileCases, runtime.checks, judged.gate, {
+            profile: runtime.profile,
+            allowedFields: runtime.allowedFields,
+            expectedHeaders: runtime.expectedHeaders,
+            clockSkewMs: runtime.clockSkewMs,
+            ...(customInput(runtime.input) ? { input: runtime.input } : {}),
+        }),
         ...(runtime.allowedFields === undefined ? {} : { allowedFields: runtime.allowedFields }),
         ...(runtime.expectedHeaders === undefined ? {} : { expectedHeaders: runtime.expectedHeaders }),
+        clockSkewMs: runtime.clockSkewMs,
+        ...(customInput(runtime.input) ? { input: runtime.input } : {}),
         expectations: runtime.expectations ?? [],
         strictExpectations: runtime.strictExpectations ?? false,
         ...(runtime.shard ? { shards: [runtime.shard] } : {}),

@@ -1,0 +1,50 @@
+/**
+ * Review 22 (hostile reviews 22a and 22b): what a certificate covers when settings judge less,
+ * and merge refusing shares run with different ones. Each test failed before its fix.
+ */
+import { afterAll, describe, expect, it } from "vitest";
+import { mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { certifyTestTarget } from "./helpers/certify.js";
+import { runCli } from "./helpers/cli.js";
+import { startTestTarget } from "../fixtures/test-target/server.js";
+
+const FAST = ["--settle-ms", "1500", "--timeout-ms", "5000", "--cron-timeout-ms", "5000", "--workers", "1", "--no-canary"];
+const dirs: string[] = [];
+afterAll(async () => {
+  await Promise.all(dirs.map((d) => rm(d, { recursive: true, force: true })));
+});
+
+describe("a certificate's scope names the settings that judged less (review 22)", () => {
+  it("a hardening check skipped is a required check left out", { timeout: 120_000 }, async () => {
+    const { cert } = await certifyTestTarget([], [...FAST, "--profile", "hardening", "--only", "hardening-webhook-empty", "--skip", "refused-at-create"]);
+    expect(cert.scope.complete).toBe(false);
+    expect(cert.scope.reasons.join("; ")).toMatch(/required check\(s\) left out: refused-at-create/);
+  });
+
+  it("a clock skew above the suite's, and an --input of the user's, are reasons the certificate is partial", { timeout: 120_000 }, async () => {
+    const { cert } = await certifyTestTarget([], [...FAST, "--only", "thread-run", "--clock-skew-ms", "86400000", "--input", '{"mode":"succeed","note":"mine"}']);
+    const reasons = cert.scope.reasons.join("; ");
+    expect(reasons).toMatch(/--clock-skew-ms 86400000 lets the target's times be off by more than the suite's 120000 ms/);
+    expect(reasons).toMatch(/the cases ran with --input \{"mode":"succeed","note":"mine"\}/);
+    expect(cert.clockSkewMs).toBe(86_400_000);
+  });
+
+  it("merge refuses shares run with another clock skew or input", { timeout: 120_000 }, async () => {
+    const target = await startTestTarget({ cronIntervalMs: 600_000 });
+    const base = await mkdtemp(join(tmpdir(), "lgwc-r22-"));
+    dirs.push(base);
+    const common = ["--target", target.url, ...FAST, "--only", "thread-run,stateless-run"];
+    try {
+      const one = await runCli([...common, "--shard", "1/2", "--report-dir", join(base, "s1")]);
+      const two = await runCli([...common, "--shard", "2/2", "--clock-skew-ms", "86400000", "--report-dir", join(base, "s2")]);
+      expect([one.code, two.code], one.stderr + two.stderr).toEqual([0, 0]);
+      const merged = await runCli(["merge", join(base, "s1"), join(base, "s2"), "--report-dir", join(base, "m")]);
+      expect(merged.code).toBe(2);
+      expect(merged.stderr).toMatch(/was run with another clock skew than/);
+    } finally {
+      await target.close();
+    }
+  });
+});
