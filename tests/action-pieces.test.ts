@@ -66,7 +66,10 @@ describe("the action's inputs", () => {
     }
     expect(() => planAction(env({ command: "merge", shares: "/nowhere", args: "-h" }), "/w")).toThrow(/prints the help/);
     // Bundled short flags holding -h are help all the same (review 2 of the action).
-    expect(() => planAction(env({ target: "http://127.0.0.1:1", args: "-hx" }), "/w")).toThrow(/-hx, which the action does not take there: it prints the help/);
+    expect(() => planAction(env({ target: "http://127.0.0.1:1", args: "-hx" }), "/w")).toThrow(/holds -h, which the action does not take there: it prints the help/);
+    // A header's value attached to -H is its value, not a bundle of flags, even with an "h" in it (review 22b): taken, and masked.
+    const attached = planAction(env({ target: "http://127.0.0.1:1", args: "'-HAuthorization: Bearer s3cr3t-with-h'" }), "/w");
+    expect(attached.secrets).toContain("Bearer s3cr3t-with-h");
   });
 
   it("mask the header values and URL passwords given anywhere, as the suite redacts them", () => {

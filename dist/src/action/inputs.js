@@ -82,13 +82,27 @@ const NOT_IN_ARGS = {
     "--shard": "use the shard input",
     "--json": "the action reads certification.json itself",
 };
+/** The suite's short flags that take a value: in a bundle, what follows one is its value ("-HAuthorization: …"), not more flags. */
+const SHORT_WITH_VALUE = new Set(["H"]);
+/** Whether a bundle of short flags ("-hx") holds -h before any flag that takes the rest as its value. */
+function bundleHoldsHelp(word) {
+    if (word.startsWith("--") || !word.startsWith("-"))
+        return false;
+    for (const letter of word.slice(1)) {
+        if (letter === "h")
+            return true;
+        if (SHORT_WITH_VALUE.has(letter))
+            return false;
+    }
+    return false;
+}
 function refuseArgs(words) {
     for (const word of words) {
-        // Short flags may be bundled ("-hx"): a bundle holding -h is help all the same.
-        const flag = word.startsWith("--") ? word.split("=")[0] : /^-[A-Za-z]*h/.test(word) ? "-h" : word;
+        const flag = word.startsWith("--") ? word.split("=")[0] : bundleHoldsHelp(word) ? "-h" : word;
         const why = NOT_IN_ARGS[flag];
+        // Only the flag is named, never the word it came in: a value given with it may be secret.
         if (why !== undefined)
-            throw usageError(`The args input holds ${word.startsWith("--") ? flag : word}, which the action does not take there: ${why}.`);
+            throw usageError(`The args input holds ${flag}, which the action does not take there: ${why}.`);
     }
 }
 /** Header values given in args (-H, --header, --expect-header): the job log masks them as the suite's reports redact them. */
