@@ -99,6 +99,8 @@ export interface RunEvidence {
   unidentified?: string;
   /** How the target's account of the run contradicts what the suite asked for (another thread, another assistant), if it does. */
   misnamed?: string;
+  /** What the API said of the run just after its first webhook came, where that shows the webhook came before the run ended. */
+  announcedBeforeEnd?: string;
   /** The input the suite sent for the run: the webhook's kwargs.input must equal it. */
   input?: { sent: unknown };
   /**

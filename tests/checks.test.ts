@@ -406,7 +406,8 @@ describe("checks that cannot judge say why instead of passing", () => {
     expect(verdict("outcome-status", silent)).toMatchObject({ message: expect.stringMatching(/The API says the run ended "success", not as the outcome calls for; no webhook came either/) as string });
     // A run the API still shows running has not ended at all, and is not said to have.
     const running = evidence({ expect: { delivery: "required", statuses: ["interrupted"] }, deliveries: [], apiStatus: "running" });
-    expect(verdict("outcome-status", running)).toMatchObject({ message: 'The API still reports the run "running": it has not ended as the outcome calls for; no webhook came either.' });
+    // Nothing says yet how it ends (review 22a: a slow but correct run is no failure; a cancel ignored fails its premise).
+    expect(verdict("outcome-status", running)).toMatchObject({ inconclusive: expect.stringMatching(/still reports the run "running" after the suite's windows/) as string });
   });
 
   it("values-state: a stateless or interrupted run may leave values out; a finished thread run may not", () => {

@@ -48,3 +48,21 @@ describe("a certificate's scope names the settings that judged less (review 22)"
     }
   });
 });
+
+describe("when the webhook came, against when the run ended (review 22a)", () => {
+  it("a webhook announcing success as the run starts, while GET says running for 3 s, fails terminal-status", { timeout: 120_000 }, async () => {
+    const { code, cert } = await certifyTestTarget(["announce-at-start"], [...FAST, "--only", "thread-run,stateless-run,thread-run-stream"], { runMs: 3000 });
+    expect(code).toBe(1);
+    for (const id of ["thread-run", "stateless-run", "thread-run-stream"]) {
+      const check = cert.cases.find((c) => c.id === id)!.checks.find((k) => k.name === "terminal-status")!;
+      expect(check, id).toMatchObject({ outcome: "failed", message: expect.stringMatching(/came before the run ended: GET on the run still answered status "running" \d+ ms after its webhook arrived/) as string });
+    }
+  });
+
+  it("a correct run that outlasts --timeout-ms, announced as it ends, is not a failure", { timeout: 120_000 }, async () => {
+    const { cert } = await certifyTestTarget([], ["--only", "thread-run,stateless-run", "--settle-ms", "5000", "--timeout-ms", "5000", "--workers", "1", "--no-canary"], { runMs: 8000 });
+    expect(cert.verdict).not.toBe("non-conformant");
+    const failed = cert.cases.flatMap((c) => c.checks.filter((k) => k.outcome === "failed").map((k) => `${c.id}/${k.name}`));
+    expect(failed).toEqual([]);
+  });
+});

@@ -2,15 +2,18 @@ import { defineCheck, fail, inconclusive, skip } from "./types.js";
 export const delivered = defineCheck({
     name: "delivered",
     severity: "required",
-    version: 4,
-    description: "A request arrived at the run's webhook URL before the deadline; one that came later is attached at the end of the run and fails as late. Where none came and the API still reports the run pending or running, no webhook was due: inconclusive, unless the case is about the target still running runs (the hardening survives-* probes), where a run that never ends fails. Recommended only for a run cancelled before it started (the published API does not say such a run is announced); not expected for a rolled-back run, which the API deletes.",
+    version: 5,
+    description: "A request arrived at the run's webhook URL before the deadline; one that came later is attached at the end of the run and fails as late (unless the API still reported the run pending or running at the deadline, when it could not have come sooner; the hardening survives-* probes excepted, where a run that ends late is the finding). Where none came and the API still reports the run pending or running, no webhook was due: inconclusive, unless the case is about the target still running runs (the hardening survives-* probes), where a run that never ends fails. Recommended only for a run cancelled before it started (the published API does not say such a run is announced); not expected for a rolled-back run, which the API deletes.",
     severityFor: (evidence) => (evidence.expect.delivery === "recommended" ? "recommended" : "required"),
     run(evidence) {
         const { delivery, why } = evidence.expect;
         if (delivery === "none")
             return skip(`${evidence.label} must not be announced (see not-delivered)`);
         const first = evidence.deliveries[0];
-        if (first !== undefined && evidence.deadlineAt !== undefined && first.receivedAt > evidence.deadlineAt && delivery !== "optional") {
+        // A run the API still reported running at the deadline could not be announced by then: its webhook is not late,
+        // unless the case is about the target still running runs, where a run that ends late is the finding.
+        const slowRun = evidence.notEnded !== undefined && evidence.expect.mustEnd === undefined;
+        if (first !== undefined && evidence.deadlineAt !== undefined && first.receivedAt > evidence.deadlineAt && delivery !== "optional" && !slowRun) {
             return fail("delivered", `one POST to the webhook URL handed out for ${evidence.label}, within ${evidence.deadlineMs} ms`, `the first request ${first.receivedAt - evidence.deadlineAt} ms after the deadline`, `The webhook for ${evidence.label} came late: ${first.receivedAt - evidence.deadlineAt} ms after the ${evidence.deadlineMs} ms the suite waited (it was attached at the end of the run).`);
         }
         if (first !== undefined)

@@ -4,12 +4,15 @@ export const TERMINAL_STATUSES = ["success", "error", "timeout", "interrupted"];
 export const terminalStatus = defineCheck({
     name: "terminal-status",
     severity: "required",
-    version: 1,
-    description: `The body's status is a terminal one (${TERMINAL_STATUSES.join(", ")}): a webhook announces the end of a run.`,
+    version: 2,
+    description: `The body's status is a terminal one (${TERMINAL_STATUSES.join(", ")}), and the run had ended when it came: read at once when the webhook arrives, the API no longer reports the run pending or running within a second or so (4 × the measured latency, if longer). A webhook announces the end of a run; one sent before it, whatever it says, tells a receiver an outcome that has not happened.`,
     run(evidence, context) {
         const left = fieldLeftOut("status", context);
         if (left)
             return left;
+        if (evidence.announcedBeforeEnd !== undefined) {
+            return fail("terminal-status", "a webhook sent once the run has ended (the API no longer reports it pending or running)", evidence.announcedBeforeEnd, `The webhook for ${evidence.label} came before the run ended: ${evidence.announcedBeforeEnd}.`);
+        }
         const bodies = objectBodies(evidence);
         if (bodies.length === 0)
             return skip("no body was a JSON object (see json-body and run-schema)");

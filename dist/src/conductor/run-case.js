@@ -276,6 +276,27 @@ export function rejudgeCase(base, runs, checks) {
     };
 }
 const NOT_ENDED = new Set(["pending", "running"]);
+/**
+ * Why the first webhook came before the run ended, if it did: read at once when it arrived, the API
+ * still reports the run pending or running, and goes on doing so for a while after (a server may
+ * mark the end a moment after it sends the webhook; one that announces a run seconds early does not).
+ */
+async function announcedBeforeEnd(deps, readBack, receivedAt) {
+    const graceMs = Math.max(1_000, 4 * deps.latencyMs);
+    let last;
+    for (let delay = 50;; delay = Math.min(delay * 2, 500)) {
+        const read = await readRun(deps, readBack.thread_id, readBack.run_id);
+        const status = read?.status === 200 ? read.json?.status : undefined;
+        // Only a clear answer says anything: a run the API cannot show is judged elsewhere.
+        if (typeof status !== "string" || !NOT_ENDED.has(status))
+            return undefined;
+        last = status;
+        if (Date.now() - receivedAt > graceMs)
+            break;
+        await new Promise((resolve) => setTimeout(resolve, delay));
+    }
+    return `GET on the run still answered status ${JSON.stringify(last)} ${Date.now() - receivedAt} ms after its webhook arrived`;
+}
 /** GET on a run; undefined for any failure, an id no path can carry included (that is judged where the id was learned). */
 function readRun(deps, threadId, runId) {
     return Promise.resolve()
@@ -319,6 +340,7 @@ async function observe(run, key, started, deps, sentRun) {
     const grace = silentOrOptional ? Math.max(deps.settleMs, run.graceAfterEndMs ?? 0) : run.graceAfterEndMs;
     let deadlineMs = deps.timeoutMs;
     let deadlineAt = observingFrom + deps.timeoutMs;
+    let early = Promise.resolve(undefined);
     let firstWait;
     if (run.creation !== undefined) {
         // The probe is the create call's answer; the value reaches no sink, so there is nothing to wait for.
@@ -328,6 +350,10 @@ async function observe(run, key, started, deps, sentRun) {
     }
     else if (grace === undefined) {
         firstWait = await deps.sink.waitFor(key, 1, deadlineAt - Date.now());
+        // A webhook that came while the suite still waits for the run's end is checked against the API at once.
+        const arrived = firstWait[0];
+        if (arrived !== undefined && terminalAt === undefined && "thread_id" in run.readBack)
+            early = announcedBeforeEnd(deps, run.readBack, arrived.receivedAt);
         await terminal;
     }
     else {
@@ -381,6 +407,7 @@ async function observe(run, key, started, deps, sentRun) {
         else
             readBack.failed = `GET on run ${JSON.stringify(run_id)} of thread ${JSON.stringify(thread_id)} answered ${read ? `HTTP ${read.status}` : "nothing"}`;
     }
+    const announcedEarly = await early;
     // The state the webhook's values must describe, where there is a webhook to compare and a state to read.
     const state = !("thread_id" in run.readBack) || expectation.rolledBack || expectation.delivery === "none" || deliveries.length === 0
         ? undefined
@@ -407,6 +434,8 @@ async function observe(run, key, started, deps, sentRun) {
             evidence.unidentified = run.unidentified;
         if (run.misnamed !== undefined)
             evidence.misnamed = run.misnamed;
+        if (announcedEarly !== undefined)
+            evidence.announcedBeforeEnd = announcedEarly;
         if (run.identityMarker !== undefined)
             evidence.identityMarker = run.identityMarker;
         if ("input" in run)

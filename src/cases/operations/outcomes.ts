@@ -266,7 +266,15 @@ function cancelAct(action: "interrupt" | "rollback", when: "running" | "pending"
     // After a cancel, the webhook may take as long as any run's (--timeout-ms), counted from the run's end as the API shows it.
     const ended = endedAfterCancel(context, thread_id, run_id);
     const cancelled: DrivenRun = { ...run, terminal: ended, graceAfterEndMs: context.timeoutMs };
-    if (pendingPremise !== undefined) cancelled.premise = await ranAnyway(context, thread_id, run_id, pendingPremise);
+    if (pendingPremise !== undefined) {
+      const ran = await ranAnyway(context, thread_id, run_id, pendingPremise);
+      // A pending run the cancel left pending was not cancelled at all.
+      cancelled.premise = ended.then((ok) =>
+        ok || !ran.held
+          ? ran
+          : premise("the run cancelled while pending (it ends without running)", false, `GET on the run still answered "pending" or "running" ${context.timeoutMs} ms after the cancel`, "the target answered the cancel but did not cancel the run", "required"),
+      );
+    }
     // Read once the API shows the run ended (or, after --timeout-ms, that it did not).
     if (action === "interrupt" && when === "running") cancelled.premise = ended.then(() => stoppedByInterrupt(context, thread_id, "the run stopped by the cancel (its thread no longer busy)"));
     if (action === "rollback") cancelled.premise = await ended.then(() => goneAfterRollback(context, thread_id, run_id, SURVIVED_ROLLBACK));
