@@ -65,4 +65,20 @@ describe("when the webhook came, against when the run ended (review 22a)", () =>
     const failed = cert.cases.flatMap((c) => c.checks.filter((k) => k.outcome === "failed").map((k) => `${c.id}/${k.name}`));
     expect(failed).toEqual([]);
   });
+
+  it("a webhook announced early is caught whatever the join says, on a run deleted at its end too (review 23)", { timeout: 120_000 }, async () => {
+    const only = "thread-run,stateless-run,stateless-run-default";
+    const { code, cert } = await certifyTestTarget(["announce-at-start-later", "join-at-once"], [...FAST, "--settle-ms", "5000", "--only", only], { runMs: 4000 });
+    expect(code).toBe(1);
+    for (const id of only.split(",")) {
+      expect(cert.cases.find((c) => c.id === id)!.checks.find((k) => k.name === "terminal-status"), id).toMatchObject({ outcome: "failed" });
+    }
+  });
+
+  it("a correct run that outlasts --timeout-ms makes a wait case inconclusive, not a failure of the target (review 23)", { timeout: 120_000 }, async () => {
+    const { cert } = await certifyTestTarget([], ["--only", "thread-run-wait,stateless-run-wait,stateless-run-default", "--settle-ms", "5000", "--timeout-ms", "5000", "--workers", "1", "--no-canary"], { runMs: 8000 });
+    const failed = cert.cases.flatMap((c) => (c.outcome === "failed" ? [`${c.id}: ${c.reason ?? c.checks.filter((k) => k.outcome === "failed").map((k) => k.name).join(",")}`] : []));
+    expect(failed).toEqual([]);
+    expect(cert.cases.find((c) => c.id === "thread-run-wait")!).toMatchObject({ outcome: "inconclusive", reason: expect.stringMatching(/did not answer within --timeout-ms \(\d+ ms\)/) as string });
+  });
 });

@@ -344,6 +344,13 @@ async function announcedBeforeEnd(deps: CaseDeps, readBack: { thread_id: string;
   return `GET on the run still answered status ${JSON.stringify(last)} ${Date.now() - receivedAt} ms after its webhook arrived`;
 }
 
+/** Where the run can be read: its read-back, or (a run deleted at its end, not read back afterwards) the ids it was created with. */
+function runIds(run: DrivenRun): { thread_id: string; run_id: string } | undefined {
+  if ("thread_id" in run.readBack) return run.readBack;
+  const { thread_id, run_id } = run.created;
+  return thread_id !== undefined && run_id !== undefined ? { thread_id, run_id } : undefined;
+}
+
 /** GET on a run; undefined for any failure, an id no path can carry included (that is judged where the id was learned). */
 function readRun(deps: CaseDeps, threadId: string, runId: string): Promise<Awaited<ReturnType<CaseDeps["api"]["send"]>> | undefined> {
   return Promise.resolve()
@@ -401,8 +408,10 @@ async function observe(run: DrivenRun, key: string, started: number, deps: CaseD
   } else if (grace === undefined) {
     firstWait = await deps.sink.waitFor(key, 1, deadlineAt - Date.now());
     // A webhook that came while the suite still waits for the run's end is checked against the API at once.
+    // Whatever a join said: a join may answer before the run has ended.
     const arrived = firstWait[0];
-    if (arrived !== undefined && terminalAt === undefined && "thread_id" in run.readBack) early = announcedBeforeEnd(deps, run.readBack, arrived.receivedAt);
+    const ids = runIds(run);
+    if (arrived !== undefined && ids !== undefined) early = announcedBeforeEnd(deps, ids, arrived.receivedAt);
     await terminal;
   } else {
     // The suite knows when this run ended; a delivery is due within the grace after that.
@@ -428,7 +437,8 @@ async function observe(run: DrivenRun, key: string, started: number, deps: CaseD
   }
   const watchedUntil = Date.now();
   // No webhook, and the suite never saw the run end: the API says whether one was due at all.
-  const notEnded = first === undefined && terminalAt === undefined && !silentOrOptional && "thread_id" in run.readBack ? await stillRunning(deps, run.readBack) : undefined;
+  const ids = runIds(run);
+  const notEnded = first === undefined && terminalAt === undefined && !silentOrOptional && ids !== undefined ? await stillRunning(deps, ids) : undefined;
 
   // skipped: the case never reads this run back (its design); failed: it should have, and could not.
   const readBack: { status?: string; createdAt?: string; multitaskStrategy?: string; skipped?: string; failed?: string } = {};

@@ -206,7 +206,7 @@ export function scopeOf(cases: readonly CaseResult[], profileCases: readonly str
 
 /** Whether --input gave the cases an input of the user's (the default is {}, which lets each case choose). */
 function customInput(input: unknown): boolean {
-  return JSON.stringify(input ?? {}) !== "{}";
+  return input !== undefined && JSON.stringify(input) !== "{}";
 }
 
 /** "conformant", or "conformant (partial)" when the certificate does not cover the whole profile. */

@@ -94,7 +94,7 @@ export function scopeOf(cases, profileCases, checksRun, gate, settings) {
 }
 /** Whether --input gave the cases an input of the user's (the default is {}, which lets each case choose). */
 function customInput(input) {
-    return JSON.stringify(input ?? {}) !== "{}";
+    return input !== undefined && JSON.stringify(input) !== "{}";
 }
 /** "conformant", or "conformant (partial)" when the certificate does not cover the whole profile. */
 export function verdictWords(c) {

@@ -1,7 +1,7 @@
 import type { CaseDefinition, DriveContext, DrivenRun } from "../drive-types.js";
 import type { CreatedRun } from "../../evidence.js";
 import { createdAtOfRun, idsFromContentLocation, idsFromRun } from "../../api/run-ids.js";
-import { apiEnd, identify, join, joinedRun, newMarker, post, runBody, streamRun, threadByMarker, type StreamEnd } from "./common.js";
+import { apiEnd, identify, join, joinedRun, newMarker, post, runBody, streamRun, threadByMarker, waitCall, type StreamEnd } from "./common.js";
 import { defineVariant, SUCCESS, type Variant } from "./variant.js";
 import { pairByMarker } from "./batch-pairing.js";
 
@@ -88,7 +88,7 @@ export const statelessRunWaitCase = (variant: Variant = SUCCESS): CaseDefinition
     const webhook = await context.hook("the run");
     const marker = newMarker();
     const body = runBody(context, webhook, { ...KEEP, ...variant.body, metadata: { ...context.tag, lgwc_marker: marker } });
-    const response = await post(context, { method: "POST", path: "/runs/wait", body }, context.timeoutMs);
+    const response = await waitCall(context, { method: "POST", path: "/runs/wait", body });
     const ids = idsFromContentLocation(response.headers["content-location"]);
     return [await locate(context, "the run", webhook, ids, marker, Promise.resolve<StreamEnd>("closed"), "the wait response had no Content-Location naming the run")];
   });

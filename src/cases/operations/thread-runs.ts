@@ -1,7 +1,7 @@
 import type { CreatedRun } from "../../evidence.js";
 import type { CaseDefinition, DriveContext, DrivenRun } from "../drive-types.js";
 import { idsFromContentLocation } from "../../api/run-ids.js";
-import { apiEnd, identify, joinedRun, post, runBody, streamRun } from "./common.js";
+import { apiEnd, identify, joinedRun, post, runBody, streamRun, waitCall } from "./common.js";
 import { defineVariant, SUCCESS, type Variant } from "./variant.js";
 
 /**
@@ -58,11 +58,7 @@ export const threadRunWaitCase = (variant: Variant = SUCCESS): CaseDefinition =>
     async (context) => {
       const threadId = await context.createThread();
       const webhook = await context.hook("the run");
-      const response = await post(
-        context,
-        { method: "POST", path: `/threads/${threadId}/runs/wait`, body: runBody(context, webhook, variant.body) },
-        context.timeoutMs,
-      );
+      const response = await waitCall(context, { method: "POST", path: `/threads/${threadId}/runs/wait`, body: runBody(context, webhook, variant.body) });
       const ids = idsFromContentLocation(response.headers["content-location"]);
       return [runOnThread(context, threadId, webhook, ids, Promise.resolve(), "the wait response had no Content-Location naming the run")];
     },

@@ -1,6 +1,8 @@
 import { randomUUID } from "node:crypto";
 import { runPath, usableId } from "../../api/paths.js";
 import { parseSse } from "../../api/sse.js";
+import { CaseInconclusive } from "../drive-types.js";
+import { ConformanceError } from "../../errors.js";
 import { createdAtOfRun, idsFromContentLocation, idsFromRun, mergeIds } from "../../api/run-ids.js";
 import { MAX_RESPONSE_BYTES, TargetHttpError } from "../../api/client.js";
 import { readCapped } from "../../bounded-body.js";
@@ -33,6 +35,21 @@ export async function cancelOwnRun(context, threadId, runId, action) {
 export async function post(context, request, timeoutMs) {
     context.sent(request);
     return context.api.ok(request.method, request.path, request.body, timeoutMs === undefined ? {} : { timeoutMs });
+}
+/**
+ * A call that answers only when the run has ended (runs/wait): one that does not answer within
+ * --timeout-ms says the run took longer than the suite waits, not that the target failed.
+ */
+export async function waitCall(context, request) {
+    try {
+        return await post(context, request, context.timeoutMs);
+    }
+    catch (error) {
+        if (error instanceof ConformanceError && error.code === "LGWC_TARGET_UNREACHABLE" && /did not answer in time/.test(error.message)) {
+            throw new CaseInconclusive(`${request.method} ${request.path} did not answer within --timeout-ms (${context.timeoutMs} ms): the run may take longer than that; raise --timeout-ms to judge this case`);
+        }
+        throw error;
+    }
 }
 /**
  * Settles (bounded) when the target says the run is over. It never rejects: a join that fails

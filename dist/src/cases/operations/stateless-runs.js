@@ -1,5 +1,5 @@
 import { createdAtOfRun, idsFromContentLocation, idsFromRun } from "../../api/run-ids.js";
-import { apiEnd, identify, join, joinedRun, newMarker, post, runBody, streamRun, threadByMarker } from "./common.js";
+import { apiEnd, identify, join, joinedRun, newMarker, post, runBody, streamRun, threadByMarker, waitCall } from "./common.js";
 import { defineVariant, SUCCESS } from "./variant.js";
 import { pairByMarker } from "./batch-pairing.js";
 /** Stateless runs are kept so they can be read back; the suite deletes their threads afterwards. */
@@ -72,7 +72,7 @@ export const statelessRunWaitCase = (variant = SUCCESS) => defineVariant({ id: "
     const webhook = await context.hook("the run");
     const marker = newMarker();
     const body = runBody(context, webhook, { ...KEEP, ...variant.body, metadata: { ...context.tag, lgwc_marker: marker } });
-    const response = await post(context, { method: "POST", path: "/runs/wait", body }, context.timeoutMs);
+    const response = await waitCall(context, { method: "POST", path: "/runs/wait", body });
     const ids = idsFromContentLocation(response.headers["content-location"]);
     return [await locate(context, "the run", webhook, ids, marker, Promise.resolve("closed"), "the wait response had no Content-Location naming the run")];
 });

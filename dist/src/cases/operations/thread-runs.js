@@ -1,5 +1,5 @@
 import { idsFromContentLocation } from "../../api/run-ids.js";
-import { apiEnd, identify, joinedRun, post, runBody, streamRun } from "./common.js";
+import { apiEnd, identify, joinedRun, post, runBody, streamRun, waitCall } from "./common.js";
 import { defineVariant, SUCCESS } from "./variant.js";
 /**
  * A background run on a new thread, ended by joining it. A quiet one stays out of the
@@ -36,7 +36,7 @@ export const threadRunStreamCase = (variant = SUCCESS) => defineVariant({ id: "t
 export const threadRunWaitCase = (variant = SUCCESS) => defineVariant({ id: "thread-run-wait", operation: "POST /threads/{thread_id}/runs/wait", title: "run on a thread, waited for" }, variant, async (context) => {
     const threadId = await context.createThread();
     const webhook = await context.hook("the run");
-    const response = await post(context, { method: "POST", path: `/threads/${threadId}/runs/wait`, body: runBody(context, webhook, variant.body) }, context.timeoutMs);
+    const response = await waitCall(context, { method: "POST", path: `/threads/${threadId}/runs/wait`, body: runBody(context, webhook, variant.body) });
     const ids = idsFromContentLocation(response.headers["content-location"]);
     return [runOnThread(context, threadId, webhook, ids, Promise.resolve(), "the wait response had no Content-Location naming the run")];
 });
