@@ -3,8 +3,8 @@ import { fieldLeftOut, nth, objectBodies, quote } from "./evidence-helpers.js";
 export const statusMatchesApi = defineCheck({
     name: "status-matches-api",
     severity: "required",
-    version: 2,
-    description: "The body's status equals the status the API reports for the run afterwards. Skipped where the case does not read the run back by design (a run deleted at its end); inconclusive where reading it back failed.",
+    version: 3,
+    description: "The body's status equals the status the API reports for the run afterwards. Skipped where the case does not read the run back by design (a run deleted at its end); inconclusive where reading it back failed. A webhook that came after the API was read, which showed the run still pending or running, is not compared (see delivered).",
     run(evidence, context) {
         const left = fieldLeftOut("status", context);
         if (left)
@@ -19,9 +19,12 @@ export const statusMatchesApi = defineCheck({
         const bodies = objectBodies(evidence);
         if (bodies.length === 0)
             return skip("no body was a JSON object (see json-body and run-schema)");
-        // A webhook attached at the end of the run came after the API was read: a run read back pending or running had not ended yet.
+        // A webhook that came after the suite stopped watching the run came after the API was read (the read follows the
+        // watch): a run read back pending or running had not ended yet. On a URL several runs share (a cron's firings),
+        // the watch may end before the deadline, with another run's webhook.
         const first = evidence.deliveries[0];
-        const late = first !== undefined && evidence.deadlineAt !== undefined && first.receivedAt > evidence.deadlineAt;
+        const readAfter = evidence.watchedUntil ?? evidence.deadlineAt;
+        const late = first !== undefined && readAfter !== undefined && first.receivedAt > readAfter;
         if (late && (evidence.apiStatus === "pending" || evidence.apiStatus === "running")) {
             return skip(`the API was read (status "${evidence.apiStatus}") before the run's late webhook came (see delivered)`);
         }
