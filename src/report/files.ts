@@ -69,16 +69,15 @@ async function makeFolder(path: string): Promise<void> {
 }
 
 const LOCK = ".lg-webhook-conformance.lock";
-/** A staging folder inside the report folder (where one beside it cannot be had); the run's process id follows. */
+/** A run's staging folder inside the report folder: the prefix, then the run's process id, then mkdtemp's six characters. */
 const INSIDE = ".lgwc-staging-";
-/** The process id in a staging folder's name. */
-const STAGED_PID = /^\.lgwc-staging-(\d+)-/;
+const STAGED_PID = /^\.lgwc-staging-(\d+)-[A-Za-z0-9]{6}$/;
 /**
  * The names of what a run writes for a moment (a staging folder, a file before it is renamed into
  * place), exactly: anything else in the folder, however alike, is the user's.
  */
 const OUR_TEMPORARY = [
-  /^\.lgwc-staging-\d+-[A-Za-z0-9]{6}$/,
+  STAGED_PID,
   /^\.(?:certification\.(?:json|md|html)|badge\.svg|junit\.xml)\.\d+\.[0-9a-f]{8}\.tmp$/,
   /^(?:certification\.(?:json|md|html)|badge\.svg)\.\d+\.tmp$/,
 ];
@@ -218,7 +217,7 @@ export interface ReportFolder {
 async function removeDeadStaging(path: string): Promise<void> {
   for (const name of await readdir(path).catch(() => [] as string[])) {
     const pid = Number(STAGED_PID.exec(name)?.[1]);
-    if (name.startsWith(INSIDE) && Number.isInteger(pid) && pid !== process.pid && !alive(pid)) await rm(join(path, name), { recursive: true, force: true });
+    if (Number.isInteger(pid) && pid !== process.pid && !alive(pid)) await rm(join(path, name), { recursive: true, force: true });
   }
 }
 

@@ -1,5 +1,6 @@
 import { randomUUID } from "node:crypto";
 import { runPath } from "../api/paths.js";
+import { pollUntil } from "../api/poll.js";
 import { evaluate, failsRequired, unjudgedRequired } from "../checks/evaluate.js";
 import { ANNOUNCED, bodyText, parseBody } from "../evidence.js";
 import { caseUrl, makeCaseKey } from "../sink/case-url.js";
@@ -281,21 +282,11 @@ const NOT_ENDED = new Set(["pending", "running"]);
  * still reports the run pending or running, and goes on doing so for a while after (a server may
  * mark the end a moment after it sends the webhook; one that announces a run seconds early does not).
  */
-async function announcedBeforeEnd(deps, readBack, receivedAt) {
+async function announcedBeforeEnd(deps, ids, receivedAt) {
     const graceMs = Math.max(1_000, 4 * deps.latencyMs);
-    let last;
-    for (let delay = 50;; delay = Math.min(delay * 2, 500)) {
-        const read = await readRun(deps, readBack.thread_id, readBack.run_id);
-        const status = read?.status === 200 ? read.json?.status : undefined;
-        // Only a clear answer says anything: a run the API cannot show is judged elsewhere.
-        if (typeof status !== "string" || !NOT_ENDED.has(status))
-            return undefined;
-        last = status;
-        if (Date.now() - receivedAt > graceMs)
-            break;
-        await new Promise((resolve) => setTimeout(resolve, delay));
-    }
-    return `GET on the run still answered status ${JSON.stringify(last)} ${Date.now() - receivedAt} ms after its webhook arrived`;
+    // Only a clear "pending" or "running" says anything: a run the API cannot show is judged elsewhere.
+    const { answer: last, settled } = await pollUntil(receivedAt + graceMs, 50, 500, () => stillRunning(deps, ids), (status) => status === undefined);
+    return settled ? undefined : `GET on the run still answered status ${JSON.stringify(last)} ${Date.now() - receivedAt} ms after its webhook arrived`;
 }
 /** Where the run can be read: its read-back, or (a run deleted at its end, not read back afterwards) the ids it was created with. */
 function runIds(run) {
@@ -330,6 +321,7 @@ async function observe(run, key, started, deps, sentRun) {
     });
     // The deadline counts from here, not from when the premise is known: a premise may itself wait for this run's webhook.
     const observingFrom = Date.now();
+    const ids = runIds(run);
     // A premise settles first: where it failed, the run may have to be judged as another kind of run.
     // A premise whose read-back broke (a reset, a timeout) is unknown, not the case's end.
     const premise = await Promise.resolve(run.premise).catch((error) => ({
@@ -360,7 +352,6 @@ async function observe(run, key, started, deps, sentRun) {
         // A webhook that came while the suite still waits for the run's end is checked against the API at once.
         // Whatever a join said: a join may answer before the run has ended.
         const arrived = firstWait[0];
-        const ids = runIds(run);
         if (arrived !== undefined && ids !== undefined)
             early = announcedBeforeEnd(deps, ids, arrived.receivedAt);
         await terminal;
@@ -390,7 +381,6 @@ async function observe(run, key, started, deps, sentRun) {
     }
     const watchedUntil = Date.now();
     // No webhook, and the suite never saw the run end: the API says whether one was due at all.
-    const ids = runIds(run);
     const notEnded = first === undefined && terminalAt === undefined && !silentOrOptional && ids !== undefined ? await stillRunning(deps, ids) : undefined;
     // skipped: the case never reads this run back (its design); failed: it should have, and could not.
     const readBack = {};

@@ -1,3 +1,4 @@
+import { pollUntil } from "../../api/poll.js";
 import { CaseInconclusive, type CaseDefinition, type DriveContext, type DrivenRun, type PremiseCheck } from "../drive-types.js";
 import { runPath, threadPath } from "../../api/paths.js";
 import { stateAfterRun } from "../../api/state.js";
@@ -16,21 +17,6 @@ const ROLLED_BACK_STATUSES = ["error", "interrupted"];
 const LONG_SLEEP = { mode: "sleep", sleep_ms: 120_000 };
 /** Statuses of a run that has ended. */
 const ENDED = ["success", "error", "timeout", "interrupted"];
-
-/**
- * Reads until `settled` takes the answer as final, backing off from `firstMs` to `maxMs` between
- * reads; once `deadline` has passed, the last answer, not settled.
- */
-async function pollUntil<T>(deadline: number, firstMs: number, maxMs: number, read: () => Promise<T>, settled: (answer: T) => boolean): Promise<{ answer: T; settled: boolean }> {
-  let delay = firstMs;
-  for (;;) {
-    const answer = await read();
-    if (settled(answer)) return { answer, settled: true };
-    if (Date.now() > deadline) return { answer, settled: false };
-    await new Promise((r) => setTimeout(r, delay));
-    delay = Math.min(delay * 2, maxMs);
-  }
-}
 
 /**
  * Whether GET shows the run ended (or gone, as a rollback leaves it) within --timeout-ms of its

@@ -1,3 +1,4 @@
+import { pollUntil } from "../../api/poll.js";
 import { CaseInconclusive } from "../drive-types.js";
 import { runPath, threadPath } from "../../api/paths.js";
 import { stateAfterRun } from "../../api/state.js";
@@ -13,22 +14,6 @@ const ROLLED_BACK_STATUSES = ["error", "interrupted"];
 const LONG_SLEEP = { mode: "sleep", sleep_ms: 120_000 };
 /** Statuses of a run that has ended. */
 const ENDED = ["success", "error", "timeout", "interrupted"];
-/**
- * Reads until `settled` takes the answer as final, backing off from `firstMs` to `maxMs` between
- * reads; once `deadline` has passed, the last answer, not settled.
- */
-async function pollUntil(deadline, firstMs, maxMs, read, settled) {
-    let delay = firstMs;
-    for (;;) {
-        const answer = await read();
-        if (settled(answer))
-            return { answer, settled: true };
-        if (Date.now() > deadline)
-            return { answer, settled: false };
-        await new Promise((r) => setTimeout(r, delay));
-        delay = Math.min(delay * 2, maxMs);
-    }
-}
 /**
  * Whether GET shows the run ended (or gone, as a rollback leaves it) within --timeout-ms of its
  * cancel: the cancel's answer is not the run's end, since a target may answer it and let the run go on.
