@@ -155,8 +155,14 @@ export async function runCase(definition: CaseDefinition, deps: CaseDeps): Promi
     for (const [url, given] of runsSentIn(request)) if (!sentRuns.has(url)) sentRuns.set(url, given);
   };
   const say = (message: string): void => deps.progress(`[${definition.id}] ${message}`);
-  let endCase = (): void => undefined;
-  const caseEnded = new Promise<void>((resolve) => (endCase = resolve));
+  const watching = new AbortController();
+  const arrivals = new Map<string, Promise<FirstArrival | undefined>>();
+  let resolveEnded = (): void => undefined;
+  const caseEnded = new Promise<void>((resolve) => (resolveEnded = resolve));
+  const endCase = (): void => {
+    watching.abort();
+    resolveEnded();
+  };
 
   const context: DriveContext = {
     api: deps.api,
@@ -172,6 +178,7 @@ export async function runCase(definition: CaseDefinition, deps: CaseDeps): Promi
     hook(_label, answering) {
       const key = makeCaseKey(definition.id);
       deps.sink.register(key, answering);
+      arrivals.set(key, watchFirstArrival(deps, key, watching.signal));
       const url = caseUrl(deps.sinkUrl, key, deps.newToken());
       keys.set(url, key);
       return Promise.resolve(url);
@@ -250,7 +257,12 @@ export async function runCase(definition: CaseDefinition, deps: CaseDeps): Promi
     return withoutRuns(definition, "failed", `The target could not run this operation: ${describeError(error)}`, ran);
   }
 
-  const runs = await Promise.all(driven.map((run) => observe(run, keys.get(run.webhookUrl) ?? "", createdAt.get(run.webhookUrl) ?? started, deps, sentRuns.get(run.webhookUrl))));
+  const runs = await Promise.all(
+    driven.map((run) => {
+      const key = keys.get(run.webhookUrl) ?? "";
+      return observe(run, key, createdAt.get(run.webhookUrl) ?? started, deps, sentRuns.get(run.webhookUrl), arrivals.get(key));
+    }),
+  );
   endCase();
   return rejudgeCase(
     { id: definition.id, operation: definition.operation, title: definition.title, durationMs: Date.now() - started, reproduce: reproduce() },
@@ -337,6 +349,37 @@ async function announcedBeforeEnd(deps: CaseDeps, ids: { thread_id: string; run_
   return settled ? undefined : `GET on the run still answered status ${JSON.stringify(last)} ${Date.now() - receivedAt} ms after its webhook arrived`;
 }
 
+/** The first request at a handed-out URL, and what the API said of its run the moment it came. */
+interface FirstArrival {
+  delivery: Delivery;
+  ids?: { thread_id: string; run_id: string };
+  early?: Promise<string | undefined>;
+}
+
+/**
+ * Watches a URL from the moment it is handed out: its first request may come while the case is
+ * still blocked in a call (a runs/wait, a wait for a cron to fire), and only a read made when it
+ * arrives can show that the run had not ended. The run is read where the request says it is.
+ */
+function watchFirstArrival(deps: CaseDeps, key: string, signal: AbortSignal): Promise<FirstArrival | undefined> {
+  return deps.sink.waitFor(key, 1, deps.timeoutMs + deps.cronTimeoutMs, signal).then(([first]) => {
+    if (first === undefined || signal.aborted) return undefined;
+    const named = parsedIds(first);
+    if (named?.thread_id === undefined || named.run_id === undefined) return { delivery: first };
+    const ids = { thread_id: named.thread_id, run_id: named.run_id };
+    return { delivery: first, ids, early: announcedBeforeEnd(deps, ids, first.receivedAt) };
+  });
+}
+
+/** Whether the first webhook came before the run ended: read where it says the run is (at its arrival) and where the suite knows it is. */
+async function earlyVerdict(deps: CaseDeps, arrived: Delivery, ids: { thread_id: string; run_id: string } | undefined, arrival: Promise<FirstArrival | undefined> | undefined): Promise<string | undefined> {
+  const watched = await arrival;
+  const seen = watched?.delivery === arrived ? watched : undefined;
+  const same = seen?.ids !== undefined && ids !== undefined && seen.ids.thread_id === ids.thread_id && seen.ids.run_id === ids.run_id;
+  const [theirs, ours] = await Promise.all([seen?.early, ids === undefined || same ? undefined : announcedBeforeEnd(deps, ids, arrived.receivedAt)]);
+  return theirs ?? ours;
+}
+
 /** Where the run can be read: its read-back, or (a run deleted at its end, not read back afterwards) the ids it was created with. */
 function runIds(run: DrivenRun): { thread_id: string; run_id: string } | undefined {
   if ("thread_id" in run.readBack) return run.readBack;
@@ -359,7 +402,14 @@ async function stillRunning(deps: CaseDeps, readBack: { thread_id: string; run_i
 }
 
 /** Collects one run's evidence: its deliveries through the settle window, and its status read back. */
-async function observe(run: DrivenRun, key: string, started: number, deps: CaseDeps, sentRun: RunEvidence["sentRun"]): Promise<RunResult> {
+async function observe(
+  run: DrivenRun,
+  key: string,
+  started: number,
+  deps: CaseDeps,
+  sentRun: RunEvidence["sentRun"],
+  arrival: Promise<FirstArrival | undefined> | undefined,
+): Promise<RunResult> {
   let terminalAt: number | undefined;
   // When the run's end (or the wait for it) settled: a window after the end counts from here, however long the premise takes.
   let settledAt: number | undefined;
@@ -390,9 +440,18 @@ async function observe(run: DrivenRun, key: string, started: number, deps: CaseD
   const silentOrOptional = expectation.delivery === "none" || expectation.delivery === "optional";
   // Silence is watched for at least the grace the case declares, and never less than a settle window.
   const grace = silentOrOptional ? Math.max(deps.settleMs, run.graceAfterEndMs ?? 0) : run.graceAfterEndMs;
+  // On a URL several runs share (a cron's firings), only the requests that name this run are its own.
+  const known = new Set(run.strangersAmong ?? []);
+  const mine = (all: Delivery[]): Delivery[] => {
+    if (run.runFilter === undefined) return all;
+    return all.filter((d) => {
+      const id = parsedIds(d)?.run_id;
+      return id === run.runFilter || (run.strangersAmong !== undefined && (id === undefined || !known.has(id)));
+    });
+  };
   let deadlineMs = deps.timeoutMs;
   let deadlineAt = observingFrom + deps.timeoutMs;
-  let early: Promise<string | undefined> = Promise.resolve(undefined);
+  let early: Promise<string | undefined> | undefined;
   let firstWait: Delivery[];
   if (run.creation !== undefined) {
     // The probe is the create call's answer; the value reaches no sink, so there is nothing to wait for.
@@ -403,25 +462,20 @@ async function observe(run: DrivenRun, key: string, started: number, deps: CaseD
     firstWait = await deps.sink.waitFor(key, 1, deadlineAt - Date.now());
     // A webhook that came while the suite still waits for the run's end is checked against the API at once.
     // Whatever a join said: a join may answer before the run has ended.
-    const arrived = firstWait[0];
-    if (arrived !== undefined && ids !== undefined) early = announcedBeforeEnd(deps, ids, arrived.receivedAt);
+    const arrived = mine(firstWait)[0];
+    if (arrived !== undefined) early = earlyVerdict(deps, arrived, ids, arrival);
     await terminal;
   } else {
     // The suite knows when this run ended; a delivery is due within the grace after that.
     await terminal;
     deadlineMs = grace;
     deadlineAt = (settledAt ?? Date.now()) + grace;
+    // A run the suite ends itself (a cancel) may be announced before it has stopped: the watch from its URL's handing out tells.
     firstWait = await deps.sink.waitFor(key, 1, deadlineAt - Date.now());
   }
-  const known = new Set(run.strangersAmong ?? []);
-  const mine = (all: Delivery[]): Delivery[] => {
-    if (run.runFilter === undefined) return all;
-    return all.filter((d) => {
-      const id = parsedIds(d)?.run_id;
-      return id === run.runFilter || (run.strangersAmong !== undefined && (id === undefined || !known.has(id)));
-    });
-  };
   firstWait = mine(firstWait);
+  // The run's own first webhook, where the wait for its end did not already check it.
+  if (early === undefined && firstWait[0] !== undefined && run.creation === undefined) early = earlyVerdict(deps, firstWait[0], ids, arrival);
   let deliveries = firstWait;
   const first = firstWait[0];
   if (first !== undefined && deps.deferSettle === undefined) {
@@ -450,10 +504,11 @@ async function observe(run: DrivenRun, key: string, started: number, deps: CaseD
     else if (read?.status === 404 && expectation.rolledBack) readBack.skipped = "the run was rolled back and is deleted, as the published API says";
     else readBack.failed = `GET on run ${JSON.stringify(run_id)} of thread ${JSON.stringify(thread_id)} answered ${read ? `HTTP ${read.status}` : "nothing"}`;
   }
-  const announcedEarly = await early;
-  // The state the webhook's values must describe, where there is a webhook to compare and a state to read.
+  const announcedEarly = await (early ?? Promise.resolve(undefined));
+  // The state the webhook's values must describe, where a state can be read: also for a run whose webhook has not come,
+  // since one that comes late is judged at the end of the whole run with it.
   const state =
-    !("thread_id" in run.readBack) || expectation.rolledBack || expectation.delivery === "none" || deliveries.length === 0
+    !("thread_id" in run.readBack) || expectation.rolledBack || expectation.delivery === "none"
       ? undefined
       : await stateAfterRun(deps.api, run.readBack.thread_id, run.readBack.run_id, run.laterRuns === true);
 

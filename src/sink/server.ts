@@ -66,8 +66,8 @@ export interface Sink {
   url: string;
   register(caseKey: string, answering?: Answering): void;
   deliveriesFor(caseKey: string): Delivery[];
-  /** Resolves when the case has at least `min` deliveries or the time is up. */
-  waitFor(caseKey: string, min: number, timeoutMs: number): Promise<Delivery[]>;
+  /** Resolves when the case has at least `min` deliveries, the time is up, or `signal` aborts. */
+  waitFor(caseKey: string, min: number, timeoutMs: number, signal?: AbortSignal): Promise<Delivery[]>;
   stats(): SinkStats;
   close(): Promise<void>;
 }
@@ -177,19 +177,21 @@ export async function startSink(options: SinkOptions = {}): Promise<Sink> {
     for (const waiter of waiters.get(caseKey) ?? []) if (count >= waiter.min) waiter.resolve();
   };
 
-  const waitFor = (caseKey: string, min: number, timeoutMs: number): Promise<Delivery[]> => {
+  const waitFor = (caseKey: string, min: number, timeoutMs: number, signal?: AbortSignal): Promise<Delivery[]> => {
     const current = (): Delivery[] => [...(cases.get(caseKey) ?? [])];
-    if (current().length >= min || timeoutMs <= 0) return Promise.resolve(current());
+    if (current().length >= min || timeoutMs <= 0 || signal?.aborted === true) return Promise.resolve(current());
     return new Promise((resolve) => {
       const set = waiters.get(caseKey) ?? new Set<Waiter>();
       waiters.set(caseKey, set);
       const finish = (): void => {
         clearTimeout(timer);
+        signal?.removeEventListener("abort", finish);
         set.delete(waiter);
         resolve(current());
       };
       const waiter: Waiter = { min, resolve: finish };
       const timer = setTimeout(finish, timeoutMs);
+      signal?.addEventListener("abort", finish, { once: true });
       set.add(waiter);
     });
   };

@@ -117,8 +117,14 @@ export async function runCase(definition, deps) {
                 sentRuns.set(url, given);
     };
     const say = (message) => deps.progress(`[${definition.id}] ${message}`);
-    let endCase = () => undefined;
-    const caseEnded = new Promise((resolve) => (endCase = resolve));
+    const watching = new AbortController();
+    const arrivals = new Map();
+    let resolveEnded = () => undefined;
+    const caseEnded = new Promise((resolve) => (resolveEnded = resolve));
+    const endCase = () => {
+        watching.abort();
+        resolveEnded();
+    };
     const context = {
         api: deps.api,
         assistantId: deps.assistantId,
@@ -133,6 +139,7 @@ export async function runCase(definition, deps) {
         hook(_label, answering) {
             const key = makeCaseKey(definition.id);
             deps.sink.register(key, answering);
+            arrivals.set(key, watchFirstArrival(deps, key, watching.signal));
             const url = caseUrl(deps.sinkUrl, key, deps.newToken());
             keys.set(url, key);
             return Promise.resolve(url);
@@ -218,7 +225,10 @@ export async function runCase(definition, deps) {
             return withoutRuns(definition, "inconclusive", deps.redactor.text(error.message), ran);
         return withoutRuns(definition, "failed", `The target could not run this operation: ${describeError(error)}`, ran);
     }
-    const runs = await Promise.all(driven.map((run) => observe(run, keys.get(run.webhookUrl) ?? "", createdAt.get(run.webhookUrl) ?? started, deps, sentRuns.get(run.webhookUrl))));
+    const runs = await Promise.all(driven.map((run) => {
+        const key = keys.get(run.webhookUrl) ?? "";
+        return observe(run, key, createdAt.get(run.webhookUrl) ?? started, deps, sentRuns.get(run.webhookUrl), arrivals.get(key));
+    }));
     endCase();
     return rejudgeCase({ id: definition.id, operation: definition.operation, title: definition.title, durationMs: Date.now() - started, reproduce: reproduce() }, runs, deps.checks);
 }
@@ -288,6 +298,30 @@ async function announcedBeforeEnd(deps, ids, receivedAt) {
     const { answer: last, settled } = await pollUntil(receivedAt + graceMs, 50, 500, () => stillRunning(deps, ids), (status) => status === undefined);
     return settled ? undefined : `GET on the run still answered status ${JSON.stringify(last)} ${Date.now() - receivedAt} ms after its webhook arrived`;
 }
+/**
+ * Watches a URL from the moment it is handed out: its first request may come while the case is
+ * still blocked in a call (a runs/wait, a wait for a cron to fire), and only a read made when it
+ * arrives can show that the run had not ended. The run is read where the request says it is.
+ */
+function watchFirstArrival(deps, key, signal) {
+    return deps.sink.waitFor(key, 1, deps.timeoutMs + deps.cronTimeoutMs, signal).then(([first]) => {
+        if (first === undefined || signal.aborted)
+            return undefined;
+        const named = parsedIds(first);
+        if (named?.thread_id === undefined || named.run_id === undefined)
+            return { delivery: first };
+        const ids = { thread_id: named.thread_id, run_id: named.run_id };
+        return { delivery: first, ids, early: announcedBeforeEnd(deps, ids, first.receivedAt) };
+    });
+}
+/** Whether the first webhook came before the run ended: read where it says the run is (at its arrival) and where the suite knows it is. */
+async function earlyVerdict(deps, arrived, ids, arrival) {
+    const watched = await arrival;
+    const seen = watched?.delivery === arrived ? watched : undefined;
+    const same = seen?.ids !== undefined && ids !== undefined && seen.ids.thread_id === ids.thread_id && seen.ids.run_id === ids.run_id;
+    const [theirs, ours] = await Promise.all([seen?.early, ids === undefined || same ? undefined : announcedBeforeEnd(deps, ids, arrived.receivedAt)]);
+    return theirs ?? ours;
+}
 /** Where the run can be read: its read-back, or (a run deleted at its end, not read back afterwards) the ids it was created with. */
 function runIds(run) {
     if ("thread_id" in run.readBack)
@@ -308,7 +342,7 @@ async function stillRunning(deps, readBack) {
     return typeof status === "string" && NOT_ENDED.has(status) ? status : undefined;
 }
 /** Collects one run's evidence: its deliveries through the settle window, and its status read back. */
-async function observe(run, key, started, deps, sentRun) {
+async function observe(run, key, started, deps, sentRun, arrival) {
     let terminalAt;
     // When the run's end (or the wait for it) settled: a window after the end counts from here, however long the premise takes.
     let settledAt;
@@ -337,9 +371,19 @@ async function observe(run, key, started, deps, sentRun) {
     const silentOrOptional = expectation.delivery === "none" || expectation.delivery === "optional";
     // Silence is watched for at least the grace the case declares, and never less than a settle window.
     const grace = silentOrOptional ? Math.max(deps.settleMs, run.graceAfterEndMs ?? 0) : run.graceAfterEndMs;
+    // On a URL several runs share (a cron's firings), only the requests that name this run are its own.
+    const known = new Set(run.strangersAmong ?? []);
+    const mine = (all) => {
+        if (run.runFilter === undefined)
+            return all;
+        return all.filter((d) => {
+            const id = parsedIds(d)?.run_id;
+            return id === run.runFilter || (run.strangersAmong !== undefined && (id === undefined || !known.has(id)));
+        });
+    };
     let deadlineMs = deps.timeoutMs;
     let deadlineAt = observingFrom + deps.timeoutMs;
-    let early = Promise.resolve(undefined);
+    let early;
     let firstWait;
     if (run.creation !== undefined) {
         // The probe is the create call's answer; the value reaches no sink, so there is nothing to wait for.
@@ -351,9 +395,9 @@ async function observe(run, key, started, deps, sentRun) {
         firstWait = await deps.sink.waitFor(key, 1, deadlineAt - Date.now());
         // A webhook that came while the suite still waits for the run's end is checked against the API at once.
         // Whatever a join said: a join may answer before the run has ended.
-        const arrived = firstWait[0];
-        if (arrived !== undefined && ids !== undefined)
-            early = announcedBeforeEnd(deps, ids, arrived.receivedAt);
+        const arrived = mine(firstWait)[0];
+        if (arrived !== undefined)
+            early = earlyVerdict(deps, arrived, ids, arrival);
         await terminal;
     }
     else {
@@ -361,18 +405,13 @@ async function observe(run, key, started, deps, sentRun) {
         await terminal;
         deadlineMs = grace;
         deadlineAt = (settledAt ?? Date.now()) + grace;
+        // A run the suite ends itself (a cancel) may be announced before it has stopped: the watch from its URL's handing out tells.
         firstWait = await deps.sink.waitFor(key, 1, deadlineAt - Date.now());
     }
-    const known = new Set(run.strangersAmong ?? []);
-    const mine = (all) => {
-        if (run.runFilter === undefined)
-            return all;
-        return all.filter((d) => {
-            const id = parsedIds(d)?.run_id;
-            return id === run.runFilter || (run.strangersAmong !== undefined && (id === undefined || !known.has(id)));
-        });
-    };
     firstWait = mine(firstWait);
+    // The run's own first webhook, where the wait for its end did not already check it.
+    if (early === undefined && firstWait[0] !== undefined && run.creation === undefined)
+        early = earlyVerdict(deps, firstWait[0], ids, arrival);
     let deliveries = firstWait;
     const first = firstWait[0];
     if (first !== undefined && deps.deferSettle === undefined) {
@@ -407,9 +446,10 @@ async function observe(run, key, started, deps, sentRun) {
         else
             readBack.failed = `GET on run ${JSON.stringify(run_id)} of thread ${JSON.stringify(thread_id)} answered ${read ? `HTTP ${read.status}` : "nothing"}`;
     }
-    const announcedEarly = await early;
-    // The state the webhook's values must describe, where there is a webhook to compare and a state to read.
-    const state = !("thread_id" in run.readBack) || expectation.rolledBack || expectation.delivery === "none" || deliveries.length === 0
+    const announcedEarly = await (early ?? Promise.resolve(undefined));
+    // The state the webhook's values must describe, where a state can be read: also for a run whose webhook has not come,
+    // since one that comes late is judged at the end of the whole run with it.
+    const state = !("thread_id" in run.readBack) || expectation.rolledBack || expectation.delivery === "none"
         ? undefined
         : await stateAfterRun(deps.api, run.readBack.thread_id, run.readBack.run_id, run.laterRuns === true);
     const judge = (deliveries) => {

@@ -110,20 +110,22 @@ export async function startSink(options = {}) {
             if (count >= waiter.min)
                 waiter.resolve();
     };
-    const waitFor = (caseKey, min, timeoutMs) => {
+    const waitFor = (caseKey, min, timeoutMs, signal) => {
         const current = () => [...(cases.get(caseKey) ?? [])];
-        if (current().length >= min || timeoutMs <= 0)
+        if (current().length >= min || timeoutMs <= 0 || signal?.aborted === true)
             return Promise.resolve(current());
         return new Promise((resolve) => {
             const set = waiters.get(caseKey) ?? new Set();
             waiters.set(caseKey, set);
             const finish = () => {
                 clearTimeout(timer);
+                signal?.removeEventListener("abort", finish);
                 set.delete(waiter);
                 resolve(current());
             };
             const waiter = { min, resolve: finish };
             const timer = setTimeout(finish, timeoutMs);
+            signal?.addEventListener("abort", finish, { once: true });
             set.add(waiter);
         });
     };

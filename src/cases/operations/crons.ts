@@ -4,6 +4,7 @@ import { carriesMark, notOwn } from "../../api/cleanup.js";
 import { plainSuccess } from "./variant.js";
 import type { CaseDefinition, DriveContext, DrivenRun } from "../drive-types.js";
 import { join, newMarker, post, threadsByMarker, withAssistant } from "./common.js";
+import { threadDeletedAtEnd } from "./deleted-at-end.js";
 import { records, stringField } from "../../json.js";
 import { cut } from "../../text.js";
 
@@ -145,7 +146,8 @@ async function firedRuns(
       const body = fromBodies[i];
       // Otherwise the delivery's run if the API lists it, else the API's i-th, which a wrong body will not match.
       const inOrder = ordered ? apiRuns[i] : undefined;
-      const listed = inOrder ?? apiRuns.find((r) => body?.run_id !== undefined && r.run_id === body.run_id) ?? apiRuns[i];
+      // Where fired runs are deleted as they end, the API's i-th is another firing still running, never this one.
+      const listed = inOrder ?? apiRuns.find((r) => body?.run_id !== undefined && r.run_id === body.run_id) ?? (firing.readBackSkipped === undefined ? apiRuns[i] : undefined);
       const api = listed ?? (await confirmedByReadBack(context, body, marker)) ?? (cronThread === undefined ? undefined : { thread_id: cronThread });
       const created: CreatedRun = withAssistant(context, { ...api });
       const readThread = api?.thread_id ?? body?.thread_id;
@@ -324,7 +326,10 @@ function statelessCronCase(id: string, title: string, onRunCompleted: "keep" | u
       const firing: Firing = onRunCompleted
         ? { firings: 1 }
         : { firings: 1, readBackSkipped: 'on_run_completed is "delete" (the default), so the target deletes the fired run\'s thread when it ends' };
-      return firedRuns(context, webhook, cronId, undefined, marker, withCronCreatedAt(firing, response.json));
+      const runs = await firedRuns(context, webhook, cronId, undefined, marker, withCronCreatedAt(firing, response.json));
+      if (onRunCompleted === "keep") return runs;
+      // The runs waited for: each fired run's thread, named by its webhook, must be gone once it ended.
+      return runs.map((run, i) => (i < firing.firings ? { ...run, premise: threadDeletedAtEnd(context, "on_run_completed", run.created.thread_id, run.terminal) } : run));
     },
   };
 }

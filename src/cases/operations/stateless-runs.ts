@@ -4,6 +4,7 @@ import { createdAtOfRun, idsFromContentLocation, idsFromRun } from "../../api/ru
 import { apiEnd, identify, join, joinedRun, newMarker, post, runBody, streamRun, threadByMarker, waitCall, type StreamEnd } from "./common.js";
 import { defineVariant, SUCCESS, type Variant } from "./variant.js";
 import { pairByMarker } from "./batch-pairing.js";
+import { threadDeletedAtEnd } from "./deleted-at-end.js";
 
 /** Stateless runs are kept so they can be read back; the suite deletes their threads afterwards. */
 const KEEP = { on_completion: "keep" } as const;
@@ -63,6 +64,7 @@ export const statelessRunDefault: CaseDefinition = defineVariant(
       terminal,
       input: context.input,
       stateless: true,
+      premise: threadDeletedAtEnd(context, "on_completion", thread_id, terminal),
     };
     if (run_id === undefined) run.unidentified = "the create call's answer named no run_id (neither in its body nor in Content-Location)";
     if (misnamed !== undefined) run.misnamed = misnamed;

@@ -2,6 +2,7 @@ import { cronPath, runPath, threadPath } from "../../api/paths.js";
 import { carriesMark, notOwn } from "../../api/cleanup.js";
 import { plainSuccess } from "./variant.js";
 import { join, newMarker, post, threadsByMarker, withAssistant } from "./common.js";
+import { threadDeletedAtEnd } from "./deleted-at-end.js";
 import { records, stringField } from "../../json.js";
 import { cut } from "../../text.js";
 /** Fires at the next minute boundary: the soonest any cron implementation is obliged to run. */
@@ -106,7 +107,8 @@ async function firedRuns(context, webhookUrl, cronId, cronThread, marker, firing
         const body = fromBodies[i];
         // Otherwise the delivery's run if the API lists it, else the API's i-th, which a wrong body will not match.
         const inOrder = ordered ? apiRuns[i] : undefined;
-        const listed = inOrder ?? apiRuns.find((r) => body?.run_id !== undefined && r.run_id === body.run_id) ?? apiRuns[i];
+        // Where fired runs are deleted as they end, the API's i-th is another firing still running, never this one.
+        const listed = inOrder ?? apiRuns.find((r) => body?.run_id !== undefined && r.run_id === body.run_id) ?? (firing.readBackSkipped === undefined ? apiRuns[i] : undefined);
         const api = listed ?? (await confirmedByReadBack(context, body, marker)) ?? (cronThread === undefined ? undefined : { thread_id: cronThread });
         const created = withAssistant(context, { ...api });
         const readThread = api?.thread_id ?? body?.thread_id;
@@ -282,7 +284,11 @@ function statelessCronCase(id, title, onRunCompleted) {
             const firing = onRunCompleted
                 ? { firings: 1 }
                 : { firings: 1, readBackSkipped: 'on_run_completed is "delete" (the default), so the target deletes the fired run\'s thread when it ends' };
-            return firedRuns(context, webhook, cronId, undefined, marker, withCronCreatedAt(firing, response.json));
+            const runs = await firedRuns(context, webhook, cronId, undefined, marker, withCronCreatedAt(firing, response.json));
+            if (onRunCompleted === "keep")
+                return runs;
+            // The runs waited for: each fired run's thread, named by its webhook, must be gone once it ended.
+            return runs.map((run, i) => (i < firing.firings ? { ...run, premise: threadDeletedAtEnd(context, "on_run_completed", run.created.thread_id, run.terminal) } : run));
         },
     };
 }

@@ -7,7 +7,7 @@ import { cut } from "../../text.js";
 import { parseDateTime, TIME_TOLERANCE_MS } from "../../checks/timestamps.js";
 import { TargetHttpError } from "../../api/client.js";
 import { joinedRun, ownRun, post, runBody } from "./common.js";
-import { records, stringField } from "../../json.js";
+import { asRecord, records, stringField } from "../../json.js";
 /** Statuses a rolled-back run may be announced with, if it is announced at all: never success. */
 const ROLLED_BACK_STATUSES = ["error", "interrupted"];
 /** Long enough that only a cancel ends it. */
@@ -142,6 +142,33 @@ export function refusalPremise(status) {
     return premise(asked, false, `HTTP ${status}${created ? ": the run was created" : ""}`, created
         ? "the published API refuses a second run on a busy thread under reject; this target created it, whether or not it ever announces it"
         : "the target failed rather than refused: an error answer that is not a 4xx says nothing about whether reject was applied", "required");
+}
+/**
+ * A second run accepted under reject is a failure only if the thread was busy when the target
+ * handled it: the first run still running once the create answered, or, by the target's own clock,
+ * created before the first run ended. A create handled so slowly that the first had ended by then
+ * found an idle thread, where accepting is right: the case could not show a refusal.
+ */
+async function acceptedOnBusyThread(context, threadId, firstId, answer) {
+    const refused = refusalPremise(200);
+    const read = await context.api.send("GET", runPath(threadId, firstId)).catch(() => undefined);
+    const first = read?.status === 200 ? asRecord(read.json) : undefined;
+    const status = stringField(first, "status");
+    if (status === "running" || status === "pending")
+        return { ...refused, observed: `${refused.observed}, while the first run still read back ${JSON.stringify(status)}` };
+    const firstEnded = parseDateTime(first?.updated_at);
+    const secondCreated = parseDateTime(asRecord(answer)?.created_at);
+    if (firstEnded !== undefined && secondCreated !== undefined && secondCreated + TIME_TOLERANCE_MS < firstEnded) {
+        return { ...refused, observed: `${refused.observed} at ${String(asRecord(answer)?.created_at)}, before the first run ended (its updated_at ${String(first?.updated_at)})` };
+    }
+    const when = firstEnded !== undefined && secondCreated !== undefined
+        ? `the target created it at ${String(asRecord(answer)?.created_at)}, after the first run had ended (its updated_at ${String(first?.updated_at)})`
+        : `the first run read back ${status === undefined ? "nothing" : JSON.stringify(status)} once the create answered, and the times that would tell when the thread was idle are missing`;
+    return {
+        ...refused,
+        unknown: `the second run was accepted, but ${when}: the thread may have been idle by then, where accepting is right, so the case could not show whether reject is applied`,
+        otherwise: { delivery: "optional", why: "it was accepted on a thread that may have been idle, so it is judged for what it sends" },
+    };
 }
 /**
  * A first run gone after the second ran may have been stopped by the rollback, or run to its end
@@ -467,7 +494,7 @@ export function multitaskCase(strategy) {
                     readBack: { skipped: "the run was refused, so there is nothing to read back" },
                     expect: { delivery: "none", why },
                     terminal: first.terminal,
-                    premise: refusalPremise(secondAnswer.status),
+                    premise: accepted ? acceptedOnBusyThread(context, threadId, first.created.run_id, secondAnswer.json) : refusalPremise(secondAnswer.status),
                 };
                 return [{ ...first, expect: { delivery: "required", statuses: ["success"] }, minRunMs: firstContext.input.sleep_ms }, refused];
             }

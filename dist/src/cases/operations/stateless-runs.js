@@ -2,6 +2,7 @@ import { createdAtOfRun, idsFromContentLocation, idsFromRun } from "../../api/ru
 import { apiEnd, identify, join, joinedRun, newMarker, post, runBody, streamRun, threadByMarker, waitCall } from "./common.js";
 import { defineVariant, SUCCESS } from "./variant.js";
 import { pairByMarker } from "./batch-pairing.js";
+import { threadDeletedAtEnd } from "./deleted-at-end.js";
 /** Stateless runs are kept so they can be read back; the suite deletes their threads afterwards. */
 const KEEP = { on_completion: "keep" };
 /**
@@ -48,6 +49,7 @@ export const statelessRunDefault = defineVariant({ id: "stateless-run-default", 
         terminal,
         input: context.input,
         stateless: true,
+        premise: threadDeletedAtEnd(context, "on_completion", thread_id, terminal),
     };
     if (run_id === undefined)
         run.unidentified = "the create call's answer named no run_id (neither in its body nor in Content-Location)";
