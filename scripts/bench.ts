@@ -225,9 +225,42 @@ async function flood(): Promise<void> {
   }
 }
 
-// BENCH_ONLY=ingest|suite|load|flood runs one measurement (for working on one figure).
+const DRIP_CHUNKS = 2_000_000;
+
+/**
+ * What a webhook body sent one byte per chunk costs the sink: the budget charges its bytes, and
+ * what the process holds must stay near that, not grow with the number of chunks.
+ */
+async function drip(): Promise<void> {
+  const { connect } = await import("node:net");
+  const sink = await startSink({});
+  sink.register("drip-0badc0de");
+  const gc = (globalThis as { gc?: () => void }).gc;
+  gc?.();
+  const before = process.memoryUsage();
+  const socket = connect(Number(new URL(sink.url).port), "127.0.0.1");
+  await new Promise((resolve) => socket.once("connect", resolve));
+  socket.write("POST /hook/drip-0badc0de?token=x HTTP/1.1\r\nHost: bench\r\nTransfer-Encoding: chunked\r\n\r\n");
+  const block = "1\r\na\r\n".repeat(10_000);
+  const started = Date.now();
+  for (let i = 0; i < DRIP_CHUNKS / 10_000; i += 1) if (!socket.write(block)) await new Promise((resolve) => socket.once("drain", resolve));
+  // Everything written has been read once the sink has charged it all.
+  while (sink.stats().keptBytes < DRIP_CHUNKS) await new Promise((resolve) => setTimeout(resolve, 20));
+  const ms = Date.now() - started;
+  gc?.();
+  const after = process.memoryUsage();
+  const mb = (n: number): string => `${(n / 1024 / 1024).toFixed(0)} MiB`;
+  console.log(
+    `drip: one webhook body of ${DRIP_CHUNKS} one-byte chunks, still open (${(ms / 1000).toFixed(1)} s): sink charged ${mb(sink.stats().keptBytes)}; heap ${mb(before.heapUsed)} -> ${mb(after.heapUsed)}, RSS ${mb(after.rss)}${gc ? "" : " (run with --expose-gc for settled figures)"}`,
+  );
+  socket.destroy();
+  await sink.close();
+}
+
+// BENCH_ONLY=ingest|suite|load|flood|drip runs one measurement (for working on one figure).
 const only = process.env.BENCH_ONLY;
 if (only === undefined || only === "ingest") await ingest();
 if (only === undefined || only === "suite") await suite();
 if (only === undefined || only === "load") await loadMode();
 if (only === undefined || only === "flood") await flood();
+if (only === undefined || only === "drip") await drip();

@@ -1,3 +1,4 @@
+import { randomUUID } from "node:crypto";
 import type { TargetClient } from "./client.js";
 import { cronPath, threadPath, usableId } from "./paths.js";
 import { cut } from "../text.js";
@@ -84,6 +85,20 @@ async function search(api: TargetClient, kind: Kind, metadata: Record<string, st
   return found;
 }
 
+/** The key of a filter no item can match, asked to learn whether a search keeps to its filter. */
+const PROBE_KEY = "lg_webhook_conformance_probe";
+
+/**
+ * Whether the search keeps to its metadata filter: asked for a value no item carries, it lists
+ * nothing. One that ignores the filter, or copies it into every item it lists, lists something,
+ * and what it lists says nothing about whose an item is.
+ */
+async function searchKeepsFilter(api: TargetClient, kind: Kind, mark: Record<string, string>): Promise<boolean> {
+  const problems: string[] = [];
+  const listed = await search(api, kind, { ...mark, [PROBE_KEY]: randomUUID() }, problems, Date.now() + TIMEOUT_MS);
+  return problems.length === 0 && listed.length === 0;
+}
+
 /** `unseen`: a cron neither its route nor a search that answered shows (gone, as far as the API tells). */
 type ReadBack = { found: JsonRecord } | { absent: true } | { problem: string; unseen?: true };
 
@@ -95,10 +110,14 @@ async function readBack(api: TargetClient, kind: Kind, id: string, mark: Record<
   if (typeof answer !== "string" && answer.status === 200 && stringField(answer.json, route.id) === id) return { found: asRecord(answer.json)! };
   if (typeof answer !== "string" && answer.status === 404 && kind === "thread") return { absent: true };
   if (kind === "cron") {
-    // Not every server can show one cron; its search can, and the item it returns is read all the same.
+    // Not every server can show one cron; its search can, and the item it returns is read all the same,
+    // once the search has shown it keeps to its filter (one that copies the filter into every item would make any cron look marked).
     const problems: string[] = [];
     const listed = (await search(api, kind, mark, problems, Date.now() + TIMEOUT_MS)).find((item) => stringField(item, route.id) === id);
-    if (listed !== undefined) return { found: listed };
+    if (listed !== undefined) {
+      if (await searchKeepsFilter(api, kind, mark)) return { found: listed };
+      return { problem: `GET ${route.one}${id} ${typeof answer === "string" ? `failed: ${answer}` : `answered HTTP ${answer.status}`}, and the cron search that lists it does not keep to its metadata filter, so nothing shows whose the cron is` };
+    }
     // Neither its own route nor the search shows it: gone, or hidden. A cron the suite made keeps firing
     // until deleted, so this is said, not taken for gone.
     const problem = `neither GET ${route.one}${id} (${typeof answer === "string" ? answer : `HTTP ${answer.status}`}) nor the cron search shows it${problems.length > 0 ? ` (${problems.join("; ")})` : ""}, so it may still exist and fire`;
@@ -149,17 +168,21 @@ function removeIfMarked(api: TargetClient, kind: Kind, id: string, item: JsonRec
 }
 
 /**
- * Deletes an item a search listed without its metadata, once its own route shows the mark (no
- * further search), unless what it shows says its run may still be going on.
+ * Deletes an item a search listed, once its own route shows the mark (a listing is not proof: a
+ * search may copy its filter into every item), unless what it shows says its run may still be
+ * going on. Where that route cannot show the item (a cron on an older server), the listing serves
+ * only if the search keeps to its filter (`trusted`).
  */
-async function deleteListed(api: TargetClient, kind: Kind, id: string, mark: Record<string, string>, keep?: (item: JsonRecord) => boolean): Promise<Removal> {
+async function deleteListed(api: TargetClient, kind: Kind, id: string, listed: JsonRecord, trusted: boolean, mark: Record<string, string>, keep?: (item: JsonRecord) => boolean): Promise<Removal> {
   const route = ROUTES[kind];
   if (!usableId(id)) return { foreign: UNUSABLE(kind, id) };
   const answer = await api.send("GET", itemPath(kind, id), undefined, { timeoutMs: TIMEOUT_MS }).catch(failure);
-  if (typeof answer === "string" || answer.status !== 200 || stringField(answer.json, route.id) !== id) {
-    return { foreign: `${kind} ${id} was left alone: listed without metadata, and it could not be read back to show the suite's mark` };
+  const readable = typeof answer !== "string" && answer.status === 200 && stringField(answer.json, route.id) === id;
+  const fallback = !readable && kind === "cron" && trusted && asRecord(listed.metadata) !== undefined;
+  if (!readable && !fallback) {
+    return { foreign: `${kind} ${id} was left alone: it could not be read back by its own route to show the suite's mark` };
   }
-  const item = asRecord(answer.json)!;
+  const item = readable ? asRecord(answer.json)! : listed;
   if (keep?.(item) === true) return { kept: true };
   return removeIfMarked(api, kind, id, item, mark);
 }
@@ -177,8 +200,9 @@ export async function deleteOwn(api: TargetClient, kind: Kind, id: string, mark:
 
 /**
  * Deletes every cron, then every thread, that a search for `metadata` (the suite's mark, or one
- * run's tag) returns and that carries that metadata itself. A target whose search ignores the
- * filter returns other people's items too: those are counted as ignored and never touched.
+ * run's tag) returns and that carries that metadata when read back by its own route. A target
+ * whose search ignores the filter (or copies it into what it lists) returns other people's items
+ * too: those are counted as ignored and never touched.
  */
 export async function sweep(
   api: TargetClient,
@@ -192,7 +216,10 @@ export async function sweep(
   const kinds: Kind[] = options.crons ? ["cron", "thread"] : ["thread"];
   for (const kind of kinds) {
     const idKey = ROUTES[kind].id;
-    for (const item of await search(api, kind, metadata, problems, until)) {
+    const listed = await search(api, kind, metadata, problems, until);
+    // Asked only where a listed cron may have to be judged by its listing alone.
+    const trusted = kind === "cron" && listed.length > 0 ? await searchKeepsFilter(api, kind, metadata) : false;
+    for (const item of listed) {
       if (options.stop?.() === true || Date.now() > until) {
         problems.push(`the sweep stopped before it had looked at every ${kind} listed (run cleanup again)`);
         break;
@@ -203,10 +230,7 @@ export async function sweep(
         result.kept += 1;
         continue;
       }
-      // An item listed with its metadata has just been read; one listed without it is read back by its own route.
-      // An item listed without metadata, or (where recent runs are kept) without its run tag, is read back whole by its own route first.
-      const partial = asRecord(item.metadata) === undefined || (options.keep !== undefined && runStartedAt(item) === undefined);
-      const removal = partial ? await deleteListed(api, kind, id, metadata, options.keep) : await removeIfMarked(api, kind, id, item, metadata);
+      const removal = await deleteListed(api, kind, id, item, trusted, metadata, options.keep);
       if ("done" in removal) result[kind === "cron" ? "crons" : "threads"] += 1;
       else if ("kept" in removal) result.kept += 1;
       else if ("foreign" in removal) result.ignored += 1;

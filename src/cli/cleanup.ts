@@ -56,7 +56,8 @@ export async function cleanup(argv: readonly string[], env: NodeJS.ProcessEnv, i
   const target = targetUrl(values.target);
   const headers = targetHeaders(values.header ?? [], target);
   for (const secret of secretsOf({ headers, ...(apiKey ? { apiKey } : {}), ...(target.credentials ? { credentials: target.credentials } : {}) })) redactor.add(secret);
-  const api = new TargetClient({ baseUrl: target.url, ...(apiKey ? { apiKey } : {}), headers });
+  // A target's answers may echo a secret in JSON escapes: read as any JSON reader would, before anything is printed.
+  const api = new TargetClient({ baseUrl: target.url, redact: (text) => redactor.textOfJson(text), ...(apiKey ? { apiKey } : {}), headers });
   const info = await preflightInfo(api);
   const metadata: Record<string, string> = values.run ? { ...SUITE_MARK, [RUN_KEY]: values.run } : { ...SUITE_MARK };
   const crons = (info?.flags as Record<string, unknown> | undefined)?.crons !== false;
@@ -67,7 +68,7 @@ export async function cleanup(argv: readonly string[], env: NodeJS.ProcessEnv, i
   };
   const result = await sweep(api, metadata, { crons, stop, ...(values.run || values["include-recent"] ? {} : { keep: recent }) });
   io.stdout(`Removed ${result.crons} cron(s) and ${result.threads} thread(s) marked by lg-webhook-conformance${values.run ? ` run ${values.run}` : ""}.\n`);
-  for (const problem of result.problems) io.stderr(redactor.text(`cleanup: ${problem}\n`));
+  for (const problem of result.problems) io.stderr(redactor.textOfJson(`cleanup: ${problem}\n`));
   const note = ignoredNote(result);
   if (note !== undefined) io.stderr(`cleanup: ${note}.\n`);
   if (result.kept > 0) {

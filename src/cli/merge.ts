@@ -11,7 +11,7 @@ import { writeCertification } from "../report/write.js";
 import { check, keyId } from "../report/integrity.js";
 import { createPublicKey } from "node:crypto";
 import { readFileSync, realpathSync } from "node:fs";
-import { duplicateKey } from "../json-duplicates.js";
+import { sealedTextProblem } from "../json-duplicates.js";
 import { claimReportFolder } from "../report/files.js";
 import { checkSigningKey, suiteVersion } from "./certify.js";
 import { writeNoVerdict } from "../report/no-verdict.js";
@@ -77,8 +77,8 @@ async function load(dir: string): Promise<Share> {
     throw new ConformanceError("LGWC_CONFIG", `${file} is not JSON.`);
   }
   if (report === null || typeof report !== "object" || Array.isArray(report)) throw new ConformanceError("LGWC_CONFIG", `${file} is not a certification.`);
-  const twice = duplicateKey(text);
-  if (twice !== undefined) throw new ConformanceError("LGWC_CONFIG", `${file} is not intact (it gives the key "${twice}" twice in one object), so it cannot be merged.`);
+  const ambiguous = sealedTextProblem(text);
+  if (ambiguous !== undefined) throw new ConformanceError("LGWC_CONFIG", `${file} is not intact (${ambiguous}), so it cannot be merged.`);
   const verified = check(report as Record<string, unknown>);
   // A merged report is sealed anew: it must not launder a share that was altered after it was written.
   if (!verified.ok) throw new ConformanceError("LGWC_CONFIG", `${file} is not intact (${verified.reason}), so it cannot be merged.`);
@@ -291,7 +291,7 @@ function combine(parts: Certification[], dirs: readonly string[]): Certification
   const requests = parts.flatMap((p) => p.strays.requests);
   const strayCount = parts.reduce((n, p) => n + p.strays.count, 0);
   if (strayCount > 0) cases.push(strayCase(strayCount, requests, first.checkDefinitions.map((d) => d.name)));
-  const sum = (key: "budgetBytes" | "keptBytes" | "discarded" | "dropped" | "noise" | "refusedConnections"): number => parts.reduce((n, p) => n + (p.sink[key] ?? 0), 0);
+  const sum = (key: "budgetBytes" | "keptBytes" | "discarded" | "dropped" | "noise" | "refusedConnections" | "aborted"): number => parts.reduce((n, p) => n + (p.sink[key] ?? 0), 0);
   const expectations = first.expectations ?? [];
   const strict = first.strictExpectations ?? false;
   const merged: Certification = {
@@ -301,7 +301,7 @@ function combine(parts: Certification[], dirs: readonly string[]): Certification
     commandLine: `merge of ${parts.length} share(s): ${parts.map((p) => p.commandLine).join(" | ")}`,
     shards: parts.flatMap((p) => p.shards ?? []),
     strays: { count: strayCount, bytes: parts.reduce((n, p) => n + p.strays.bytes, 0), requests },
-    sink: { maxBodyBytes: Math.max(...parts.map((p) => p.sink.maxBodyBytes)), budgetBytes: sum("budgetBytes"), keptBytes: sum("keptBytes"), discarded: sum("discarded"), dropped: sum("dropped"), noise: sum("noise"), refusedConnections: sum("refusedConnections") },
+    sink: { maxBodyBytes: Math.max(...parts.map((p) => p.sink.maxBodyBytes)), budgetBytes: sum("budgetBytes"), keptBytes: sum("keptBytes"), discarded: sum("discarded"), dropped: sum("dropped"), noise: sum("noise"), refusedConnections: sum("refusedConnections"), aborted: sum("aborted") },
     cases,
     ...judge(cases, expectations, strict),
   };

@@ -1,6 +1,6 @@
 import { readFile } from "node:fs/promises";
 import { createPublicKey } from "node:crypto";
-import { duplicateKey } from "../json-duplicates.js";
+import { sealedTextProblem } from "../json-duplicates.js";
 import { ConformanceError, usageError } from "../errors.js";
 import { check } from "../report/integrity.js";
 import type { Io } from "./main.js";
@@ -54,11 +54,11 @@ export async function verifyCommand(argv: readonly string[], io: Io): Promise<nu
     if (error instanceof ConformanceError) throw error;
     throw new ConformanceError("LGWC_CONFIG", `${file} is not JSON, so it is not a certification.json; give the file a run or merge wrote.`);
   }
-  // JSON.parse keeps a repeated key's last value and the seal covers what it kept: a key given
-  // twice lets a reader that keeps the first see another report than the one sealed.
-  const twice = duplicateKey(text);
-  if (twice !== undefined) {
-    io.stdout(`${file}: NOT intact: it gives the key "${twice}" twice in one object, which the suite never writes, so readers may disagree on what it says.\n`);
+  // The seal covers what JSON.parse kept: a key given twice, or a number another reader reads
+  // otherwise, lets that reader see another report than the one sealed.
+  const ambiguous = sealedTextProblem(text);
+  if (ambiguous !== undefined) {
+    io.stdout(`${file}: NOT intact: ${ambiguous}.\n`);
     return 1;
   }
   if (report === null || typeof report !== "object" || Array.isArray(report)) {

@@ -99,6 +99,8 @@ export interface SinkAccount {
   noise: number;
   /** Connections the sink refused at its limit of open connections. */
   refusedConnections: number;
+  /** Requests for a run closed by their sender before their body ended: counted, nothing kept (absent in reports of older versions). */
+  aborted?: number;
 }
 
 export const STRAY_CASE_ID = "unexpected-deliveries";
@@ -237,6 +239,7 @@ export function sinkRecords(stats: SinkStats): Pick<Certification, "strays" | "s
       dropped: stats.dropped,
       noise: stats.noise,
       refusedConnections: stats.refusedConnections,
+      aborted: stats.aborted,
     },
   };
 }

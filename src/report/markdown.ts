@@ -50,7 +50,7 @@ export function renderMarkdown(c: Certification): string {
   );
   const mib = (bytes: number): string => `${Math.round(bytes / 1024 / 1024)} MiB`;
   lines.push(
-    `- Sink: keeps up to ${mib(c.sink.maxBodyBytes)} of one body and ${mib(c.sink.budgetBytes)} in all; kept ${c.sink.keptBytes} bytes; ${c.strays.count} stray request(s), ${c.sink.noise} other request(s), ${c.sink.discarded + c.sink.dropped} not kept, ${c.sink.refusedConnections} connection(s) refused`,
+    `- Sink: keeps up to ${mib(c.sink.maxBodyBytes)} of one body and ${mib(c.sink.budgetBytes)} in all; kept ${c.sink.keptBytes} bytes; ${c.strays.count} stray request(s), ${c.sink.noise} other request(s), ${c.sink.discarded + c.sink.dropped} not kept, ${c.sink.refusedConnections} connection(s) refused, ${c.sink.aborted ?? 0} request(s) closed by their sender before their body ended`,
   );
   lines.push(`- Started ${c.startedAt}, finished ${c.finishedAt}`);
   lines.push(`- Command: \`${c.commandLine}\``, "");

@@ -1,3 +1,4 @@
+import { randomUUID } from "node:crypto";
 import { cronPath, threadPath, usableId } from "./paths.js";
 import { cut } from "../text.js";
 import { asRecord, records, stringField } from "../json.js";
@@ -64,6 +65,18 @@ async function search(api, kind, metadata, problems, until = Date.now() + SWEEP_
     }
     return found;
 }
+/** The key of a filter no item can match, asked to learn whether a search keeps to its filter. */
+const PROBE_KEY = "lg_webhook_conformance_probe";
+/**
+ * Whether the search keeps to its metadata filter: asked for a value no item carries, it lists
+ * nothing. One that ignores the filter, or copies it into every item it lists, lists something,
+ * and what it lists says nothing about whose an item is.
+ */
+async function searchKeepsFilter(api, kind, mark) {
+    const problems = [];
+    const listed = await search(api, kind, { ...mark, [PROBE_KEY]: randomUUID() }, problems, Date.now() + TIMEOUT_MS);
+    return problems.length === 0 && listed.length === 0;
+}
 /** The item as the target describes it now: by its own route, or (for a cron, where that route is missing) by a search that names it. */
 async function readBack(api, kind, id, mark) {
     const route = ROUTES[kind];
@@ -75,11 +88,15 @@ async function readBack(api, kind, id, mark) {
     if (typeof answer !== "string" && answer.status === 404 && kind === "thread")
         return { absent: true };
     if (kind === "cron") {
-        // Not every server can show one cron; its search can, and the item it returns is read all the same.
+        // Not every server can show one cron; its search can, and the item it returns is read all the same,
+        // once the search has shown it keeps to its filter (one that copies the filter into every item would make any cron look marked).
         const problems = [];
         const listed = (await search(api, kind, mark, problems, Date.now() + TIMEOUT_MS)).find((item) => stringField(item, route.id) === id);
-        if (listed !== undefined)
-            return { found: listed };
+        if (listed !== undefined) {
+            if (await searchKeepsFilter(api, kind, mark))
+                return { found: listed };
+            return { problem: `GET ${route.one}${id} ${typeof answer === "string" ? `failed: ${answer}` : `answered HTTP ${answer.status}`}, and the cron search that lists it does not keep to its metadata filter, so nothing shows whose the cron is` };
+        }
         // Neither its own route nor the search shows it: gone, or hidden. A cron the suite made keeps firing
         // until deleted, so this is said, not taken for gone.
         const problem = `neither GET ${route.one}${id} (${typeof answer === "string" ? answer : `HTTP ${answer.status}`}) nor the cron search shows it${problems.length > 0 ? ` (${problems.join("; ")})` : ""}, so it may still exist and fire`;
@@ -127,18 +144,22 @@ function removeIfMarked(api, kind, id, item, mark) {
     return carriesMark(item, mark) ? remove(api, kind, id, mark) : Promise.resolve(foreign(kind, id));
 }
 /**
- * Deletes an item a search listed without its metadata, once its own route shows the mark (no
- * further search), unless what it shows says its run may still be going on.
+ * Deletes an item a search listed, once its own route shows the mark (a listing is not proof: a
+ * search may copy its filter into every item), unless what it shows says its run may still be
+ * going on. Where that route cannot show the item (a cron on an older server), the listing serves
+ * only if the search keeps to its filter (`trusted`).
  */
-async function deleteListed(api, kind, id, mark, keep) {
+async function deleteListed(api, kind, id, listed, trusted, mark, keep) {
     const route = ROUTES[kind];
     if (!usableId(id))
         return { foreign: UNUSABLE(kind, id) };
     const answer = await api.send("GET", itemPath(kind, id), undefined, { timeoutMs: TIMEOUT_MS }).catch(failure);
-    if (typeof answer === "string" || answer.status !== 200 || stringField(answer.json, route.id) !== id) {
-        return { foreign: `${kind} ${id} was left alone: listed without metadata, and it could not be read back to show the suite's mark` };
+    const readable = typeof answer !== "string" && answer.status === 200 && stringField(answer.json, route.id) === id;
+    const fallback = !readable && kind === "cron" && trusted && asRecord(listed.metadata) !== undefined;
+    if (!readable && !fallback) {
+        return { foreign: `${kind} ${id} was left alone: it could not be read back by its own route to show the suite's mark` };
     }
-    const item = asRecord(answer.json);
+    const item = readable ? asRecord(answer.json) : listed;
     if (keep?.(item) === true)
         return { kept: true };
     return removeIfMarked(api, kind, id, item, mark);
@@ -157,8 +178,9 @@ export async function deleteOwn(api, kind, id, mark) {
 }
 /**
  * Deletes every cron, then every thread, that a search for `metadata` (the suite's mark, or one
- * run's tag) returns and that carries that metadata itself. A target whose search ignores the
- * filter returns other people's items too: those are counted as ignored and never touched.
+ * run's tag) returns and that carries that metadata when read back by its own route. A target
+ * whose search ignores the filter (or copies it into what it lists) returns other people's items
+ * too: those are counted as ignored and never touched.
  */
 export async function sweep(api, metadata, options) {
     const problems = [];
@@ -168,7 +190,10 @@ export async function sweep(api, metadata, options) {
     const kinds = options.crons ? ["cron", "thread"] : ["thread"];
     for (const kind of kinds) {
         const idKey = ROUTES[kind].id;
-        for (const item of await search(api, kind, metadata, problems, until)) {
+        const listed = await search(api, kind, metadata, problems, until);
+        // Asked only where a listed cron may have to be judged by its listing alone.
+        const trusted = kind === "cron" && listed.length > 0 ? await searchKeepsFilter(api, kind, metadata) : false;
+        for (const item of listed) {
             if (options.stop?.() === true || Date.now() > until) {
                 problems.push(`the sweep stopped before it had looked at every ${kind} listed (run cleanup again)`);
                 break;
@@ -180,10 +205,7 @@ export async function sweep(api, metadata, options) {
                 result.kept += 1;
                 continue;
             }
-            // An item listed with its metadata has just been read; one listed without it is read back by its own route.
-            // An item listed without metadata, or (where recent runs are kept) without its run tag, is read back whole by its own route first.
-            const partial = asRecord(item.metadata) === undefined || (options.keep !== undefined && runStartedAt(item) === undefined);
-            const removal = partial ? await deleteListed(api, kind, id, metadata, options.keep) : await removeIfMarked(api, kind, id, item, metadata);
+            const removal = await deleteListed(api, kind, id, item, trusted, metadata, options.keep);
             if ("done" in removal)
                 result[kind === "cron" ? "crons" : "threads"] += 1;
             else if ("kept" in removal)

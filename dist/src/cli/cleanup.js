@@ -52,7 +52,8 @@ export async function cleanup(argv, env, io, redactor, stop = () => false) {
     const headers = targetHeaders(values.header ?? [], target);
     for (const secret of secretsOf({ headers, ...(apiKey ? { apiKey } : {}), ...(target.credentials ? { credentials: target.credentials } : {}) }))
         redactor.add(secret);
-    const api = new TargetClient({ baseUrl: target.url, ...(apiKey ? { apiKey } : {}), headers });
+    // A target's answers may echo a secret in JSON escapes: read as any JSON reader would, before anything is printed.
+    const api = new TargetClient({ baseUrl: target.url, redact: (text) => redactor.textOfJson(text), ...(apiKey ? { apiKey } : {}), headers });
     const info = await preflightInfo(api);
     const metadata = values.run ? { ...SUITE_MARK, [RUN_KEY]: values.run } : { ...SUITE_MARK };
     const crons = info?.flags?.crons !== false;
@@ -64,7 +65,7 @@ export async function cleanup(argv, env, io, redactor, stop = () => false) {
     const result = await sweep(api, metadata, { crons, stop, ...(values.run || values["include-recent"] ? {} : { keep: recent }) });
     io.stdout(`Removed ${result.crons} cron(s) and ${result.threads} thread(s) marked by lg-webhook-conformance${values.run ? ` run ${values.run}` : ""}.\n`);
     for (const problem of result.problems)
-        io.stderr(redactor.text(`cleanup: ${problem}\n`));
+        io.stderr(redactor.textOfJson(`cleanup: ${problem}\n`));
     const note = ignoredNote(result);
     if (note !== undefined)
         io.stderr(`cleanup: ${note}.\n`);

@@ -123,6 +123,7 @@ export function sinkRecords(stats) {
             dropped: stats.dropped,
             noise: stats.noise,
             refusedConnections: stats.refusedConnections,
+            aborted: stats.aborted,
         },
     };
 }

@@ -39,7 +39,7 @@ export function renderMarkdown(c) {
         ? `- Settle window: ${c.settleMs} ms; run deadline: ${c.timeoutMs} ms; cron deadline: ${c.cronTimeoutMs} ms`
         : `- Windows: the suite ${describeWindows(c.windows)}`);
     const mib = (bytes) => `${Math.round(bytes / 1024 / 1024)} MiB`;
-    lines.push(`- Sink: keeps up to ${mib(c.sink.maxBodyBytes)} of one body and ${mib(c.sink.budgetBytes)} in all; kept ${c.sink.keptBytes} bytes; ${c.strays.count} stray request(s), ${c.sink.noise} other request(s), ${c.sink.discarded + c.sink.dropped} not kept, ${c.sink.refusedConnections} connection(s) refused`);
+    lines.push(`- Sink: keeps up to ${mib(c.sink.maxBodyBytes)} of one body and ${mib(c.sink.budgetBytes)} in all; kept ${c.sink.keptBytes} bytes; ${c.strays.count} stray request(s), ${c.sink.noise} other request(s), ${c.sink.discarded + c.sink.dropped} not kept, ${c.sink.refusedConnections} connection(s) refused, ${c.sink.aborted ?? 0} request(s) closed by their sender before their body ended`);
     lines.push(`- Started ${c.startedAt}, finished ${c.finishedAt}`);
     lines.push(`- Command: \`${c.commandLine}\``, "");
     const s = c.summary;

@@ -19,6 +19,10 @@ const REQUEST_TIMEOUT_MS = 60_000;
 const HEADERS_TIMEOUT_MS = 20_000;
 /** What a record costs beyond its body and headers (the object, its strings), charged to the budget. */
 const RECORD_OVERHEAD = 256;
+/** What each header name or value costs beyond its characters (a string of its own), charged to the budget. */
+const HEADER_OVERHEAD = 64;
+/** The first room a body is given; it doubles as the body grows. */
+const FIRST_ROOM = 4_096;
 /** Generous for a target's connection pool, small enough that a flood of sockets cannot exhaust the process. */
 const MAX_CONNECTIONS = 4_096;
 /**
@@ -102,6 +106,7 @@ export async function startSink(options = {}) {
         dropped: 0,
         noise: 0,
         refusedConnections: 0,
+        aborted: 0,
     };
     let recorded = 0;
     const notify = (caseKey) => {
@@ -179,10 +184,15 @@ export async function startSink(options = {}) {
             reply(res, 404, "lg-webhook-conformance sink: this URL was not handed out by the running suite");
         });
     };
-    /** A request for a case: kept whole within the per-request cap and the byte budget, or counted without its body. */
+    /**
+     * A request for a case: kept whole within the per-request cap and the byte budget, or counted
+     * without its body. The body is copied into one buffer as it comes, and the budget is charged
+     * for that buffer's room: holding the chunks as they arrived would hold, for each, a view and the
+     * socket's read buffer behind it, many times the bytes charged (a body sent a byte at a time).
+     */
     const forCase = (req, res, key, receivedAt) => {
         // The request line and headers are kept too, so they are charged to the budget like a body.
-        const cost = RECORD_OVERHEAD + (req.url ?? "").length + req.rawHeaders.reduce((n, h) => n + h.length, 0);
+        const cost = RECORD_OVERHEAD + (req.url ?? "").length + req.rawHeaders.reduce((n, h) => n + h.length + HEADER_OVERHEAD, 0);
         if (recorded >= maxRecords || stats.keptBytes + cost > budget) {
             stats.dropped += 1;
             req.resume();
@@ -191,31 +201,57 @@ export async function startSink(options = {}) {
         }
         recorded += 1;
         stats.keptBytes += cost;
-        let chunks = [];
+        let body = Buffer.alloc(0);
         let size = 0;
         let truncated = false;
         let discarded = false;
+        let complete = false;
+        const giveBack = () => {
+            stats.keptBytes -= body.length;
+            body = Buffer.alloc(0);
+            size = 0;
+        };
         req.on("data", (chunk) => {
             if (discarded || truncated)
                 return;
             const room = maxBody - size;
             const part = chunk.length > room ? chunk.subarray(0, room) : chunk;
-            if (stats.keptBytes + part.length > budget) {
-                // The budget is spent: give back what this request held, so the record says plainly that its body is gone.
-                discarded = true;
-                stats.keptBytes -= size;
-                chunks = [];
-                size = 0;
-                return;
+            if (size + part.length > body.length) {
+                const wanted = size + part.length;
+                // Doubling keeps copies few; where the budget cannot pay for that, just the room needed.
+                const doubled = Math.min(maxBody, Math.max(wanted, FIRST_ROOM, body.length * 2));
+                const grown = stats.keptBytes + doubled - body.length <= budget ? doubled : wanted;
+                if (stats.keptBytes + grown - body.length > budget) {
+                    // The budget is spent: give back what this request held, so the record says plainly that its body is gone.
+                    discarded = true;
+                    giveBack();
+                    return;
+                }
+                const next = Buffer.allocUnsafe(grown);
+                body.copy(next, 0, 0, size);
+                stats.keptBytes += grown - body.length;
+                body = next;
             }
-            chunks.push(part);
+            part.copy(body, size);
             size += part.length;
-            stats.keptBytes += part.length;
             if (part.length < chunk.length)
                 truncated = true;
         });
+        req.on("close", () => {
+            if (complete)
+                return;
+            // Closed before its body ended: nothing to judge, and nothing of it is held, charge included.
+            giveBack();
+            stats.keptBytes -= cost;
+            recorded -= 1;
+            stats.aborted += 1;
+        });
         req.on("end", () => {
-            const delivery = new RecordedDelivery(req.method ?? "", req.url ?? "", req.rawHeaders, Buffer.concat(chunks), truncated, receivedAt, discarded, Date.now());
+            complete = true;
+            // The unused room goes back: what is kept is the body's own bytes.
+            const kept = size === body.length ? body : Buffer.from(body.subarray(0, size));
+            stats.keptBytes -= body.length - kept.length;
+            const delivery = new RecordedDelivery(req.method ?? "", req.url ?? "", req.rawHeaders, kept, truncated, receivedAt, discarded, Date.now());
             cases.get(key).push(delivery);
             notify(key);
             if (discarded) {
