@@ -67,6 +67,11 @@ export interface DrivenRun {
   misnamed?: string;
   /** Known only by its webhook: the marker its metadata must carry (see RunEvidence.identityMarker). */
   identityMarker?: { key: string; value: string };
+  /**
+   * When the suite's request that made this run went out, where that is not when its webhook URL
+   * first went out (a run a cron fired before a PATCH gave it this URL was made by the cron's create).
+   */
+  sentAt?: number;
   /** The input the run was created with (its webhook's kwargs.input must equal it). */
   input?: unknown;
   /** The run's created_at in the create call's answer, as written. */

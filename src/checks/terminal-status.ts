@@ -6,8 +6,8 @@ export const TERMINAL_STATUSES: readonly string[] = ["success", "error", "timeou
 export const terminalStatus = defineCheck({
   name: "terminal-status",
   severity: "required",
-  version: 2,
-  description: `The body's status is a terminal one (${TERMINAL_STATUSES.join(", ")}), and the run had ended when it came: read at once when the webhook arrives, the API no longer reports the run pending or running within a second or so (4 × the measured latency, if longer). A webhook announces the end of a run; one sent before it, whatever it says, tells a receiver an outcome that has not happened.`,
+  version: 3,
+  description: `The body's status is a terminal one (${TERMINAL_STATUSES.join(", ")}), and the run had ended when it came: read from the moment the webhook arrives (the suite watches every URL it hands out, so this holds while it is itself blocked in a runs/wait call, a cancel or a wait for a cron), the API no longer reports the run pending or running within a second or so (4 × the measured latency, if longer); a read that shows nothing (404, 5xx) settles nothing, and only a run still shown pending or running once that time is over fails. A webhook announces the end of a run; one sent before it, whatever it says, tells a receiver an outcome that has not happened.`,
   run(evidence, context) {
     const left = fieldLeftOut("status", context);
     if (left) return left;

@@ -3,7 +3,7 @@ import { runPath } from "../api/paths.js";
 import { pollUntil } from "../api/poll.js";
 import type { Check, CheckContext } from "../checks/types.js";
 import { evaluate, failsRequired, unjudgedRequired, type CheckOutcome } from "../checks/evaluate.js";
-import { ANNOUNCED, bodyText, parseBody, type CreatedRun, type Delivery, type RunEvidence } from "../evidence.js";
+import { ANNOUNCED, bodyText, parseBody, type CreatedRun, type Delivery, type RunEvidence, type StateReadBack } from "../evidence.js";
 import { caseUrl, makeCaseKey } from "../sink/case-url.js";
 import type { Sink } from "../sink/server.js";
 import { withoutRuns, type CaseResult, type DeliveryEvidence, type RunResult } from "../report/types.js";
@@ -260,7 +260,7 @@ export async function runCase(definition: CaseDefinition, deps: CaseDeps): Promi
   const runs = await Promise.all(
     driven.map((run) => {
       const key = keys.get(run.webhookUrl) ?? "";
-      return observe(run, key, createdAt.get(run.webhookUrl) ?? started, deps, sentRuns.get(run.webhookUrl), arrivals.get(key));
+      return observe(run, key, run.sentAt ?? createdAt.get(run.webhookUrl) ?? started, deps, sentRuns.get(run.webhookUrl), arrivals.get(key));
     }),
   );
   endCase();
@@ -344,9 +344,20 @@ const NOT_ENDED = new Set(["pending", "running"]);
  */
 async function announcedBeforeEnd(deps: CaseDeps, ids: { thread_id: string; run_id: string }, receivedAt: number): Promise<string | undefined> {
   const graceMs = Math.max(1_000, 4 * deps.latencyMs);
-  // Only a clear "pending" or "running" says anything: a run the API cannot show is judged elsewhere.
-  const { answer: last, settled } = await pollUntil(receivedAt + graceMs, 50, 500, () => stillRunning(deps, ids), (status) => status === undefined);
-  return settled ? undefined : `GET on the run still answered status ${JSON.stringify(last)} ${Date.now() - receivedAt} ms after its webhook arrived`;
+  // Only an end the API shows settles it: a read that shows nothing (a 404 from a lagging replica, a 503) says
+  // nothing either way, so the reads go on until the grace is over, and only a clear "pending" or "running" then fails.
+  const { answer: last, settled } = await pollUntil(receivedAt + graceMs, 50, 500, () => statusNow(deps, ids), (read) => read.ended);
+  return settled || last.status === undefined || !NOT_ENDED.has(last.status)
+    ? undefined
+    : `GET on the run still answered status ${JSON.stringify(last.status)} ${Date.now() - receivedAt} ms after its webhook arrived`;
+}
+
+/** The run's status as GET shows it now, and whether that is an end (a status other than pending or running). */
+async function statusNow(deps: CaseDeps, ids: { thread_id: string; run_id: string }): Promise<{ status?: string; ended: boolean }> {
+  const read = await readRun(deps, ids.thread_id, ids.run_id);
+  const status = read?.status === 200 ? (read.json as { status?: unknown } | undefined)?.status : undefined;
+  if (typeof status !== "string") return { ended: false };
+  return { status, ended: !NOT_ENDED.has(status) };
 }
 
 /** The first request at a handed-out URL, and what the API said of its run the moment it came. */
@@ -505,12 +516,18 @@ async function observe(
     else readBack.failed = `GET on run ${JSON.stringify(run_id)} of thread ${JSON.stringify(thread_id)} answered ${read ? `HTTP ${read.status}` : "nothing"}`;
   }
   const announcedEarly = await (early ?? Promise.resolve(undefined));
-  // The state the webhook's values must describe, where a state can be read: also for a run whose webhook has not come,
-  // since one that comes late is judged at the end of the whole run with it.
-  const state =
+  // The state the webhook's values must describe, where a state can be read: also for a run whose webhook has not come
+  // but that has ended, since one that comes late is judged at the end of the whole run with it. A run still going on
+  // has no final state yet: a late webhook's values are then not compared with a state from the middle of the run.
+  const ended = readBack.status !== undefined && !NOT_ENDED.has(readBack.status);
+  const state: StateReadBack | undefined =
     !("thread_id" in run.readBack) || expectation.rolledBack || expectation.delivery === "none"
       ? undefined
-      : await stateAfterRun(deps.api, run.readBack.thread_id, run.readBack.run_id, run.laterRuns === true);
+      : deliveries.length > 0 || ended
+        ? await stateAfterRun(deps.api, run.readBack.thread_id, run.readBack.run_id, run.laterRuns === true)
+        : readBack.status !== undefined
+          ? { skipped: `the run still read back ${JSON.stringify(readBack.status)} when the suite stopped watching it, so its final state was not known` }
+          : undefined;
 
   const judge = (deliveries: Delivery[]): RunResult => {
     const first = deliveries[0];

@@ -7,7 +7,7 @@ import { join, relative, resolve, dirname } from "node:path";
 import getPort from "get-port";
 import { request } from "undici";
 import { ConformanceError } from "../errors.js";
-import { DEFAULT_SERVER_VERSION, installedServer, installServer, type ServerVersion } from "./server-install.js";
+import { DEFAULT_SERVER_VERSION, installedServer, installServer, SERVER_CLI, type ServerVersion } from "./server-install.js";
 import { packageRoot } from "../package-root.js";
 
 export const LOCAL_ASSISTANT = "conformance";
@@ -67,7 +67,7 @@ async function placeServer(root: string, version: ServerVersion, progress: (line
     }
     home = await installServer(version, { progress });
   }
-  return { cli: join(home, "node_modules", "@langchain", "langgraph-cli", "dist", "cli", "cli.mjs"), home };
+  return { cli: join(home, SERVER_CLI), home };
 }
 
 async function answersOk(url: string): Promise<boolean> {
@@ -113,6 +113,19 @@ function stopTree(child: ChildProcess, graceMs: number): Promise<void> {
   });
 }
 
+/** A folder for this run beside the cached server; a cache this user cannot write (an image made by another user, a read-only layer) is said as such. */
+async function runFolderIn(home: string): Promise<string> {
+  try {
+    return await mkdtemp(join(home, "run-"));
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code ?? "an error";
+    throw new ConformanceError(
+      "LGWC_LOCAL_TARGET",
+      `The installed server's folder ${home} cannot be written (${code}), and each --local run keeps its graph beside the server there: point LGWC_CACHE_DIR at a folder this user can write (and run install-server there once).`,
+    );
+  }
+}
+
 /**
  * Starts the open-source JavaScript LangGraph API server (langgraph-cli dev) with the project's
  * conformance graph, on a free loopback port, in a temporary folder it removes afterwards.
@@ -143,7 +156,7 @@ export async function startLocalTarget(options: LocalTargetOptions = {}): Promis
     graphPath = relative(folder, graph);
   } else {
     // Beside the cached packages, so the graph's imports find them.
-    folder = await mkdtemp(join(place.home, "run-"));
+    folder = await runFolderIn(place.home);
     for (const name of await readdir(graphs)) if (name.endsWith(".ts")) await copyFile(join(graphs, name), join(folder, name));
     graphPath = "./conformance.ts";
   }

@@ -39,10 +39,17 @@ export function serverFolder(version: ServerVersion, env: NodeJS.ProcessEnv = pr
   return join(cacheRoot(env), `server-${version}`);
 }
 
-/** The folder of a finished install of this version, if there is one. */
+/** The server's command line inside an install, relative to its folder. */
+export const SERVER_CLI = join("node_modules", "@langchain", "langgraph-cli", "dist", "cli", "cli.mjs");
+
+/**
+ * The folder of a finished install of this version, if there is one: marked complete, and still
+ * holding the server (a cache restored in part, or pruned, keeps the mark without the packages,
+ * and is installed again).
+ */
 export function installedServer(version: ServerVersion, env: NodeJS.ProcessEnv = process.env): string | undefined {
   const folder = serverFolder(version, env);
-  return existsSync(join(folder, COMPLETE)) ? folder : undefined;
+  return existsSync(join(folder, COMPLETE)) && existsSync(join(folder, SERVER_CLI)) ? folder : undefined;
 }
 
 async function folderBytes(path: string): Promise<number> {

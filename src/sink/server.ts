@@ -178,6 +178,8 @@ export async function startSink(options: SinkOptions = {}): Promise<Sink> {
     aborted: 0,
   };
   let recorded = 0;
+  /** Places in the stray sample taken by requests still open or kept. */
+  let sampleTaken = 0;
 
   const notify = (caseKey: string): void => {
     const count = cases.get(caseKey)?.length ?? 0;
@@ -211,8 +213,17 @@ export async function startSink(options: SinkOptions = {}): Promise<Sink> {
    * bodyless GET under the webhook path), not held against the target.
    */
   const stray = (req: IncomingMessage, res: ServerResponse, receivedAt: number, toHookPath: boolean): void => {
-    const sampled = stats.straySample.length < STRAY_SAMPLE;
-    const preview: Buffer[] = [];
+    // A place in the sample is taken as the request starts (many may be open at once) and given back if it is not kept;
+    // its preview is copied into one small buffer, never held as the chunks that brought it.
+    const sampled = sampleTaken < STRAY_SAMPLE;
+    if (sampled) sampleTaken += 1;
+    let released = false;
+    const release = (): void => {
+      if (sampled && !released) sampleTaken -= 1;
+      released = true;
+    };
+    const preview = sampled ? Buffer.allocUnsafe(STRAY_PREVIEW_BYTES) : undefined;
+    let previewed = 0;
     let bytes = 0;
     // The whole body is scanned for a run, wherever its run_id sits, keeping only a short carry between chunks.
     // A body the sink cannot read as sent (compressed, or otherwise encoded) may be a run: it is counted as one.
@@ -220,7 +231,7 @@ export async function startSink(options: SinkOptions = {}): Promise<Sink> {
     let carriesRun = encoded;
     let carry = "";
     req.on("data", (chunk: Buffer) => {
-      if (sampled && bytes < STRAY_PREVIEW_BYTES) preview.push(chunk.subarray(0, STRAY_PREVIEW_BYTES - bytes));
+      if (preview !== undefined && previewed < STRAY_PREVIEW_BYTES) previewed += chunk.copy(preview, previewed, 0, STRAY_PREVIEW_BYTES - previewed);
       bytes += chunk.length;
       if (carriesRun) return;
       const text = carry + chunk.toString("latin1");
@@ -231,24 +242,28 @@ export async function startSink(options: SinkOptions = {}): Promise<Sink> {
       // Under the webhook path, a POST or any request with a body is a webhook sent astray; a bodyless GET (a health check, a crawler) is noise.
       if (toHookPath && (req.method === "POST" || bytes > 0)) carriesRun = true;
       if (!carriesRun) {
+        release();
         stats.noise += 1;
         reply(res, 404, "lg-webhook-conformance sink: not a webhook URL");
         return;
       }
       stats.strays += 1;
       stats.strayBytes += bytes;
-      if (sampled && stats.straySample.length < STRAY_SAMPLE) {
+      released = true;
+      if (preview !== undefined && stats.straySample.length < STRAY_SAMPLE) {
         const target = req.url ?? "";
         stats.straySample.push({
           method: req.method ?? "",
           target: target.length > STRAY_PREVIEW_BYTES ? `${target.slice(0, STRAY_PREVIEW_BYTES)}…` : target,
           receivedAt,
           bytes,
-          bodyPreview: Buffer.concat(preview).toString("utf8"),
+          bodyPreview: preview.subarray(0, previewed).toString("utf8"),
         });
       }
       reply(res, 404, "lg-webhook-conformance sink: this URL was not handed out by the running suite");
     });
+    // One closed before its body ended is not kept: its place in the sample goes to another.
+    req.on("close", release);
   };
 
   /**

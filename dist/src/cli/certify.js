@@ -296,14 +296,15 @@ async function proveTarget(options, target, sink, sinkUrl, runTag, resources, io
     const { api, checked } = target;
     if (checked.graphId === undefined) {
         // The target hides the assistant's graph: the graph's own answer tells.
-        if (await runsConformanceGraph(api, checked.resolvedAssistantId, tagFor(runTag), options.timeoutMs))
+        // A stop does not wait for these answers: what they made carries the run's tag, and the sweep at the end removes it.
+        if (await abandonedOnStop(runsConformanceGraph(api, checked.resolvedAssistantId, tagFor(runTag), options.timeoutMs), resources))
             checked.graphId = LOCAL_ASSISTANT;
         io.stderr(`Preflight: the target does not say which graph the assistant runs; a run without a webhook shows it ${checked.graphId === LOCAL_ASSISTANT ? "is" : "is not"} the conformance graph.\n`);
     }
     if (!options.canary)
         return;
     io.stderr(`Preflight: one canary run to prove webhooks reach ${sinkUrl} …\n`);
-    await canary(api, sink, {
+    await abandonedOnStop(canary(api, sink, {
         publicUrl: sinkUrl,
         throughPublicUrl: options.publicUrl !== undefined,
         assistantId: assistantFor(options),
@@ -312,7 +313,7 @@ async function proveTarget(options, target, sink, sinkUrl, runTag, resources, io
         tag: tagFor(runTag),
         timeoutMs: options.timeoutMs,
         newToken: tokenIssuer(resources.redactor),
-    });
+    }), resources);
 }
 /** Stage: the run as the specs and reports see it. */
 function runtimeOf(argv, options, planned, target, reportDir, sinkUrl, control, runTag, windows, redactor) {

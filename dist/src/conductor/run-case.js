@@ -227,7 +227,7 @@ export async function runCase(definition, deps) {
     }
     const runs = await Promise.all(driven.map((run) => {
         const key = keys.get(run.webhookUrl) ?? "";
-        return observe(run, key, createdAt.get(run.webhookUrl) ?? started, deps, sentRuns.get(run.webhookUrl), arrivals.get(key));
+        return observe(run, key, run.sentAt ?? createdAt.get(run.webhookUrl) ?? started, deps, sentRuns.get(run.webhookUrl), arrivals.get(key));
     }));
     endCase();
     return rejudgeCase({ id: definition.id, operation: definition.operation, title: definition.title, durationMs: Date.now() - started, reproduce: reproduce() }, runs, deps.checks);
@@ -294,9 +294,20 @@ const NOT_ENDED = new Set(["pending", "running"]);
  */
 async function announcedBeforeEnd(deps, ids, receivedAt) {
     const graceMs = Math.max(1_000, 4 * deps.latencyMs);
-    // Only a clear "pending" or "running" says anything: a run the API cannot show is judged elsewhere.
-    const { answer: last, settled } = await pollUntil(receivedAt + graceMs, 50, 500, () => stillRunning(deps, ids), (status) => status === undefined);
-    return settled ? undefined : `GET on the run still answered status ${JSON.stringify(last)} ${Date.now() - receivedAt} ms after its webhook arrived`;
+    // Only an end the API shows settles it: a read that shows nothing (a 404 from a lagging replica, a 503) says
+    // nothing either way, so the reads go on until the grace is over, and only a clear "pending" or "running" then fails.
+    const { answer: last, settled } = await pollUntil(receivedAt + graceMs, 50, 500, () => statusNow(deps, ids), (read) => read.ended);
+    return settled || last.status === undefined || !NOT_ENDED.has(last.status)
+        ? undefined
+        : `GET on the run still answered status ${JSON.stringify(last.status)} ${Date.now() - receivedAt} ms after its webhook arrived`;
+}
+/** The run's status as GET shows it now, and whether that is an end (a status other than pending or running). */
+async function statusNow(deps, ids) {
+    const read = await readRun(deps, ids.thread_id, ids.run_id);
+    const status = read?.status === 200 ? read.json?.status : undefined;
+    if (typeof status !== "string")
+        return { ended: false };
+    return { status, ended: !NOT_ENDED.has(status) };
 }
 /**
  * Watches a URL from the moment it is handed out: its first request may come while the case is
@@ -447,11 +458,17 @@ async function observe(run, key, started, deps, sentRun, arrival) {
             readBack.failed = `GET on run ${JSON.stringify(run_id)} of thread ${JSON.stringify(thread_id)} answered ${read ? `HTTP ${read.status}` : "nothing"}`;
     }
     const announcedEarly = await (early ?? Promise.resolve(undefined));
-    // The state the webhook's values must describe, where a state can be read: also for a run whose webhook has not come,
-    // since one that comes late is judged at the end of the whole run with it.
+    // The state the webhook's values must describe, where a state can be read: also for a run whose webhook has not come
+    // but that has ended, since one that comes late is judged at the end of the whole run with it. A run still going on
+    // has no final state yet: a late webhook's values are then not compared with a state from the middle of the run.
+    const ended = readBack.status !== undefined && !NOT_ENDED.has(readBack.status);
     const state = !("thread_id" in run.readBack) || expectation.rolledBack || expectation.delivery === "none"
         ? undefined
-        : await stateAfterRun(deps.api, run.readBack.thread_id, run.readBack.run_id, run.laterRuns === true);
+        : deliveries.length > 0 || ended
+            ? await stateAfterRun(deps.api, run.readBack.thread_id, run.readBack.run_id, run.laterRuns === true)
+            : readBack.status !== undefined
+                ? { skipped: `the run still read back ${JSON.stringify(readBack.status)} when the suite stopped watching it, so its final state was not known` }
+                : undefined;
     const judge = (deliveries) => {
         const first = deliveries[0];
         const evidence = {

@@ -7,7 +7,7 @@ import { join, relative, resolve, dirname } from "node:path";
 import getPort from "get-port";
 import { request } from "undici";
 import { ConformanceError } from "../errors.js";
-import { DEFAULT_SERVER_VERSION, installedServer, installServer } from "./server-install.js";
+import { DEFAULT_SERVER_VERSION, installedServer, installServer, SERVER_CLI } from "./server-install.js";
 import { packageRoot } from "../package-root.js";
 export const LOCAL_ASSISTANT = "conformance";
 /** Process groups of servers started here, so even a crashing suite can take them down. */
@@ -53,7 +53,7 @@ async function placeServer(root, version, progress, install) {
         }
         home = await installServer(version, { progress });
     }
-    return { cli: join(home, "node_modules", "@langchain", "langgraph-cli", "dist", "cli", "cli.mjs"), home };
+    return { cli: join(home, SERVER_CLI), home };
 }
 async function answersOk(url) {
     try {
@@ -97,6 +97,16 @@ function stopTree(child, graceMs) {
         kill("SIGTERM");
     });
 }
+/** A folder for this run beside the cached server; a cache this user cannot write (an image made by another user, a read-only layer) is said as such. */
+async function runFolderIn(home) {
+    try {
+        return await mkdtemp(join(home, "run-"));
+    }
+    catch (error) {
+        const code = error.code ?? "an error";
+        throw new ConformanceError("LGWC_LOCAL_TARGET", `The installed server's folder ${home} cannot be written (${code}), and each --local run keeps its graph beside the server there: point LGWC_CACHE_DIR at a folder this user can write (and run install-server there once).`);
+    }
+}
 export async function startLocalTarget(options = {}) {
     const root = packageRoot();
     const graphs = resolve(root, "fixtures", "graphs");
@@ -115,7 +125,7 @@ export async function startLocalTarget(options = {}) {
     }
     else {
         // Beside the cached packages, so the graph's imports find them.
-        folder = await mkdtemp(join(place.home, "run-"));
+        folder = await runFolderIn(place.home);
         for (const name of await readdir(graphs))
             if (name.endsWith(".ts"))
                 await copyFile(join(graphs, name), join(folder, name));

@@ -33,10 +33,16 @@ export function cacheRoot(env = process.env) {
 export function serverFolder(version, env = process.env) {
     return join(cacheRoot(env), `server-${version}`);
 }
-/** The folder of a finished install of this version, if there is one. */
+/** The server's command line inside an install, relative to its folder. */
+export const SERVER_CLI = join("node_modules", "@langchain", "langgraph-cli", "dist", "cli", "cli.mjs");
+/**
+ * The folder of a finished install of this version, if there is one: marked complete, and still
+ * holding the server (a cache restored in part, or pruned, keeps the mark without the packages,
+ * and is installed again).
+ */
 export function installedServer(version, env = process.env) {
     const folder = serverFolder(version, env);
-    return existsSync(join(folder, COMPLETE)) ? folder : undefined;
+    return existsSync(join(folder, COMPLETE)) && existsSync(join(folder, SERVER_CLI)) ? folder : undefined;
 }
 async function folderBytes(path) {
     let total = 0;

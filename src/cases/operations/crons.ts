@@ -91,6 +91,8 @@ interface Firing {
   patchedAt?: string;
   /** The webhook the PATCH replaced: it must stay silent for every run fired after the PATCH. */
   replacedUrl?: string;
+  /** When the suite sent the cron's create, on this machine's clock: the earliest a run it fired can have been made. */
+  cronSentAt?: number;
 }
 
 /** The fired runs the API dates before the PATCH took effect. */
@@ -198,7 +200,7 @@ async function firedRuns(
   runs[0]!.strangersAmong = [...judged, ...extras.map((e) => e.run_id), ...earlyIds].filter((id): id is string => id !== undefined);
   return [
     ...runs,
-    ...beforePatchRuns(context, early, [webhookUrl, ...(firing.replacedUrl === undefined ? [] : [firing.replacedUrl])]),
+    ...beforePatchRuns(context, early, [webhookUrl, ...(firing.replacedUrl === undefined ? [] : [firing.replacedUrl])], firing.cronSentAt),
     ...(firing.replacedUrl === undefined ? [] : [replacedWebhook(firing.replacedUrl, earlyIds)]),
     ...extras.map((extra, i): DrivenRun => ({
       ...plainSuccess(context),
@@ -222,7 +224,7 @@ async function firedRuns(
  * Runs the cron fired before its webhook was changed: each was made with the webhook the cron had
  * then, so at either URL it may be announced or not, and what it sends is judged.
  */
-function beforePatchRuns(context: DriveContext, early: readonly ListedRun[], urls: readonly string[]): DrivenRun[] {
+function beforePatchRuns(context: DriveContext, early: readonly ListedRun[], urls: readonly string[], cronSentAt: number | undefined): DrivenRun[] {
   const known = early.filter((run): run is ListedRun & { run_id: string } => run.run_id !== undefined);
   return known.flatMap((run, i) =>
     urls.map((url, u): DrivenRun => ({
@@ -237,6 +239,8 @@ function beforePatchRuns(context: DriveContext, early: readonly ListedRun[], url
       input: context.input,
       runFilter: run.run_id,
       stateless: true,
+      // Made by the cron before the PATCH handed out this URL: its times are held to the cron's create, not to the PATCH.
+      ...(cronSentAt === undefined ? {} : { sentAt: cronSentAt }),
     })),
   );
 }
@@ -375,10 +379,11 @@ export const cronPatch: CaseDefinition = {
   cron: true,
   async drive(context) {
     const marker = newMarker();
+    const cronSentAt = Date.now();
     const cronId = await createCron(context, undefined, marker);
     const webhook = await context.hook("the first fired run");
     const patchedAt = await patchOwnCron(context, cronId, webhook);
-    return firedRuns(context, webhook, cronId, undefined, marker, { firings: 1, ...(patchedAt === undefined ? {} : { patchedAt }) });
+    return firedRuns(context, webhook, cronId, undefined, marker, { firings: 1, cronSentAt, ...(patchedAt === undefined ? {} : { patchedAt }) });
   },
 };
 
@@ -390,9 +395,10 @@ export const cronPatchChange: CaseDefinition = {
   async drive(context) {
     const marker = newMarker();
     const oldHook = await context.hook("the replaced webhook URL");
+    const cronSentAt = Date.now();
     const cronId = await createCron(context, oldHook, marker);
     const webhook = await context.hook("the first fired run");
     const patchedAt = await patchOwnCron(context, cronId, webhook);
-    return firedRuns(context, webhook, cronId, undefined, marker, { firings: 1, replacedUrl: oldHook, ...(patchedAt === undefined ? {} : { patchedAt }) });
+    return firedRuns(context, webhook, cronId, undefined, marker, { firings: 1, cronSentAt, replacedUrl: oldHook, ...(patchedAt === undefined ? {} : { patchedAt }) });
   },
 };

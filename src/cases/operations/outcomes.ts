@@ -79,6 +79,18 @@ function unreadable(answer: { status: number } | undefined, what: string): strin
  * else to run. An API that hides a run it never stopped answers 404 too.
  */
 async function stillThere(context: DriveContext, threadId: string, runId: string): Promise<Traces> {
+  // A rollback may delete the run first and its list entry and checkpoints a moment later: only traces that stay are a sign.
+  const within = Math.min(IDLE_WITHIN_MS, context.timeoutMs);
+  const { answer: traces, settled } = await pollUntil(Date.now() + within, 100, 1_000, () => listedOrCheckpointed(context, threadId, runId), (t) => t.hidden === undefined);
+  if (!settled) return { hidden: `${traces.hidden ?? ""} (still so ${within} ms later)` };
+  if (traces.unknown !== undefined) return { unknown: traces.unknown };
+  const busy = await busyThread(context, threadId);
+  if (busy.still !== undefined) return { hidden: `GET on the run answered HTTP 404, yet ${busy.still}: the run still runs` };
+  return busy.unknown === undefined ? {} : { unknown: busy.unknown };
+}
+
+/** The thread's run list naming the run, or its history holding checkpoints of it, read once. */
+async function listedOrCheckpointed(context: DriveContext, threadId: string, runId: string): Promise<Traces> {
   const listed = await context.api.send("GET", `${threadPath(threadId)}/runs?limit=100`).catch(() => undefined);
   if (listed?.status === 200 && records(listed.json).some((r) => stringField(r, "run_id") === runId)) {
     return { hidden: "GET on the run answered HTTP 404, yet the thread's run list still names it: the run is hidden, not deleted" };
@@ -88,10 +100,7 @@ async function stillThere(context: DriveContext, threadId: string, runId: string
     return { hidden: "GET on the run answered HTTP 404, yet the thread's history still holds checkpoints of it, which a rollback deletes: the run is hidden, not rolled back" };
   }
   const unknown = unreadable(listed, "the thread's run list") ?? unreadable(history, "the thread's history");
-  if (unknown !== undefined) return { unknown };
-  const busy = await busyThread(context, threadId);
-  if (busy.still !== undefined) return { hidden: `GET on the run answered HTTP 404, yet ${busy.still}: the run still runs` };
-  return busy.unknown === undefined ? {} : { unknown: busy.unknown };
+  return unknown === undefined ? {} : { unknown };
 }
 
 /**
@@ -167,14 +176,32 @@ export function refusalPremise(status: number): PremiseCheck {
   );
 }
 
+/** How much longer than the first create the second may take before the target is taken to have held it back. */
+const HELD_BEYOND_MS = 1_000;
+
 /**
  * A second run accepted under reject is a failure only if the thread was busy when the target
  * handled it: the first run still running once the create answered, or, by the target's own clock,
- * created before the first run ended. A create handled so slowly that the first had ended by then
- * found an idle thread, where accepting is right: the case could not show a refusal.
+ * created before the first run ended, or the create held back (far slower than the first, which
+ * was as plain a create) until the thread was free, which is waiting, not refusing. A target whose
+ * every create is that slow may have found an idle thread, where accepting is right: the case could
+ * not show a refusal.
  */
-async function acceptedOnBusyThread(context: DriveContext, threadId: string, firstId: string, answer: unknown): Promise<PremiseCheck> {
+async function acceptedOnBusyThread(
+  context: DriveContext,
+  threadId: string,
+  firstId: string,
+  answer: unknown,
+  creates: { firstMs: number; secondMs: number },
+): Promise<PremiseCheck> {
   const refused = refusalPremise(200);
+  if (creates.secondMs > 2 * creates.firstMs + HELD_BEYOND_MS) {
+    return {
+      ...refused,
+      observed: `${refused.observed}, after the target held the create for ${creates.secondMs} ms (the first run's took ${creates.firstMs} ms), sent while the first run read back "running"`,
+      why: "the published API refuses a second run on a busy thread under reject; this target held the request until the thread was free and then created it, which is waiting, not refusing",
+    };
+  }
   const read = await context.api.send("GET", runPath(threadId, firstId)).catch(() => undefined);
   const first = read?.status === 200 ? asRecord(read.json) : undefined;
   const status = stringField(first, "status");
@@ -533,6 +560,7 @@ export function multitaskCase(strategy: Strategy): CaseDefinition {
       const firstBody = runBody(firstContext, firstHook, strategy === "reject" ? { multitask_strategy: "reject" } : {});
       const firstSentAt = Date.now();
       const firstAnswer = await post(firstContext, { method: "POST", path, body: firstBody });
+      const firstCreateMs = Date.now() - firstSentAt;
       const first = joinedRun(firstContext, "the first run", firstHook, firstAnswer.json, {}, threadId);
       if (first.created.run_id === undefined) throw new Error("the target did not say which run it created");
       await untilStatus(context, threadId, first.created.run_id, ["running"]);
@@ -540,7 +568,9 @@ export function multitaskCase(strategy: Strategy): CaseDefinition {
       const secondContext = { ...context, input: SECOND_RUN };
       const secondBody = runBody(secondContext, secondHook, { multitask_strategy: strategy });
       context.sent({ method: "POST", path, body: secondBody });
+      const secondSentAt = Date.now();
       const secondAnswer = await context.api.send("POST", path, secondBody);
+      const creates = { firstMs: firstCreateMs, secondMs: Date.now() - secondSentAt };
       const accepted = secondAnswer.status >= 200 && secondAnswer.status < 300;
       if (!accepted && strategy !== "reject") throw new TargetHttpError("POST", path, secondAnswer.status, secondAnswer.text);
 
@@ -555,7 +585,7 @@ export function multitaskCase(strategy: Strategy): CaseDefinition {
           readBack: { skipped: "the run was refused, so there is nothing to read back" },
           expect: { delivery: "none", why },
           terminal: first.terminal,
-          premise: accepted ? acceptedOnBusyThread(context, threadId, first.created.run_id, secondAnswer.json) : refusalPremise(secondAnswer.status),
+          premise: accepted ? acceptedOnBusyThread(context, threadId, first.created.run_id, secondAnswer.json, creates) : refusalPremise(secondAnswer.status),
         };
         return [{ ...first, expect: { delivery: "required", statuses: ["success"] }, minRunMs: firstContext.input.sleep_ms }, refused];
       }

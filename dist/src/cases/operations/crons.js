@@ -164,7 +164,7 @@ async function firedRuns(context, webhookUrl, cronId, cronThread, marker, firing
     runs[0].strangersAmong = [...judged, ...extras.map((e) => e.run_id), ...earlyIds].filter((id) => id !== undefined);
     return [
         ...runs,
-        ...beforePatchRuns(context, early, [webhookUrl, ...(firing.replacedUrl === undefined ? [] : [firing.replacedUrl])]),
+        ...beforePatchRuns(context, early, [webhookUrl, ...(firing.replacedUrl === undefined ? [] : [firing.replacedUrl])], firing.cronSentAt),
         ...(firing.replacedUrl === undefined ? [] : [replacedWebhook(firing.replacedUrl, earlyIds)]),
         ...extras.map((extra, i) => ({
             ...plainSuccess(context),
@@ -187,7 +187,7 @@ async function firedRuns(context, webhookUrl, cronId, cronThread, marker, firing
  * Runs the cron fired before its webhook was changed: each was made with the webhook the cron had
  * then, so at either URL it may be announced or not, and what it sends is judged.
  */
-function beforePatchRuns(context, early, urls) {
+function beforePatchRuns(context, early, urls, cronSentAt) {
     const known = early.filter((run) => run.run_id !== undefined);
     return known.flatMap((run, i) => urls.map((url, u) => ({
         ...plainSuccess(context),
@@ -201,6 +201,8 @@ function beforePatchRuns(context, early, urls) {
         input: context.input,
         runFilter: run.run_id,
         stateless: true,
+        // Made by the cron before the PATCH handed out this URL: its times are held to the cron's create, not to the PATCH.
+        ...(cronSentAt === undefined ? {} : { sentAt: cronSentAt }),
     })));
 }
 /** The URL a PATCH replaced: silent for every run fired after the PATCH (runs fired before it may use it). */
@@ -328,10 +330,11 @@ export const cronPatch = {
     cron: true,
     async drive(context) {
         const marker = newMarker();
+        const cronSentAt = Date.now();
         const cronId = await createCron(context, undefined, marker);
         const webhook = await context.hook("the first fired run");
         const patchedAt = await patchOwnCron(context, cronId, webhook);
-        return firedRuns(context, webhook, cronId, undefined, marker, { firings: 1, ...(patchedAt === undefined ? {} : { patchedAt }) });
+        return firedRuns(context, webhook, cronId, undefined, marker, { firings: 1, cronSentAt, ...(patchedAt === undefined ? {} : { patchedAt }) });
     },
 };
 export const cronPatchChange = {
@@ -342,9 +345,10 @@ export const cronPatchChange = {
     async drive(context) {
         const marker = newMarker();
         const oldHook = await context.hook("the replaced webhook URL");
+        const cronSentAt = Date.now();
         const cronId = await createCron(context, oldHook, marker);
         const webhook = await context.hook("the first fired run");
         const patchedAt = await patchOwnCron(context, cronId, webhook);
-        return firedRuns(context, webhook, cronId, undefined, marker, { firings: 1, replacedUrl: oldHook, ...(patchedAt === undefined ? {} : { patchedAt }) });
+        return firedRuns(context, webhook, cronId, undefined, marker, { firings: 1, cronSentAt, replacedUrl: oldHook, ...(patchedAt === undefined ? {} : { patchedAt }) });
     },
 };
