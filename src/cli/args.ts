@@ -1,6 +1,7 @@
 import { parseArgs } from "node:util";
 import { didYouMean } from "./did-you-mean.js";
 import { usageError } from "../errors.js";
+import { nestingDepth } from "../json.js";
 import { parseShard } from "../selection.js";
 import { PROFILES, type Profile } from "../cases/catalog.js";
 import { DEFAULT_SERVER_VERSION, SERVER_VERSIONS, type ServerVersion } from "../local/server-install.js";
@@ -281,14 +282,7 @@ export function parseCommandLine(argv: readonly string[], env: NodeJS.ProcessEnv
   if (!values.local && values.target === undefined) {
     throw usageError("Say what to certify: --target URL for a running server, or --local for the embedded one.");
   }
-  let input: unknown = {};
-  if (values.input !== undefined) {
-    try {
-      input = JSON.parse(values.input);
-    } catch {
-      throw usageError(`--input is not valid JSON: ${values.input.length > 60 ? `${values.input.slice(0, 60)}…` : values.input}`);
-    }
-  }
+  const input = values.input === undefined ? {} : parseInput(values.input);
   const target = values.target === undefined ? undefined : targetUrl(values.target);
   const headers = targetHeaders(values.header ?? [], target);
   const options: Options = {
@@ -398,4 +392,37 @@ export function secretsOf(options: Pick<Options, "apiKey" | "headers" | "credent
     secrets.push(...(password === "" ? raw : raw.slice(1)), raw.join(":"));
   }
   return secrets.filter((secret) => secret !== "");
+}
+
+/**
+ * As deep as --input may nest: a run read back through the API carries it a few levels down, and
+ * the suite reads answers to 100 levels (its certificate, to 1,000), so a deeper input could not be
+ * judged, and would be blamed on the target.
+ */
+export const MAX_INPUT_DEPTH = 64;
+
+/** A number JSON cannot carry (1e400 reads as infinity), anywhere in the value: it would be sent as null. */
+function unsendableNumber(value: unknown): string | undefined {
+  if (typeof value === "number") return Number.isFinite(value) ? undefined : String(value);
+  if (value === null || typeof value !== "object") return undefined;
+  for (const child of Object.values(value as Record<string, unknown>)) {
+    const found = unsendableNumber(child);
+    if (found !== undefined) return found;
+  }
+  return undefined;
+}
+
+function parseInput(text: string): unknown {
+  const shown = text.length > 60 ? `${text.slice(0, 60)}…` : text;
+  let input: unknown;
+  try {
+    input = JSON.parse(text);
+  } catch {
+    throw usageError(`--input is not valid JSON: ${shown}`);
+  }
+  const depth = nestingDepth(input, MAX_INPUT_DEPTH);
+  if (depth > MAX_INPUT_DEPTH) throw usageError(`--input nests more than ${MAX_INPUT_DEPTH} levels deep, more than the suite can read back and judge; give a shallower input.`);
+  const number = unsendableNumber(input);
+  if (number !== undefined) throw usageError(`--input holds a number JSON cannot carry (it reads as ${number}, and would be sent as null); write it within the range of a double.`);
+  return input;
 }

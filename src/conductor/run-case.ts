@@ -342,14 +342,31 @@ const NOT_ENDED = new Set(["pending", "running"]);
  * still reports the run pending or running, and goes on doing so for a while after (a server may
  * mark the end a moment after it sends the webhook; one that announces a run seconds early does not).
  */
-async function announcedBeforeEnd(deps: CaseDeps, ids: { thread_id: string; run_id: string }, receivedAt: number): Promise<string | undefined> {
+async function announcedBeforeEnd(deps: CaseDeps, ids: { thread_id: string; run_id: string }, receivedAt: number): Promise<EarlyReading> {
   const graceMs = Math.max(1_000, 4 * deps.latencyMs);
   // Only an end the API shows settles it: a read that shows nothing (a 404 from a lagging replica, a 503) says
   // nothing either way, so the reads go on until the grace is over, and only a clear "pending" or "running" then fails.
   const { answer: last, settled } = await pollUntil(receivedAt + graceMs, 50, 500, () => statusNow(deps, ids), (read) => read.ended);
-  return settled || last.status === undefined || !NOT_ENDED.has(last.status)
-    ? undefined
-    : `GET on the run still answered status ${JSON.stringify(last.status)} ${Date.now() - receivedAt} ms after its webhook arrived`;
+  if (settled) return { unseen: false };
+  if (last.status === undefined) return { unseen: true };
+  return NOT_ENDED.has(last.status) ? { unseen: false, early: `GET on the run still answered status ${JSON.stringify(last.status)} ${Date.now() - receivedAt} ms after its webhook arrived` } : { unseen: false };
+}
+
+/** What reads from a webhook's arrival showed: that the run had not ended, or (`unseen`) nothing at all within the grace. */
+interface EarlyReading {
+  early?: string;
+  unseen: boolean;
+}
+
+/**
+ * A run no read showed within the grace (a replica lagging longer than it): read on, until the
+ * deadline, for the first status the API shows. One still pending or running then was so when the
+ * grace ended, so its webhook came that long before its end.
+ */
+async function firstShown(deps: CaseDeps, ids: { thread_id: string; run_id: string }, receivedAt: number, until: number): Promise<string | undefined> {
+  const { answer, settled } = await pollUntil(until, 100, 1_000, () => statusNow(deps, ids), (read) => read.status !== undefined);
+  if (!settled || answer.status === undefined || !NOT_ENDED.has(answer.status)) return undefined;
+  return `GET on the run showed nothing for a while, then answered status ${JSON.stringify(answer.status)} ${Date.now() - receivedAt} ms after its webhook arrived`;
 }
 
 /** The run's status as GET shows it now, and whether that is an end (a status other than pending or running). */
@@ -364,7 +381,7 @@ async function statusNow(deps: CaseDeps, ids: { thread_id: string; run_id: strin
 interface FirstArrival {
   delivery: Delivery;
   ids?: { thread_id: string; run_id: string };
-  early?: Promise<string | undefined>;
+  early?: Promise<EarlyReading>;
 }
 
 /**
@@ -382,13 +399,26 @@ function watchFirstArrival(deps: CaseDeps, key: string, signal: AbortSignal): Pr
   });
 }
 
-/** Whether the first webhook came before the run ended: read where it says the run is (at its arrival) and where the suite knows it is. */
-async function earlyVerdict(deps: CaseDeps, arrived: Delivery, ids: { thread_id: string; run_id: string } | undefined, arrival: Promise<FirstArrival | undefined> | undefined): Promise<string | undefined> {
+/**
+ * Whether the first webhook came before the run ended: read where it says the run is (at its
+ * arrival) and where the suite knows it is; for a run kept after its end (`readOnUntil`), read on
+ * where no read showed it at all.
+ */
+async function earlyVerdict(
+  deps: CaseDeps,
+  arrived: Delivery,
+  ids: { thread_id: string; run_id: string } | undefined,
+  arrival: Promise<FirstArrival | undefined> | undefined,
+  readOnUntil: number | undefined,
+): Promise<string | undefined> {
   const watched = await arrival;
   const seen = watched?.delivery === arrived ? watched : undefined;
   const same = seen?.ids !== undefined && ids !== undefined && seen.ids.thread_id === ids.thread_id && seen.ids.run_id === ids.run_id;
   const [theirs, ours] = await Promise.all([seen?.early, ids === undefined || same ? undefined : announcedBeforeEnd(deps, ids, arrived.receivedAt)]);
-  return theirs ?? ours;
+  const found = theirs?.early ?? ours?.early;
+  if (found !== undefined) return found;
+  const unseen = (ours ?? theirs)?.unseen === true;
+  return unseen && ids !== undefined && readOnUntil !== undefined ? firstShown(deps, ids, arrived.receivedAt, readOnUntil) : undefined;
 }
 
 /** Where the run can be read: its read-back, or (a run deleted at its end, not read back afterwards) the ids it was created with. */
@@ -462,6 +492,8 @@ async function observe(
   };
   let deadlineMs = deps.timeoutMs;
   let deadlineAt = observingFrom + deps.timeoutMs;
+  // A run kept after its end may be read on until the deadline; one deleted at its end answers 404 for good.
+  const readOnUntil = (): number | undefined => ("thread_id" in run.readBack ? Math.max(deadlineAt, Date.now() + 1_000) : undefined);
   let early: Promise<string | undefined> | undefined;
   let firstWait: Delivery[];
   if (run.creation !== undefined) {
@@ -474,7 +506,7 @@ async function observe(
     // A webhook that came while the suite still waits for the run's end is checked against the API at once.
     // Whatever a join said: a join may answer before the run has ended.
     const arrived = mine(firstWait)[0];
-    if (arrived !== undefined) early = earlyVerdict(deps, arrived, ids, arrival);
+    if (arrived !== undefined) early = earlyVerdict(deps, arrived, ids, arrival, readOnUntil());
     await terminal;
   } else {
     // The suite knows when this run ended; a delivery is due within the grace after that.
@@ -486,7 +518,7 @@ async function observe(
   }
   firstWait = mine(firstWait);
   // The run's own first webhook, where the wait for its end did not already check it.
-  if (early === undefined && firstWait[0] !== undefined && run.creation === undefined) early = earlyVerdict(deps, firstWait[0], ids, arrival);
+  if (early === undefined && firstWait[0] !== undefined && run.creation === undefined) early = earlyVerdict(deps, firstWait[0], ids, arrival, readOnUntil());
   let deliveries = firstWait;
   const first = firstWait[0];
   if (first !== undefined && deps.deferSettle === undefined) {

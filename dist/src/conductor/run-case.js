@@ -297,9 +297,22 @@ async function announcedBeforeEnd(deps, ids, receivedAt) {
     // Only an end the API shows settles it: a read that shows nothing (a 404 from a lagging replica, a 503) says
     // nothing either way, so the reads go on until the grace is over, and only a clear "pending" or "running" then fails.
     const { answer: last, settled } = await pollUntil(receivedAt + graceMs, 50, 500, () => statusNow(deps, ids), (read) => read.ended);
-    return settled || last.status === undefined || !NOT_ENDED.has(last.status)
-        ? undefined
-        : `GET on the run still answered status ${JSON.stringify(last.status)} ${Date.now() - receivedAt} ms after its webhook arrived`;
+    if (settled)
+        return { unseen: false };
+    if (last.status === undefined)
+        return { unseen: true };
+    return NOT_ENDED.has(last.status) ? { unseen: false, early: `GET on the run still answered status ${JSON.stringify(last.status)} ${Date.now() - receivedAt} ms after its webhook arrived` } : { unseen: false };
+}
+/**
+ * A run no read showed within the grace (a replica lagging longer than it): read on, until the
+ * deadline, for the first status the API shows. One still pending or running then was so when the
+ * grace ended, so its webhook came that long before its end.
+ */
+async function firstShown(deps, ids, receivedAt, until) {
+    const { answer, settled } = await pollUntil(until, 100, 1_000, () => statusNow(deps, ids), (read) => read.status !== undefined);
+    if (!settled || answer.status === undefined || !NOT_ENDED.has(answer.status))
+        return undefined;
+    return `GET on the run showed nothing for a while, then answered status ${JSON.stringify(answer.status)} ${Date.now() - receivedAt} ms after its webhook arrived`;
 }
 /** The run's status as GET shows it now, and whether that is an end (a status other than pending or running). */
 async function statusNow(deps, ids) {
@@ -325,13 +338,21 @@ function watchFirstArrival(deps, key, signal) {
         return { delivery: first, ids, early: announcedBeforeEnd(deps, ids, first.receivedAt) };
     });
 }
-/** Whether the first webhook came before the run ended: read where it says the run is (at its arrival) and where the suite knows it is. */
-async function earlyVerdict(deps, arrived, ids, arrival) {
+/**
+ * Whether the first webhook came before the run ended: read where it says the run is (at its
+ * arrival) and where the suite knows it is; for a run kept after its end (`readOnUntil`), read on
+ * where no read showed it at all.
+ */
+async function earlyVerdict(deps, arrived, ids, arrival, readOnUntil) {
     const watched = await arrival;
     const seen = watched?.delivery === arrived ? watched : undefined;
     const same = seen?.ids !== undefined && ids !== undefined && seen.ids.thread_id === ids.thread_id && seen.ids.run_id === ids.run_id;
     const [theirs, ours] = await Promise.all([seen?.early, ids === undefined || same ? undefined : announcedBeforeEnd(deps, ids, arrived.receivedAt)]);
-    return theirs ?? ours;
+    const found = theirs?.early ?? ours?.early;
+    if (found !== undefined)
+        return found;
+    const unseen = (ours ?? theirs)?.unseen === true;
+    return unseen && ids !== undefined && readOnUntil !== undefined ? firstShown(deps, ids, arrived.receivedAt, readOnUntil) : undefined;
 }
 /** Where the run can be read: its read-back, or (a run deleted at its end, not read back afterwards) the ids it was created with. */
 function runIds(run) {
@@ -394,6 +415,8 @@ async function observe(run, key, started, deps, sentRun, arrival) {
     };
     let deadlineMs = deps.timeoutMs;
     let deadlineAt = observingFrom + deps.timeoutMs;
+    // A run kept after its end may be read on until the deadline; one deleted at its end answers 404 for good.
+    const readOnUntil = () => ("thread_id" in run.readBack ? Math.max(deadlineAt, Date.now() + 1_000) : undefined);
     let early;
     let firstWait;
     if (run.creation !== undefined) {
@@ -408,7 +431,7 @@ async function observe(run, key, started, deps, sentRun, arrival) {
         // Whatever a join said: a join may answer before the run has ended.
         const arrived = mine(firstWait)[0];
         if (arrived !== undefined)
-            early = earlyVerdict(deps, arrived, ids, arrival);
+            early = earlyVerdict(deps, arrived, ids, arrival, readOnUntil());
         await terminal;
     }
     else {
@@ -422,7 +445,7 @@ async function observe(run, key, started, deps, sentRun, arrival) {
     firstWait = mine(firstWait);
     // The run's own first webhook, where the wait for its end did not already check it.
     if (early === undefined && firstWait[0] !== undefined && run.creation === undefined)
-        early = earlyVerdict(deps, firstWait[0], ids, arrival);
+        early = earlyVerdict(deps, firstWait[0], ids, arrival, readOnUntil());
     let deliveries = firstWait;
     const first = firstWait[0];
     if (first !== undefined && deps.deferSettle === undefined) {

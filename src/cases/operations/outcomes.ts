@@ -33,10 +33,10 @@ async function endedAfterCancel(context: DriveContext, threadId: string, runId: 
 async function untilStatus(context: DriveContext, threadId: string, runId: string, statuses: string[]): Promise<void> {
   // A run may take as long to start as the user allows a run to take.
   const deadline = Date.now() + context.timeoutMs;
-  const readStatus = async (): Promise<{ shown: boolean; httpStatus: number; status: string | undefined }> => {
+  const readStatus = async (): Promise<{ shown: boolean; httpStatus: number; status: string | undefined; text: string }> => {
     const read = await context.api.send("GET", runPath(threadId, runId));
-    // The run the target named is not there: the target's fault, not missing evidence.
-    if (read.status === 404) throw new TargetHttpError("GET", runPath(threadId, runId), read.status, read.text);
+    // Not there (yet): a read replica may lag the create; only a run never shown by the deadline is the target's fault.
+    if (read.status === 404) return { shown: false, httpStatus: 404, status: undefined, text: read.text };
     // Only an answer that shows the run, with the suite's mark on it, says anything about its status.
     const shown = read.status >= 200 && read.status < 300;
     if (shown) ownRun(context, runId, read.json);
@@ -45,10 +45,12 @@ async function untilStatus(context: DriveContext, threadId: string, runId: strin
     if (status !== undefined && !statuses.includes(status) && ENDED.includes(status)) {
       throw new CaseInconclusive(`run ${runId} ended (status "${status}") before the suite saw it ${statuses.join(" or ")}, so the case could not do what it needs; the target's run endpoints may be slower than the ${context.latencyMs} ms per call the preflight measured`);
     }
-    return { shown, httpStatus: read.status, status };
+    return { shown, httpStatus: read.status, status, text: read.text };
   };
   const { answer, settled } = await pollUntil(deadline, 50, 500, readStatus, (a) => a.status !== undefined && statuses.includes(a.status));
   if (settled) return;
+  // The run the target named was never there: the target's fault, not missing evidence.
+  if (answer.httpStatus === 404) throw new TargetHttpError("GET", runPath(threadId, runId), 404, answer.text);
   const why = answer.shown ? `its last status was ${JSON.stringify(answer.status)}` : `reading it answered HTTP ${answer.httpStatus}`;
   throw new CaseInconclusive(`run ${runId} was never seen ${statuses.join(" or ")} within ${context.timeoutMs} ms (${why}), so the case could not do what it needs`);
 }
@@ -57,6 +59,9 @@ async function untilStatus(context: DriveContext, threadId: string, runId: strin
 function premise(asked: string, held: boolean, observed: string, why: string, severity: PremiseCheck["severity"], otherwise?: RunExpectation): PremiseCheck {
   return { asked, held, observed, why, severity, ...(otherwise === undefined ? {} : { otherwise }) };
 }
+
+/** How long a run just created may be missing from reads (a lagging read replica) before its absence counts. */
+const LAG_MS = 5_000;
 
 /** How long a thread may stay busy after its only run was rolled back, before the suite takes the run as still running. */
 const IDLE_WITHIN_MS = 5_000;
@@ -282,7 +287,9 @@ function cancelAct(action: "interrupt" | "rollback", when: "running" | "pending"
     if (when === "running") {
       await untilStatus(context, thread_id, run_id, ["running"]);
     } else {
-      const answer = await context.api.send("GET", runPath(thread_id, run_id));
+      // A read replica may lag the create for a moment: a 404 is read again (briefly; the run waits 600 s to start).
+      const read404 = () => context.api.send("GET", runPath(thread_id, run_id));
+      const { answer } = await pollUntil(Date.now() + Math.min(context.timeoutMs, LAG_MS), 50, 500, read404, (a) => a.status !== 404);
       // The run the target named is not there: the target's fault. Not readable for now (5xx): nothing to stand on.
       if (answer.status === 404) throw new TargetHttpError("GET", runPath(thread_id, run_id), answer.status, answer.text);
       if (answer.status < 200 || answer.status >= 300) {
@@ -468,6 +475,11 @@ async function enqueued(context: DriveContext, threadId: string, firstId: string
   for (;;) {
     const second = await statusOf(context, threadId, secondId);
     const first = await statusOf(context, threadId, firstId);
+    // A second run not readable yet (a lagging read replica) says nothing: read again while the first runs.
+    if (second === undefined && first === "running" && Date.now() < deadline) {
+      await new Promise((r) => setTimeout(r, ENQUEUE_POLL_MS));
+      continue;
+    }
     // Read second, then first: if the first still runs now, it ran when the second was read.
     if (first !== "running") {
       if (reads === 0) {

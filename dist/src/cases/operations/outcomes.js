@@ -29,9 +29,9 @@ async function untilStatus(context, threadId, runId, statuses) {
     const deadline = Date.now() + context.timeoutMs;
     const readStatus = async () => {
         const read = await context.api.send("GET", runPath(threadId, runId));
-        // The run the target named is not there: the target's fault, not missing evidence.
+        // Not there (yet): a read replica may lag the create; only a run never shown by the deadline is the target's fault.
         if (read.status === 404)
-            throw new TargetHttpError("GET", runPath(threadId, runId), read.status, read.text);
+            return { shown: false, httpStatus: 404, status: undefined, text: read.text };
         // Only an answer that shows the run, with the suite's mark on it, says anything about its status.
         const shown = read.status >= 200 && read.status < 300;
         if (shown)
@@ -41,11 +41,14 @@ async function untilStatus(context, threadId, runId, statuses) {
         if (status !== undefined && !statuses.includes(status) && ENDED.includes(status)) {
             throw new CaseInconclusive(`run ${runId} ended (status "${status}") before the suite saw it ${statuses.join(" or ")}, so the case could not do what it needs; the target's run endpoints may be slower than the ${context.latencyMs} ms per call the preflight measured`);
         }
-        return { shown, httpStatus: read.status, status };
+        return { shown, httpStatus: read.status, status, text: read.text };
     };
     const { answer, settled } = await pollUntil(deadline, 50, 500, readStatus, (a) => a.status !== undefined && statuses.includes(a.status));
     if (settled)
         return;
+    // The run the target named was never there: the target's fault, not missing evidence.
+    if (answer.httpStatus === 404)
+        throw new TargetHttpError("GET", runPath(threadId, runId), 404, answer.text);
     const why = answer.shown ? `its last status was ${JSON.stringify(answer.status)}` : `reading it answered HTTP ${answer.httpStatus}`;
     throw new CaseInconclusive(`run ${runId} was never seen ${statuses.join(" or ")} within ${context.timeoutMs} ms (${why}), so the case could not do what it needs`);
 }
@@ -53,6 +56,8 @@ async function untilStatus(context, threadId, runId, statuses) {
 function premise(asked, held, observed, why, severity, otherwise) {
     return { asked, held, observed, why, severity, ...(otherwise === undefined ? {} : { otherwise }) };
 }
+/** How long a run just created may be missing from reads (a lagging read replica) before its absence counts. */
+const LAG_MS = 5_000;
 /** How long a thread may stay busy after its only run was rolled back, before the suite takes the run as still running. */
 const IDLE_WITHIN_MS = 5_000;
 /** 404 means the thread is gone, which holds no run; any other failure leaves the question open. */
@@ -246,7 +251,9 @@ function cancelAct(action, when) {
             await untilStatus(context, thread_id, run_id, ["running"]);
         }
         else {
-            const answer = await context.api.send("GET", runPath(thread_id, run_id));
+            // A read replica may lag the create for a moment: a 404 is read again (briefly; the run waits 600 s to start).
+            const read404 = () => context.api.send("GET", runPath(thread_id, run_id));
+            const { answer } = await pollUntil(Date.now() + Math.min(context.timeoutMs, LAG_MS), 50, 500, read404, (a) => a.status !== 404);
             // The run the target named is not there: the target's fault. Not readable for now (5xx): nothing to stand on.
             if (answer.status === 404)
                 throw new TargetHttpError("GET", runPath(thread_id, run_id), answer.status, answer.text);
@@ -410,6 +417,11 @@ async function enqueued(context, threadId, firstId, secondId) {
     for (;;) {
         const second = await statusOf(context, threadId, secondId);
         const first = await statusOf(context, threadId, firstId);
+        // A second run not readable yet (a lagging read replica) says nothing: read again while the first runs.
+        if (second === undefined && first === "running" && Date.now() < deadline) {
+            await new Promise((r) => setTimeout(r, ENQUEUE_POLL_MS));
+            continue;
+        }
         // Read second, then first: if the first still runs now, it ran when the second was read.
         if (first !== "running") {
             if (reads === 0) {
