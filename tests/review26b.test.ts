@@ -1,5 +1,5 @@
 /**
- * Review 26b (hostile review): an --input the suite cannot judge, and the stray sample. Each test failed before its fix.
+ * Review 26b (hostile review): an --input the suite cannot judge, the stray sample, and the canary's leftovers. Each test failed before its fix.
  */
 import { describe, expect, it } from "vitest";
 import { mkdtemp } from "node:fs/promises";
@@ -7,7 +7,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import net from "node:net";
 import { startSink } from "../src/sink/server.js";
-import { runCli } from "./helpers/cli.js";
+import { runCli, startCliUntil } from "./helpers/cli.js";
+import { startTestTarget } from "../fixtures/test-target/server.js";
 
 const tmp = (): Promise<string> => mkdtemp(join(tmpdir(), "lgwc-r26b-"));
 const nested = (n: number): string => `${'{"a":'.repeat(n)}1${"}".repeat(n)}`;
@@ -58,3 +59,32 @@ describe("review 26b finding 3: requests that never end hold every stray sample 
 });
 
 
+
+describe("review 26b finding 5: what the preflight's canary made is swept when the run ends there", () => {
+  const marked = (target: { threads(): { metadata?: unknown }[] }): number =>
+    target.threads().filter((t) => "lg_webhook_conformance" in ((t.metadata as Record<string, unknown> | undefined) ?? {})).length;
+
+  it("a canary that times out (exit 3) leaves no marked thread behind", { timeout: 60_000 }, async () => {
+    const target = await startTestTarget({ faults: ["no-delivery", "ignore-on-completion-delete"], cronIntervalMs: 600_000 });
+    try {
+      const run = await runCli(["--target", target.url, "--report-dir", join(await tmp(), "r"), "--only", "thread-run", "--timeout-ms", "3000"]);
+      expect(run.code, run.stderr).toBe(3);
+      expect(run.stderr).toContain("LGWC_WEBHOOKS_DISABLED");
+      expect(marked(target)).toBe(0);
+    } finally {
+      await target.close();
+    }
+  });
+
+  it("Ctrl-C while the canary waits: exit 130, and the canary's thread is removed", { timeout: 60_000 }, async () => {
+    const target = await startTestTarget({ faults: ["no-delivery", "ignore-on-completion-delete"], cronIntervalMs: 600_000 });
+    try {
+      const cli = await startCliUntil(["--target", target.url, "--report-dir", join(await tmp(), "r"), "--only", "thread-run", "--timeout-ms", "30000"], (e) => e.includes("one canary run"));
+      await new Promise((r) => setTimeout(r, 1_000));
+      expect(await cli.stop("SIGINT")).toBe(130);
+      expect(marked(target)).toBe(0);
+    } finally {
+      await target.close();
+    }
+  });
+});

@@ -25,7 +25,7 @@ import { loadOpenApiRunSchema, runSchemaFromDocument, type LoadedSchema } from "
 import { compareRunSchemas } from "../schema/compare.js";
 import { compileRunValidator } from "../schema/validate.js";
 import type { Runtime } from "../runtime.js";
-import { runTag as tagFor } from "../api/cleanup.js";
+import { ignoredNote, runTag as tagFor, sweep } from "../api/cleanup.js";
 import { describeWindows, windowsFor, type Windows } from "../conductor/windows.js";
 import { Conductor, type FreshTarget } from "../conductor/conductor.js";
 import { startControlServer, type ControlServer } from "../conductor/control-server.js";
@@ -66,6 +66,8 @@ export interface Resources {
   stopped?: boolean;
   /** The run's tag, once chosen: what `cleanup --run` needs to find what a stop left. */
   runTag?: string;
+  /** Before the cases begin, what removes what the preflight made (its canary and graph probe), should the run end there. */
+  preflightSweep?: () => Promise<Leftover[]>;
   /** The words the run was started with, for a no-verdict report. */
   commandLine?: readonly string[];
   startedAt?: Date;
@@ -106,7 +108,8 @@ export function noVerdictNow(resources: Resources, ending: { exitCode: number; r
 /** Releases everything; returns what could not be deleted from the target (after a stop, nothing else says so). */
 export async function release(resources: Resources): Promise<Leftover[]> {
   if (resources.child && resources.child.exitCode === null) resources.child.kill("SIGTERM");
-  const left = (await resources.conductor?.abandon().catch((error: unknown): Leftover[] => [{ why: `the cleanup failed: ${describeError(error)}` }])) ?? [];
+  const cleanup = resources.conductor !== undefined ? resources.conductor.abandon() : resources.preflightSweep?.();
+  const left = (await cleanup?.catch((error: unknown): Leftover[] => [{ why: `the cleanup failed: ${describeError(error)}` }])) ?? [];
   await resources.control?.close().catch(() => undefined);
   await resources.sink?.close().catch(() => undefined);
   await resources.local?.stop().catch(() => undefined);
@@ -352,6 +355,12 @@ async function openSink(options: Options, selection: Selection, resources: Resou
 /** Stage: what must hold before any case: the graph behind the assistant, and a canary run's webhook arriving. */
 async function proveTarget(options: Options, target: CheckedTarget, sink: Sink, sinkUrl: string, runTag: string, resources: Resources, io: Io): Promise<void> {
   const { api, checked } = target;
+  // The probe and the canary make runs (and threads) with the run's tag: a run that ends before the cases begin removes them too.
+  resources.preflightSweep = async () => {
+    const swept = await sweep(api, tagFor(runTag), { crons: false });
+    const note = ignoredNote(swept);
+    return [...swept.problems.map((why) => ({ why })), ...(note === undefined ? [] : [{ why: note }])];
+  };
   if (checked.graphId === undefined) {
     // The target hides the assistant's graph: the graph's own answer tells.
     // A stop does not wait for these answers: what they made carries the run's tag, and the sweep at the end removes it.

@@ -22,7 +22,7 @@ import { RUN_SCHEMA, RUN_SCHEMA_VERSION } from "../schema/run-schema.js";
 import { loadOpenApiRunSchema, runSchemaFromDocument } from "../schema/openapi.js";
 import { compareRunSchemas } from "../schema/compare.js";
 import { compileRunValidator } from "../schema/validate.js";
-import { runTag as tagFor } from "../api/cleanup.js";
+import { ignoredNote, runTag as tagFor, sweep } from "../api/cleanup.js";
 import { describeWindows, windowsFor } from "../conductor/windows.js";
 import { Conductor } from "../conductor/conductor.js";
 import { startControlServer } from "../conductor/control-server.js";
@@ -70,7 +70,8 @@ export function noVerdictNow(resources, ending) {
 export async function release(resources) {
     if (resources.child && resources.child.exitCode === null)
         resources.child.kill("SIGTERM");
-    const left = (await resources.conductor?.abandon().catch((error) => [{ why: `the cleanup failed: ${describeError(error)}` }])) ?? [];
+    const cleanup = resources.conductor !== undefined ? resources.conductor.abandon() : resources.preflightSweep?.();
+    const left = (await cleanup?.catch((error) => [{ why: `the cleanup failed: ${describeError(error)}` }])) ?? [];
     await resources.control?.close().catch(() => undefined);
     await resources.sink?.close().catch(() => undefined);
     await resources.local?.stop().catch(() => undefined);
@@ -294,6 +295,12 @@ async function openSink(options, selection, resources, io) {
 /** Stage: what must hold before any case: the graph behind the assistant, and a canary run's webhook arriving. */
 async function proveTarget(options, target, sink, sinkUrl, runTag, resources, io) {
     const { api, checked } = target;
+    // The probe and the canary make runs (and threads) with the run's tag: a run that ends before the cases begin removes them too.
+    resources.preflightSweep = async () => {
+        const swept = await sweep(api, tagFor(runTag), { crons: false });
+        const note = ignoredNote(swept);
+        return [...swept.problems.map((why) => ({ why })), ...(note === undefined ? [] : [{ why: note }])];
+    };
     if (checked.graphId === undefined) {
         // The target hides the assistant's graph: the graph's own answer tells.
         // A stop does not wait for these answers: what they made carries the run's tag, and the sweep at the end removes it.
