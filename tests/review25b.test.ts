@@ -58,30 +58,33 @@ describe("review 25b finding B: Ctrl-C during the canary is not honoured until -
 });
 
 describe("review 25b finding C: a server cache the user cannot write is an internal error (exit 4)", () => {
-  it("--local from a cache this user cannot write (installed by another user, or read-only) exits 2 saying what to do", { timeout: 60_000 }, async () => {
+  it("a run folder that cannot be made beside the cached server is said as such, naming LGWC_CACHE_DIR", async () => {
+    const { writeFile } = await import("node:fs/promises");
+    const { runFolderIn } = await import("../src/local/local.js");
+    // Even root cannot make a folder under a file: the same failure as a cache this user may not write.
+    const file = join(await tmp(), "not-a-folder");
+    await writeFile(file, "");
+    await expect(runFolderIn(join(file, "server-2.0.0"))).rejects.toMatchObject({ code: "LGWC_LOCAL_TARGET", message: expect.stringMatching(/cannot be written \(ENOTDIR\).*LGWC_CACHE_DIR/) as string });
+  });
+
+  // Permissions do not bind root, and the suite's own files must be readable by the user it would run as: run where they do.
+  it.skipIf(process.getuid?.() === 0)("--local from a read-only cache exits 2 saying what to do", { timeout: 60_000 }, async () => {
     const { mkdir, writeFile, chmod } = await import("node:fs/promises");
-    const { spawnSync } = await import("node:child_process");
-    const { BIN } = await import("./helpers/cli.js");
+    const { runCli } = await import("./helpers/cli.js");
     const root = await tmp();
-    await chmod(root, 0o755);
-    // A finished install as install-server leaves it (its mark and the server's command line), mode 755.
+    // A finished install as install-server leaves it (its mark and the server's command line), made read-only.
     const home = join(root, "cache", "server-2.0.0");
     await mkdir(join(home, "node_modules", "@langchain", "langgraph-cli", "dist", "cli"), { recursive: true });
     await writeFile(join(home, "node_modules", "@langchain", "langgraph-cli", "dist", "cli", "cli.mjs"), "");
     await writeFile(join(home, ".lgwc-complete"), "2026-01-01T00:00:00.000Z\n");
-    await mkdir(join(root, "reports"), { mode: 0o777 });
-    await chmod(join(root, "reports"), 0o777);
-    const args = [BIN, "--local", "--server-version", "2.0.0", "--report-dir", join(root, "reports", "r"), "--only", "thread-run", "--no-canary"];
-    const env = { ...process.env, HOME: "/tmp", LGWC_CACHE_DIR: join(root, "cache") };
-    // As root, permissions do not bind: the run is made as nobody, on a cache root owns; otherwise the cache is made read-only.
-    const asRoot = process.getuid?.() === 0;
-    if (!asRoot) await chmod(home, 0o555);
-    const run = asRoot
-      ? spawnSync("setpriv", ["--reuid=65534", "--regid=65534", "--clear-groups", "env", "HOME=/tmp", `LGWC_CACHE_DIR=${join(root, "cache")}`, process.execPath, ...args], { encoding: "utf8", timeout: 50_000 })
-      : spawnSync(process.execPath, args, { encoding: "utf8", timeout: 50_000, env });
-    if (!asRoot) await chmod(home, 0o755);
-    // README: 4 is "the suite itself failed to finish (a bug)"; a cache folder it may not write is a configuration problem (2), said as such.
-    expect({ code: run.status, stderr: run.stderr }).toMatchObject({ code: 2, stderr: expect.stringMatching(/cannot be written \(E(ACCES|ROFS|PERM)\).*LGWC_CACHE_DIR/) as string });
+    await chmod(home, 0o555);
+    try {
+      const run = await runCli(["--local", "--server-version", "2.0.0", "--report-dir", join(root, "r"), "--only", "thread-run", "--no-canary"], { env: { LGWC_CACHE_DIR: join(root, "cache") } });
+      // README: 4 is "the suite itself failed to finish (a bug)"; a cache folder it may not write is a configuration problem (2), said as such.
+      expect({ code: run.code, stderr: run.stderr }).toMatchObject({ code: 2, stderr: expect.stringMatching(/cannot be written \(E(ACCES|ROFS|PERM)\).*LGWC_CACHE_DIR/) as string });
+    } finally {
+      await chmod(home, 0o755);
+    }
   });
 });
 

@@ -114,7 +114,7 @@ function stopTree(child: ChildProcess, graceMs: number): Promise<void> {
 }
 
 /** A folder for this run beside the cached server; a cache this user cannot write (an image made by another user, a read-only layer) is said as such. */
-async function runFolderIn(home: string): Promise<string> {
+export async function runFolderIn(home: string): Promise<string> {
   try {
     return await mkdtemp(join(home, "run-"));
   } catch (error) {

@@ -98,7 +98,7 @@ function stopTree(child, graceMs) {
     });
 }
 /** A folder for this run beside the cached server; a cache this user cannot write (an image made by another user, a read-only layer) is said as such. */
-async function runFolderIn(home) {
+export async function runFolderIn(home) {
     try {
         return await mkdtemp(join(home, "run-"));
     }
