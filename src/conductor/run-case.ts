@@ -436,10 +436,9 @@ function readRun(deps: CaseDeps, threadId: string, runId: string): Promise<Await
 }
 
 /** The run's status when the API says it has not ended (so no webhook was due), or undefined. */
-async function stillRunning(deps: CaseDeps, readBack: { thread_id: string; run_id: string }): Promise<string | undefined> {
-  const read = await readRun(deps, readBack.thread_id, readBack.run_id);
-  const status = read?.status === 200 ? (read.json as { status?: unknown } | undefined)?.status : undefined;
-  return typeof status === "string" && NOT_ENDED.has(status) ? status : undefined;
+async function stillRunning(deps: CaseDeps, ids: { thread_id: string; run_id: string }): Promise<string | undefined> {
+  const now = await statusNow(deps, ids);
+  return now.ended ? undefined : now.status;
 }
 
 /** Collects one run's evidence: its deliveries through the settle window, and its status read back. */

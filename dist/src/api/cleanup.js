@@ -83,6 +83,7 @@ async function readBack(api, kind, id, mark) {
     if (!usableId(id))
         return { problem: UNUSABLE(kind, id) };
     const answer = await api.send("GET", itemPath(kind, id), undefined, { timeoutMs: TIMEOUT_MS }).catch(failure);
+    const got = `GET ${route.one}${id} ${typeof answer === "string" ? `failed: ${answer}` : `answered HTTP ${answer.status}`}`;
     if (typeof answer !== "string" && answer.status === 200 && stringField(answer.json, route.id) === id)
         return { found: asRecord(answer.json) };
     if (typeof answer !== "string" && answer.status === 404 && kind === "thread")
@@ -95,14 +96,14 @@ async function readBack(api, kind, id, mark) {
         if (listed !== undefined) {
             if (await searchKeepsFilter(api, kind, mark))
                 return { found: listed };
-            return { problem: `GET ${route.one}${id} ${typeof answer === "string" ? `failed: ${answer}` : `answered HTTP ${answer.status}`}, and the cron search that lists it does not keep to its metadata filter, so nothing shows whose the cron is` };
+            return { problem: `${got}, and the cron search that lists it does not keep to its metadata filter, so nothing shows whose the cron is` };
         }
         // Neither its own route nor the search shows it: gone, or hidden. A cron the suite made keeps firing
         // until deleted, so this is said, not taken for gone.
         const problem = `neither GET ${route.one}${id} (${typeof answer === "string" ? answer : `HTTP ${answer.status}`}) nor the cron search shows it${problems.length > 0 ? ` (${problems.join("; ")})` : ""}, so it may still exist and fire`;
         return problems.length === 0 ? { problem, unseen: true } : { problem };
     }
-    return { problem: `GET ${route.one}${id} ${typeof answer === "string" ? `failed: ${answer}` : `answered HTTP ${answer.status}`}` };
+    return { problem: got };
 }
 /**
  * Why the suite must not act on an item (change it, cancel it), or undefined when the target's

@@ -368,10 +368,9 @@ function readRun(deps, threadId, runId) {
         .catch(() => undefined);
 }
 /** The run's status when the API says it has not ended (so no webhook was due), or undefined. */
-async function stillRunning(deps, readBack) {
-    const read = await readRun(deps, readBack.thread_id, readBack.run_id);
-    const status = read?.status === 200 ? read.json?.status : undefined;
-    return typeof status === "string" && NOT_ENDED.has(status) ? status : undefined;
+async function stillRunning(deps, ids) {
+    const now = await statusNow(deps, ids);
+    return now.ended ? undefined : now.status;
 }
 /** Collects one run's evidence: its deliveries through the settle window, and its status read back. */
 async function observe(run, key, started, deps, sentRun, arrival) {

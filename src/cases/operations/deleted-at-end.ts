@@ -24,16 +24,18 @@ export async function threadDeletedAtEnd(context: DriveContext, setting: string,
   const why = `the published API says ${setting} "delete" removes the thread made for the run once it ends; this one is still there, so the target keeps a thread for every such run (its webhook is judged the same either way)`;
   const base = { asked, why, severity: "recommended" as const };
   if (threadId === undefined) return { ...base, held: false, observed: "", unknown: "the target did not name the run's thread" };
+  const gone = (read: ThreadRead): boolean => read?.status === 404 || read?.status === 410;
+  const deleted = (read: ThreadRead): PremiseCheck => ({ ...base, held: true, observed: `GET ${threadPath(threadId)} answered ${read?.status}` });
   // A join that did not see the end may have been answered "not found" by a target that deleted the run as it ended:
   // a thread gone says so; one still there may rightly be (the run may still run), and nothing is waited for.
   if ((await ended) === false) {
     const read = await readThread(context, threadId);
-    if (read?.status === 404 || read?.status === 410) return { ...base, held: true, observed: `GET ${threadPath(threadId)} answered ${read.status}` };
+    if (gone(read)) return deleted(read);
     return { ...base, held: false, observed: "", unknown: "the suite did not see the run end within --timeout-ms, so its thread may rightly still be there" };
   }
   const endedAt = Date.now();
-  const { answer } = await pollUntil(endedAt + context.timeoutMs, 100, 1_000, () => readThread(context, threadId), (read) => read?.status === 404 || read?.status === 410);
-  if (answer?.status === 404 || answer?.status === 410) return { ...base, held: true, observed: `GET ${threadPath(threadId)} answered ${answer.status}` };
+  const { answer } = await pollUntil(endedAt + context.timeoutMs, 100, 1_000, () => readThread(context, threadId), gone);
+  if (gone(answer)) return deleted(answer);
   if (answer?.status !== 200) {
     return { ...base, held: false, observed: "", unknown: `GET ${threadPath(threadId)} answered ${answer === undefined ? "nothing" : `HTTP ${answer.status}`} until --timeout-ms had passed since the run ended` };
   }
