@@ -65,8 +65,12 @@ describe("--profile hardening against the real JavaScript server (--local, a fre
   it("explains a stalled server with the runs it left pending, and reports every receiver's view", async () => {
     const stalled = cert.cases.find((c) => c.id === "hardening-survives-hangs")!;
     const after = stalled.runs.find((r) => r.label.startsWith("a normal run after"))!;
-    expect(after.deliveries).toBe(0);
+    // Nothing arrived while the suite watched it; once the case ends the hung deliveries are answered, which
+    // frees the server's workers, and a delivery of this run that then arrives before the whole run ends is
+    // attached as late (how soon that happens depends on the machine's load).
+    expect(after.deliveries - (after.late ?? 0)).toBe(0);
     expect(after.apiStatus).toBe("pending");
+    expect(after.checks.find((k) => k.name === "delivered")?.outcome).toBe("failed");
     const markdown = await readFile(join(reportDir, "certification.md"), "utf8");
     expect(markdown).toContain("## What the probes saw");
     expect(markdown).toMatch(/hardening-retry-after-500[\s\S]*the run: 1 request\(s\): \+0 ms → 500/);
