@@ -38,8 +38,25 @@ const PAGE = 100;
 /** A search that lists more than this many items (a target that ignores the filter and has many) is not followed further. */
 const MAX_PAGES = 10;
 const TIMEOUT_MS = 10_000;
-/** How long one sweep may take in all, so a slow or endless listing cannot hold the suite's exit. */
+/** How long one sweep may take in all, so a slow target or an endless listing cannot hold the suite's exit. */
 const SWEEP_MS = 60_000;
+
+/** What the cleanup asks of a client: one exchange at a time, each with its own bound. */
+type Sender = Pick<TargetClient, "send">;
+
+/**
+ * The client a sweep uses: every call's timeout ends by the sweep's deadline, and none leaves
+ * after it, so one slow call cannot hold the sweep long past its bound.
+ */
+function within(api: Sender, until: number, budgetMs: number): Sender {
+  return {
+    send: (method, path, body, options = {}) => {
+      const left = until - Date.now();
+      if (left <= 0) return Promise.reject(new Error(`not sent: the sweep's ${budgetMs / 1000} s were up`));
+      return api.send(method, path, body, { ...options, timeoutMs: Math.min(options.timeoutMs ?? TIMEOUT_MS, left) });
+    },
+  };
+}
 
 /** Whether the item's own metadata holds every key and value of the mark. */
 export function carriesMark(item: unknown, mark: Record<string, string>): boolean {
@@ -52,13 +69,17 @@ function failure(error: unknown): string {
 }
 
 /** Every item a search returns for the metadata filter, page by page (collected before anything is deleted, so deleting cannot shift the pages). */
-async function search(api: TargetClient, kind: Kind, metadata: Record<string, string>, problems: string[], until = Date.now() + SWEEP_MS): Promise<JsonRecord[]> {
+async function search(api: Sender, kind: Kind, metadata: Record<string, string>, problems: string[], until = Date.now() + SWEEP_MS): Promise<JsonRecord[]> {
   const found: JsonRecord[] = [];
   const path = ROUTES[kind].search;
   const seen = new Set<string>();
   for (let page = 0; ; page += 1) {
+    if (page === 0 && Date.now() > until) {
+      problems.push(`POST ${path} was not asked: the time allowed was up (run cleanup again)`);
+      break;
+    }
     if (page === MAX_PAGES || Date.now() > until) {
-      problems.push(`POST ${path} listed more than ${found.length} item(s)${Date.now() > until ? ` in ${SWEEP_MS / 1000} s` : ""}; the rest were not looked at (run cleanup again)`);
+      problems.push(`POST ${path} listed more than ${found.length} item(s)${page < MAX_PAGES ? " before the time allowed was up" : ""}; the rest were not looked at (run cleanup again)`);
       break;
     }
     const answer = await api.send("POST", path, { metadata, limit: PAGE, offset: page * PAGE }, { timeoutMs: TIMEOUT_MS }).catch(failure);
@@ -93,7 +114,7 @@ const PROBE_KEY = "lg_webhook_conformance_probe";
  * nothing. One that ignores the filter, or copies it into every item it lists, lists something,
  * and what it lists says nothing about whose an item is.
  */
-async function searchKeepsFilter(api: TargetClient, kind: Kind, mark: Record<string, string>): Promise<boolean> {
+async function searchKeepsFilter(api: Sender, kind: Kind, mark: Record<string, string>): Promise<boolean> {
   const problems: string[] = [];
   const listed = await search(api, kind, { ...mark, [PROBE_KEY]: randomUUID() }, problems, Date.now() + TIMEOUT_MS);
   return problems.length === 0 && listed.length === 0;
@@ -103,7 +124,7 @@ async function searchKeepsFilter(api: TargetClient, kind: Kind, mark: Record<str
 type ReadBack = { found: JsonRecord } | { absent: true } | { problem: string; unseen?: true };
 
 /** The item as the target describes it now: by its own route, or (for a cron, where that route is missing) by a search that names it. */
-async function readBack(api: TargetClient, kind: Kind, id: string, mark: Record<string, string>): Promise<ReadBack> {
+async function readBack(api: Sender, kind: Kind, id: string, mark: Record<string, string>): Promise<ReadBack> {
   const route = ROUTES[kind];
   if (!usableId(id)) return { problem: UNUSABLE(kind, id) };
   const answer = await api.send("GET", itemPath(kind, id), undefined, { timeoutMs: TIMEOUT_MS }).catch(failure);
@@ -131,7 +152,7 @@ async function readBack(api: TargetClient, kind: Kind, id: string, mark: Record<
  * Why the suite must not act on an item (change it, cancel it), or undefined when the target's
  * own answer shows it with this mark: an id the target handed back is not proof that it is the suite's.
  */
-export async function notOwn(api: TargetClient, kind: Kind, id: string, mark: Record<string, string>): Promise<string | undefined> {
+export async function notOwn(api: Sender, kind: Kind, id: string, mark: Record<string, string>): Promise<string | undefined> {
   const read = await readBack(api, kind, id, mark);
   if ("found" in read) return carriesMark(read.found, mark) ? undefined : `read back, ${kind} ${id} does not carry the suite's metadata`;
   return "absent" in read ? `${kind} ${id} could not be found` : read.problem;
@@ -146,7 +167,7 @@ export type Removal = Deletion | { kept: true };
  * access layer may hide what it refuses behind 404, a server may answer and keep it), and a cron
  * left behind fires for ever.
  */
-async function remove(api: TargetClient, kind: Kind, id: string, mark: Record<string, string>): Promise<Deletion> {
+async function remove(api: Sender, kind: Kind, id: string, mark: Record<string, string>): Promise<Deletion> {
   if (!usableId(id)) return { problem: UNUSABLE(kind, id) };
   const path = itemPath(kind, id);
   const answer = await api.send("DELETE", path, undefined, { timeoutMs: TIMEOUT_MS }).catch(failure);
@@ -164,7 +185,7 @@ const foreign = (kind: Kind, id: string): Deletion => ({
 });
 
 /** Deletes an item just read (by its route or a search) if it carries the mark itself. */
-function removeIfMarked(api: TargetClient, kind: Kind, id: string, item: JsonRecord, mark: Record<string, string>): Promise<Deletion> {
+function removeIfMarked(api: Sender, kind: Kind, id: string, item: JsonRecord, mark: Record<string, string>): Promise<Deletion> {
   return carriesMark(item, mark) ? remove(api, kind, id, mark) : Promise.resolve(foreign(kind, id));
 }
 
@@ -174,13 +195,15 @@ function removeIfMarked(api: TargetClient, kind: Kind, id: string, item: JsonRec
  * going on. Where that route cannot show the item (a cron on an older server), the listing serves
  * only if the search keeps to its filter (`trusted`).
  */
-async function deleteListed(api: TargetClient, kind: Kind, id: string, listed: JsonRecord, trusted: boolean, mark: Record<string, string>, keep?: (item: JsonRecord) => boolean): Promise<Removal> {
+async function deleteListed(api: Sender, kind: Kind, id: string, listed: JsonRecord, trusted: boolean, mark: Record<string, string>, keep?: (item: JsonRecord) => boolean): Promise<Removal> {
   const route = ROUTES[kind];
   if (!usableId(id)) return { foreign: UNUSABLE(kind, id) };
   const answer = await api.send("GET", itemPath(kind, id), undefined, { timeoutMs: TIMEOUT_MS }).catch(failure);
   const readable = typeof answer !== "string" && answer.status === 200 && stringField(answer.json, route.id) === id;
   const fallback = !readable && kind === "cron" && trusted && asRecord(listed.metadata) !== undefined;
   if (!readable && !fallback) {
+    // A read that failed (timed out, not sent) says nothing of whose the item is: a problem to retry, not another's item.
+    if (typeof answer === "string") return { problem: `${kind} ${id} was left alone: GET ${itemPath(kind, id)} failed (${answer}); run cleanup again` };
     return { foreign: `${kind} ${id} was left alone: it could not be read back by its own route to show the suite's mark` };
   }
   const item = readable ? asRecord(answer.json)! : listed;
@@ -192,7 +215,7 @@ async function deleteListed(api: TargetClient, kind: Kind, id: string, listed: J
  * Deletes one thread or cron, but only after reading it back and finding the mark on it: an id
  * the target handed over is not proof that the item is the suite's. Gone already is fine.
  */
-export async function deleteOwn(api: TargetClient, kind: Kind, id: string, mark: Record<string, string>): Promise<Deletion> {
+export async function deleteOwn(api: Sender, kind: Kind, id: string, mark: Record<string, string>): Promise<Deletion> {
   const read = await readBack(api, kind, id, mark);
   if ("absent" in read) return { done: true };
   if ("problem" in read) return { problem: `${kind} ${id} was left alone: it could not be read back to prove it is the suite's (${read.problem})` };
@@ -206,13 +229,15 @@ export async function deleteOwn(api: TargetClient, kind: Kind, id: string, mark:
  * too: those are counted as ignored and never touched.
  */
 export async function sweep(
-  api: TargetClient,
+  api: Sender,
   metadata: Record<string, string>,
-  options: { crons: boolean; stop?: () => boolean; keep?: (item: JsonRecord) => boolean },
+  options: { crons: boolean; stop?: () => boolean; keep?: (item: JsonRecord) => boolean; budgetMs?: number },
 ): Promise<SweepResult> {
   const problems: string[] = [];
   const result: SweepResult = { threads: 0, crons: 0, kept: 0, ignored: 0, problems };
-  const until = Date.now() + SWEEP_MS;
+  const budgetMs = options.budgetMs ?? SWEEP_MS;
+  const until = Date.now() + budgetMs;
+  api = within(api, until, budgetMs);
   // A target without crons (GET /info says so) has none to list.
   const kinds: Kind[] = options.crons ? ["cron", "thread"] : ["thread"];
   for (const kind of kinds) {

@@ -9,6 +9,7 @@ import { request } from "undici";
 import { ConformanceError } from "../errors.js";
 import { DEFAULT_SERVER_VERSION, installedServer, installServer, SERVER_CLI, type ServerVersion } from "./server-install.js";
 import { packageRoot } from "../package-root.js";
+import { childEnv } from "./child-env.js";
 
 export const LOCAL_ASSISTANT = "conformance";
 
@@ -171,7 +172,7 @@ export async function startLocalTarget(options: LocalTargetOptions = {}): Promis
     cwd: folder,
     detached: true,
     stdio: ["ignore", log, log],
-    env: { ...process.env, LANGGRAPH_CLI_NO_ANALYTICS: "1", BROWSER: "none", LANGSMITH_TRACING: "false" },
+    env: childEnv(process.env, { LANGGRAPH_CLI_NO_ANALYTICS: "1", BROWSER: "none", LANGSMITH_TRACING: "false" }),
   });
   closeSync(log);
   if (child.pid !== undefined) running.add(child.pid);

@@ -4,6 +4,7 @@ import { mkdir, readdir, readFile, rename, rm, stat, writeFile } from "node:fs/p
 import { homedir } from "node:os";
 import { join } from "node:path";
 import { ConformanceError } from "../errors.js";
+import { childEnv } from "./child-env.js";
 
 /**
  * The open-source JavaScript server in the versions the suite knows, each a set of packages that
@@ -62,7 +63,7 @@ async function folderBytes(path: string): Promise<number> {
 
 function npm(args: string[], cwd: string, onLine: (line: string) => void): Promise<number> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.platform === "win32" ? "npm.cmd" : "npm", args, { cwd, stdio: ["ignore", "pipe", "pipe"], env: { ...process.env, npm_config_update_notifier: "false" } });
+    const child = spawn(process.platform === "win32" ? "npm.cmd" : "npm", args, { cwd, stdio: ["ignore", "pipe", "pipe"], env: childEnv(process.env, { npm_config_update_notifier: "false" }) });
     let last = "";
     const take = (chunk: Buffer): void => {
       for (const line of chunk.toString("utf8").split("\n")) if (line.trim() !== "") onLine((last = line.trim()));

@@ -19,8 +19,22 @@ const PAGE = 100;
 /** A search that lists more than this many items (a target that ignores the filter and has many) is not followed further. */
 const MAX_PAGES = 10;
 const TIMEOUT_MS = 10_000;
-/** How long one sweep may take in all, so a slow or endless listing cannot hold the suite's exit. */
+/** How long one sweep may take in all, so a slow target or an endless listing cannot hold the suite's exit. */
 const SWEEP_MS = 60_000;
+/**
+ * The client a sweep uses: every call's timeout ends by the sweep's deadline, and none leaves
+ * after it, so one slow call cannot hold the sweep long past its bound.
+ */
+function within(api, until, budgetMs) {
+    return {
+        send: (method, path, body, options = {}) => {
+            const left = until - Date.now();
+            if (left <= 0)
+                return Promise.reject(new Error(`not sent: the sweep's ${budgetMs / 1000} s were up`));
+            return api.send(method, path, body, { ...options, timeoutMs: Math.min(options.timeoutMs ?? TIMEOUT_MS, left) });
+        },
+    };
+}
 /** Whether the item's own metadata holds every key and value of the mark. */
 export function carriesMark(item, mark) {
     const metadata = asRecord(asRecord(item)?.metadata);
@@ -35,8 +49,12 @@ async function search(api, kind, metadata, problems, until = Date.now() + SWEEP_
     const path = ROUTES[kind].search;
     const seen = new Set();
     for (let page = 0;; page += 1) {
+        if (page === 0 && Date.now() > until) {
+            problems.push(`POST ${path} was not asked: the time allowed was up (run cleanup again)`);
+            break;
+        }
         if (page === MAX_PAGES || Date.now() > until) {
-            problems.push(`POST ${path} listed more than ${found.length} item(s)${Date.now() > until ? ` in ${SWEEP_MS / 1000} s` : ""}; the rest were not looked at (run cleanup again)`);
+            problems.push(`POST ${path} listed more than ${found.length} item(s)${page < MAX_PAGES ? " before the time allowed was up" : ""}; the rest were not looked at (run cleanup again)`);
             break;
         }
         const answer = await api.send("POST", path, { metadata, limit: PAGE, offset: page * PAGE }, { timeoutMs: TIMEOUT_MS }).catch(failure);
@@ -158,6 +176,9 @@ async function deleteListed(api, kind, id, listed, trusted, mark, keep) {
     const readable = typeof answer !== "string" && answer.status === 200 && stringField(answer.json, route.id) === id;
     const fallback = !readable && kind === "cron" && trusted && asRecord(listed.metadata) !== undefined;
     if (!readable && !fallback) {
+        // A read that failed (timed out, not sent) says nothing of whose the item is: a problem to retry, not another's item.
+        if (typeof answer === "string")
+            return { problem: `${kind} ${id} was left alone: GET ${itemPath(kind, id)} failed (${answer}); run cleanup again` };
         return { foreign: `${kind} ${id} was left alone: it could not be read back by its own route to show the suite's mark` };
     }
     const item = readable ? asRecord(answer.json) : listed;
@@ -186,7 +207,9 @@ export async function deleteOwn(api, kind, id, mark) {
 export async function sweep(api, metadata, options) {
     const problems = [];
     const result = { threads: 0, crons: 0, kept: 0, ignored: 0, problems };
-    const until = Date.now() + SWEEP_MS;
+    const budgetMs = options.budgetMs ?? SWEEP_MS;
+    const until = Date.now() + budgetMs;
+    api = within(api, until, budgetMs);
     // A target without crons (GET /info says so) has none to list.
     const kinds = options.crons ? ["cron", "thread"] : ["thread"];
     for (const kind of kinds) {

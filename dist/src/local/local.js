@@ -9,6 +9,7 @@ import { request } from "undici";
 import { ConformanceError } from "../errors.js";
 import { DEFAULT_SERVER_VERSION, installedServer, installServer, SERVER_CLI } from "./server-install.js";
 import { packageRoot } from "../package-root.js";
+import { childEnv } from "./child-env.js";
 export const LOCAL_ASSISTANT = "conformance";
 /** Process groups of servers started here, so even a crashing suite can take them down. */
 const running = new Set();
@@ -142,7 +143,7 @@ export async function startLocalTarget(options = {}) {
         cwd: folder,
         detached: true,
         stdio: ["ignore", log, log],
-        env: { ...process.env, LANGGRAPH_CLI_NO_ANALYTICS: "1", BROWSER: "none", LANGSMITH_TRACING: "false" },
+        env: childEnv(process.env, { LANGGRAPH_CLI_NO_ANALYTICS: "1", BROWSER: "none", LANGSMITH_TRACING: "false" }),
     });
     closeSync(log);
     if (child.pid !== undefined)

@@ -4,6 +4,7 @@ import { mkdir, readdir, readFile, rename, rm, stat, writeFile } from "node:fs/p
 import { homedir } from "node:os";
 import { join } from "node:path";
 import { ConformanceError } from "../errors.js";
+import { childEnv } from "./child-env.js";
 /**
  * The open-source JavaScript server in the versions the suite knows, each a set of packages that
  * install together. 1.5.1 is the default: it installs without peer conflicts. 2.0.0 is the newest
@@ -54,7 +55,7 @@ async function folderBytes(path) {
 }
 function npm(args, cwd, onLine) {
     return new Promise((resolve, reject) => {
-        const child = spawn(process.platform === "win32" ? "npm.cmd" : "npm", args, { cwd, stdio: ["ignore", "pipe", "pipe"], env: { ...process.env, npm_config_update_notifier: "false" } });
+        const child = spawn(process.platform === "win32" ? "npm.cmd" : "npm", args, { cwd, stdio: ["ignore", "pipe", "pipe"], env: childEnv(process.env, { npm_config_update_notifier: "false" }) });
         let last = "";
         const take = (chunk) => {
             for (const line of chunk.toString("utf8").split("\n"))
