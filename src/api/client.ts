@@ -109,27 +109,51 @@ export function createsSomething(method: string, path: string): boolean {
   return method === "POST" && CREATING.test(path.split("?")[0]!);
 }
 
+/** Failures that show the request never reached the target, so it made nothing. */
+const NOT_SENT = new Set(["ECONNREFUSED", "ENOTFOUND", "EAI_AGAIN", "UND_ERR_CONNECT_TIMEOUT", "LGWC_STOPPED"]);
+
+/** Whether a create call that failed may still have been handled (it timed out or was cut off after it was sent). */
+function mayHaveReached(error: unknown): boolean {
+  if (error instanceof ConformanceError && NOT_SENT.has(error.code)) return false;
+  for (let cause: unknown = error; cause instanceof Error; cause = cause.cause) {
+    const code = (cause as { code?: unknown }).code;
+    if (typeof code === "string" && NOT_SENT.has(code)) return false;
+  }
+  return error instanceof ConformanceError;
+}
+
+/** What a stop learned of the create calls: those still unanswered at its deadline, and those lost shortly before it. */
+export interface CreatesAtStop {
+  unanswered: number;
+  /** Calls sent that got no answer (timed out, cut off) within the wait before the stop: what the target made of them may come after a sweep. */
+  lost: number;
+}
+
 /** The create calls under way, shared by a client and its copies, so a stop knows when none is left. */
 class Creations {
   private readonly pending = new Set<Promise<unknown>>();
+  private readonly lostAt: number[] = [];
   stopped = false;
 
   track<T>(call: Promise<T>): Promise<T> {
     const settled = call.then(
       () => undefined,
-      () => undefined,
+      (error: unknown) => {
+        if (mayHaveReached(error)) this.lostAt.push(Date.now());
+      },
     );
     this.pending.add(settled);
     void settled.then(() => this.pending.delete(settled));
     return call;
   }
 
-  /** Settles when every create call under way has been answered, or at the deadline; says how many were not. */
-  async settled(timeoutMs: number): Promise<number> {
+  /** Settles when every create call under way has been answered, or at the deadline; says how many were not, and how many were lost lately. */
+  async settled(timeoutMs: number): Promise<CreatesAtStop> {
+    const since = Date.now() - timeoutMs;
     let timer: NodeJS.Timeout | undefined;
     const deadline = new Promise<void>((resolve) => (timer = setTimeout(resolve, timeoutMs)));
     await Promise.race([Promise.all([...this.pending]), deadline]).finally(() => clearTimeout(timer));
-    return this.pending.size;
+    return { unanswered: this.pending.size, lost: this.lostAt.filter((at) => at >= since).length };
   }
 }
 
@@ -173,7 +197,7 @@ export class TargetClient {
    * After a stop: no new create call leaves, and the answer says when those under way have been
    * answered (so a sweep finds what they made), or how many still had not been at the deadline.
    */
-  stopCreating(timeoutMs: number): Promise<number> {
+  stopCreating(timeoutMs: number): Promise<CreatesAtStop> {
     this.creations.stopped = true;
     return this.creations.settled(timeoutMs);
   }

@@ -1,5 +1,5 @@
 import { count } from "../text.js";
-import { describeLeftovers, type Leftover } from "../conductor/leftovers.js";
+import { describeLeftovers, unsweptCreates, type Leftover } from "../conductor/leftovers.js";
 import type { ChildProcess } from "node:child_process";
 import { rm } from "node:fs/promises";
 import { readFileSync, rmSync } from "node:fs";
@@ -27,7 +27,7 @@ import { compileRunValidator } from "../schema/validate.js";
 import type { Runtime } from "../runtime.js";
 import { ignoredNote, runTag as tagFor, sweep } from "../api/cleanup.js";
 import { describeWindows, windowsFor, type Windows } from "../conductor/windows.js";
-import { Conductor, type FreshTarget } from "../conductor/conductor.js";
+import { Conductor, STOP_CREATES_WAIT_MS, type FreshTarget } from "../conductor/conductor.js";
 import { startControlServer, type ControlServer } from "../conductor/control-server.js";
 import { casesInProcess, casesThroughPlaywright, type CaseRunHooks } from "../conductor/playwright.js";
 import type { CaseResult } from "../report/types.js";
@@ -71,6 +71,8 @@ export interface Resources {
   /** The words the run was started with, for a no-verdict report. */
   commandLine?: readonly string[];
   startedAt?: Date;
+  /** Set once the report stage has said what the cleanup left: release() need not say it again. */
+  leftoversSaid?: boolean;
   /** Set once the certification with the run's verdict is written. */
   verdictWritten?: boolean;
   /** How a run without a verdict ended: what its report folder says instead of a verdict. */
@@ -357,9 +359,12 @@ async function proveTarget(options: Options, target: CheckedTarget, sink: Sink, 
   const { api, checked } = target;
   // The probe and the canary make runs (and threads) with the run's tag: a run that ends before the cases begin removes them too.
   resources.preflightSweep = async () => {
+    // As a stop during the cases does: a create still under way makes its thread after a sweep that ran now.
+    const waitMs = Math.min(options.timeoutMs, STOP_CREATES_WAIT_MS);
+    const unswept = unsweptCreates(await api.stopCreating(waitMs), waitMs);
     const swept = await sweep(api, tagFor(runTag), { crons: false });
     const note = ignoredNote(swept);
-    return [...swept.problems.map((why) => ({ why })), ...(note === undefined ? [] : [{ why: note }])];
+    return [...unswept, ...swept.problems.map((why) => ({ why })), ...(note === undefined ? [] : [{ why: note }])];
   };
   if (checked.graphId === undefined) {
     // The target hides the assistant's graph: the graph's own answer tells.
@@ -443,6 +448,7 @@ async function runCases(options: Options, runtime: Runtime, conductor: Conductor
 /** Stage: the reports written, the summary printed, and the exit status. */
 async function report(options: Options, runtime: Runtime, cases: readonly CaseResult[], leftovers: readonly Leftover[], resources: Resources, io: Io, interrupted: () => boolean): Promise<number> {
   if (leftovers.length > 0) io.stderr(describeLeftovers(leftovers, resources.runTag));
+  resources.leftoversSaid = true;
   const certification = await writeRunReports(runtime, cases, resources.sink!.stats(), resources.redactor, interrupted).catch((error: unknown) => {
     // The file system refused (the folder was removed, the disk is full): that is the folder, not a bug in the suite.
     if (typeof (error as NodeJS.ErrnoException).code !== "string" || error instanceof ConformanceError) throw error;

@@ -126,8 +126,8 @@ export async function main(argv: readonly string[], env: NodeJS.ProcessEnv, io: 
     return EXIT.internal;
   } finally {
     const left = await release(resources);
-    // After a stop no report says what the cleanup could not do: the terminal does.
-    if (interrupted && left.length > 0) out.stderr(describeLeftovers(left, resources.runTag));
+    // After a stop or an error no report says what the cleanup could not do: the terminal does.
+    if (left.length > 0 && resources.leftoversSaid !== true) out.stderr(describeLeftovers(left, resources.runTag));
     process.off("SIGINT", onSignal);
     process.off("SIGTERM", onSignal);
   }

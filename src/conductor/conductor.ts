@@ -1,5 +1,5 @@
 import { count } from "../text.js";
-import type { Leftover } from "./leftovers.js";
+import { unsweptCreates, type Leftover } from "./leftovers.js";
 import type { CaseResult } from "../report/types.js";
 import type { Sink } from "../sink/server.js";
 import { caseById } from "../cases/catalog.js";
@@ -287,10 +287,9 @@ export class Conductor {
   async abandon(): Promise<Leftover[]> {
     this.stopping = true;
     // A create call still under way makes something after a sweep that ran now would have looked: wait for its answer.
-    const unanswered = await this.settings.api.stopCreating(Math.min(this.settings.timeoutMs, STOP_CREATES_WAIT_MS));
-    if (unanswered > 0 && !this.swept) {
-      this.cleanupProblems.push({ why: `${unanswered} create call(s) were still unanswered after ${Math.round(Math.min(this.settings.timeoutMs, STOP_CREATES_WAIT_MS) / 1000)} s; what they make later is not swept` });
-    }
+    const waitMs = Math.min(this.settings.timeoutMs, STOP_CREATES_WAIT_MS);
+    const creates = await this.settings.api.stopCreating(waitMs);
+    if (!this.swept) this.cleanupProblems.push(...unsweptCreates(creates, waitMs));
     await this.remove(new Set(this.crons), new Set(this.threads));
     // One sweep per run: after it, nothing new is created that the tracked sets would not know.
     if (this.swept) return [...this.cleanupProblems];
@@ -310,4 +309,4 @@ export class Conductor {
 }
 
 /** How long a stop waits for create calls under way to be answered before it sweeps. */
-const STOP_CREATES_WAIT_MS = 15_000;
+export const STOP_CREATES_WAIT_MS = 15_000;

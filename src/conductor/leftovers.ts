@@ -1,4 +1,5 @@
 import type { Kind } from "../api/cleanup.js";
+import type { CreatesAtStop } from "../api/client.js";
 
 /** Something the suite could not delete, or could not vouch for, on the target; kind and id when it is one item. */
 export interface Leftover {
@@ -41,4 +42,16 @@ export function describeLeftovers(items: readonly Leftover[], runTag: string | u
     `Run \`lg-webhook-conformance cleanup --target URL${runTag === undefined ? "" : ` --run ${runTag}`}\` once the target answers again.`,
   ];
   return `${lines.join("\n")}\n`;
+}
+
+/**
+ * What a stop's sweep cannot vouch for: create calls still unanswered when it began, and calls
+ * lost shortly before it (timed out or cut off after they were sent), whose items the target may
+ * make after the sweep has looked.
+ */
+export function unsweptCreates(creates: CreatesAtStop, waitMs: number): Leftover[] {
+  const left: Leftover[] = [];
+  if (creates.unanswered > 0) left.push({ why: `${creates.unanswered} create call(s) were still unanswered after ${Math.round(waitMs / 1000)} s; what they make later is not swept` });
+  if (creates.lost > 0) left.push({ why: `${creates.lost} create call(s) got no answer (timed out or cut off) shortly before the cleanup; what the target made of them after the sweep looked may remain` });
+  return left;
 }

@@ -126,11 +126,24 @@ export async function installServer(version: ServerVersion, options: { env?: Nod
     return target;
   } catch (error) {
     await rm(staging, { recursive: true, force: true }).catch(() => undefined);
+    const code = fileSystemCode(error);
+    if (code !== undefined) {
+      throw new ConformanceError(
+        "LGWC_LOCAL_TARGET",
+        `The cache folder ${root} cannot be written (${code}), so the LangGraph API server cannot be installed there; nothing was left half-installed. Point LGWC_CACHE_DIR at a folder this user can write.`,
+      );
+    }
     throw new ConformanceError(
       "LGWC_LOCAL_TARGET",
       `Installing the LangGraph API server ${version} failed (${error instanceof Error ? error.message : String(error)}); nothing was left half-installed. Check the network to the npm registry and run \`lg-webhook-conformance install-server${version === DEFAULT_SERVER_VERSION ? "" : ` --server-version ${version}`}\` again.`,
     );
   }
+}
+
+/** The error code of a failure of the file system (not of npm, nor of starting npm), if it is one. */
+function fileSystemCode(error: unknown): string | undefined {
+  const { code, syscall } = error as NodeJS.ErrnoException;
+  return typeof code === "string" && typeof syscall === "string" && !syscall.startsWith("spawn") ? code : undefined;
 }
 
 /** Which version an install holds, for messages. */

@@ -81,22 +81,40 @@ const CREATING = /\/(threads|runs|runs\/stream|runs\/wait|runs\/batch|runs\/cron
 export function createsSomething(method, path) {
     return method === "POST" && CREATING.test(path.split("?")[0]);
 }
+/** Failures that show the request never reached the target, so it made nothing. */
+const NOT_SENT = new Set(["ECONNREFUSED", "ENOTFOUND", "EAI_AGAIN", "UND_ERR_CONNECT_TIMEOUT", "LGWC_STOPPED"]);
+/** Whether a create call that failed may still have been handled (it timed out or was cut off after it was sent). */
+function mayHaveReached(error) {
+    if (error instanceof ConformanceError && NOT_SENT.has(error.code))
+        return false;
+    for (let cause = error; cause instanceof Error; cause = cause.cause) {
+        const code = cause.code;
+        if (typeof code === "string" && NOT_SENT.has(code))
+            return false;
+    }
+    return error instanceof ConformanceError;
+}
 /** The create calls under way, shared by a client and its copies, so a stop knows when none is left. */
 class Creations {
     pending = new Set();
+    lostAt = [];
     stopped = false;
     track(call) {
-        const settled = call.then(() => undefined, () => undefined);
+        const settled = call.then(() => undefined, (error) => {
+            if (mayHaveReached(error))
+                this.lostAt.push(Date.now());
+        });
         this.pending.add(settled);
         void settled.then(() => this.pending.delete(settled));
         return call;
     }
-    /** Settles when every create call under way has been answered, or at the deadline; says how many were not. */
+    /** Settles when every create call under way has been answered, or at the deadline; says how many were not, and how many were lost lately. */
     async settled(timeoutMs) {
+        const since = Date.now() - timeoutMs;
         let timer;
         const deadline = new Promise((resolve) => (timer = setTimeout(resolve, timeoutMs)));
         await Promise.race([Promise.all([...this.pending]), deadline]).finally(() => clearTimeout(timer));
-        return this.pending.size;
+        return { unanswered: this.pending.size, lost: this.lostAt.filter((at) => at >= since).length };
     }
 }
 /** Every HTTP call to the target goes through here, with the user's credentials and a bound on time. */

@@ -1,5 +1,5 @@
 import { count } from "../text.js";
-import { describeLeftovers } from "../conductor/leftovers.js";
+import { describeLeftovers, unsweptCreates } from "../conductor/leftovers.js";
 import { rm } from "node:fs/promises";
 import { readFileSync, rmSync } from "node:fs";
 import { join, resolve } from "node:path";
@@ -24,7 +24,7 @@ import { compareRunSchemas } from "../schema/compare.js";
 import { compileRunValidator } from "../schema/validate.js";
 import { ignoredNote, runTag as tagFor, sweep } from "../api/cleanup.js";
 import { describeWindows, windowsFor } from "../conductor/windows.js";
-import { Conductor } from "../conductor/conductor.js";
+import { Conductor, STOP_CREATES_WAIT_MS } from "../conductor/conductor.js";
 import { startControlServer } from "../conductor/control-server.js";
 import { casesInProcess, casesThroughPlaywright } from "../conductor/playwright.js";
 import { writeRunReports } from "../report/write.js";
@@ -297,9 +297,12 @@ async function proveTarget(options, target, sink, sinkUrl, runTag, resources, io
     const { api, checked } = target;
     // The probe and the canary make runs (and threads) with the run's tag: a run that ends before the cases begin removes them too.
     resources.preflightSweep = async () => {
+        // As a stop during the cases does: a create still under way makes its thread after a sweep that ran now.
+        const waitMs = Math.min(options.timeoutMs, STOP_CREATES_WAIT_MS);
+        const unswept = unsweptCreates(await api.stopCreating(waitMs), waitMs);
         const swept = await sweep(api, tagFor(runTag), { crons: false });
         const note = ignoredNote(swept);
-        return [...swept.problems.map((why) => ({ why })), ...(note === undefined ? [] : [{ why: note }])];
+        return [...unswept, ...swept.problems.map((why) => ({ why })), ...(note === undefined ? [] : [{ why: note }])];
     };
     if (checked.graphId === undefined) {
         // The target hides the assistant's graph: the graph's own answer tells.
@@ -385,6 +388,7 @@ async function runCases(options, runtime, conductor, control, resources, io, int
 async function report(options, runtime, cases, leftovers, resources, io, interrupted) {
     if (leftovers.length > 0)
         io.stderr(describeLeftovers(leftovers, resources.runTag));
+    resources.leftoversSaid = true;
     const certification = await writeRunReports(runtime, cases, resources.sink.stats(), resources.redactor, interrupted).catch((error) => {
         // The file system refused (the folder was removed, the disk is full): that is the folder, not a bug in the suite.
         if (typeof error.code !== "string" || error instanceof ConformanceError)

@@ -35,3 +35,16 @@ export function describeLeftovers(items, runTag) {
     ];
     return `${lines.join("\n")}\n`;
 }
+/**
+ * What a stop's sweep cannot vouch for: create calls still unanswered when it began, and calls
+ * lost shortly before it (timed out or cut off after they were sent), whose items the target may
+ * make after the sweep has looked.
+ */
+export function unsweptCreates(creates, waitMs) {
+    const left = [];
+    if (creates.unanswered > 0)
+        left.push({ why: `${creates.unanswered} create call(s) were still unanswered after ${Math.round(waitMs / 1000)} s; what they make later is not swept` });
+    if (creates.lost > 0)
+        left.push({ why: `${creates.lost} create call(s) got no answer (timed out or cut off) shortly before the cleanup; what the target made of them after the sweep looked may remain` });
+    return left;
+}
