@@ -359,9 +359,20 @@ describe("checks that cannot judge say why instead of passing", () => {
     expect(verdict("delivered", rolledBack)).toEqual({ skipped: "no webhook came, which is allowed: rollback deletes the run" });
   });
 
-  it("outcome-status and error-described skip when the outcome prescribes nothing", () => {
+  it("outcome-status skips when the outcome prescribes nothing; error-described passes a success without error, and skips a run that announced no success", () => {
     expect(verdict("outcome-status", evidence())).toMatchObject({ skipped: expect.stringMatching(/prescribes no particular status/) as string });
-    expect(verdict("error-described", evidence())).toEqual({ skipped: "the run did not fail" });
+    expect(verdict("error-described", evidence())).toBeUndefined();
+    expect(verdict("error-described", evidence({ deliveries: [delivery({ body: runBody({ error: null }) })] }))).toBeUndefined();
+    expect(verdict("error-described", evidence({ deliveries: [delivery({ body: runBody({ status: "interrupted" }) })] }))).toEqual({ skipped: "the run did not fail" });
+  });
+
+  it("error-described fails a webhook that announces success with an error", () => {
+    const both = evidence({ deliveries: [delivery({ body: runBody({ error: { error: "ValueError", message: "raised on purpose" } }) })] });
+    expect(verdict("error-described", both)).toMatchObject({
+      check: "error-described",
+      expected: expect.stringMatching(/no error on a webhook that announces success/) as string,
+      received: expect.stringMatching(/status "success" with error \{"error":"ValueError"/) as string,
+    });
   });
 
   it("exactly-once forgives a retry after a failed answer and counts a repeat after success", () => {

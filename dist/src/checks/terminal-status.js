@@ -4,14 +4,14 @@ export const TERMINAL_STATUSES = ["success", "error", "timeout", "interrupted"];
 export const terminalStatus = defineCheck({
     name: "terminal-status",
     severity: "required",
-    version: 3,
-    description: `The body's status is a terminal one (${TERMINAL_STATUSES.join(", ")}), and the run had ended when it came: read from the moment the webhook arrives (the suite watches every URL it hands out, so this holds while it is itself blocked in a runs/wait call, a cancel or a wait for a cron), the API no longer reports the run pending or running within a second or so (4 × the measured latency, if longer); a read that shows nothing (404, 5xx) settles nothing, and only a run still shown pending or running once that time is over fails. A webhook announces the end of a run; one sent before it, whatever it says, tells a receiver an outcome that has not happened.`,
+    version: 4,
+    description: `The body's status is a terminal one (${TERMINAL_STATUSES.join(", ")}), and the run had ended when it came: read from the moment the webhook arrives (the suite watches every URL it hands out, so this holds while it is itself blocked in a runs/wait call, a cancel or a wait for a cron), the API shows the run ended (one of those statuses) within a second or so (4 × the measured latency, if longer); a read that shows nothing (404, 5xx) settles nothing. A run still shown going on after that (pending, running, or a status the published API does not have) fails, unless the API comes to show it ended with an updated_at no later than the webhook's webhook_sent_at (a read replica that lagged; 1 s of tolerance). A webhook announces the end of a run; one sent before it, whatever it says, tells a receiver an outcome that has not happened. Version 4: a status outside the published list is no end, and a lagging read is told apart by the target's own times.`,
     run(evidence, context) {
         const left = fieldLeftOut("status", context);
         if (left)
             return left;
         if (evidence.announcedBeforeEnd !== undefined) {
-            return fail("terminal-status", "a webhook sent once the run has ended (the API no longer reports it pending or running)", evidence.announcedBeforeEnd, `The webhook for ${evidence.label} came before the run ended: ${evidence.announcedBeforeEnd}.`);
+            return fail("terminal-status", "a webhook sent once the run has ended (the API shows it ended by then)", evidence.announcedBeforeEnd, `The webhook for ${evidence.label} came before the run ended: ${evidence.announcedBeforeEnd}.`);
         }
         const bodies = objectBodies(evidence);
         if (bodies.length === 0)

@@ -1,6 +1,4 @@
 import { randomUUID } from "node:crypto";
-import { runPath } from "../api/paths.js";
-import { pollUntil } from "../api/poll.js";
 import { evaluate, failsRequired, unjudgedRequired } from "../checks/evaluate.js";
 import { ANNOUNCED, bodyText, parseBody } from "../evidence.js";
 import { caseUrl, makeCaseKey } from "../sink/case-url.js";
@@ -9,11 +7,11 @@ import { reproduceCommand } from "../report/curl.js";
 import { describeError } from "../errors.js";
 import { CaseInconclusive, CaseSkipped } from "../cases/drive-types.js";
 import { describeAttempts, duplicates } from "../checks/attempts.js";
-import { idsFromRun } from "../api/run-ids.js";
 import { deleteOwn } from "../api/cleanup.js";
 import { stateAfterRun } from "../api/state.js";
 import { asRecord, stringField } from "../json.js";
 import { parseDateTime } from "../checks/timestamps.js";
+import { earlyVerdict, isEnded, parsedIds, readRun, statusNow, watchFirstArrival } from "./early-webhook.js";
 const PROGRESS_EVERY_MS = 15_000;
 function publicPrefix(sinkUrl) {
     const path = new URL(sinkUrl).pathname.replace(/\/+$/, "");
@@ -27,16 +25,6 @@ async function waitWithProgress(work, progress) {
     }
     finally {
         clearInterval(timer);
-    }
-}
-function parsedIds(delivery) {
-    if (delivery === undefined)
-        return undefined;
-    try {
-        return idsFromRun(JSON.parse(bodyText(delivery)));
-    }
-    catch {
-        return {};
     }
 }
 /** Per check, the worst outcome over the case's runs, with the run named in the message. */
@@ -286,86 +274,12 @@ export function rejudgeCase(base, runs, checks) {
         runs,
     };
 }
-const NOT_ENDED = new Set(["pending", "running"]);
-/**
- * Why the first webhook came before the run ended, if it did: read at once when it arrived, the API
- * still reports the run pending or running, and goes on doing so for a while after (a server may
- * mark the end a moment after it sends the webhook; one that announces a run seconds early does not).
- */
-async function announcedBeforeEnd(deps, ids, receivedAt) {
-    const graceMs = Math.max(1_000, 4 * deps.latencyMs);
-    // Only an end the API shows settles it: a read that shows nothing (a 404 from a lagging replica, a 503) says
-    // nothing either way, so the reads go on until the grace is over, and only a clear "pending" or "running" then fails.
-    const { answer: last, settled } = await pollUntil(receivedAt + graceMs, 50, 500, () => statusNow(deps, ids), (read) => read.ended);
-    if (settled)
-        return { unseen: false };
-    if (last.status === undefined)
-        return { unseen: true };
-    return NOT_ENDED.has(last.status) ? { unseen: false, early: `GET on the run still answered status ${JSON.stringify(last.status)} ${Date.now() - receivedAt} ms after its webhook arrived` } : { unseen: false };
-}
-/**
- * A run no read showed within the grace (a replica lagging longer than it): read on, until the
- * deadline, for the first status the API shows. One still pending or running then was so when the
- * grace ended, so its webhook came that long before its end.
- */
-async function firstShown(deps, ids, receivedAt, until) {
-    const { answer, settled } = await pollUntil(until, 100, 1_000, () => statusNow(deps, ids), (read) => read.status !== undefined);
-    if (!settled || answer.status === undefined || !NOT_ENDED.has(answer.status))
-        return undefined;
-    return `GET on the run showed nothing for a while, then answered status ${JSON.stringify(answer.status)} ${Date.now() - receivedAt} ms after its webhook arrived`;
-}
-/** The run's status as GET shows it now, and whether that is an end (a status other than pending or running). */
-async function statusNow(deps, ids) {
-    const read = await readRun(deps, ids.thread_id, ids.run_id);
-    const status = read?.status === 200 ? read.json?.status : undefined;
-    if (typeof status !== "string")
-        return { ended: false };
-    return { status, ended: !NOT_ENDED.has(status) };
-}
-/**
- * Watches a URL from the moment it is handed out: its first request may come while the case is
- * still blocked in a call (a runs/wait, a wait for a cron to fire), and only a read made when it
- * arrives can show that the run had not ended. The run is read where the request says it is.
- */
-function watchFirstArrival(deps, key, signal) {
-    return deps.sink.waitFor(key, 1, deps.timeoutMs + deps.cronTimeoutMs, signal).then(([first]) => {
-        if (first === undefined || signal.aborted)
-            return undefined;
-        const named = parsedIds(first);
-        if (named?.thread_id === undefined || named.run_id === undefined)
-            return { delivery: first };
-        const ids = { thread_id: named.thread_id, run_id: named.run_id };
-        return { delivery: first, ids, early: announcedBeforeEnd(deps, ids, first.receivedAt) };
-    });
-}
-/**
- * Whether the first webhook came before the run ended: read where it says the run is (at its
- * arrival) and where the suite knows it is; for a run kept after its end (`readOnUntil`), read on
- * where no read showed it at all.
- */
-async function earlyVerdict(deps, arrived, ids, arrival, readOnUntil) {
-    const watched = await arrival;
-    const seen = watched?.delivery === arrived ? watched : undefined;
-    const same = seen?.ids !== undefined && ids !== undefined && seen.ids.thread_id === ids.thread_id && seen.ids.run_id === ids.run_id;
-    const [theirs, ours] = await Promise.all([seen?.early, ids === undefined || same ? undefined : announcedBeforeEnd(deps, ids, arrived.receivedAt)]);
-    const found = theirs?.early ?? ours?.early;
-    if (found !== undefined)
-        return found;
-    const unseen = (ours ?? theirs)?.unseen === true;
-    return unseen && ids !== undefined && readOnUntil !== undefined ? firstShown(deps, ids, arrived.receivedAt, readOnUntil) : undefined;
-}
 /** Where the run can be read: its read-back, or (a run deleted at its end, not read back afterwards) the ids it was created with. */
 function runIds(run) {
     if ("thread_id" in run.readBack)
         return run.readBack;
     const { thread_id, run_id } = run.created;
     return thread_id !== undefined && run_id !== undefined ? { thread_id, run_id } : undefined;
-}
-/** GET on a run; undefined for any failure, an id no path can carry included (that is judged where the id was learned). */
-function readRun(deps, threadId, runId) {
-    return Promise.resolve()
-        .then(() => deps.api.send("GET", runPath(threadId, runId)))
-        .catch(() => undefined);
 }
 /** The run's status when the API says it has not ended (so no webhook was due), or undefined. */
 async function stillRunning(deps, ids) {
@@ -483,7 +397,7 @@ async function observe(run, key, started, deps, sentRun, arrival) {
     // The state the webhook's values must describe, where a state can be read: also for a run whose webhook has not come
     // but that has ended, since one that comes late is judged at the end of the whole run with it. A run still going on
     // has no final state yet: a late webhook's values are then not compared with a state from the middle of the run.
-    const ended = readBack.status !== undefined && !NOT_ENDED.has(readBack.status);
+    const ended = isEnded(readBack.status);
     const state = !("thread_id" in run.readBack) || expectation.rolledBack || expectation.delivery === "none"
         ? undefined
         : deliveries.length > 0 || ended

@@ -110,8 +110,20 @@ async function busyThread(context, threadId) {
     if (!settled)
         return { still: `its thread was still "busy" ${idleWithin} ms later, with no other run of the suite's on it` };
     const failed = unreadable(thread, "the run's thread");
-    return failed === undefined ? {} : { unknown: failed };
+    if (failed !== undefined)
+        return { unknown: failed };
+    // A thread gone (a stateless run's, deleted at its end) runs nothing.
+    if (thread?.status === 404)
+        return {};
+    // Only a status the published API gives a thread shows it left "busy": none at all is no evidence that it did.
+    const status = stringField(thread?.json, "status");
+    if (status === undefined || !THREAD_STATUSES.has(status)) {
+        return { unknown: `GET on the run's thread answered ${status === undefined ? "no status" : `status ${JSON.stringify(status)}, not one the published API gives a thread`}, so whether it was still busy could not be read` };
+    }
+    return {};
 }
+/** The statuses the published API gives a thread. */
+const THREAD_STATUSES = new Set(["idle", "busy", "interrupted", "error"]);
 /** A run reported interrupted must have stopped: its thread, which holds no other run of the suite's, leaves "busy". */
 async function stoppedByInterrupt(context, threadId, asked) {
     const busy = await busyThread(context, threadId);

@@ -1,0 +1,167 @@
+import { runPath } from "../api/paths.js";
+import { pollUntil } from "../api/poll.js";
+import type { TargetClient } from "../api/client.js";
+import { idsFromRun } from "../api/run-ids.js";
+import { parseDateTime, TIME_TOLERANCE_MS } from "../checks/timestamps.js";
+import { TERMINAL_STATUSES } from "../checks/terminal-status.js";
+import { bodyText, parseBody, type Delivery } from "../evidence.js";
+import { asRecord } from "../json.js";
+import type { Sink } from "../sink/server.js";
+
+/**
+ * Whether a webhook came before its run ended. Read at its arrival, the API still shows the run
+ * going on; a read replica that lags shows the same for a moment, so the run's end as the API
+ * finally records it (updated_at) is held against the moment the webhook says it was sent
+ * (webhook_sent_at), both on the target's clock.
+ */
+
+export interface EarlyDeps {
+  api: Pick<TargetClient, "send">;
+  sink: Pick<Sink, "waitFor">;
+  latencyMs: number;
+  timeoutMs: number;
+  cronTimeoutMs: number;
+}
+
+export type RunIds = { thread_id: string; run_id: string };
+
+/** The statuses the published API gives a run that has ended; any other (pending, running, a word it does not have) is no end. */
+const ENDED = new Set(TERMINAL_STATUSES);
+const GOING_ON = new Set(["pending", "running"]);
+
+export function parsedIds(delivery: Delivery | undefined): ReturnType<typeof idsFromRun> | undefined {
+  if (delivery === undefined) return undefined;
+  try {
+    return idsFromRun(JSON.parse(bodyText(delivery)));
+  } catch {
+    return {};
+  }
+}
+
+/** GET on a run; undefined for any failure, an id no path can carry included (that is judged where the id was learned). */
+export function readRun(deps: Pick<EarlyDeps, "api">, threadId: string, runId: string): Promise<Awaited<ReturnType<TargetClient["send"]>> | undefined> {
+  return Promise.resolve()
+    .then(() => deps.api.send("GET", runPath(threadId, runId)))
+    .catch(() => undefined);
+}
+
+interface RunNow {
+  status?: string;
+  ended: boolean;
+  /** updated_at of a run read back ended: when the target recorded its end. */
+  updatedAt?: number;
+}
+
+/** The run's status as GET shows it now, and whether that is an end the published API knows. */
+export async function statusNow(deps: Pick<EarlyDeps, "api">, ids: RunIds): Promise<RunNow> {
+  const read = await readRun(deps, ids.thread_id, ids.run_id);
+  const run = read?.status === 200 ? asRecord(read.json) : undefined;
+  const status = run?.status;
+  if (typeof status !== "string") return { ended: false };
+  const ended = ENDED.has(status);
+  const updatedAt = ended ? parseDateTime(run?.updated_at) : undefined;
+  return updatedAt === undefined ? { status, ended } : { status, ended, updatedAt };
+}
+
+/** What reads from a webhook's arrival showed: that the run had not ended, or (`unseen`) nothing at all within the grace. */
+export interface EarlyReading {
+  early?: string;
+  unseen: boolean;
+}
+
+function described(status: string): string {
+  return GOING_ON.has(status) ? `status ${JSON.stringify(status)}` : `status ${JSON.stringify(status)} (not a status of a run that ended, nor one the published API has)`;
+}
+
+/**
+ * The run read on, once a read after the grace still showed it going on (`seen`): early, unless the
+ * API comes to show it ended at or before the moment the webhook says it was sent, which is a read
+ * that lagged. A run whose end never shows, or whose times are missing, was announced early.
+ */
+async function endShownAfter(deps: EarlyDeps, ids: RunIds, delivery: Delivery, seen: string, until: number): Promise<string | undefined> {
+  const body = parseBody(delivery);
+  const sentAt = body.ok ? parseDateTime(asRecord(body.value)?.webhook_sent_at) : undefined;
+  const { answer, settled } = await pollUntil(until, 100, 1_000, () => statusNow(deps, ids), (read) => read.ended);
+  if (!settled) return seen;
+  if (answer.updatedAt === undefined || sentAt === undefined) return `${seen}, and the times that would show it ended before (its updated_at, the webhook's webhook_sent_at) are missing`;
+  if (answer.updatedAt <= sentAt + TIME_TOLERANCE_MS) return undefined;
+  return `${seen}; it came to show the run ${JSON.stringify(answer.status)} with updated_at ${new Date(answer.updatedAt).toISOString()}, ${answer.updatedAt - sentAt} ms after the webhook's webhook_sent_at`;
+}
+
+/**
+ * Why the first webhook came before the run ended, if it did: read at once when it arrived, the API
+ * still shows the run going on for a while after (a server may mark the end a moment after it sends
+ * the webhook; one that announces a run seconds early does not), and its recorded end says so.
+ */
+export async function announcedBeforeEnd(deps: EarlyDeps, ids: RunIds, delivery: Delivery): Promise<EarlyReading> {
+  const graceMs = Math.max(1_000, 4 * deps.latencyMs);
+  // Only an end the API shows settles it: a read that shows nothing (a 404 from a lagging replica, a 503) says
+  // nothing either way, so the reads go on until the grace is over.
+  const { answer: last, settled } = await pollUntil(delivery.receivedAt + graceMs, 50, 500, () => statusNow(deps, ids), (read) => read.ended);
+  if (settled) return { unseen: false };
+  if (last.status === undefined) return { unseen: true };
+  const seen = `GET on the run still answered ${described(last.status)} ${Date.now() - delivery.receivedAt} ms after its webhook arrived`;
+  const early = await endShownAfter(deps, ids, delivery, seen, delivery.receivedAt + deps.timeoutMs);
+  return early === undefined ? { unseen: false } : { unseen: false, early };
+}
+
+/**
+ * A run no read showed within the grace (a replica lagging longer than it): read on, until the
+ * deadline, for the first status the API shows. One still going on then was so when the grace
+ * ended, unless its recorded end says otherwise.
+ */
+async function firstShown(deps: EarlyDeps, ids: RunIds, delivery: Delivery, until: number): Promise<string | undefined> {
+  const { answer, settled } = await pollUntil(until, 100, 1_000, () => statusNow(deps, ids), (read) => read.status !== undefined);
+  if (!settled || answer.status === undefined || answer.ended) return undefined;
+  const seen = `GET on the run showed nothing for a while, then answered ${described(answer.status)} ${Date.now() - delivery.receivedAt} ms after its webhook arrived`;
+  return endShownAfter(deps, ids, delivery, seen, Math.max(until, Date.now() + 1_000));
+}
+
+/** The first request at a handed-out URL, and what the API said of its run the moment it came. */
+export interface FirstArrival {
+  delivery: Delivery;
+  ids?: RunIds;
+  early?: Promise<EarlyReading>;
+}
+
+/**
+ * Watches a URL from the moment it is handed out: its first request may come while the case is
+ * still blocked in a call (a runs/wait, a wait for a cron to fire), and only a read made when it
+ * arrives can show that the run had not ended. The run is read where the request says it is.
+ */
+export function watchFirstArrival(deps: EarlyDeps, key: string, signal: AbortSignal): Promise<FirstArrival | undefined> {
+  return deps.sink.waitFor(key, 1, deps.timeoutMs + deps.cronTimeoutMs, signal).then(([first]) => {
+    if (first === undefined || signal.aborted) return undefined;
+    const named = parsedIds(first);
+    if (named?.thread_id === undefined || named.run_id === undefined) return { delivery: first };
+    const ids = { thread_id: named.thread_id, run_id: named.run_id };
+    return { delivery: first, ids, early: announcedBeforeEnd(deps, ids, first) };
+  });
+}
+
+/**
+ * Whether the first webhook came before the run ended: read where it says the run is (at its
+ * arrival) and where the suite knows it is; for a run kept after its end (`readOnUntil`), read on
+ * where no read showed it at all.
+ */
+export async function earlyVerdict(
+  deps: EarlyDeps,
+  arrived: Delivery,
+  ids: RunIds | undefined,
+  arrival: Promise<FirstArrival | undefined> | undefined,
+  readOnUntil: number | undefined,
+): Promise<string | undefined> {
+  const watched = await arrival;
+  const seen = watched?.delivery === arrived ? watched : undefined;
+  const same = seen?.ids !== undefined && ids !== undefined && seen.ids.thread_id === ids.thread_id && seen.ids.run_id === ids.run_id;
+  const [theirs, ours] = await Promise.all([seen?.early, ids === undefined || same ? undefined : announcedBeforeEnd(deps, ids, arrived)]);
+  const found = theirs?.early ?? ours?.early;
+  if (found !== undefined) return found;
+  const unseen = (ours ?? theirs)?.unseen === true;
+  return unseen && ids !== undefined && readOnUntil !== undefined ? firstShown(deps, ids, arrived, readOnUntil) : undefined;
+}
+
+/** Whether a status read back is an end the published API knows. */
+export function isEnded(status: string | undefined): boolean {
+  return status !== undefined && ENDED.has(status);
+}
