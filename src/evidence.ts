@@ -101,6 +101,8 @@ export interface RunEvidence {
   misnamed?: string;
   /** What the API said of the run just after its first webhook came, where that shows the webhook came before the run ended. */
   announcedBeforeEnd?: string;
+  /** The API showed the run going on after its webhook came, then nothing that told when it ended, and the suite never saw the end itself. */
+  endUnproven?: string;
   /** The input the suite sent for the run: the webhook's kwargs.input must equal it. */
   input?: { sent: unknown };
   /**
@@ -132,6 +134,8 @@ export interface RunEvidence {
   apiMultitaskStrategy?: string;
   /** The run's created_at as the API reads it back, as written. */
   apiCreatedAt?: string;
+  /** The run's updated_at as GET returned it after the suite stopped watching (its end, once it has ended). */
+  apiUpdatedAt?: string;
   /** The run's created_at as the create call's answer gave it, as written (the one time known of a run the target deletes at its end). */
   answeredCreatedAt?: string;
   /** Why the API gave no created_at for this run where it should have (a create answer without one, for a run that cannot be read back). */

@@ -618,3 +618,24 @@ describe("checks that cannot judge say why instead of passing", () => {
     for (const name of ["terminal-status", "status-matches-api", "outcome-status"]) expect(check(name).run(bare, narrow), name).toHaveProperty("skipped");
   });
 });
+
+describe("a read replica that lags, told from a webhook sent early", () => {
+  it("status-matches-api does not compare a run the API still reports running after its webhook", () => {
+    expect(verdict("status-matches-api", evidence({ apiStatus: "running" }))).toMatchObject({ inconclusive: expect.stringMatching(/still reported the run "running"/) as string });
+  });
+
+  it("terminal-status is inconclusive where only reads could show when the run ended, and fails an early webhook", () => {
+    expect(verdict("terminal-status", evidence({ endUnproven: "GET on the run still answered status \"running\" 1200 ms after its webhook arrived" }))).toMatchObject({ inconclusive: expect.stringMatching(/could not be shown/) as string });
+    expect(verdict("terminal-status", evidence({ announcedBeforeEnd: "GET on the run still answered status \"running\" 3000 ms after its webhook arrived" }))).toMatchObject({ check: "terminal-status" });
+  });
+
+  it("delivered forgives a webhook after the deadline only where the run ended after it, by the suite's sight and by its own times", () => {
+    const late = { deadlineAt: 5_000, deadlineMs: 5_000, createSentAt: 0, deliveries: [delivery({ receivedAt: 6_600 })] };
+    // The run took 6.5 s by its own created_at and updated_at, and the suite saw it end at 6.5 s: announced at once.
+    const slow = evidence({ ...late, terminalAt: 6_500, apiCreatedAt: "2026-12-02T00:00:00.000Z", apiUpdatedAt: "2026-12-02T00:00:06.500Z" });
+    expect(verdict("delivered", slow)).toBeUndefined();
+    // The same late webhook for a run that ended at 1 s by its own times, whose join was held open: late.
+    const held = evidence({ ...late, terminalAt: 6_500, apiCreatedAt: "2026-12-02T00:00:00.000Z", apiUpdatedAt: "2026-12-02T00:00:01.000Z" });
+    expect(verdict("delivered", held)).toMatchObject({ check: "delivered", received: expect.stringMatching(/after the deadline/) as string });
+  });
+});

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { describeLeftovers } from "../src/conductor/leftovers.js";
+import { cleanupCommand, describeLeftovers } from "../src/conductor/leftovers.js";
 import { certifyTestTarget } from "./helpers/certify.js";
 
 describe("the console", () => {
@@ -25,7 +25,7 @@ describe("the console", () => {
         { kind: "cron", id: "c-1", why: "DELETE /runs/crons/c-1 answered HTTP 503" },
         { why: "the sweep stopped before it had looked at every thread listed (run cleanup again)" },
       ],
-      "TAG-1",
+      cleanupCommand("TAG-1", { ca: true }),
     );
     expect(text).toBe(
       [
@@ -33,7 +33,7 @@ describe("the console", () => {
         "  threads (2): t-1, t-2: was left alone: it could not be read back to prove it is the suite's (GET /threads/… answered HTTP 500)",
         "  crons (1): c-1: DELETE /runs/crons/… answered HTTP 503",
         "  the sweep stopped before it had looked at every thread listed (run cleanup again)",
-        "Run `lg-webhook-conformance cleanup --target URL --run TAG-1` once the target answers again.",
+        "Run `lg-webhook-conformance cleanup --target URL --run TAG-1 --ca FILE` once the target answers again.",
         "",
       ].join("\n"),
     );

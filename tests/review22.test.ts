@@ -70,9 +70,12 @@ describe("when the webhook came, against when the run ended (review 22a)", () =>
     const only = "thread-run,stateless-run,stateless-run-default";
     const { code, cert } = await certifyTestTarget(["announce-at-start-later", "join-at-once"], [...FAST, "--settle-ms", "5000", "--only", only], { runMs: 4000 });
     expect(code).toBe(1);
-    for (const id of only.split(",")) {
+    for (const id of ["thread-run", "stateless-run"]) {
       expect(cert.cases.find((c) => c.id === id)!.checks.find((k) => k.name === "terminal-status"), id).toMatchObject({ outcome: "failed" });
     }
+    // A run deleted at its end has no updated_at to read, and a join that answers at once says it ended first: nothing
+    // tells this from a read replica that lags behind a correct server (review 28a), so it is not passed, and not failed.
+    expect(cert.cases.find((c) => c.id === "stateless-run-default")!.checks.find((k) => k.name === "terminal-status")).toMatchObject({ outcome: "inconclusive" });
   });
 
   it("a correct run that outlasts --timeout-ms makes a wait case inconclusive, not a failure of the target (review 23)", { timeout: 120_000 }, async () => {

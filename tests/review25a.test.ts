@@ -35,7 +35,9 @@ describe("a correct but slow target is not accused (review 25a)", () => {
       expect(c.outcome, id).not.toBe("failed");
     }
     expect(cert.verdict).not.toBe("non-conformant");
-    expect(code).toBe(1);
+    // Inconclusive where the API still said "running" when read back; a pass where the suite saw the end first
+    // (the run then ended after the deadline, by its own times too, and was announced at once).
+    expect([0, 1]).toContain(code);
   });
 
   it("3: cron-patch on a server whose PATCH reaches runs already running: a run fired before the PATCH and announced at the new URL is not 'longer than the suite watched it'", { timeout: 240_000 }, async () => {

@@ -157,6 +157,20 @@ class Creations {
   }
 }
 
+/** The variables the proxy agent reads, in the order it reads them. */
+const PROXY_VARIABLES = ["http_proxy", "HTTP_PROXY", "https_proxy", "HTTPS_PROXY"];
+
+/** A proxy variable that is not a URL would fail every call as an internal error: it is the user's to correct (its value may hold credentials, so it is not quoted). */
+function checkProxyVariables(env: NodeJS.ProcessEnv): void {
+  for (const name of PROXY_VARIABLES) {
+    const value = env[name];
+    if (value === undefined || value === "") continue;
+    if (!URL.canParse(value)) {
+      throw new ConformanceError("LGWC_CONFIG", `The environment variable ${name} is not a URL the suite can use as a proxy (like http://proxy.example:3128); correct it, or unset it to connect directly.`);
+    }
+  }
+}
+
 /** Every HTTP call to the target goes through here, with the user's credentials and a bound on time. */
 export class TargetClient {
   readonly baseUrl: string;
@@ -171,6 +185,7 @@ export class TargetClient {
     creations?: Creations,
   ) {
     this.creations = creations ?? new Creations();
+    checkProxyVariables(process.env);
     this.dispatcher = new EnvHttpProxyAgent(options.ca ? { connect: { ca: options.ca } } : {});
     this.baseUrl = options.baseUrl.replace(/\/+$/, "");
     this.headers = { ...(options.headers ?? {}) };

@@ -111,6 +111,8 @@ export interface DrivenRun {
    * a delivery may still come. Without it, the run has --timeout-ms from the start.
    */
   graceAfterEndMs?: number;
+  /** The end `terminal` reports is one read through GET (after a cancel), which a lagging replica delays: no witness of when the run ended. */
+  endFromReads?: true;
   /** Hardening: the receiver the sink plays for this run. */
   receiver?: Receiver;
   /** Hardening: the target's answer to a create call with an invalid webhook. */

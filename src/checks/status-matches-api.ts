@@ -4,9 +4,9 @@ import { fieldLeftOut, nth, objectBodies, quote } from "./evidence-helpers.js";
 export const statusMatchesApi = defineCheck({
   name: "status-matches-api",
   severity: "required",
-  version: 3,
+  version: 4,
   description:
-    "The body's status equals the status the API reports for the run afterwards. Skipped where the case does not read the run back by design (a run deleted at its end); inconclusive where reading it back failed. A webhook that came after the API was read, which showed the run still pending or running, is not compared (see delivered).",
+    "The body's status equals the status the API reports for the run afterwards. Skipped where the case does not read the run back by design (a run deleted at its end); inconclusive where reading it back failed. A webhook that came after the API was read, which showed the run still pending or running, is not compared (see delivered); nor is one the API still reports pending or running after its webhook came (inconclusive: a read replica that lags looks so, and an early webhook is terminal-status's finding).",
   run(evidence, context) {
     const left = fieldLeftOut("status", context);
     if (left) return left;
@@ -24,6 +24,11 @@ export const statusMatchesApi = defineCheck({
     const late = first !== undefined && readAfter !== undefined && first.receivedAt > readAfter;
     if (late && (evidence.apiStatus === "pending" || evidence.apiStatus === "running")) {
       return skip(`the API was read (status "${evidence.apiStatus}") before the run's late webhook came (see delivered)`);
+    }
+    // Read back still going on after a webhook that said it ended: whether the webhook came early is terminal-status's
+    // finding; a read replica that lags shows the same, and the final status is then not known to compare.
+    if (evidence.apiStatus === "pending" || evidence.apiStatus === "running") {
+      return inconclusive(`the API still reported the run "${evidence.apiStatus}" when read back after its webhook, so how it ended was not known to compare (see terminal-status)`);
     }
     for (const { index, body } of bodies) {
       if (body.status === evidence.apiStatus) continue;

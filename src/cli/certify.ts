@@ -1,5 +1,6 @@
 import { count } from "../text.js";
-import { describeLeftovers, unsweptCreates, type Leftover } from "../conductor/leftovers.js";
+import { readCa } from "./read-ca.js";
+import { cleanupCommand, describeLeftovers, unsweptCreates, type Leftover } from "../conductor/leftovers.js";
 import type { ChildProcess } from "node:child_process";
 import { rm } from "node:fs/promises";
 import { readFileSync, rmSync } from "node:fs";
@@ -66,6 +67,8 @@ export interface Resources {
   stopped?: boolean;
   /** The run's tag, once chosen: what `cleanup --run` needs to find what a stop left. */
   runTag?: string;
+  /** The cleanup command for what this run leaves, with the flags its target needs (set with the tag). */
+  cleanupCommand?: string;
   /** Before the cases begin, what removes what the preflight made (its canary and graph probe), should the run end there. */
   preflightSweep?: () => Promise<Leftover[]>;
   /** The words the run was started with, for a no-verdict report. */
@@ -167,14 +170,6 @@ async function compareWithTarget(chosen: LoadedSchema, options: Options, api: Ta
     }
   }
   return { ...chosen, target };
-}
-
-function readCa(path: string): string {
-  try {
-    return readFileSync(path, "utf8");
-  } catch (error) {
-    throw new ConformanceError("LGWC_CONFIG", `Cannot read --ca ${path}: ${describeError(error)}.`);
-  }
 }
 
 /** A signing key that cannot sign must stop the run before it starts, not after it ends. */
@@ -350,7 +345,8 @@ async function openSink(options: Options, selection: Selection, resources: Resou
   resources.sink = sink;
   const runTag = `${new Date().toISOString().replace(/[:.]/g, "-")}-${randomBytes(3).toString("hex")}`;
   resources.runTag = runTag;
-  io.stderr(`Run tag ${runTag}: everything this run creates on the target carries it (if the run is killed: lg-webhook-conformance cleanup --target URL --run ${runTag}).\n`);
+  resources.cleanupCommand = cleanupCommand(runTag, { ca: options.ca !== undefined });
+  io.stderr(`Run tag ${runTag}: everything this run creates on the target carries it (if the run is killed: ${resources.cleanupCommand}).\n`);
   return { sink, sinkUrl: options.publicUrl ?? sink.url, runTag };
 }
 
@@ -447,7 +443,7 @@ async function runCases(options: Options, runtime: Runtime, conductor: Conductor
 
 /** Stage: the reports written, the summary printed, and the exit status. */
 async function report(options: Options, runtime: Runtime, cases: readonly CaseResult[], leftovers: readonly Leftover[], resources: Resources, io: Io, interrupted: () => boolean): Promise<number> {
-  if (leftovers.length > 0) io.stderr(describeLeftovers(leftovers, resources.runTag));
+  if (leftovers.length > 0) io.stderr(describeLeftovers(leftovers, resources.cleanupCommand ?? cleanupCommand(resources.runTag)));
   resources.leftoversSaid = true;
   const certification = await writeRunReports(runtime, cases, resources.sink!.stats(), resources.redactor, interrupted).catch((error: unknown) => {
     // The file system refused (the folder was removed, the disk is full): that is the folder, not a bug in the suite.

@@ -10,6 +10,7 @@ const RUN_TAG = /^[A-Za-z0-9][A-Za-z0-9._:-]*$/;
 /** How long a run may still be going on, as far as cleanup without --run is concerned. */
 const RECENT_MS = 60 * 60 * 1000;
 import { secretsOf, targetHeaders, targetUrl } from "./args.js";
+import { readCa } from "./read-ca.js";
 import type { Redactor } from "../report/redact.js";
 import type { Io } from "./main.js";
 import { parseSubcommand } from "./subcommand.js";
@@ -17,7 +18,7 @@ import { parseSubcommand } from "./subcommand.js";
 export const CLEANUP_HELP = `lg-webhook-conformance cleanup: remove what an interrupted run left on a target.
 
 Usage:
-  lg-webhook-conformance cleanup --target URL [--run TAG | --include-recent] [-H "Name: value"]...
+  lg-webhook-conformance cleanup --target URL [--run TAG | --include-recent] [-H "Name: value"]... [--ca FILE]
 
 Deletes every cron and thread whose metadata says lg_webhook_conformance: suite (the mark the
 suite puts on everything it creates), or only those of one run with --run TAG (the run tag is
@@ -27,7 +28,8 @@ those are counted and left alone. Nothing else on the target is touched.
 
 Without --run, items of runs that began less than an hour ago are left alone, since such a run
 may still be going on (another CI job, a colleague): --include-recent removes them too. Every
-run prints its tag when it starts. The API key comes from LANGGRAPH_API_KEY (or --api-key).
+run prints its tag when it starts. The API key comes from LANGGRAPH_API_KEY (or --api-key); --ca
+trusts a CA certificate (PEM) for an https target, as the run does.
 
 Exit codes: 0 everything found was removed; 1 something could not be removed or listed;
 2 usage error; 3 the target could not be reached or is not a LangGraph API server.
@@ -41,6 +43,7 @@ export async function cleanup(argv: readonly string[], env: NodeJS.ProcessEnv, i
     "include-recent": { type: "boolean" },
     "api-key": { type: "string" },
     header: { type: "string", short: "H", multiple: true },
+    ca: { type: "string" },
   });
   if (positionals.length > 0) throw usageError(`cleanup takes no ${positionals[0]}; run cleanup --help.`);
   if (values.help) {
@@ -57,7 +60,7 @@ export async function cleanup(argv: readonly string[], env: NodeJS.ProcessEnv, i
   const headers = targetHeaders(values.header ?? [], target);
   for (const secret of secretsOf({ headers, ...(apiKey ? { apiKey } : {}), ...(target.credentials ? { credentials: target.credentials } : {}) })) redactor.add(secret);
   // A target's answers may echo a secret in JSON escapes: read as any JSON reader would, before anything is printed.
-  const api = new TargetClient({ baseUrl: target.url, redact: (text) => redactor.textOfJson(text), ...(apiKey ? { apiKey } : {}), headers });
+  const api = new TargetClient({ baseUrl: target.url, redact: (text) => redactor.textOfJson(text), ...(apiKey ? { apiKey } : {}), headers, ...(values.ca === undefined ? {} : { ca: readCa(values.ca) }) });
   const info = await preflightInfo(api);
   const metadata: Record<string, string> = values.run ? { ...SUITE_MARK, [RUN_KEY]: values.run } : { ...SUITE_MARK };
   const crons = (info?.flags as Record<string, unknown> | undefined)?.crons !== false;

@@ -1,4 +1,4 @@
-import { describeLeftovers } from "../conductor/leftovers.js";
+import { cleanupCommand, describeLeftovers } from "../conductor/leftovers.js";
 import { ConformanceError, describeError } from "../errors.js";
 import { exitCodeFor, EXIT } from "./exit-code.js";
 import { parseCommandLine, secretsOf } from "./args.js";
@@ -30,7 +30,7 @@ const CHILD_GRACE_MS = 5_000;
 
 /** The command that finds what this run left: everything it creates carries its tag. */
 function cleanupHint(resources: Resources): string {
-  return `Run \`lg-webhook-conformance cleanup --target URL${resources.runTag === undefined ? "" : ` --run ${resources.runTag}`}\` to delete it.`;
+  return `Run \`${resources.cleanupCommand ?? cleanupCommand(resources.runTag)}\` to delete it.`;
 }
 
 function leftBehind(resources: Resources): string {
@@ -127,7 +127,7 @@ export async function main(argv: readonly string[], env: NodeJS.ProcessEnv, io: 
   } finally {
     const left = await release(resources);
     // After a stop or an error no report says what the cleanup could not do: the terminal does.
-    if (left.length > 0 && resources.leftoversSaid !== true) out.stderr(describeLeftovers(left, resources.runTag));
+    if (left.length > 0 && resources.leftoversSaid !== true) out.stderr(describeLeftovers(left, resources.cleanupCommand ?? cleanupCommand(resources.runTag)));
     process.off("SIGINT", onSignal);
     process.off("SIGTERM", onSignal);
   }

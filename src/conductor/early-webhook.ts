@@ -48,6 +48,8 @@ export function readRun(deps: Pick<EarlyDeps, "api">, threadId: string, runId: s
 interface RunNow {
   status?: string;
   ended: boolean;
+  /** GET answered 404: not there (yet, or any more). */
+  gone?: true;
   /** updated_at of a run read back ended: when the target recorded its end. */
   updatedAt?: number;
 }
@@ -55,6 +57,7 @@ interface RunNow {
 /** The run's status as GET shows it now, and whether that is an end the published API knows. */
 export async function statusNow(deps: Pick<EarlyDeps, "api">, ids: RunIds): Promise<RunNow> {
   const read = await readRun(deps, ids.thread_id, ids.run_id);
+  if (read?.status === 404) return { ended: false, gone: true };
   const run = read?.status === 200 ? asRecord(read.json) : undefined;
   const status = run?.status;
   if (typeof status !== "string") return { ended: false };
@@ -63,10 +66,34 @@ export async function statusNow(deps: Pick<EarlyDeps, "api">, ids: RunIds): Prom
   return updatedAt === undefined ? { status, ended } : { status, ended, updatedAt };
 }
 
-/** What reads from a webhook's arrival showed: that the run had not ended, or (`unseen`) nothing at all within the grace. */
+/**
+ * What reads from a webhook's arrival showed: that the run had not ended (`early`); that it went on
+ * after the grace but the API then showed nothing against a read replica that lagged (`doubt`,
+ * settled by when the suite itself saw the run end); or (`unseen`) nothing at all within the grace.
+ */
 export interface EarlyReading {
   early?: string;
+  doubt?: string;
+  /** The doubt is a run that vanished (deleted at its end): no time of the target's says when it ended. */
+  vanished?: true;
+  /** When a join on the run, sent as the webhook arrived, answered that it had ended: the suite's own sight of the end. */
+  joinedAt?: number;
   unseen: boolean;
+}
+
+/** When a join on the run, sent now, answers that it has ended (undefined if it fails or outlasts the wait). */
+function joinedAt(deps: EarlyDeps, ids: RunIds): Promise<number | undefined> {
+  return Promise.resolve()
+    .then(() => deps.api.send("GET", `${runPath(ids.thread_id, ids.run_id)}/join`, undefined, { timeoutMs: deps.timeoutMs }))
+    .then(
+      (answer) => (answer.status >= 200 && answer.status < 300 ? Date.now() : undefined),
+      () => undefined,
+    );
+}
+
+/** How long after a webhook arrives the API may still show its run going on (a server may mark the end just after it sends). */
+export function graceFor(latencyMs: number): number {
+  return Math.max(1_000, 4 * latencyMs);
 }
 
 function described(status: string): string {
@@ -74,18 +101,22 @@ function described(status: string): string {
 }
 
 /**
- * The run read on, once a read after the grace still showed it going on (`seen`): early, unless the
- * API comes to show it ended at or before the moment the webhook says it was sent, which is a read
- * that lagged. A run whose end never shows, or whose times are missing, was announced early.
+ * The run read on, once a read after the grace still showed it going on (`seen`): early when its
+ * end never shows, or shows with an updated_at after the moment the webhook says it was sent; a
+ * doubt when it shows no later (a replica that lagged, if updated_at is the run's end) or the run
+ * is gone (deleted at its end, when is not shown).
  */
-async function endShownAfter(deps: EarlyDeps, ids: RunIds, delivery: Delivery, seen: string, until: number): Promise<string | undefined> {
+async function endShownAfter(deps: EarlyDeps, ids: RunIds, delivery: Delivery, seen: string, until: number): Promise<Omit<EarlyReading, "unseen">> {
   const body = parseBody(delivery);
   const sentAt = body.ok ? parseDateTime(asRecord(body.value)?.webhook_sent_at) : undefined;
-  const { answer, settled } = await pollUntil(until, 100, 1_000, () => statusNow(deps, ids), (read) => read.ended);
-  if (!settled) return seen;
-  if (answer.updatedAt === undefined || sentAt === undefined) return `${seen}, and the times that would show it ended before (its updated_at, the webhook's webhook_sent_at) are missing`;
-  if (answer.updatedAt <= sentAt + TIME_TOLERANCE_MS) return undefined;
-  return `${seen}; it came to show the run ${JSON.stringify(answer.status)} with updated_at ${new Date(answer.updatedAt).toISOString()}, ${answer.updatedAt - sentAt} ms after the webhook's webhook_sent_at`;
+  const { answer, settled } = await pollUntil(until, 100, 1_000, () => statusNow(deps, ids), (read) => read.ended || read.gone === true);
+  if (settled && answer.gone === true) return { vanished: true, doubt: `${seen}, then GET no longer found it (a run deleted at its end), so the API does not show when it ended` };
+  if (!settled) return { early: seen };
+  if (answer.updatedAt === undefined || sentAt === undefined) return { early: `${seen}, and the times that would show it ended before (its updated_at, the webhook's webhook_sent_at) are missing` };
+  if (answer.updatedAt <= sentAt + TIME_TOLERANCE_MS) {
+    return { doubt: `${seen}; it came to show the run ${JSON.stringify(answer.status)} with updated_at ${new Date(answer.updatedAt).toISOString()}, no later than the webhook's webhook_sent_at (a read replica that lagged, if updated_at is when the run ended)` };
+  }
+  return { early: `${seen}; it came to show the run ${JSON.stringify(answer.status)} with updated_at ${new Date(answer.updatedAt).toISOString()}, ${answer.updatedAt - sentAt} ms after the webhook's webhook_sent_at` };
 }
 
 /**
@@ -94,15 +125,18 @@ async function endShownAfter(deps: EarlyDeps, ids: RunIds, delivery: Delivery, s
  * the webhook; one that announces a run seconds early does not), and its recorded end says so.
  */
 export async function announcedBeforeEnd(deps: EarlyDeps, ids: RunIds, delivery: Delivery): Promise<EarlyReading> {
-  const graceMs = Math.max(1_000, 4 * deps.latencyMs);
+  // Sent at once: a run still going on answers only at its end, which is what settles a doubt the reads leave.
+  const joined = joinedAt(deps, ids);
   // Only an end the API shows settles it: a read that shows nothing (a 404 from a lagging replica, a 503) says
   // nothing either way, so the reads go on until the grace is over.
-  const { answer: last, settled } = await pollUntil(delivery.receivedAt + graceMs, 50, 500, () => statusNow(deps, ids), (read) => read.ended);
+  const { answer: last, settled } = await pollUntil(delivery.receivedAt + graceFor(deps.latencyMs), 50, 500, () => statusNow(deps, ids), (read) => read.ended);
   if (settled) return { unseen: false };
   if (last.status === undefined) return { unseen: true };
   const seen = `GET on the run still answered ${described(last.status)} ${Date.now() - delivery.receivedAt} ms after its webhook arrived`;
-  const early = await endShownAfter(deps, ids, delivery, seen, delivery.receivedAt + deps.timeoutMs);
-  return early === undefined ? { unseen: false } : { unseen: false, early };
+  const reading: EarlyReading = { unseen: false, ...(await endShownAfter(deps, ids, delivery, seen, delivery.receivedAt + deps.timeoutMs)) };
+  if (reading.doubt === undefined) return reading;
+  const at = await joined;
+  return at === undefined ? reading : { ...reading, joinedAt: at };
 }
 
 /**
@@ -110,9 +144,9 @@ export async function announcedBeforeEnd(deps: EarlyDeps, ids: RunIds, delivery:
  * deadline, for the first status the API shows. One still going on then was so when the grace
  * ended, unless its recorded end says otherwise.
  */
-async function firstShown(deps: EarlyDeps, ids: RunIds, delivery: Delivery, until: number): Promise<string | undefined> {
+async function firstShown(deps: EarlyDeps, ids: RunIds, delivery: Delivery, until: number): Promise<Omit<EarlyReading, "unseen">> {
   const { answer, settled } = await pollUntil(until, 100, 1_000, () => statusNow(deps, ids), (read) => read.status !== undefined);
-  if (!settled || answer.status === undefined || answer.ended) return undefined;
+  if (!settled || answer.status === undefined || answer.ended) return {};
   const seen = `GET on the run showed nothing for a while, then answered ${described(answer.status)} ${Date.now() - delivery.receivedAt} ms after its webhook arrived`;
   return endShownAfter(deps, ids, delivery, seen, Math.max(until, Date.now() + 1_000));
 }
@@ -150,15 +184,19 @@ export async function earlyVerdict(
   ids: RunIds | undefined,
   arrival: Promise<FirstArrival | undefined> | undefined,
   readOnUntil: number | undefined,
-): Promise<string | undefined> {
+): Promise<Omit<EarlyReading, "unseen">> {
   const watched = await arrival;
   const seen = watched?.delivery === arrived ? watched : undefined;
   const same = seen?.ids !== undefined && ids !== undefined && seen.ids.thread_id === ids.thread_id && seen.ids.run_id === ids.run_id;
   const [theirs, ours] = await Promise.all([seen?.early, ids === undefined || same ? undefined : announcedBeforeEnd(deps, ids, arrived)]);
   const found = theirs?.early ?? ours?.early;
-  if (found !== undefined) return found;
+  if (found !== undefined) return { early: found };
+  const doubted = theirs?.doubt !== undefined ? theirs : ours?.doubt !== undefined ? ours : undefined;
+  if (doubted !== undefined) {
+    return { doubt: doubted.doubt!, ...(doubted.vanished === true ? { vanished: true as const } : {}), ...(doubted.joinedAt === undefined ? {} : { joinedAt: doubted.joinedAt }) };
+  }
   const unseen = (ours ?? theirs)?.unseen === true;
-  return unseen && ids !== undefined && readOnUntil !== undefined ? firstShown(deps, ids, arrived, readOnUntil) : undefined;
+  return unseen && ids !== undefined && readOnUntil !== undefined ? firstShown(deps, ids, arrived, readOnUntil) : {};
 }
 
 /** Whether a status read back is an end the published API knows. */

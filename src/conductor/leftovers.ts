@@ -22,7 +22,12 @@ function reasonOf(item: Leftover): string {
  * What a run left on the target, grouped by kind and reason, each item once, and what to do:
  * one line per group instead of one long line that repeats each id.
  */
-export function describeLeftovers(items: readonly Leftover[], runTag: string | undefined): string {
+/** The command that removes what a run left: its tag, and the flags the target needs to be reached at all. */
+export function cleanupCommand(runTag: string | undefined, options: { ca?: boolean } = {}): string {
+  return `lg-webhook-conformance cleanup --target URL${runTag === undefined ? "" : ` --run ${runTag}`}${options.ca === true ? " --ca FILE" : ""}`;
+}
+
+export function describeLeftovers(items: readonly Leftover[], command: string): string {
   const groups = new Map<string, { kind?: Kind; ids: string[] }>();
   const general: string[] = [];
   for (const item of items) {
@@ -39,7 +44,7 @@ export function describeLeftovers(items: readonly Leftover[], runTag: string | u
     "Could not delete everything the suite created on the target:",
     ...[...groups.entries()].map(([key, g]) => `  ${g.kind}s (${g.ids.length}): ${g.ids.join(", ")}: ${key.split("\n")[1]}`),
     ...general.map((why) => `  ${why}`),
-    `Run \`lg-webhook-conformance cleanup --target URL${runTag === undefined ? "" : ` --run ${runTag}`}\` once the target answers again.`,
+    `Run \`${command}\` once the target answers again.`,
   ];
   return `${lines.join("\n")}\n`;
 }

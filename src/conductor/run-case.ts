@@ -15,7 +15,7 @@ import type { Redactor } from "../report/redact.js";
 import { stateAfterRun } from "../api/state.js";
 import { asRecord, stringField } from "../json.js";
 import { parseDateTime } from "../checks/timestamps.js";
-import { earlyVerdict, isEnded, parsedIds, readRun, statusNow, watchFirstArrival, type FirstArrival } from "./early-webhook.js";
+import { earlyVerdict, graceFor, isEnded, parsedIds, readRun, statusNow, watchFirstArrival, type FirstArrival } from "./early-webhook.js";
 
 export interface CaseDeps {
   api: TargetClient;
@@ -337,6 +337,24 @@ async function stillRunning(deps: CaseDeps, ids: { thread_id: string; run_id: st
   return now.ended ? undefined : now.status;
 }
 
+/**
+ * A doubt from the reads (the run shown going on after the grace, then an end no later than the
+ * webhook, or gone) settles by the suite's own sight of the end: seen after the webhook and its
+ * grace, the webhook came first; seen before, a replica lagged. Not seen at all, it stays unproven.
+ */
+function settledEarly(reading: { early?: string; doubt?: string; vanished?: true; joinedAt?: number }, arrived: Delivery | undefined, ownEndAt: number | undefined, graceMs: number): { announcedEarly?: string; endUnproven?: string } {
+  if (reading.early !== undefined) return { announcedEarly: reading.early };
+  if (reading.doubt === undefined || arrived === undefined) return {};
+  // The latest the suite saw the run end: its own wait for the end, or the join sent as the webhook arrived.
+  const seen = [ownEndAt, reading.joinedAt].filter((at): at is number => at !== undefined);
+  const witnessedEndAt = seen.length === 0 ? undefined : Math.max(...seen);
+  if (witnessedEndAt === undefined) return { endUnproven: `${reading.doubt}; nothing but those reads showed when the run ended` };
+  if (witnessedEndAt > arrived.receivedAt + graceMs) return { announcedEarly: `${reading.doubt}; yet the suite saw the run end ${witnessedEndAt - arrived.receivedAt} ms after its webhook arrived` };
+  // A run that vanished has only the suite's sight of its end against the reads: that alone does not outweigh them.
+  if (reading.vanished === true) return { endUnproven: `${reading.doubt}; only the suite's own sight of the end (${witnessedEndAt - arrived.receivedAt} ms from the webhook) says it came first` };
+  return {};
+}
+
 /** Collects one run's evidence: its deliveries through the settle window, and its status read back. */
 async function observe(
   run: DrivenRun,
@@ -347,12 +365,15 @@ async function observe(
   arrival: Promise<FirstArrival | undefined> | undefined,
 ): Promise<RunResult> {
   let terminalAt: number | undefined;
+  let witnessedEndAt: number | undefined;
   // When the run's end (or the wait for it) settled: a window after the end counts from here, however long the premise takes.
   let settledAt: number | undefined;
   const terminal = run.terminal.then(
     (ended) => {
       settledAt = Date.now();
       if (ended !== false) terminalAt = settledAt;
+      // The suite's own sight of the end (a join, a wait's or a stream's), not reads that a lagging replica serves.
+      if (ended === true && run.endFromReads !== true) witnessedEndAt = settledAt;
     },
     () => {
       settledAt = Date.now();
@@ -389,7 +410,8 @@ async function observe(
   let deadlineAt = observingFrom + deps.timeoutMs;
   // A run kept after its end may be read on until the deadline; one deleted at its end answers 404 for good.
   const readOnUntil = (): number | undefined => ("thread_id" in run.readBack ? Math.max(deadlineAt, Date.now() + 1_000) : undefined);
-  let early: Promise<string | undefined> | undefined;
+  let early: Promise<{ early?: string; doubt?: string; vanished?: true; joinedAt?: number }> | undefined;
+  let earlyOf: Delivery | undefined;
   let firstWait: Delivery[];
   if (run.creation !== undefined) {
     // The probe is the create call's answer; the value reaches no sink, so there is nothing to wait for.
@@ -401,7 +423,7 @@ async function observe(
     // A webhook that came while the suite still waits for the run's end is checked against the API at once.
     // Whatever a join said: a join may answer before the run has ended.
     const arrived = mine(firstWait)[0];
-    if (arrived !== undefined) early = earlyVerdict(deps, arrived, ids, arrival, readOnUntil());
+    if (arrived !== undefined) [early, earlyOf] = [earlyVerdict(deps, arrived, ids, arrival, readOnUntil()), arrived];
     await terminal;
   } else {
     // The suite knows when this run ended; a delivery is due within the grace after that.
@@ -413,7 +435,7 @@ async function observe(
   }
   firstWait = mine(firstWait);
   // The run's own first webhook, where the wait for its end did not already check it.
-  if (early === undefined && firstWait[0] !== undefined && run.creation === undefined) early = earlyVerdict(deps, firstWait[0], ids, arrival, readOnUntil());
+  if (early === undefined && firstWait[0] !== undefined && run.creation === undefined) [early, earlyOf] = [earlyVerdict(deps, firstWait[0], ids, arrival, readOnUntil()), firstWait[0]];
   let deliveries = firstWait;
   const first = firstWait[0];
   if (first !== undefined && deps.deferSettle === undefined) {
@@ -425,7 +447,7 @@ async function observe(
   const notEnded = first === undefined && terminalAt === undefined && !silentOrOptional && ids !== undefined ? await stillRunning(deps, ids) : undefined;
 
   // skipped: the case never reads this run back (its design); failed: it should have, and could not.
-  const readBack: { status?: string; createdAt?: string; multitaskStrategy?: string; skipped?: string; failed?: string } = {};
+  const readBack: { status?: string; createdAt?: string; updatedAt?: string; multitaskStrategy?: string; skipped?: string; failed?: string } = {};
   if ("skipped" in run.readBack) {
     readBack.skipped = run.readBack.skipped;
   } else if ("missing" in run.readBack) {
@@ -438,11 +460,13 @@ async function observe(
     const strategy = (read?.json as { multitask_strategy?: unknown } | undefined)?.multitask_strategy;
     if (read?.status === 200 && typeof strategy === "string") readBack.multitaskStrategy = strategy;
     const createdAt = (read?.json as { created_at?: unknown } | undefined)?.created_at;
+    const updatedAt = (read?.json as { updated_at?: unknown } | undefined)?.updated_at;
+    if (read?.status === 200 && typeof updatedAt === "string") readBack.updatedAt = updatedAt;
     if (read?.status === 200 && typeof createdAt === "string") readBack.createdAt = createdAt;
     else if (read?.status === 404 && expectation.rolledBack) readBack.skipped = "the run was rolled back and is deleted, as the published API says";
     else readBack.failed = `GET on run ${JSON.stringify(run_id)} of thread ${JSON.stringify(thread_id)} answered ${read ? `HTTP ${read.status}` : "nothing"}`;
   }
-  const announcedEarly = await (early ?? Promise.resolve(undefined));
+  const { announcedEarly, endUnproven } = settledEarly(await (early ?? Promise.resolve({})), earlyOf, witnessedEndAt, graceFor(deps.latencyMs));
   // The state the webhook's values must describe, where a state can be read: also for a run whose webhook has not come
   // but that has ended, since one that comes late is judged at the end of the whole run with it. A run still going on
   // has no final state yet: a late webhook's values are then not compared with a state from the middle of the run.
@@ -475,6 +499,7 @@ async function observe(
     if (run.unidentified !== undefined) evidence.unidentified = run.unidentified;
     if (run.misnamed !== undefined) evidence.misnamed = run.misnamed;
     if (announcedEarly !== undefined) evidence.announcedBeforeEnd = announcedEarly;
+    if (endUnproven !== undefined) evidence.endUnproven = endUnproven;
     if (run.identityMarker !== undefined) evidence.identityMarker = run.identityMarker;
     if ("input" in run) evidence.input = { sent: run.input };
     if (sentRun !== undefined) evidence.sentRun = sentRun;
@@ -488,6 +513,7 @@ async function observe(
     if (terminalAt !== undefined) evidence.terminalAt = terminalAt;
     if (readBack.status !== undefined) evidence.apiStatus = readBack.status;
     if (readBack.createdAt !== undefined) evidence.apiCreatedAt = readBack.createdAt;
+    if (readBack.updatedAt !== undefined) evidence.apiUpdatedAt = readBack.updatedAt;
     if (readBack.multitaskStrategy !== undefined) evidence.apiMultitaskStrategy = readBack.multitaskStrategy;
     if (run.answeredCreatedAt !== undefined) evidence.answeredCreatedAt = run.answeredCreatedAt;
     if (run.createdNotBefore !== undefined) evidence.createdNotBefore = run.createdNotBefore;

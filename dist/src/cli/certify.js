@@ -1,5 +1,6 @@
 import { count } from "../text.js";
-import { describeLeftovers, unsweptCreates } from "../conductor/leftovers.js";
+import { readCa } from "./read-ca.js";
+import { cleanupCommand, describeLeftovers, unsweptCreates } from "../conductor/leftovers.js";
 import { rm } from "node:fs/promises";
 import { readFileSync, rmSync } from "node:fs";
 import { join, resolve } from "node:path";
@@ -128,14 +129,6 @@ async function compareWithTarget(chosen, options, api) {
         }
     }
     return { ...chosen, target };
-}
-function readCa(path) {
-    try {
-        return readFileSync(path, "utf8");
-    }
-    catch (error) {
-        throw new ConformanceError("LGWC_CONFIG", `Cannot read --ca ${path}: ${describeError(error)}.`);
-    }
 }
 /** A signing key that cannot sign must stop the run before it starts, not after it ends. */
 export function checkSigningKey(path, flag = "--sign-key") {
@@ -289,7 +282,8 @@ async function openSink(options, selection, resources, io) {
     resources.sink = sink;
     const runTag = `${new Date().toISOString().replace(/[:.]/g, "-")}-${randomBytes(3).toString("hex")}`;
     resources.runTag = runTag;
-    io.stderr(`Run tag ${runTag}: everything this run creates on the target carries it (if the run is killed: lg-webhook-conformance cleanup --target URL --run ${runTag}).\n`);
+    resources.cleanupCommand = cleanupCommand(runTag, { ca: options.ca !== undefined });
+    io.stderr(`Run tag ${runTag}: everything this run creates on the target carries it (if the run is killed: ${resources.cleanupCommand}).\n`);
     return { sink, sinkUrl: options.publicUrl ?? sink.url, runTag };
 }
 /** Stage: what must hold before any case: the graph behind the assistant, and a canary run's webhook arriving. */
@@ -387,7 +381,7 @@ async function runCases(options, runtime, conductor, control, resources, io, int
 /** Stage: the reports written, the summary printed, and the exit status. */
 async function report(options, runtime, cases, leftovers, resources, io, interrupted) {
     if (leftovers.length > 0)
-        io.stderr(describeLeftovers(leftovers, resources.runTag));
+        io.stderr(describeLeftovers(leftovers, resources.cleanupCommand ?? cleanupCommand(resources.runTag)));
     resources.leftoversSaid = true;
     const certification = await writeRunReports(runtime, cases, resources.sink.stats(), resources.redactor, interrupted).catch((error) => {
         // The file system refused (the folder was removed, the disk is full): that is the folder, not a bug in the suite.

@@ -27,6 +27,8 @@ export function readRun(deps, threadId, runId) {
 /** The run's status as GET shows it now, and whether that is an end the published API knows. */
 export async function statusNow(deps, ids) {
     const read = await readRun(deps, ids.thread_id, ids.run_id);
+    if (read?.status === 404)
+        return { ended: false, gone: true };
     const run = read?.status === 200 ? asRecord(read.json) : undefined;
     const status = run?.status;
     if (typeof status !== "string")
@@ -35,25 +37,39 @@ export async function statusNow(deps, ids) {
     const updatedAt = ended ? parseDateTime(run?.updated_at) : undefined;
     return updatedAt === undefined ? { status, ended } : { status, ended, updatedAt };
 }
+/** When a join on the run, sent now, answers that it has ended (undefined if it fails or outlasts the wait). */
+function joinedAt(deps, ids) {
+    return Promise.resolve()
+        .then(() => deps.api.send("GET", `${runPath(ids.thread_id, ids.run_id)}/join`, undefined, { timeoutMs: deps.timeoutMs }))
+        .then((answer) => (answer.status >= 200 && answer.status < 300 ? Date.now() : undefined), () => undefined);
+}
+/** How long after a webhook arrives the API may still show its run going on (a server may mark the end just after it sends). */
+export function graceFor(latencyMs) {
+    return Math.max(1_000, 4 * latencyMs);
+}
 function described(status) {
     return GOING_ON.has(status) ? `status ${JSON.stringify(status)}` : `status ${JSON.stringify(status)} (not a status of a run that ended, nor one the published API has)`;
 }
 /**
- * The run read on, once a read after the grace still showed it going on (`seen`): early, unless the
- * API comes to show it ended at or before the moment the webhook says it was sent, which is a read
- * that lagged. A run whose end never shows, or whose times are missing, was announced early.
+ * The run read on, once a read after the grace still showed it going on (`seen`): early when its
+ * end never shows, or shows with an updated_at after the moment the webhook says it was sent; a
+ * doubt when it shows no later (a replica that lagged, if updated_at is the run's end) or the run
+ * is gone (deleted at its end, when is not shown).
  */
 async function endShownAfter(deps, ids, delivery, seen, until) {
     const body = parseBody(delivery);
     const sentAt = body.ok ? parseDateTime(asRecord(body.value)?.webhook_sent_at) : undefined;
-    const { answer, settled } = await pollUntil(until, 100, 1_000, () => statusNow(deps, ids), (read) => read.ended);
+    const { answer, settled } = await pollUntil(until, 100, 1_000, () => statusNow(deps, ids), (read) => read.ended || read.gone === true);
+    if (settled && answer.gone === true)
+        return { vanished: true, doubt: `${seen}, then GET no longer found it (a run deleted at its end), so the API does not show when it ended` };
     if (!settled)
-        return seen;
+        return { early: seen };
     if (answer.updatedAt === undefined || sentAt === undefined)
-        return `${seen}, and the times that would show it ended before (its updated_at, the webhook's webhook_sent_at) are missing`;
-    if (answer.updatedAt <= sentAt + TIME_TOLERANCE_MS)
-        return undefined;
-    return `${seen}; it came to show the run ${JSON.stringify(answer.status)} with updated_at ${new Date(answer.updatedAt).toISOString()}, ${answer.updatedAt - sentAt} ms after the webhook's webhook_sent_at`;
+        return { early: `${seen}, and the times that would show it ended before (its updated_at, the webhook's webhook_sent_at) are missing` };
+    if (answer.updatedAt <= sentAt + TIME_TOLERANCE_MS) {
+        return { doubt: `${seen}; it came to show the run ${JSON.stringify(answer.status)} with updated_at ${new Date(answer.updatedAt).toISOString()}, no later than the webhook's webhook_sent_at (a read replica that lagged, if updated_at is when the run ended)` };
+    }
+    return { early: `${seen}; it came to show the run ${JSON.stringify(answer.status)} with updated_at ${new Date(answer.updatedAt).toISOString()}, ${answer.updatedAt - sentAt} ms after the webhook's webhook_sent_at` };
 }
 /**
  * Why the first webhook came before the run ended, if it did: read at once when it arrived, the API
@@ -61,17 +77,21 @@ async function endShownAfter(deps, ids, delivery, seen, until) {
  * the webhook; one that announces a run seconds early does not), and its recorded end says so.
  */
 export async function announcedBeforeEnd(deps, ids, delivery) {
-    const graceMs = Math.max(1_000, 4 * deps.latencyMs);
+    // Sent at once: a run still going on answers only at its end, which is what settles a doubt the reads leave.
+    const joined = joinedAt(deps, ids);
     // Only an end the API shows settles it: a read that shows nothing (a 404 from a lagging replica, a 503) says
     // nothing either way, so the reads go on until the grace is over.
-    const { answer: last, settled } = await pollUntil(delivery.receivedAt + graceMs, 50, 500, () => statusNow(deps, ids), (read) => read.ended);
+    const { answer: last, settled } = await pollUntil(delivery.receivedAt + graceFor(deps.latencyMs), 50, 500, () => statusNow(deps, ids), (read) => read.ended);
     if (settled)
         return { unseen: false };
     if (last.status === undefined)
         return { unseen: true };
     const seen = `GET on the run still answered ${described(last.status)} ${Date.now() - delivery.receivedAt} ms after its webhook arrived`;
-    const early = await endShownAfter(deps, ids, delivery, seen, delivery.receivedAt + deps.timeoutMs);
-    return early === undefined ? { unseen: false } : { unseen: false, early };
+    const reading = { unseen: false, ...(await endShownAfter(deps, ids, delivery, seen, delivery.receivedAt + deps.timeoutMs)) };
+    if (reading.doubt === undefined)
+        return reading;
+    const at = await joined;
+    return at === undefined ? reading : { ...reading, joinedAt: at };
 }
 /**
  * A run no read showed within the grace (a replica lagging longer than it): read on, until the
@@ -81,7 +101,7 @@ export async function announcedBeforeEnd(deps, ids, delivery) {
 async function firstShown(deps, ids, delivery, until) {
     const { answer, settled } = await pollUntil(until, 100, 1_000, () => statusNow(deps, ids), (read) => read.status !== undefined);
     if (!settled || answer.status === undefined || answer.ended)
-        return undefined;
+        return {};
     const seen = `GET on the run showed nothing for a while, then answered ${described(answer.status)} ${Date.now() - delivery.receivedAt} ms after its webhook arrived`;
     return endShownAfter(deps, ids, delivery, seen, Math.max(until, Date.now() + 1_000));
 }
@@ -113,9 +133,13 @@ export async function earlyVerdict(deps, arrived, ids, arrival, readOnUntil) {
     const [theirs, ours] = await Promise.all([seen?.early, ids === undefined || same ? undefined : announcedBeforeEnd(deps, ids, arrived)]);
     const found = theirs?.early ?? ours?.early;
     if (found !== undefined)
-        return found;
+        return { early: found };
+    const doubted = theirs?.doubt !== undefined ? theirs : ours?.doubt !== undefined ? ours : undefined;
+    if (doubted !== undefined) {
+        return { doubt: doubted.doubt, ...(doubted.vanished === true ? { vanished: true } : {}), ...(doubted.joinedAt === undefined ? {} : { joinedAt: doubted.joinedAt }) };
+    }
     const unseen = (ours ?? theirs)?.unseen === true;
-    return unseen && ids !== undefined && readOnUntil !== undefined ? firstShown(deps, ids, arrived, readOnUntil) : undefined;
+    return unseen && ids !== undefined && readOnUntil !== undefined ? firstShown(deps, ids, arrived, readOnUntil) : {};
 }
 /** Whether a status read back is an end the published API knows. */
 export function isEnded(status) {

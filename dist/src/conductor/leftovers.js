@@ -12,7 +12,11 @@ function reasonOf(item) {
  * What a run left on the target, grouped by kind and reason, each item once, and what to do:
  * one line per group instead of one long line that repeats each id.
  */
-export function describeLeftovers(items, runTag) {
+/** The command that removes what a run left: its tag, and the flags the target needs to be reached at all. */
+export function cleanupCommand(runTag, options = {}) {
+    return `lg-webhook-conformance cleanup --target URL${runTag === undefined ? "" : ` --run ${runTag}`}${options.ca === true ? " --ca FILE" : ""}`;
+}
+export function describeLeftovers(items, command) {
     const groups = new Map();
     const general = [];
     for (const item of items) {
@@ -31,7 +35,7 @@ export function describeLeftovers(items, runTag) {
         "Could not delete everything the suite created on the target:",
         ...[...groups.entries()].map(([key, g]) => `  ${g.kind}s (${g.ids.length}): ${g.ids.join(", ")}: ${key.split("\n")[1]}`),
         ...general.map((why) => `  ${why}`),
-        `Run \`lg-webhook-conformance cleanup --target URL${runTag === undefined ? "" : ` --run ${runTag}`}\` once the target answers again.`,
+        `Run \`${command}\` once the target answers again.`,
     ];
     return `${lines.join("\n")}\n`;
 }

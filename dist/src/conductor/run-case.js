@@ -11,7 +11,7 @@ import { deleteOwn } from "../api/cleanup.js";
 import { stateAfterRun } from "../api/state.js";
 import { asRecord, stringField } from "../json.js";
 import { parseDateTime } from "../checks/timestamps.js";
-import { earlyVerdict, isEnded, parsedIds, readRun, statusNow, watchFirstArrival } from "./early-webhook.js";
+import { earlyVerdict, graceFor, isEnded, parsedIds, readRun, statusNow, watchFirstArrival } from "./early-webhook.js";
 const PROGRESS_EVERY_MS = 15_000;
 function publicPrefix(sinkUrl) {
     const path = new URL(sinkUrl).pathname.replace(/\/+$/, "");
@@ -286,15 +286,41 @@ async function stillRunning(deps, ids) {
     const now = await statusNow(deps, ids);
     return now.ended ? undefined : now.status;
 }
+/**
+ * A doubt from the reads (the run shown going on after the grace, then an end no later than the
+ * webhook, or gone) settles by the suite's own sight of the end: seen after the webhook and its
+ * grace, the webhook came first; seen before, a replica lagged. Not seen at all, it stays unproven.
+ */
+function settledEarly(reading, arrived, ownEndAt, graceMs) {
+    if (reading.early !== undefined)
+        return { announcedEarly: reading.early };
+    if (reading.doubt === undefined || arrived === undefined)
+        return {};
+    // The latest the suite saw the run end: its own wait for the end, or the join sent as the webhook arrived.
+    const seen = [ownEndAt, reading.joinedAt].filter((at) => at !== undefined);
+    const witnessedEndAt = seen.length === 0 ? undefined : Math.max(...seen);
+    if (witnessedEndAt === undefined)
+        return { endUnproven: `${reading.doubt}; nothing but those reads showed when the run ended` };
+    if (witnessedEndAt > arrived.receivedAt + graceMs)
+        return { announcedEarly: `${reading.doubt}; yet the suite saw the run end ${witnessedEndAt - arrived.receivedAt} ms after its webhook arrived` };
+    // A run that vanished has only the suite's sight of its end against the reads: that alone does not outweigh them.
+    if (reading.vanished === true)
+        return { endUnproven: `${reading.doubt}; only the suite's own sight of the end (${witnessedEndAt - arrived.receivedAt} ms from the webhook) says it came first` };
+    return {};
+}
 /** Collects one run's evidence: its deliveries through the settle window, and its status read back. */
 async function observe(run, key, started, deps, sentRun, arrival) {
     let terminalAt;
+    let witnessedEndAt;
     // When the run's end (or the wait for it) settled: a window after the end counts from here, however long the premise takes.
     let settledAt;
     const terminal = run.terminal.then((ended) => {
         settledAt = Date.now();
         if (ended !== false)
             terminalAt = settledAt;
+        // The suite's own sight of the end (a join, a wait's or a stream's), not reads that a lagging replica serves.
+        if (ended === true && run.endFromReads !== true)
+            witnessedEndAt = settledAt;
     }, () => {
         settledAt = Date.now();
     });
@@ -331,6 +357,7 @@ async function observe(run, key, started, deps, sentRun, arrival) {
     // A run kept after its end may be read on until the deadline; one deleted at its end answers 404 for good.
     const readOnUntil = () => ("thread_id" in run.readBack ? Math.max(deadlineAt, Date.now() + 1_000) : undefined);
     let early;
+    let earlyOf;
     let firstWait;
     if (run.creation !== undefined) {
         // The probe is the create call's answer; the value reaches no sink, so there is nothing to wait for.
@@ -344,7 +371,7 @@ async function observe(run, key, started, deps, sentRun, arrival) {
         // Whatever a join said: a join may answer before the run has ended.
         const arrived = mine(firstWait)[0];
         if (arrived !== undefined)
-            early = earlyVerdict(deps, arrived, ids, arrival, readOnUntil());
+            [early, earlyOf] = [earlyVerdict(deps, arrived, ids, arrival, readOnUntil()), arrived];
         await terminal;
     }
     else {
@@ -358,7 +385,7 @@ async function observe(run, key, started, deps, sentRun, arrival) {
     firstWait = mine(firstWait);
     // The run's own first webhook, where the wait for its end did not already check it.
     if (early === undefined && firstWait[0] !== undefined && run.creation === undefined)
-        early = earlyVerdict(deps, firstWait[0], ids, arrival, readOnUntil());
+        [early, earlyOf] = [earlyVerdict(deps, firstWait[0], ids, arrival, readOnUntil()), firstWait[0]];
     let deliveries = firstWait;
     const first = firstWait[0];
     if (first !== undefined && deps.deferSettle === undefined) {
@@ -386,6 +413,9 @@ async function observe(run, key, started, deps, sentRun, arrival) {
         if (read?.status === 200 && typeof strategy === "string")
             readBack.multitaskStrategy = strategy;
         const createdAt = read?.json?.created_at;
+        const updatedAt = read?.json?.updated_at;
+        if (read?.status === 200 && typeof updatedAt === "string")
+            readBack.updatedAt = updatedAt;
         if (read?.status === 200 && typeof createdAt === "string")
             readBack.createdAt = createdAt;
         else if (read?.status === 404 && expectation.rolledBack)
@@ -393,7 +423,7 @@ async function observe(run, key, started, deps, sentRun, arrival) {
         else
             readBack.failed = `GET on run ${JSON.stringify(run_id)} of thread ${JSON.stringify(thread_id)} answered ${read ? `HTTP ${read.status}` : "nothing"}`;
     }
-    const announcedEarly = await (early ?? Promise.resolve(undefined));
+    const { announcedEarly, endUnproven } = settledEarly(await (early ?? Promise.resolve({})), earlyOf, witnessedEndAt, graceFor(deps.latencyMs));
     // The state the webhook's values must describe, where a state can be read: also for a run whose webhook has not come
     // but that has ended, since one that comes late is judged at the end of the whole run with it. A run still going on
     // has no final state yet: a late webhook's values are then not compared with a state from the middle of the run.
@@ -429,6 +459,8 @@ async function observe(run, key, started, deps, sentRun, arrival) {
             evidence.misnamed = run.misnamed;
         if (announcedEarly !== undefined)
             evidence.announcedBeforeEnd = announcedEarly;
+        if (endUnproven !== undefined)
+            evidence.endUnproven = endUnproven;
         if (run.identityMarker !== undefined)
             evidence.identityMarker = run.identityMarker;
         if ("input" in run)
@@ -454,6 +486,8 @@ async function observe(run, key, started, deps, sentRun, arrival) {
             evidence.apiStatus = readBack.status;
         if (readBack.createdAt !== undefined)
             evidence.apiCreatedAt = readBack.createdAt;
+        if (readBack.updatedAt !== undefined)
+            evidence.apiUpdatedAt = readBack.updatedAt;
         if (readBack.multitaskStrategy !== undefined)
             evidence.apiMultitaskStrategy = readBack.multitaskStrategy;
         if (run.answeredCreatedAt !== undefined)

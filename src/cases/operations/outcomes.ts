@@ -7,8 +7,9 @@ import { cut } from "../../text.js";
 import { parseDateTime, TIME_TOLERANCE_MS } from "../../checks/timestamps.js";
 import type { RunExpectation } from "../../evidence.js";
 import { TargetHttpError } from "../../api/client.js";
-import { joinedRun, ownRun, post, runBody } from "./common.js";
-import { asRecord, records, stringField } from "../../json.js";
+import { ConformanceError } from "../../errors.js";
+import { cancelOwnRun, joinedRun, ownRun, post, runBody } from "./common.js";
+import { records, stringField } from "../../json.js";
 import type { Variant } from "./variant.js";
 
 /** Statuses a rolled-back run may be announced with, if it is announced at all: never success. */
@@ -83,13 +84,13 @@ function unreadable(answer: { status: number } | undefined, what: string): strin
  * of it in the thread's history (a rollback deletes them too), or its thread busy with nothing
  * else to run. An API that hides a run it never stopped answers 404 too.
  */
-async function stillThere(context: DriveContext, threadId: string, runId: string): Promise<Traces> {
+async function stillThere(context: DriveContext, threadId: string, runId: string, kept: boolean): Promise<Traces> {
   // A rollback may delete the run first and its list entry and checkpoints a moment later: only traces that stay are a sign.
   const within = Math.min(IDLE_WITHIN_MS, context.timeoutMs);
   const { answer: traces, settled } = await pollUntil(Date.now() + within, 100, 1_000, () => listedOrCheckpointed(context, threadId, runId), (t) => t.hidden === undefined);
   if (!settled) return { hidden: `${traces.hidden ?? ""} (still so ${within} ms later)` };
   if (traces.unknown !== undefined) return { unknown: traces.unknown };
-  const busy = await busyThread(context, threadId);
+  const busy = await busyThread(context, threadId, kept);
   if (busy.still !== undefined) return { hidden: `GET on the run answered HTTP 404, yet ${busy.still}: the run still runs` };
   return busy.unknown === undefined ? {} : { unknown: busy.unknown };
 }
@@ -113,7 +114,7 @@ async function listedOrCheckpointed(context: DriveContext, threadId: string, run
  * stays busy with no other run of the suite's on it still runs the run the suite stopped. A thread
  * gone holds no run; one that cannot be read leaves the question open.
  */
-async function busyThread(context: DriveContext, threadId: string): Promise<{ still?: string; unknown?: string }> {
+async function busyThread(context: DriveContext, threadId: string, kept: boolean): Promise<{ still?: string; unknown?: string }> {
   const idleWithin = Math.min(IDLE_WITHIN_MS, context.timeoutMs);
   const readThread = () => context.api.send("GET", threadPath(threadId)).catch(() => undefined);
   const busy = (thread: Awaited<ReturnType<typeof readThread>>): boolean => thread?.status === 200 && stringField(thread.json, "status") === "busy";
@@ -121,8 +122,8 @@ async function busyThread(context: DriveContext, threadId: string): Promise<{ st
   if (!settled) return { still: `its thread was still "busy" ${idleWithin} ms later, with no other run of the suite's on it` };
   const failed = unreadable(thread, "the run's thread");
   if (failed !== undefined) return { unknown: failed };
-  // A thread gone (a stateless run's, deleted at its end) runs nothing.
-  if (thread?.status === 404) return {};
+  // A thread gone (a stateless run's, deleted at its end) runs nothing; one nothing was asked to delete is not gone, only unshown.
+  if (thread?.status === 404) return kept ? { unknown: "GET on the run's thread answered 404, though nothing asked for it to be deleted, so whether it was still busy could not be read" } : {};
   // Only a status the published API gives a thread shows it left "busy": none at all is no evidence that it did.
   const status = stringField(thread?.json, "status");
   if (status === undefined || !THREAD_STATUSES.has(status)) {
@@ -135,17 +136,17 @@ async function busyThread(context: DriveContext, threadId: string): Promise<{ st
 const THREAD_STATUSES = new Set(["idle", "busy", "interrupted", "error"]);
 
 /** A run reported interrupted must have stopped: its thread, which holds no other run of the suite's, leaves "busy". */
-async function stoppedByInterrupt(context: DriveContext, threadId: string, asked: string): Promise<PremiseCheck> {
-  const busy = await busyThread(context, threadId);
+async function stoppedByInterrupt(context: DriveContext, threadId: string, asked: string, kept: boolean): Promise<PremiseCheck> {
+  const busy = await busyThread(context, threadId, kept);
   const why = "the target reported the run stopped, yet it runs on, so a receiver told it ended is misled";
   if (busy.unknown !== undefined) return { ...premise(asked, false, "", why, "required"), unknown: busy.unknown };
   return premise(asked, busy.still === undefined, busy.still ?? "its thread left \"busy\"", why, "required");
 }
 
 /** Whether the API still finds the run: the published API says rollback deletes it. */
-async function goneAfterRollback(context: DriveContext, threadId: string, runId: string, announce: RunExpectation): Promise<PremiseCheck> {
+async function goneAfterRollback(context: DriveContext, threadId: string, runId: string, announce: RunExpectation, kept: boolean): Promise<PremiseCheck> {
   const read = await context.api.send("GET", runPath(threadId, runId));
-  const traces = read.status === 404 ? await stillThere(context, threadId, runId) : {};
+  const traces = read.status === 404 ? await stillThere(context, threadId, runId, kept) : {};
   const asked = "the run deleted by the rollback (GET on it answers 404, and nothing else shows it)";
   if (traces.hidden !== undefined) {
     return premise(asked, false, traces.hidden, "the target did not roll the run back, so the case cannot show how a rolled-back run is announced", "required");
@@ -192,50 +193,47 @@ export function refusalPremise(status: number): PremiseCheck {
   );
 }
 
-/** How much longer than the first create the second may take before the target is taken to have held it back. */
-const HELD_BEYOND_MS = 1_000;
+/** The first run under reject sleeps until the suite cancels it: only the target can have ended it before. */
+const FIRST_UNTIL_CANCELLED = "the first run (it sleeps until the suite cancels it)";
 
 /**
- * A second run accepted under reject is a failure only if the thread was busy when the target
- * handled it: the first run still running once the create answered, or, by the target's own clock,
- * created before the first run ended, or the create held back (far slower than the first, which
- * was as plain a create) until the thread was free, which is waiting, not refusing. A target whose
- * every create is that slow may have found an idle thread, where accepting is right: the case could
- * not show a refusal.
+ * A second run accepted under reject, judged by the first run read at once: it sleeps until the
+ * suite cancels it, so still going on shows the thread was busy when the target accepted; ended or
+ * gone shows the target stopped it to make room (interrupt or rollback, not reject). Only a read
+ * that shows nothing leaves the question open.
  */
-async function acceptedOnBusyThread(
-  context: DriveContext,
-  threadId: string,
-  firstId: string,
-  answer: unknown,
-  creates: { firstMs: number; secondMs: number },
-): Promise<PremiseCheck> {
+async function acceptedOnBusyThread(context: DriveContext, threadId: string, firstId: string): Promise<PremiseCheck> {
   const refused = refusalPremise(200);
-  if (creates.secondMs > 2 * creates.firstMs + HELD_BEYOND_MS) {
+  const read = await context.api.send("GET", runPath(threadId, firstId)).catch((error: unknown) => (error instanceof Error ? error.message : String(error)));
+  if (typeof read === "string" || (read.status !== 200 && read.status !== 404)) {
+    const why = typeof read === "string" ? read : `HTTP ${read.status}`;
     return {
       ...refused,
-      observed: `${refused.observed}, after the target held the create for ${creates.secondMs} ms (the first run's took ${creates.firstMs} ms), sent while the first run read back "running"`,
-      why: "the published API refuses a second run on a busy thread under reject; this target held the request until the thread was free and then created it, which is waiting, not refusing",
+      unknown: `the second run was accepted, and ${FIRST_UNTIL_CANCELLED} could not be read once the create answered (${why}), so whether the thread was still busy is not known`,
+      otherwise: { delivery: "optional", why: "it was accepted on a thread that could not be shown busy, so it is judged for what it sends" },
     };
   }
-  const read = await context.api.send("GET", runPath(threadId, firstId)).catch(() => undefined);
-  const first = read?.status === 200 ? asRecord(read.json) : undefined;
-  const status = stringField(first, "status");
-  if (status === "running" || status === "pending") return { ...refused, observed: `${refused.observed}, while the first run still read back ${JSON.stringify(status)}` };
-  const firstEnded = parseDateTime(first?.updated_at);
-  const secondCreated = parseDateTime(asRecord(answer)?.created_at);
-  if (firstEnded !== undefined && secondCreated !== undefined && secondCreated + TIME_TOLERANCE_MS < firstEnded) {
-    return { ...refused, observed: `${refused.observed} at ${String(asRecord(answer)?.created_at)}, before the first run ended (its updated_at ${String(first?.updated_at)})` };
+  if (read.status === 404) {
+    return { ...refused, observed: `${refused.observed}, and ${FIRST_UNTIL_CANCELLED} was gone (GET answered 404)`, why: "under reject the second run is refused while the first runs; this target deleted the first run to take the second, which is rollback, not reject" };
   }
-  const when =
-    firstEnded !== undefined && secondCreated !== undefined
-      ? `the target created it at ${String(asRecord(answer)?.created_at)}, after the first run had ended (its updated_at ${String(first?.updated_at)})`
-      : `the first run read back ${status === undefined ? "nothing" : JSON.stringify(status)} once the create answered, and the times that would tell when the thread was idle are missing`;
+  const status = stringField(read.json, "status");
+  if (status === "running" || status === "pending") return { ...refused, observed: `${refused.observed}, while ${FIRST_UNTIL_CANCELLED} still read back ${JSON.stringify(status)}` };
   return {
     ...refused,
-    unknown: `the second run was accepted, but ${when}: the thread may have been idle by then, where accepting is right, so the case could not show whether reject is applied`,
-    otherwise: { delivery: "optional", why: "it was accepted on a thread that may have been idle, so it is judged for what it sends" },
+    observed: `${refused.observed}, and ${FIRST_UNTIL_CANCELLED} read back ${JSON.stringify(status)}`,
+    why: "under reject the second run is refused while the first runs; this target ended the first run to take the second, which is interrupt, not reject",
   };
+}
+
+/** A second create under reject that got no answer within --timeout-ms while the first run went on: held, not refused. */
+function heldUnderReject(timeoutMs: number): PremiseCheck {
+  return premise(
+    "the second run refused at create with HTTP 409 Conflict (multitask_strategy reject, thread busy)",
+    false,
+    `no answer to the second create within --timeout-ms (${timeoutMs} ms), while ${FIRST_UNTIL_CANCELLED} ran`,
+    "the published API refuses a second run on a busy thread under reject at once; this target held the request (waiting for the thread, or failing to answer), which is not refusing (raise --timeout-ms if its creates are that slow)",
+    "required",
+  );
 }
 
 /**
@@ -324,7 +322,7 @@ function cancelAct(action: "interrupt" | "rollback", when: "running" | "pending"
     if (answer.status < 200 || answer.status >= 300) throw new TargetHttpError("POST", path, answer.status, answer.text);
     // After a cancel, the webhook may take as long as any run's (--timeout-ms), counted from the run's end as the API shows it.
     const ended = endedAfterCancel(context, thread_id, run_id);
-    const cancelled: DrivenRun = { ...run, terminal: ended, graceAfterEndMs: context.timeoutMs };
+    const cancelled: DrivenRun = { ...run, terminal: ended, graceAfterEndMs: context.timeoutMs, endFromReads: true };
     if (pendingPremise !== undefined) {
       const ran = await ranAnyway(context, thread_id, run_id, pendingPremise);
       // A pending run the cancel left pending was not cancelled at all.
@@ -335,8 +333,8 @@ function cancelAct(action: "interrupt" | "rollback", when: "running" | "pending"
       );
     }
     // Read once the API shows the run ended (or, after --timeout-ms, that it did not).
-    if (action === "interrupt" && when === "running") cancelled.premise = ended.then(() => stoppedByInterrupt(context, thread_id, "the run stopped by the cancel (its thread no longer busy)"));
-    if (action === "rollback") cancelled.premise = await ended.then(() => goneAfterRollback(context, thread_id, run_id, SURVIVED_ROLLBACK));
+    if (action === "interrupt" && when === "running") cancelled.premise = ended.then(() => stoppedByInterrupt(context, thread_id, "the run stopped by the cancel (its thread no longer busy)", run.stateless !== true));
+    if (action === "rollback") cancelled.premise = await ended.then(() => goneAfterRollback(context, thread_id, run_id, SURVIVED_ROLLBACK, run.stateless !== true));
     return cancelled;
   };
 }
@@ -556,9 +554,46 @@ const firstRunInput = (context: DriveContext): { mode: string; sleep_ms: number 
  * stopping it never gets to the second run in time.
  */
 const stoppedFirstRunInput = (context: DriveContext, strategy: Strategy): { mode: string; sleep_ms: number } =>
-  strategy === "interrupt" || strategy === "rollback" ? LONG_SLEEP : firstRunInput(context);
+  strategy === "enqueue" ? firstRunInput(context) : LONG_SLEEP;
 /** The second run's own input, so the state after each run differs and each webhook's values can be told apart. */
 const SECOND_RUN = { mode: "succeed" };
+
+/**
+ * Under reject the first run sleeps until the suite cancels it, so the thread is busy for as long
+ * as the second create takes: the target must refuse it, and neither hold it nor end the first run
+ * to take it. The first run is cancelled once the answer (or its absence) has been judged.
+ */
+async function underReject(
+  context: DriveContext,
+  { threadId, path, first, firstId, secondHook, secondBody }: { threadId: string; path: string; first: DrivenRun; firstId: string; secondHook: string; secondBody: unknown },
+): Promise<DrivenRun[]> {
+  const answer = await context.api.send("POST", path, secondBody, { timeoutMs: context.timeoutMs }).catch((error: unknown) => {
+    if (error instanceof ConformanceError && error.code === "LGWC_TARGET_UNREACHABLE" && /did not answer in time/.test(error.message)) return undefined;
+    throw error;
+  });
+  const accepted = answer !== undefined && answer.status >= 200 && answer.status < 300;
+  // Judged before the cancel below ends the first run.
+  const verdict = answer === undefined ? heldUnderReject(context.timeoutMs) : accepted ? await acceptedOnBusyThread(context, threadId, firstId) : refusalPremise(answer.status);
+  context.sent({ method: "POST", path: `${runPath(threadId, firstId)}/cancel?action=interrupt`, body: undefined });
+  await cancelOwnRun(context, threadId, firstId, "interrupt");
+  const ended = endedAfterCancel(context, threadId, firstId);
+  const why =
+    answer === undefined
+      ? "the target held the create while the thread was busy; a run it made of it afterwards was never accepted by the suite"
+      : accepted
+        ? "multitask_strategy reject should have refused it while the thread was busy, yet the target accepted it"
+        : `the target refused it (HTTP ${answer.status}) because the thread was busy`;
+  const refused: DrivenRun = {
+    label: "the refused second run",
+    webhookUrl: secondHook,
+    created: {},
+    readBack: { skipped: "the run was refused, so there is nothing to read back" },
+    expect: { delivery: "none", why },
+    terminal: ended,
+    premise: Promise.resolve(verdict),
+  };
+  return [{ ...first, terminal: ended, graceAfterEndMs: context.timeoutMs, endFromReads: true, expect: { delivery: "required", statuses: ["interrupted"] } }, refused];
+}
 
 /**
  * Double-texting: a second run on a thread that is busy with the first, under each
@@ -583,7 +618,6 @@ export function multitaskCase(strategy: Strategy): CaseDefinition {
       const firstBody = runBody(firstContext, firstHook, strategy === "reject" ? { multitask_strategy: "reject" } : {});
       const firstSentAt = Date.now();
       const firstAnswer = await post(firstContext, { method: "POST", path, body: firstBody });
-      const firstCreateMs = Date.now() - firstSentAt;
       const first = joinedRun(firstContext, "the first run", firstHook, firstAnswer.json, {}, threadId);
       if (first.created.run_id === undefined) throw new Error("the target did not say which run it created");
       await untilStatus(context, threadId, first.created.run_id, ["running"]);
@@ -591,27 +625,9 @@ export function multitaskCase(strategy: Strategy): CaseDefinition {
       const secondContext = { ...context, input: SECOND_RUN };
       const secondBody = runBody(secondContext, secondHook, { multitask_strategy: strategy });
       context.sent({ method: "POST", path, body: secondBody });
-      const secondSentAt = Date.now();
+      if (strategy === "reject") return underReject(context, { threadId, path, first, firstId: first.created.run_id, secondHook, secondBody });
       const secondAnswer = await context.api.send("POST", path, secondBody);
-      const creates = { firstMs: firstCreateMs, secondMs: Date.now() - secondSentAt };
-      const accepted = secondAnswer.status >= 200 && secondAnswer.status < 300;
-      if (!accepted && strategy !== "reject") throw new TargetHttpError("POST", path, secondAnswer.status, secondAnswer.text);
-
-      if (strategy === "reject") {
-        const why = accepted
-          ? "multitask_strategy reject should have refused it while the thread was busy, yet the target accepted it"
-          : `the target refused it (HTTP ${secondAnswer.status}) because the thread was busy`;
-        const refused: DrivenRun = {
-          label: "the refused second run",
-          webhookUrl: secondHook,
-          created: {},
-          readBack: { skipped: "the run was refused, so there is nothing to read back" },
-          expect: { delivery: "none", why },
-          terminal: first.terminal,
-          premise: accepted ? acceptedOnBusyThread(context, threadId, first.created.run_id, secondAnswer.json, creates) : refusalPremise(secondAnswer.status),
-        };
-        return [{ ...first, expect: { delivery: "required", statuses: ["success"] }, minRunMs: firstContext.input.sleep_ms }, refused];
-      }
+      if (secondAnswer.status < 200 || secondAnswer.status >= 300) throw new TargetHttpError("POST", path, secondAnswer.status, secondAnswer.text);
       const second = joinedRun(secondContext, "the second run", secondHook, secondAnswer.json, {}, threadId);
       const secondRun: DrivenRun = { ...second, expect: { delivery: "required", statuses: ["success"] } };
       if (strategy === "enqueue" && second.created.run_id !== undefined) {
@@ -622,7 +638,7 @@ export function multitaskCase(strategy: Strategy): CaseDefinition {
       if (strategy === "interrupt") {
         firstRun.expect = { delivery: "required", statuses: ["interrupted"] };
         // Once the second run has ended, nothing of the suite's runs on the thread.
-        firstRun.premise = second.terminal.then(() => stoppedByInterrupt(context, threadId, "the first run stopped by the second (multitask_strategy interrupt): once the second ended, the thread is no longer busy"));
+        firstRun.premise = second.terminal.then(() => stoppedByInterrupt(context, threadId, "the first run stopped by the second (multitask_strategy interrupt): once the second ended, the thread is no longer busy", true));
       }
       else if (strategy === "enqueue") {
         firstRun.expect = { delivery: "required", statuses: ["success"] };
@@ -641,7 +657,7 @@ export function multitaskCase(strategy: Strategy): CaseDefinition {
         firstRun.premise = second.terminal.then(async (ended) => {
           // When the second run's end was seen, before the read-backs below take their time.
           const seenAt = Date.now();
-          return stoppedEarly(await goneAfterRollback(context, threadId, firstId, SURVIVED_ROLLBACK), ended, seenAt, naturalEnd, firstContext.input.sleep_ms);
+          return stoppedEarly(await goneAfterRollback(context, threadId, firstId, SURVIVED_ROLLBACK, true), ended, seenAt, naturalEnd, firstContext.input.sleep_ms);
         });
       }
       return [firstRun, secondRun];
