@@ -102,9 +102,14 @@ describe("deletions the target answers but does not do, and listings that repeat
       expect(cleanup.stdout).toMatch(/Removed 0 cron\(s\) and 0 thread\(s\)/);
       expect(cleanup.stderr).toMatch(new RegExp(`DELETE /runs/crons/${cron} answered HTTP 404, yet the cron is still there when read back`));
       expect(cleanup.stderr).toMatch(new RegExp(`DELETE /threads/${thread} answered HTTP 404, yet the thread is still there when read back`));
-      // A run against it names what it could not delete.
-      const run = await runCli(["--target", target.url, "--only", "thread-run", "--report-dir", await mkdtemp(join(tmpdir(), "lgwc-safety-")), ...QUICK]);
+      // A run against it names what it could not delete, on the terminal and in its certificate.
+      const reportDir = await mkdtemp(join(tmpdir(), "lgwc-safety-"));
+      const run = await runCli(["--target", target.url, "--only", "thread-run", "--report-dir", reportDir, ...QUICK]);
       expect(run.stderr).toMatch(/still there when read back/);
+      const cert = JSON.parse(await readFile(join(reportDir, "certification.json"), "utf8")) as { leftOnTarget?: string[]; runTag: string };
+      expect(cert.leftOnTarget?.join("\n")).toMatch(/still there when read back/);
+      expect(await readFile(join(reportDir, "certification.md"), "utf8")).toMatch(new RegExp(`Left on the target by the cleanup \\(remove with \`lg-webhook-conformance cleanup --target URL --run ${cert.runTag}\`\\): .*still there when read back`));
+      expect(await readFile(join(reportDir, "certification.html"), "utf8")).toContain("<dt>Left on the target</dt>");
     } finally {
       await target.close();
     }

@@ -72,6 +72,8 @@ export interface Certification {
   strays: { count: number; bytes: number; requests: StrayRecord[] };
   /** What the webhook sink kept and what it could not (its byte budget and record cap). */
   sink: SinkAccount;
+  /** What the run's cleanup could not remove from the target, or could not vouch was gone, one line each; absent when it left nothing. */
+  leftOnTarget?: string[];
   cases: CaseResult[];
   /** SHA-256 over the canonical report and, with --sign-key, an Ed25519 signature. */
   integrity?: Integrity;
@@ -250,6 +252,7 @@ export function buildCertification(
   stats: SinkStats,
   finishedAt: Date,
   redactor: Redactor,
+  leftOnTarget: readonly string[] = [],
 ): Certification {
   const { strays, sink } = sinkRecords(stats);
   const unheard = unheardCase(sink);
@@ -296,6 +299,7 @@ export function buildCertification(
     ...(runtime.shard ? { shards: [runtime.shard] } : {}),
     strays,
     sink,
+    ...(leftOnTarget.length === 0 ? {} : { leftOnTarget: leftOnTarget.map((line) => redactor.text(line)) }),
     cases: all,
   };
   if (runtime.load !== undefined) certification.load = summarizeLoad(cases, runtime.load, strays.count, sink.dropped + sink.discarded);

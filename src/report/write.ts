@@ -48,8 +48,9 @@ export async function writeRunReports(
   stats: SinkStats,
   redactor: Redactor,
   stopped: () => boolean = () => false,
+  leftOnTarget: readonly string[] = [],
 ): Promise<Certification | undefined> {
-  const certification = buildCertification(runtime, cases, stats, new Date(), redactor);
+  const certification = buildCertification(runtime, cases, stats, new Date(), redactor, leftOnTarget);
   const key = runtime.signKeyPath === undefined ? undefined : await readFile(runtime.signKeyPath, "utf8");
   return (await writeCertification(runtime.reportDir, certification, key, redactor, stopped)) ? certification : undefined;
 }

@@ -321,6 +321,11 @@ function combine(parts, dirs) {
         cases,
         ...judge(cases, expectations, strict),
     };
+    const left = parts.flatMap((p) => p.leftOnTarget ?? []);
+    if (left.length > 0)
+        merged.leftOnTarget = left;
+    else
+        delete merged.leftOnTarget;
     const unheard = unheardCase(merged.sink);
     if (unheard !== undefined) {
         merged.cases = [...cases, unheard];

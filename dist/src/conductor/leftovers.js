@@ -12,6 +12,10 @@ function reasonOf(item) {
  * What a run left on the target, grouped by kind and reason, each item once, and what to do:
  * one line per group instead of one long line that repeats each id.
  */
+/** One leftover as a line of the certificate: its reason names the item. */
+export function leftoverLine(item) {
+    return item.kind !== undefined && item.id !== undefined && !item.why.includes(item.id) ? `${item.kind} ${item.id}: ${item.why}` : item.why;
+}
 /** The command that removes what a run left: its tag, and the flags the target needs to be reached at all. */
 export function cleanupCommand(runTag, options = {}) {
     return `lg-webhook-conformance cleanup --target URL${runTag === undefined ? "" : ` --run ${runTag}`}${options.ca === true ? " --ca FILE" : ""}`;

@@ -127,7 +127,7 @@ export function sinkRecords(stats) {
         },
     };
 }
-export function buildCertification(runtime, cases, stats, finishedAt, redactor) {
+export function buildCertification(runtime, cases, stats, finishedAt, redactor, leftOnTarget = []) {
     const { strays, sink } = sinkRecords(stats);
     const unheard = unheardCase(sink);
     const all = [...cases, ...(strays.count > 0 ? [strayCase(strays.count, strays.requests, runtime.checks)] : []), ...(unheard === undefined ? [] : [unheard])];
@@ -173,6 +173,7 @@ export function buildCertification(runtime, cases, stats, finishedAt, redactor) 
         ...(runtime.shard ? { shards: [runtime.shard] } : {}),
         strays,
         sink,
+        ...(leftOnTarget.length === 0 ? {} : { leftOnTarget: leftOnTarget.map((line) => redactor.text(line)) }),
         cases: all,
     };
     if (runtime.load !== undefined)

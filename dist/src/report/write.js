@@ -27,8 +27,8 @@ export async function writeCertification(dir, certification, privateKeyPem, reda
     ], stopped);
 }
 /** Judges a run's cases and writes its reports, signed when the run has a key; nothing is written, and undefined returned, if the run is stopped meanwhile. */
-export async function writeRunReports(runtime, cases, stats, redactor, stopped = () => false) {
-    const certification = buildCertification(runtime, cases, stats, new Date(), redactor);
+export async function writeRunReports(runtime, cases, stats, redactor, stopped = () => false, leftOnTarget = []) {
+    const certification = buildCertification(runtime, cases, stats, new Date(), redactor, leftOnTarget);
     const key = runtime.signKeyPath === undefined ? undefined : await readFile(runtime.signKeyPath, "utf8");
     return (await writeCertification(runtime.reportDir, certification, key, redactor, stopped)) ? certification : undefined;
 }
