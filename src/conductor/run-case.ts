@@ -15,6 +15,7 @@ import type { Redactor } from "../report/redact.js";
 import { stateAfterRun } from "../api/state.js";
 import { asRecord, stringField } from "../json.js";
 import { parseDateTime } from "../checks/timestamps.js";
+import { endSeenAt } from "../cases/operations/common.js";
 import { earlyVerdict, graceFor, isEnded, parsedIds, readRun, statusNow, watchFirstArrival, type FirstArrival } from "./early-webhook.js";
 
 export interface CaseDeps {
@@ -373,7 +374,7 @@ async function observe(
       settledAt = Date.now();
       if (ended !== false) terminalAt = settledAt;
       // The suite's own sight of the end (a join, a wait's or a stream's), not reads that a lagging replica serves.
-      if (ended === true && run.endFromReads !== true) witnessedEndAt = settledAt;
+      if (ended === true && run.endFromReads !== true) witnessedEndAt = endSeenAt(run.terminal) ?? settledAt;
     },
     () => {
       settledAt = Date.now();

@@ -11,6 +11,7 @@ import { deleteOwn } from "../api/cleanup.js";
 import { stateAfterRun } from "../api/state.js";
 import { asRecord, stringField } from "../json.js";
 import { parseDateTime } from "../checks/timestamps.js";
+import { endSeenAt } from "../cases/operations/common.js";
 import { earlyVerdict, graceFor, isEnded, parsedIds, readRun, statusNow, watchFirstArrival } from "./early-webhook.js";
 const PROGRESS_EVERY_MS = 15_000;
 function publicPrefix(sinkUrl) {
@@ -320,7 +321,7 @@ async function observe(run, key, started, deps, sentRun, arrival) {
             terminalAt = settledAt;
         // The suite's own sight of the end (a join, a wait's or a stream's), not reads that a lagging replica serves.
         if (ended === true && run.endFromReads !== true)
-            witnessedEndAt = settledAt;
+            witnessedEndAt = endSeenAt(run.terminal) ?? settledAt;
     }, () => {
         settledAt = Date.now();
     });

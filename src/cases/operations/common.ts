@@ -60,13 +60,30 @@ export async function waitCall(context: DriveContext, request: SentRequest): Pro
  * Settles (bounded) when the target says the run is over. It never rejects: a join that fails
  * only means the suite did not see the end, which the delivered check reports.
  */
+/** When each end the suite waited for was seen: a case's drive may outlast the end, and the run is observed only after it. */
+const endsSeen = new WeakMap<Promise<boolean>, number>();
+
+/** The same wait, with the moment it resolved true kept for `endSeenAt`. */
+function stamped(wait: Promise<boolean>): Promise<boolean> {
+  const kept: Promise<boolean> = wait.then((ended) => {
+    if (ended) endsSeen.set(kept, Date.now());
+    return ended;
+  });
+  return kept;
+}
+
+/** When the suite saw the end a run's `terminal` waited for, if it came and was kept (a join's, a stream's). */
+export function endSeenAt(terminal: Promise<boolean | void>): number | undefined {
+  return endsSeen.get(terminal as Promise<boolean>);
+}
+
 export function join(context: DriveContext, threadId: string, runId: string): Promise<boolean> {
-  return context.api
-    .ok("GET", `${runPath(threadId, runId)}/join`, undefined, { timeoutMs: context.timeoutMs })
-    .then(
+  return stamped(
+    context.api.ok("GET", `${runPath(threadId, runId)}/join`, undefined, { timeoutMs: context.timeoutMs }).then(
       () => true,
       () => false,
-    );
+    ),
+  );
 }
 
 /**
@@ -157,11 +174,13 @@ export type StreamEnd = "closed" | "broken" | "timeout";
  * ended. Without the run's ids only the stream is left, and a broken one is no end at all.
  */
 export function apiEnd(context: DriveContext, stream: Promise<StreamEnd>, threadId: string | undefined, runId: string | undefined): Promise<boolean> {
-  return stream.then((how) => {
-    if (how === "timeout") return false;
-    if (threadId === undefined || runId === undefined) return how === "closed";
-    return join(context, threadId, runId);
-  });
+  return stamped(
+    stream.then((how) => {
+      if (how === "timeout") return false;
+      if (threadId === undefined || runId === undefined) return how === "closed";
+      return join(context, threadId, runId);
+    }),
+  );
 }
 
 /**

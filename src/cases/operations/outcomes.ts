@@ -225,6 +225,26 @@ async function acceptedOnBusyThread(context: DriveContext, threadId: string, fir
   };
 }
 
+/**
+ * A refusal under reject leaves the first run alone: one the target stopped (or deleted) before it
+ * answered 409 was made room for, which is interrupt or rollback with a refusal on top.
+ */
+async function refusedWithFirstRunning(context: DriveContext, threadId: string, firstId: string, refusal: PremiseCheck): Promise<PremiseCheck> {
+  const read = await context.api.send("GET", runPath(threadId, firstId)).catch((error: unknown) => (error instanceof Error ? error.message : String(error)));
+  if (typeof read === "string" || (read.status !== 200 && read.status !== 404)) {
+    return { ...refusal, unknown: `the target refused the second run, but ${FIRST_UNTIL_CANCELLED} could not be read once it answered (${typeof read === "string" ? read : `HTTP ${read.status}`}), so whether it left the first run alone is not known` };
+  }
+  const status = read.status === 404 ? undefined : stringField(read.json, "status");
+  if (status === "running" || status === "pending") return refusal;
+  return premise(
+    refusal.asked,
+    false,
+    `${refusal.observed}, but ${FIRST_UNTIL_CANCELLED} ${status === undefined ? "was gone (GET answered 404)" : `read back ${JSON.stringify(status)}`} by then`,
+    "under reject the busy thread's run goes on and only the new one is refused; this target stopped the first run as well, which a client asking for reject does not expect",
+    "required",
+  );
+}
+
 /** A second create under reject that got no answer within --timeout-ms while the first run went on: held, not refused. */
 function heldUnderReject(timeoutMs: number): PremiseCheck {
   return premise(
@@ -573,7 +593,14 @@ async function underReject(
   });
   const accepted = answer !== undefined && answer.status >= 200 && answer.status < 300;
   // Judged before the cancel below ends the first run.
-  const verdict = answer === undefined ? heldUnderReject(context.timeoutMs) : accepted ? await acceptedOnBusyThread(context, threadId, firstId) : refusalPremise(answer.status);
+  const verdict =
+    answer === undefined
+      ? heldUnderReject(context.timeoutMs)
+      : accepted
+        ? await acceptedOnBusyThread(context, threadId, firstId)
+        : answer.status >= 400 && answer.status < 500
+          ? await refusedWithFirstRunning(context, threadId, firstId, refusalPremise(answer.status))
+          : refusalPremise(answer.status);
   context.sent({ method: "POST", path: `${runPath(threadId, firstId)}/cancel?action=interrupt`, body: undefined });
   await cancelOwnRun(context, threadId, firstId, "interrupt");
   const ended = endedAfterCancel(context, threadId, firstId);

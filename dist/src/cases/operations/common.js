@@ -55,10 +55,23 @@ export async function waitCall(context, request) {
  * Settles (bounded) when the target says the run is over. It never rejects: a join that fails
  * only means the suite did not see the end, which the delivered check reports.
  */
+/** When each end the suite waited for was seen: a case's drive may outlast the end, and the run is observed only after it. */
+const endsSeen = new WeakMap();
+/** The same wait, with the moment it resolved true kept for `endSeenAt`. */
+function stamped(wait) {
+    const kept = wait.then((ended) => {
+        if (ended)
+            endsSeen.set(kept, Date.now());
+        return ended;
+    });
+    return kept;
+}
+/** When the suite saw the end a run's `terminal` waited for, if it came and was kept (a join's, a stream's). */
+export function endSeenAt(terminal) {
+    return endsSeen.get(terminal);
+}
 export function join(context, threadId, runId) {
-    return context.api
-        .ok("GET", `${runPath(threadId, runId)}/join`, undefined, { timeoutMs: context.timeoutMs })
-        .then(() => true, () => false);
+    return stamped(context.api.ok("GET", `${runPath(threadId, runId)}/join`, undefined, { timeoutMs: context.timeoutMs }).then(() => true, () => false));
 }
 /**
  * Every thread carrying the marker the suite put in a run's or cron's metadata, oldest first.
@@ -142,13 +155,13 @@ export function joinedRun(context, label, webhookUrl, run, claims = {}, onThread
  * ended. Without the run's ids only the stream is left, and a broken one is no end at all.
  */
 export function apiEnd(context, stream, threadId, runId) {
-    return stream.then((how) => {
+    return stamped(stream.then((how) => {
         if (how === "timeout")
             return false;
         if (threadId === undefined || runId === undefined)
             return how === "closed";
         return join(context, threadId, runId);
-    });
+    }));
 }
 /**
  * Opens a streaming run and learns its id from the Content-Location header or the stream's
