@@ -23,7 +23,7 @@ describe("the CI recipe and the composite action", () => {
     const dir = await mkdtemp(join(tmpdir(), "lgwc-readme-"));
     try {
       await writeFile(join(dir, "known.yaml"), block);
-      expect(loadExpectations(join(dir, "known.yaml"), CASE_IDS, CHECK_NAMES)).toHaveLength(1);
+      expect(loadExpectations(join(dir, "known.yaml"), block, CASE_IDS, CHECK_NAMES)).toHaveLength(1);
     } finally {
       await rm(dir, { recursive: true, force: true });
     }

@@ -131,7 +131,7 @@ describe("a mistyped flag or name", () => {
     try {
       writeFileSync(join(dir, "known.yaml"), "- case: thred-run\n  check: delivered\n  reason: x\n");
       const { loadExpectations } = await import("../src/cli/expectations.js");
-      expect(() => loadExpectations(join(dir, "known.yaml"), ["thread-run"], ["delivered"])).toThrow(/unknown case "thred-run" \(did you mean "thread-run"\?\)/);
+      expect(() => loadExpectations(join(dir, "known.yaml"), "- case: thred-run\n  check: delivered\n  reason: x\n", ["thread-run"], ["delivered"])).toThrow(/unknown case "thred-run" \(did you mean "thread-run"\?\)/);
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }

@@ -1,5 +1,6 @@
 import { count } from "../text.js";
 import { readCa } from "./read-ca.js";
+import { readFlagFile } from "./read-flag-file.js";
 import { cleanupCommand, describeLeftovers, leftoverLine, unsweptCreates, type Leftover } from "../conductor/leftovers.js";
 import type { ChildProcess } from "node:child_process";
 import { rm } from "node:fs/promises";
@@ -173,13 +174,8 @@ async function compareWithTarget(chosen: LoadedSchema, options: Options, api: Ta
 }
 
 /** A signing key that cannot sign must stop the run before it starts, not after it ends. */
-export function checkSigningKey(path: string, flag = "--sign-key"): string {
-  let pem: string;
-  try {
-    pem = readFileSync(path, "utf8");
-  } catch (error) {
-    throw new ConformanceError("LGWC_CONFIG", `Cannot read ${flag} ${path}: ${describeError(error)}.`);
-  }
+export async function checkSigningKey(path: string, flag = "--sign-key"): Promise<string> {
+  const pem = await readFlagFile(flag, path);
   let type: string | undefined;
   try {
     type = createPrivateKey(pem).asymmetricKeyType;
@@ -208,18 +204,23 @@ interface Plan {
   selection: Selection;
   signKeyPath?: string;
   expectations?: Expectation[];
+  /** The --ca certificates, read once. */
+  caPem?: string;
 }
 
-function plan(options: Options): Plan {
+async function plan(options: Options): Promise<Plan> {
   const chosen = select(caseIdsOf(options.profile), CHECK_NAMES, options.only, options.skip);
   const selection = options.shard ? { ...chosen, cases: shardOf(chosen.cases, options.shard.index, options.shard.total) } : chosen;
   if (selection.cases.length === 0) throw usageError(`--shard ${options.shard?.index}/${options.shard?.total} leaves no case: use fewer shards.`);
   const result: Plan = { selection };
   if (options.signKey !== undefined) {
     result.signKeyPath = resolve(options.signKey);
-    checkSigningKey(result.signKeyPath);
+    await checkSigningKey(result.signKeyPath);
   }
-  if (options.expectFailures !== undefined) result.expectations = loadExpectations(options.expectFailures, ALL_CASE_IDS, CHECK_NAMES);
+  if (options.expectFailures !== undefined) {
+    result.expectations = loadExpectations(options.expectFailures, await readFlagFile("--expect-failures", options.expectFailures), ALL_CASE_IDS, CHECK_NAMES);
+  }
+  if (options.ca !== undefined) result.caPem = await readCa(options.ca);
   return result;
 }
 
@@ -244,12 +245,12 @@ function warnings(options: Options, io: Io): void {
   }
 }
 
-function clientFor(options: Options, baseUrl: string, redactor: Redactor): TargetClient {
+function clientFor(options: Options, caPem: string | undefined, baseUrl: string, redactor: Redactor): TargetClient {
   return new TargetClient({
     baseUrl,
     redact: (text) => redactor.textOfJson(text),
     ...(options.apiKey === undefined ? {} : { apiKey: options.apiKey }),
-    ...(options.ca === undefined ? {} : { ca: readCa(options.ca) }),
+    ...(caPem === undefined ? {} : { ca: caPem }),
     headers: options.headers,
     requestTimeoutMs: options.timeoutMs,
   });
@@ -314,13 +315,13 @@ interface CheckedTarget {
 }
 
 /** Stage: the target to certify, started first with --local, and what the preflight finds there. */
-async function checkTarget(options: Options, chosen: LoadedSchema, resources: Resources, io: Io): Promise<CheckedTarget> {
+async function checkTarget(options: Options, caPem: string | undefined, chosen: LoadedSchema, resources: Resources, io: Io): Promise<CheckedTarget> {
   let url = options.target!;
   if (options.local) {
     resources.local = await startLocalTarget({ progress: (line) => io.stderr(`${line}\n`), serverVersion: options.serverVersion });
     url = resources.local.url;
   }
-  const api = clientFor(options, url, resources.redactor);
+  const api = clientFor(options, caPem, url, resources.redactor);
   // Nothing is created before the sink opens: a stop need not wait for a target that does not answer.
   const checked = await abandonedOnStop(preflight(api, assistantFor(options)), resources);
   if (checked.info === null) io.stderr(`Warning: ${url} has no GET /info, but its API answers; ${checked.crons.reason ?? ""}.\n`);
@@ -474,13 +475,14 @@ export async function certify(argv: readonly string[], options: Options, io: Io,
   const checkpoint = (): void => {
     if (interrupted()) throw new Interrupted();
   };
-  const planned = plan(options);
+  // The files flags name are read first, and a stop does not wait for one that never ends (a pipe nobody writes to).
+  const planned = await abandonedOnStop(plan(options), resources);
   resources.startedAt = new Date();
   const stagingDir = await claimReports(options, resources);
   checkpoint();
   const chosen = await chosenSchema(options);
   warnings(options, io);
-  const target = await checkTarget(options, chosen, resources, io);
+  const target = await checkTarget(options, planned.caPem, chosen, resources, io);
   checkpoint();
   const { sink, sinkUrl, runTag } = await openSink(options, planned.selection, resources, io);
   await proveTarget(options, target, sink, sinkUrl, runTag, resources, io);

@@ -1,5 +1,4 @@
 import { closest } from "./did-you-mean.js";
-import { readFileSync } from "node:fs";
 import { parse as parseYaml } from "yaml";
 import { ConformanceError } from "../errors.js";
 import type { Expectation } from "../report/gate.js";
@@ -12,13 +11,7 @@ function bad(path: string, why: string): ConformanceError {
 }
 
 /** Reads an expected-failures file: a JSON or YAML list of {case, check, reason}. */
-export function loadExpectations(path: string, caseIds: readonly string[], checkNames: readonly string[]): Expectation[] {
-  let text: string;
-  try {
-    text = readFileSync(path, "utf8");
-  } catch (error) {
-    throw new ConformanceError("LGWC_CONFIG", `Cannot read --expect-failures ${path}: ${error instanceof Error ? error.message : String(error)}.`);
-  }
+export function loadExpectations(path: string, text: string, caseIds: readonly string[], checkNames: readonly string[]): Expectation[] {
   let data: unknown;
   try {
     data = /\.json$/i.test(path) ? JSON.parse(text) : parseYaml(text);

@@ -214,7 +214,7 @@ export async function mergeCommand(argv: readonly string[], io: Io): Promise<num
   let merged: Certification;
   let key: string | undefined;
   try {
-    key = signKey === undefined ? undefined : checkSigningKey(resolve(signKey));
+    key = signKey === undefined ? undefined : await checkSigningKey(resolve(signKey));
     const shares = await Promise.all(dirs.map(load));
     checkWhole(shares);
     if (key !== undefined) checkTrust(shares, new Set([keyId(createPublicKey(key)), ...(parsed.values["trust-key"] ?? []).map(trustedKeyId)]));

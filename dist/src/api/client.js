@@ -125,7 +125,8 @@ function checkProxyVariables(env) {
         const value = env[name];
         if (value === undefined || value === "")
             continue;
-        if (!URL.canParse(value)) {
+        // "proxy.corp:3128" parses as a URL of scheme "proxy.corp:": only http and https name a proxy.
+        if (!URL.canParse(value) || !["http:", "https:"].includes(new URL(value).protocol)) {
             throw new ConformanceError("LGWC_CONFIG", `The environment variable ${name} is not a URL the suite can use as a proxy (like http://proxy.example:3128); correct it, or unset it to connect directly.`);
         }
     }

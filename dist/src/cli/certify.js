@@ -1,5 +1,6 @@
 import { count } from "../text.js";
 import { readCa } from "./read-ca.js";
+import { readFlagFile } from "./read-flag-file.js";
 import { cleanupCommand, describeLeftovers, leftoverLine, unsweptCreates } from "../conductor/leftovers.js";
 import { rm } from "node:fs/promises";
 import { readFileSync, rmSync } from "node:fs";
@@ -131,14 +132,8 @@ async function compareWithTarget(chosen, options, api) {
     return { ...chosen, target };
 }
 /** A signing key that cannot sign must stop the run before it starts, not after it ends. */
-export function checkSigningKey(path, flag = "--sign-key") {
-    let pem;
-    try {
-        pem = readFileSync(path, "utf8");
-    }
-    catch (error) {
-        throw new ConformanceError("LGWC_CONFIG", `Cannot read ${flag} ${path}: ${describeError(error)}.`);
-    }
+export async function checkSigningKey(path, flag = "--sign-key") {
+    const pem = await readFlagFile(flag, path);
     let type;
     try {
         type = createPrivateKey(pem).asymmetricKeyType;
@@ -163,7 +158,7 @@ async function freshLocalTarget(like, io, serverVersion) {
         throw error;
     }
 }
-function plan(options) {
+async function plan(options) {
     const chosen = select(caseIdsOf(options.profile), CHECK_NAMES, options.only, options.skip);
     const selection = options.shard ? { ...chosen, cases: shardOf(chosen.cases, options.shard.index, options.shard.total) } : chosen;
     if (selection.cases.length === 0)
@@ -171,10 +166,13 @@ function plan(options) {
     const result = { selection };
     if (options.signKey !== undefined) {
         result.signKeyPath = resolve(options.signKey);
-        checkSigningKey(result.signKeyPath);
+        await checkSigningKey(result.signKeyPath);
     }
-    if (options.expectFailures !== undefined)
-        result.expectations = loadExpectations(options.expectFailures, ALL_CASE_IDS, CHECK_NAMES);
+    if (options.expectFailures !== undefined) {
+        result.expectations = loadExpectations(options.expectFailures, await readFlagFile("--expect-failures", options.expectFailures), ALL_CASE_IDS, CHECK_NAMES);
+    }
+    if (options.ca !== undefined)
+        result.caPem = await readCa(options.ca);
     return result;
 }
 /**
@@ -194,12 +192,12 @@ function warnings(options, io) {
         io.stderr("Note: --api-key puts the key on the command line, where every user of this machine can read it (ps); set LANGGRAPH_API_KEY instead.\n");
     }
 }
-function clientFor(options, baseUrl, redactor) {
+function clientFor(options, caPem, baseUrl, redactor) {
     return new TargetClient({
         baseUrl,
         redact: (text) => redactor.textOfJson(text),
         ...(options.apiKey === undefined ? {} : { apiKey: options.apiKey }),
-        ...(options.ca === undefined ? {} : { ca: readCa(options.ca) }),
+        ...(caPem === undefined ? {} : { ca: caPem }),
         headers: options.headers,
         requestTimeoutMs: options.timeoutMs,
     });
@@ -252,13 +250,13 @@ function assistantFor(options) {
     return options.local && options.assistantId === "conformance" ? LOCAL_ASSISTANT : options.assistantId;
 }
 /** Stage: the target to certify, started first with --local, and what the preflight finds there. */
-async function checkTarget(options, chosen, resources, io) {
+async function checkTarget(options, caPem, chosen, resources, io) {
     let url = options.target;
     if (options.local) {
         resources.local = await startLocalTarget({ progress: (line) => io.stderr(`${line}\n`), serverVersion: options.serverVersion });
         url = resources.local.url;
     }
-    const api = clientFor(options, url, resources.redactor);
+    const api = clientFor(options, caPem, url, resources.redactor);
     // Nothing is created before the sink opens: a stop need not wait for a target that does not answer.
     const checked = await abandonedOnStop(preflight(api, assistantFor(options)), resources);
     if (checked.info === null)
@@ -416,13 +414,14 @@ export async function certify(argv, options, io, resources, interrupted) {
         if (interrupted())
             throw new Interrupted();
     };
-    const planned = plan(options);
+    // The files flags name are read first, and a stop does not wait for one that never ends (a pipe nobody writes to).
+    const planned = await abandonedOnStop(plan(options), resources);
     resources.startedAt = new Date();
     const stagingDir = await claimReports(options, resources);
     checkpoint();
     const chosen = await chosenSchema(options);
     warnings(options, io);
-    const target = await checkTarget(options, chosen, resources, io);
+    const target = await checkTarget(options, planned.caPem, chosen, resources, io);
     checkpoint();
     const { sink, sinkUrl, runTag } = await openSink(options, planned.selection, resources, io);
     await proveTarget(options, target, sink, sinkUrl, runTag, resources, io);

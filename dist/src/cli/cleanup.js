@@ -1,4 +1,4 @@
-import { usageError } from "../errors.js";
+import { ConformanceError, usageError } from "../errors.js";
 import { TargetClient } from "../api/client.js";
 import { preflightInfo } from "../preflight/preflight.js";
 import { ignoredNote, RUN_KEY, runStartedAt, SUITE_MARK, sweep } from "../api/cleanup.js";
@@ -8,6 +8,7 @@ const RUN_TAG = /^[A-Za-z0-9][A-Za-z0-9._:-]*$/;
 const RECENT_MS = 60 * 60 * 1000;
 import { secretsOf, targetHeaders, targetUrl } from "./args.js";
 import { readCa } from "./read-ca.js";
+import { unlessStopped } from "./read-flag-file.js";
 import { parseSubcommand } from "./subcommand.js";
 export const CLEANUP_HELP = `lg-webhook-conformance cleanup: remove what an interrupted run left on a target.
 
@@ -56,7 +57,9 @@ export async function cleanup(argv, env, io, redactor, stop = () => false) {
     for (const secret of secretsOf({ headers, ...(apiKey ? { apiKey } : {}), ...(target.credentials ? { credentials: target.credentials } : {}) }))
         redactor.add(secret);
     // A target's answers may echo a secret in JSON escapes: read as any JSON reader would, before anything is printed.
-    const api = new TargetClient({ baseUrl: target.url, redact: (text) => redactor.textOfJson(text), ...(apiKey ? { apiKey } : {}), headers, ...(values.ca === undefined ? {} : { ca: readCa(values.ca) }) });
+    // A --ca that never ends (a pipe nobody writes to) must not outlast Ctrl-C.
+    const ca = values.ca === undefined ? undefined : await unlessStopped(readCa(values.ca), stop, () => new ConformanceError("LGWC_STOPPED", "cleanup was stopped before it began."));
+    const api = new TargetClient({ baseUrl: target.url, redact: (text) => redactor.textOfJson(text), ...(apiKey ? { apiKey } : {}), headers, ...(ca === undefined ? {} : { ca }) });
     const info = await preflightInfo(api);
     const metadata = values.run ? { ...SUITE_MARK, [RUN_KEY]: values.run } : { ...SUITE_MARK };
     const crons = info?.flags?.crons !== false;

@@ -222,7 +222,7 @@ export async function mergeCommand(argv, io) {
     let merged;
     let key;
     try {
-        key = signKey === undefined ? undefined : checkSigningKey(resolve(signKey));
+        key = signKey === undefined ? undefined : await checkSigningKey(resolve(signKey));
         const shares = await Promise.all(dirs.map(load));
         checkWhole(shares);
         if (key !== undefined)
