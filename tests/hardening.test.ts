@@ -57,8 +57,9 @@ describe("the hardening probes on the fault-free test target", () => {
       return Number(match![1]);
     };
     expect(gap("hardening-retry-after-500", "500")).toBeGreaterThanOrEqual(250);
-    // The target gives up after 2 s from sending; the sink sees the first request a little after that clock started.
-    expect(gap("hardening-retry-after-hang", "(no answer)")).toBeGreaterThanOrEqual(1_500);
+    // The target gives up after 2 s from sending; the sink sees the first request after that clock started, and on a
+    // loaded machine well after (1.39 s was measured once under a CI run and two reviews at once): half of it, at least.
+    expect(gap("hardening-retry-after-hang", "(no answer)")).toBeGreaterThanOrEqual(1_000);
     expect(leftovers).toBe(0);
   });
 });
