@@ -211,9 +211,25 @@ async function refusedWithFirstRunning(context, threadId, firstId, refusal) {
         return { ...refusal, unknown: `the target refused the second run, but ${FIRST_UNTIL_CANCELLED} could not be read once it answered (${typeof read === "string" ? read : `HTTP ${read.status}`}), so whether it left the first run alone is not known` };
     }
     const status = read.status === 404 ? undefined : stringField(read.json, "status");
-    if (status === "running" || status === "pending")
-        return refusal;
-    return premise(refusal.asked, false, `${refusal.observed}, but ${FIRST_UNTIL_CANCELLED} ${status === undefined ? "was gone (GET answered 404)" : `read back ${JSON.stringify(status)}`} by then`, "under reject the busy thread's run goes on and only the new one is refused; this target stopped the first run as well, which a client asking for reject does not expect", "required");
+    let later = "";
+    if (status === "running" || status === "pending") {
+        // A target may refuse at once and stop the first run a moment later (its worker told to stop, the status
+        // written when it does): the first run is read on for a while before the suite cancels it, and must stay.
+        const holdMs = refusalHoldMs(context.latencyMs);
+        const from = Date.now();
+        const readNow = () => context.api.send("GET", runPath(threadId, firstId)).catch(() => undefined);
+        const stopped = (answer) => answer?.status === 404 || (answer?.status === 200 && ENDED.includes(stringField(answer.json, "status") ?? ""));
+        const { answer, settled } = await pollUntil(from + holdMs, 100, 500, readNow, stopped);
+        if (!settled)
+            return refusal;
+        const after = answer?.status === 404 ? undefined : stringField(answer?.json, "status");
+        later = `${FIRST_UNTIL_CANCELLED} read back ${JSON.stringify(status)} at once, then ${after === undefined ? "was gone (GET answered 404)" : `read back ${JSON.stringify(after)}`} ${Date.now() - from} ms later, before the suite cancelled it`;
+    }
+    return premise(refusal.asked, false, later !== "" ? `${refusal.observed}, but ${later}` : `${refusal.observed}, but ${FIRST_UNTIL_CANCELLED} ${status === undefined ? "was gone (GET answered 404)" : `read back ${JSON.stringify(status)}`} by then`, "under reject the busy thread's run goes on and only the new one is refused; this target stopped the first run as well, which a client asking for reject does not expect", "required");
+}
+/** How long the first run is read on after a refusal under reject, before the suite cancels it. */
+export function refusalHoldMs(latencyMs) {
+    return Math.max(2_000, 4 * latencyMs);
 }
 /** A second create under reject that got no answer within --timeout-ms while the first run went on: held, not refused. */
 function heldUnderReject(timeoutMs) {
