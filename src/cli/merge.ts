@@ -10,7 +10,8 @@ import { caseIdsOf } from "../cases/catalog.js";
 import { writeCertification } from "../report/write.js";
 import { check, keyId } from "../report/integrity.js";
 import { createPublicKey } from "node:crypto";
-import { readFileSync, realpathSync } from "node:fs";
+import { realpathSync } from "node:fs";
+import { readFlagFile } from "./read-flag-file.js";
 import { sealedTextProblem } from "../json-duplicates.js";
 import { claimReportFolder } from "../report/files.js";
 import { checkSigningKey, suiteVersion } from "./certify.js";
@@ -176,13 +177,9 @@ async function mergePlaywright(dirs: string[], out: string): Promise<string | un
   }
 }
 
-function trustedKeyId(path: string): string {
-  let pem: string;
-  try {
-    pem = readFileSync(path, "utf8");
-  } catch (error) {
-    throw new ConformanceError("LGWC_CONFIG", `Cannot read --trust-key ${path}: ${error instanceof Error ? error.message : String(error)}.`);
-  }
+async function trustedKeyId(path: string): Promise<string> {
+  // Read as the other file flags are: a pipe nobody writes to, or a device, must not hold the process past Ctrl-C.
+  const pem = await readFlagFile("--trust-key", path);
   try {
     const key = createPublicKey(pem);
     if (key.asymmetricKeyType !== "ed25519") throw new Error(`it is a ${key.asymmetricKeyType ?? "unknown"} key, not Ed25519`);
@@ -217,7 +214,7 @@ export async function mergeCommand(argv: readonly string[], io: Io): Promise<num
     key = signKey === undefined ? undefined : await checkSigningKey(resolve(signKey));
     const shares = await Promise.all(dirs.map(load));
     checkWhole(shares);
-    if (key !== undefined) checkTrust(shares, new Set([keyId(createPublicKey(key)), ...(parsed.values["trust-key"] ?? []).map(trustedKeyId)]));
+    if (key !== undefined) checkTrust(shares, new Set([keyId(createPublicKey(key)), ...(await Promise.all((parsed.values["trust-key"] ?? []).map(trustedKeyId)))]));
     merged = combine(shares.map((s) => s.cert), dirs);
   } catch (error) {
     // A refused merge leaves no earlier merge's verdict in its folder to be read as this one's.
@@ -305,7 +302,8 @@ function combine(parts: Certification[], dirs: readonly string[]): Certification
     cases,
     ...judge(cases, expectations, strict),
   };
-  const left = parts.flatMap((p) => p.leftOnTarget ?? []);
+  // Each share's run has its own tag, which `cleanup --run` needs: a merged line names the run that left it.
+  const left = [...new Set(parts.flatMap((p) => (p.leftOnTarget ?? []).map((line) => (parts.length > 1 && !line.startsWith("run ") ? `run ${p.runTag}: ${line}` : line))))];
   if (left.length > 0) merged.leftOnTarget = left;
   else delete merged.leftOnTarget;
   const unheard = unheardCase(merged.sink);

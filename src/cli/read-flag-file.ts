@@ -1,4 +1,4 @@
-import { constants, openSync, type Stats } from "node:fs";
+import { closeSync, constants, openSync, readSync, type Stats } from "node:fs";
 import { open, stat } from "node:fs/promises";
 import { Socket } from "node:net";
 import { ConformanceError, describeError } from "../errors.js";
@@ -62,10 +62,25 @@ function readPipe(flag: string, path: string): Promise<string> {
   } catch (error) {
     return Promise.reject(new ConformanceError("LGWC_CONFIG", `Cannot read ${flag} ${path}: ${describeError(error)}.`));
   }
+  // Linux never wakes a poll on a FIFO no writer ever opened: one read now tells "no writer" (0, end of file) from "a writer, no data yet" (EAGAIN).
+  const first = Buffer.alloc(64 * 1024);
+  let firstRead = 0;
+  try {
+    firstRead = readSync(fd, first, 0, first.length, null);
+    if (firstRead === 0) {
+      closeSync(fd);
+      return Promise.resolve("");
+    }
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== "EAGAIN") {
+      closeSync(fd);
+      return Promise.reject(new ConformanceError("LGWC_CONFIG", `Cannot read ${flag} ${path}: ${describeError(error)}.`));
+    }
+  }
   return new Promise<string>((resolve, reject) => {
     const pipe = new Socket({ fd, readable: true, writable: false });
-    const chunks: Buffer[] = [];
-    let total = 0;
+    const chunks: Buffer[] = firstRead > 0 ? [first.subarray(0, firstRead)] : [];
+    let total = firstRead;
     pipe.on("data", (chunk: Buffer) => {
       total += chunk.length;
       if (total > MAX_FLAG_FILE_BYTES) {

@@ -1,4 +1,5 @@
 import { readFile } from "node:fs/promises";
+import { readFlagFile } from "./read-flag-file.js";
 import { createPublicKey } from "node:crypto";
 import { sealedTextProblem } from "../json-duplicates.js";
 import { ConformanceError, usageError } from "../errors.js";
@@ -64,7 +65,7 @@ export async function verifyCommand(argv: readonly string[], io: Io): Promise<nu
   if (report === null || typeof report !== "object" || Array.isArray(report)) {
     throw new ConformanceError("LGWC_CONFIG", `${file} is JSON but not a certification (a JSON object); give the file a run or merge wrote.`);
   }
-  const key = parsed.values["public-key"] === undefined ? undefined : await read(parsed.values["public-key"], "the public key");
+  const key = parsed.values["public-key"] === undefined ? undefined : await readFlagFile("--public-key", parsed.values["public-key"]);
   if (key !== undefined) usablePublicKey(key, parsed.values["public-key"]!);
   // A JSON object that carries neither a verdict nor a seal is some other file (a package.json), not a broken certification.
   if (!("verdict" in report) && !("integrity" in report)) {

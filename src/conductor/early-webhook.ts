@@ -125,17 +125,23 @@ async function endShownAfter(deps: EarlyDeps, ids: RunIds, delivery: Delivery, s
  * the webhook; one that announces a run seconds early does not), and its recorded end says so.
  */
 export async function announcedBeforeEnd(deps: EarlyDeps, ids: RunIds, delivery: Delivery): Promise<EarlyReading> {
-  // Sent at once: a run still going on answers only at its end, which is what settles a doubt the reads leave.
-  const joined = joinedAt(deps, ids);
+  // Sent at the first read that shows the run going on: a join then answers only at its end, which is what settles a
+  // doubt the reads leave (a webhook that came after the end, as nearly all do, costs no join).
+  let joined: Promise<number | undefined> | undefined;
+  const read = async (): Promise<RunNow> => {
+    const now = await statusNow(deps, ids);
+    if (!now.ended && now.status !== undefined && joined === undefined) joined = joinedAt(deps, ids);
+    return now;
+  };
   // Only an end the API shows settles it: a read that shows nothing (a 404 from a lagging replica, a 503) says
   // nothing either way, so the reads go on until the grace is over.
-  const { answer: last, settled } = await pollUntil(delivery.receivedAt + graceFor(deps.latencyMs), 50, 500, () => statusNow(deps, ids), (read) => read.ended);
+  const { answer: last, settled } = await pollUntil(delivery.receivedAt + graceFor(deps.latencyMs), 50, 500, read, (now) => now.ended);
   if (settled) return { unseen: false };
   if (last.status === undefined) return { unseen: true };
   const seen = `GET on the run still answered ${described(last.status)} ${Date.now() - delivery.receivedAt} ms after its webhook arrived`;
   const reading: EarlyReading = { unseen: false, ...(await endShownAfter(deps, ids, delivery, seen, delivery.receivedAt + deps.timeoutMs)) };
   if (reading.doubt === undefined) return reading;
-  const at = await joined;
+  const at = await (joined ?? Promise.resolve(undefined));
   return at === undefined ? reading : { ...reading, joinedAt: at };
 }
 

@@ -246,6 +246,12 @@ export function sinkRecords(stats: SinkStats): Pick<Certification, "strays" | "s
   };
 }
 
+/** The run tags whose leftovers a certificate lists: each merged line names its run; a single run's lines are its own. */
+export function leftoverRunTags(c: Pick<Certification, "leftOnTarget" | "runTag">): string[] {
+  const named = (c.leftOnTarget ?? []).map((line) => /^run (\S+): /.exec(line)?.[1]).filter((tag): tag is string => tag !== undefined);
+  return named.length === 0 ? [c.runTag] : [...new Set(named)];
+}
+
 export function buildCertification(
   runtime: Runtime,
   cases: readonly CaseResult[],

@@ -1,5 +1,5 @@
 import { count, cut } from "../text.js";
-import { verdictWords, type Certification } from "./certification.js";
+import { leftoverRunTags, verdictWords, type Certification } from "./certification.js";
 import { LATENCY_NOTE, loadLines } from "./load.js";
 import { describeWindows } from "../conductor/windows.js";
 import { findingsOf, REPLAY_LOCAL, type Finding } from "./findings.js";
@@ -53,7 +53,8 @@ export function renderMarkdown(c: Certification): string {
     `- Sink: keeps up to ${mib(c.sink.maxBodyBytes)} of one body and ${mib(c.sink.budgetBytes)} in all; kept ${c.sink.keptBytes} bytes; ${c.strays.count} stray request(s), ${c.sink.noise} other request(s), ${c.sink.discarded + c.sink.dropped} not kept, ${c.sink.refusedConnections} connection(s) refused, ${c.sink.aborted ?? 0} request(s) closed by their sender before their body ended`,
   );
   if (c.leftOnTarget !== undefined && c.leftOnTarget.length > 0) {
-    lines.push(`- Left on the target by the cleanup (remove with \`lg-webhook-conformance cleanup --target URL --run ${c.runTag}\`): ${c.leftOnTarget.map(inline).join("; ")}`);
+    const commands = leftoverRunTags(c).map((tag) => `\`lg-webhook-conformance cleanup --target URL --run ${tag}\``);
+    lines.push(`- Left on the target by the cleanup (remove with ${commands.join(" and ")}): ${c.leftOnTarget.map(inline).join("; ")}`);
   }
   lines.push(`- Started ${c.startedAt}, finished ${c.finishedAt}`);
   lines.push(`- Command: \`${c.commandLine}\``, "");

@@ -381,7 +381,7 @@ async function report(options, runtime, cases, leftovers, resources, io, interru
     if (leftovers.length > 0)
         io.stderr(describeLeftovers(leftovers, resources.cleanupCommand ?? cleanupCommand(resources.runTag)));
     resources.leftoversSaid = true;
-    const certification = await writeRunReports(runtime, cases, resources.sink.stats(), resources.redactor, interrupted, leftovers.map(leftoverLine)).catch((error) => {
+    const certification = await writeRunReports(runtime, cases, resources.sink.stats(), resources.redactor, interrupted, [...new Set(leftovers.map(leftoverLine))]).catch((error) => {
         // The file system refused (the folder was removed, the disk is full): that is the folder, not a bug in the suite.
         if (typeof error.code !== "string" || error instanceof ConformanceError)
             throw error;

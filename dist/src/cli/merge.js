@@ -10,7 +10,8 @@ import { caseIdsOf } from "../cases/catalog.js";
 import { writeCertification } from "../report/write.js";
 import { check, keyId } from "../report/integrity.js";
 import { createPublicKey } from "node:crypto";
-import { readFileSync, realpathSync } from "node:fs";
+import { realpathSync } from "node:fs";
+import { readFlagFile } from "./read-flag-file.js";
 import { sealedTextProblem } from "../json-duplicates.js";
 import { claimReportFolder } from "../report/files.js";
 import { checkSigningKey, suiteVersion } from "./certify.js";
@@ -179,14 +180,9 @@ async function mergePlaywright(dirs, out) {
         await rm(blobs, { recursive: true, force: true });
     }
 }
-function trustedKeyId(path) {
-    let pem;
-    try {
-        pem = readFileSync(path, "utf8");
-    }
-    catch (error) {
-        throw new ConformanceError("LGWC_CONFIG", `Cannot read --trust-key ${path}: ${error instanceof Error ? error.message : String(error)}.`);
-    }
+async function trustedKeyId(path) {
+    // Read as the other file flags are: a pipe nobody writes to, or a device, must not hold the process past Ctrl-C.
+    const pem = await readFlagFile("--trust-key", path);
     try {
         const key = createPublicKey(pem);
         if (key.asymmetricKeyType !== "ed25519")
@@ -226,7 +222,7 @@ export async function mergeCommand(argv, io) {
         const shares = await Promise.all(dirs.map(load));
         checkWhole(shares);
         if (key !== undefined)
-            checkTrust(shares, new Set([keyId(createPublicKey(key)), ...(parsed.values["trust-key"] ?? []).map(trustedKeyId)]));
+            checkTrust(shares, new Set([keyId(createPublicKey(key)), ...(await Promise.all((parsed.values["trust-key"] ?? []).map(trustedKeyId)))]));
         merged = combine(shares.map((s) => s.cert), dirs);
     }
     catch (error) {
@@ -321,7 +317,8 @@ function combine(parts, dirs) {
         cases,
         ...judge(cases, expectations, strict),
     };
-    const left = parts.flatMap((p) => p.leftOnTarget ?? []);
+    // Each share's run has its own tag, which `cleanup --run` needs: a merged line names the run that left it.
+    const left = [...new Set(parts.flatMap((p) => (p.leftOnTarget ?? []).map((line) => (parts.length > 1 && !line.startsWith("run ") ? `run ${p.runTag}: ${line}` : line))))];
     if (left.length > 0)
         merged.leftOnTarget = left;
     else

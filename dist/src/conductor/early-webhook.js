@@ -77,11 +77,18 @@ async function endShownAfter(deps, ids, delivery, seen, until) {
  * the webhook; one that announces a run seconds early does not), and its recorded end says so.
  */
 export async function announcedBeforeEnd(deps, ids, delivery) {
-    // Sent at once: a run still going on answers only at its end, which is what settles a doubt the reads leave.
-    const joined = joinedAt(deps, ids);
+    // Sent at the first read that shows the run going on: a join then answers only at its end, which is what settles a
+    // doubt the reads leave (a webhook that came after the end, as nearly all do, costs no join).
+    let joined;
+    const read = async () => {
+        const now = await statusNow(deps, ids);
+        if (!now.ended && now.status !== undefined && joined === undefined)
+            joined = joinedAt(deps, ids);
+        return now;
+    };
     // Only an end the API shows settles it: a read that shows nothing (a 404 from a lagging replica, a 503) says
     // nothing either way, so the reads go on until the grace is over.
-    const { answer: last, settled } = await pollUntil(delivery.receivedAt + graceFor(deps.latencyMs), 50, 500, () => statusNow(deps, ids), (read) => read.ended);
+    const { answer: last, settled } = await pollUntil(delivery.receivedAt + graceFor(deps.latencyMs), 50, 500, read, (now) => now.ended);
     if (settled)
         return { unseen: false };
     if (last.status === undefined)
@@ -90,7 +97,7 @@ export async function announcedBeforeEnd(deps, ids, delivery) {
     const reading = { unseen: false, ...(await endShownAfter(deps, ids, delivery, seen, delivery.receivedAt + deps.timeoutMs)) };
     if (reading.doubt === undefined)
         return reading;
-    const at = await joined;
+    const at = await (joined ?? Promise.resolve(undefined));
     return at === undefined ? reading : { ...reading, joinedAt: at };
 }
 /**

@@ -127,6 +127,11 @@ export function sinkRecords(stats) {
         },
     };
 }
+/** The run tags whose leftovers a certificate lists: each merged line names its run; a single run's lines are its own. */
+export function leftoverRunTags(c) {
+    const named = (c.leftOnTarget ?? []).map((line) => /^run (\S+): /.exec(line)?.[1]).filter((tag) => tag !== undefined);
+    return named.length === 0 ? [c.runTag] : [...new Set(named)];
+}
 export function buildCertification(runtime, cases, stats, finishedAt, redactor, leftOnTarget = []) {
     const { strays, sink } = sinkRecords(stats);
     const unheard = unheardCase(sink);

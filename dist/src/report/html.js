@@ -1,7 +1,7 @@
 import { count } from "../text.js";
 import { indentJson } from "./indent-json.js";
 import { nestingDepth } from "../json.js";
-import { verdictWords } from "./certification.js";
+import { leftoverRunTags, verdictWords } from "./certification.js";
 import { LATENCY_NOTE, loadLines } from "./load.js";
 import { describeWindows } from "../conductor/windows.js";
 import { findingsOf, REPLAY_LOCAL } from "./findings.js";
@@ -202,7 +202,7 @@ ${c.windows === undefined ? "" : `<dt>Windows</dt><dd>the suite ${esc(describeWi
 <dt>Started / finished</dt><dd>${esc(c.startedAt)} / ${esc(c.finishedAt)}</dd>
 <dt>Command</dt><dd><code>${esc(c.commandLine)}</code></dd>
 <dt>Run tag</dt><dd><code>${esc(c.runTag)}</code></dd>
-${c.leftOnTarget === undefined || c.leftOnTarget.length === 0 ? "" : `<dt>Left on the target</dt><dd>${c.leftOnTarget.map(esc).join("<br>")} (remove with <code>lg-webhook-conformance cleanup --target URL --run ${esc(c.runTag)}</code>)</dd>`}
+${c.leftOnTarget === undefined || c.leftOnTarget.length === 0 ? "" : `<dt>Left on the target</dt><dd>${c.leftOnTarget.map(esc).join("<br>")} (remove with ${leftoverRunTags(c).map((tag) => `<code>lg-webhook-conformance cleanup --target URL --run ${esc(tag)}</code>`).join(" and ")})</dd>`}
 ${c.integrity ? `<dt>SHA-256</dt><dd><code>${esc(c.integrity.sha256)}</code>${c.integrity.signature ? ` · signed with Ed25519 key ${esc(c.integrity.signature.keyId)}` : ""}</dd>` : ""}
 </dl>
 ${c.profile === "hardening" ? `<p><strong>Profile: hardening</strong> — probes that may disrupt the target.</p>` : ""}
