@@ -18,10 +18,6 @@ function reasonOf(item: Leftover): string {
     .join("…");
 }
 
-/**
- * What a run left on the target, grouped by kind and reason, each item once, and what to do:
- * one line per group instead of one long line that repeats each id.
- */
 /** One leftover as a line of the certificate: its reason names the item. */
 export function leftoverLine(item: Leftover): string {
   return item.kind !== undefined && item.id !== undefined && !item.why.includes(item.id) ? `${item.kind} ${item.id}: ${item.why}` : item.why;
@@ -32,6 +28,10 @@ export function cleanupCommand(runTag: string | undefined, options: { ca?: boole
   return `lg-webhook-conformance cleanup --target URL${runTag === undefined ? "" : ` --run ${runTag}`}${options.ca === true ? " --ca FILE" : ""}`;
 }
 
+/**
+ * What a run left on the target, grouped by kind and reason, each item once, and what to do:
+ * one line per group instead of one long line that repeats each id.
+ */
 export function describeLeftovers(items: readonly Leftover[], command: string): string {
   const groups = new Map<string, { kind?: Kind; ids: string[] }>();
   const general: string[] = [];

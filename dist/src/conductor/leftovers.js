@@ -8,10 +8,6 @@ function reasonOf(item) {
         .split(item.id)
         .join("…");
 }
-/**
- * What a run left on the target, grouped by kind and reason, each item once, and what to do:
- * one line per group instead of one long line that repeats each id.
- */
 /** One leftover as a line of the certificate: its reason names the item. */
 export function leftoverLine(item) {
     return item.kind !== undefined && item.id !== undefined && !item.why.includes(item.id) ? `${item.kind} ${item.id}: ${item.why}` : item.why;
@@ -20,6 +16,10 @@ export function leftoverLine(item) {
 export function cleanupCommand(runTag, options = {}) {
     return `lg-webhook-conformance cleanup --target URL${runTag === undefined ? "" : ` --run ${runTag}`}${options.ca === true ? " --ca FILE" : ""}`;
 }
+/**
+ * What a run left on the target, grouped by kind and reason, each item once, and what to do:
+ * one line per group instead of one long line that repeats each id.
+ */
 export function describeLeftovers(items, command) {
     const groups = new Map();
     const general = [];
