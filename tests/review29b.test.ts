@@ -2,16 +2,14 @@
  * Review 29b (hostile review). Each test asserts the correct behaviour and fails on the code reviewed (97709c4).
  */
 import { describe, expect, it } from "vitest";
-import { execFileSync, spawn } from "node:child_process";
+import { execFileSync } from "node:child_process";
 import { mkdtemp, readFile } from "node:fs/promises";
-import { readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { BIN, ROOT, runCli } from "./helpers/cli.js";
+import { boundedRun, NO_PROXY_ENV, runCli } from "./helpers/cli.js";
 import { startTestTarget } from "../fixtures/test-target/server.js";
 
 const tmp = (): Promise<string> => mkdtemp(join(tmpdir(), "lgwc-r29b-"));
-const NO_PROXY_ENV = { HTTP_PROXY: undefined, HTTPS_PROXY: undefined, http_proxy: undefined, https_proxy: undefined, NO_PROXY: undefined, no_proxy: undefined };
 
 describe("review 29b finding 1: a proxy variable without a scheme (proxy.corp:3128, as curl accepts) is exit 4 'internal error'", () => {
   for (const [name, value] of [
@@ -36,37 +34,6 @@ describe("review 29b finding 1: a proxy variable without a scheme (proxy.corp:31
     });
   }
 });
-
-/** Spawns the CLI; resolves with its exit code, or "killed" when it had to be killed (still running at `killAtMs`, or over `maxRssMb`). */
-function boundedRun(args: string[], options: { sigintAtMs?: number; killAtMs: number; maxRssMb: number }): Promise<{ code: number | null | "killed"; stderr: string }> {
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, [BIN, ...args], { cwd: ROOT, stdio: ["ignore", "pipe", "pipe"], env: { ...process.env, ...NO_PROXY_ENV } });
-    let stderr = "";
-    let killed = false;
-    child.stderr.on("data", (c: Buffer) => (stderr += c.toString()));
-    const kill = (): void => {
-      if (child.exitCode !== null || child.signalCode !== null) return;
-      killed = true;
-      child.kill("SIGKILL");
-    };
-    const watch = setInterval(() => {
-      try {
-        const rss = Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${child.pid}/status`, "utf8"))?.[1] ?? 0) / 1024;
-        if (rss > options.maxRssMb) kill();
-      } catch {
-        // gone
-      }
-    }, 100);
-    const sigint = options.sigintAtMs === undefined ? undefined : setTimeout(() => child.kill("SIGINT"), options.sigintAtMs);
-    const timer = setTimeout(kill, options.killAtMs);
-    child.once("close", (code) => {
-      clearInterval(watch);
-      clearTimeout(timer);
-      if (sigint) clearTimeout(sigint);
-      resolve({ code: killed ? "killed" : code, stderr });
-    });
-  });
-}
 
 describe("review 29b finding 2: a file flag naming a pipe or a device hangs with Ctrl-C ignored, or eats memory until the process aborts", () => {
   for (const flag of ["--ca", "--sign-key", "--expect-failures"]) {

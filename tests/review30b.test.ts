@@ -2,47 +2,14 @@
  * Review 30b (hostile review). Each test asserts the correct behaviour and fails on the code reviewed (42458d0).
  */
 import { describe, expect, it } from "vitest";
-import { execFileSync, spawn } from "node:child_process";
+import { execFileSync } from "node:child_process";
 import { mkdtemp, readFile } from "node:fs/promises";
-import { readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { BIN, ROOT, runCli } from "./helpers/cli.js";
+import { boundedRun, runCli } from "./helpers/cli.js";
 import { startTestTarget } from "../fixtures/test-target/server.js";
 
 const tmp = (): Promise<string> => mkdtemp(join(tmpdir(), "lgwc-r30b-"));
-const NO_PROXY_ENV = { HTTP_PROXY: undefined, HTTPS_PROXY: undefined, http_proxy: undefined, https_proxy: undefined, NO_PROXY: undefined, no_proxy: undefined };
-
-/** Spawns the CLI; resolves with its exit code, or "killed" when it had to be killed (still running at `killAtMs`, or over `maxRssMb`). */
-function boundedRun(args: string[], options: { sigintAtMs?: number; killAtMs: number; maxRssMb: number }): Promise<{ code: number | null | "killed"; stderr: string }> {
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, [BIN, ...args], { cwd: ROOT, stdio: ["ignore", "pipe", "pipe"], env: { ...process.env, ...NO_PROXY_ENV } });
-    let stderr = "";
-    let killed = false;
-    child.stderr.on("data", (c: Buffer) => (stderr += c.toString()));
-    const kill = (): void => {
-      if (child.exitCode !== null || child.signalCode !== null) return;
-      killed = true;
-      child.kill("SIGKILL");
-    };
-    const watch = setInterval(() => {
-      try {
-        const rss = Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${child.pid}/status`, "utf8"))?.[1] ?? 0) / 1024;
-        if (rss > options.maxRssMb) kill();
-      } catch {
-        // gone
-      }
-    }, 100);
-    const sigint = options.sigintAtMs === undefined ? undefined : setTimeout(() => child.kill("SIGINT"), options.sigintAtMs);
-    const timer = setTimeout(kill, options.killAtMs);
-    child.once("close", (code) => {
-      clearInterval(watch);
-      clearTimeout(timer);
-      if (sigint) clearTimeout(sigint);
-      resolve({ code: killed ? "killed" : code, stderr });
-    });
-  });
-}
 
 describe("review 30b finding 1: a merged certificate's leftovers name only the first share's run tag for cleanup", () => {
   it("each share's leftovers come with a cleanup command that removes them (its own --run tag)", { timeout: 120_000 }, async () => {

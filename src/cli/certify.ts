@@ -1,7 +1,7 @@
 import { count } from "../text.js";
 import { readCa } from "./read-ca.js";
 import { readFlagFile } from "./read-flag-file.js";
-import { cleanupCommand, describeLeftovers, leftoverLine, unsweptCreates, type Leftover } from "../conductor/leftovers.js";
+import { cleanupCommand, describeLeftovers, leftoverLine, sweepLeftovers, unsweptCreates, type Leftover } from "../conductor/leftovers.js";
 import type { ChildProcess } from "node:child_process";
 import { rm } from "node:fs/promises";
 import { readFileSync, rmSync } from "node:fs";
@@ -27,7 +27,7 @@ import { loadOpenApiRunSchema, runSchemaFromDocument, type LoadedSchema } from "
 import { compareRunSchemas } from "../schema/compare.js";
 import { compileRunValidator } from "../schema/validate.js";
 import type { Runtime } from "../runtime.js";
-import { ignoredNote, runTag as tagFor, sweep } from "../api/cleanup.js";
+import { runTag as tagFor, sweep } from "../api/cleanup.js";
 import { describeWindows, windowsFor, type Windows } from "../conductor/windows.js";
 import { Conductor, STOP_CREATES_WAIT_MS, type FreshTarget } from "../conductor/conductor.js";
 import { startControlServer, type ControlServer } from "../conductor/control-server.js";
@@ -359,9 +359,7 @@ async function proveTarget(options: Options, target: CheckedTarget, sink: Sink, 
     // As a stop during the cases does: a create still under way makes its thread after a sweep that ran now.
     const waitMs = Math.min(options.timeoutMs, STOP_CREATES_WAIT_MS);
     const unswept = unsweptCreates(await api.stopCreating(waitMs), waitMs);
-    const swept = await sweep(api, tagFor(runTag), { crons: false });
-    const note = ignoredNote(swept);
-    return [...unswept, ...swept.problems.map((why) => ({ why })), ...(note === undefined ? [] : [{ why: note }])];
+    return [...unswept, ...sweepLeftovers(await sweep(api, tagFor(runTag), { crons: false }))];
   };
   if (checked.graphId === undefined) {
     // The target hides the assistant's graph: the graph's own answer tells.

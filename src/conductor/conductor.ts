@@ -1,5 +1,5 @@
 import { count } from "../text.js";
-import { unsweptCreates, type Leftover } from "./leftovers.js";
+import { sweepLeftovers, unsweptCreates, type Leftover } from "./leftovers.js";
 import type { CaseResult } from "../report/types.js";
 import type { Sink } from "../sink/server.js";
 import { caseById } from "../cases/catalog.js";
@@ -8,7 +8,7 @@ import type { RunResult } from "../report/types.js";
 import { accountRuns, emptyLoad } from "../report/load.js";
 import { Limit } from "./limit.js";
 import type { CaseDefinition } from "../cases/drive-types.js";
-import { deleteOwn, ignoredNote, sweep } from "../api/cleanup.js";
+import { deleteOwn, sweep } from "../api/cleanup.js";
 import type { TargetClient } from "../api/client.js";
 
 /** A target of the case's own, started for one disruptive probe and thrown away after it. */
@@ -294,10 +294,7 @@ export class Conductor {
     // One sweep per run: after it, nothing new is created that the tracked sets would not know.
     if (this.swept) return [...this.cleanupProblems];
     this.swept = true;
-    const swept = await sweep(this.settings.api, this.settings.tag, { crons: this.settings.cronsSupported });
-    this.cleanupProblems.push(...swept.problems.map((why) => ({ why })));
-    const note = ignoredNote(swept);
-    if (note !== undefined) this.cleanupProblems.push({ why: note });
+    this.cleanupProblems.push(...sweepLeftovers(await sweep(this.settings.api, this.settings.tag, { crons: this.settings.cronsSupported })));
     return [...this.cleanupProblems];
   }
 

@@ -1,4 +1,4 @@
-import type { Kind } from "../api/cleanup.js";
+import { ignoredNote, type Kind, type SweepResult } from "../api/cleanup.js";
 import type { CreatesAtStop } from "../api/client.js";
 
 /** Something the suite could not delete, or could not vouch for, on the target; kind and id when it is one item. */
@@ -64,4 +64,10 @@ export function unsweptCreates(creates: CreatesAtStop, waitMs: number): Leftover
   if (creates.unanswered > 0) left.push({ why: `${creates.unanswered} create call(s) were still unanswered after ${Math.round(waitMs / 1000)} s; what they make later is not swept` });
   if (creates.lost > 0) left.push({ why: `${creates.lost} create call(s) got no answer (timed out or cut off) shortly before the cleanup; what the target made of them after the sweep looked may remain` });
   return left;
+}
+
+/** What a sweep left to say: its problems, and the items its target's search listed without the mark. */
+export function sweepLeftovers(swept: SweepResult): Leftover[] {
+  const note = ignoredNote(swept);
+  return [...swept.problems.map((why) => ({ why })), ...(note === undefined ? [] : [{ why: note }])];
 }

@@ -1,4 +1,5 @@
 import { spawn } from "node:child_process";
+import { readFileSync } from "node:fs";
 import { join } from "node:path";
 
 export const ROOT = join(import.meta.dirname, "..", "..");
@@ -81,3 +82,38 @@ export function startCliUntil(args: string[], ready: (stderr: string) => boolean
     void closed.then(() => reject(new Error(`the CLI ended before it was ready:\n${stderr}`)));
   });
 }
+
+/** Unset (a child ignores undefined), so no proxy of the machine's reaches the CLI. */
+export const NO_PROXY_ENV = { HTTP_PROXY: undefined, HTTPS_PROXY: undefined, http_proxy: undefined, https_proxy: undefined, NO_PROXY: undefined, no_proxy: undefined };
+
+/** Spawns the CLI; resolves with its exit code, or "killed" when it had to be killed (still running at `killAtMs`, or over `maxRssMb`). */
+export function boundedRun(args: string[], options: { sigintAtMs?: number; killAtMs: number; maxRssMb: number }): Promise<{ code: number | null | "killed"; stderr: string }> {
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, [BIN, ...args], { cwd: ROOT, stdio: ["ignore", "pipe", "pipe"], env: { ...process.env, ...NO_PROXY_ENV } });
+    let stderr = "";
+    let killed = false;
+    child.stderr.on("data", (c: Buffer) => (stderr += c.toString()));
+    const kill = (): void => {
+      if (child.exitCode !== null || child.signalCode !== null) return;
+      killed = true;
+      child.kill("SIGKILL");
+    };
+    const watch = setInterval(() => {
+      try {
+        const rss = Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${child.pid}/status`, "utf8"))?.[1] ?? 0) / 1024;
+        if (rss > options.maxRssMb) kill();
+      } catch {
+        // gone
+      }
+    }, 100);
+    const sigint = options.sigintAtMs === undefined ? undefined : setTimeout(() => child.kill("SIGINT"), options.sigintAtMs);
+    const timer = setTimeout(kill, options.killAtMs);
+    child.once("close", (code) => {
+      clearInterval(watch);
+      clearTimeout(timer);
+      if (sigint) clearTimeout(sigint);
+      resolve({ code: killed ? "killed" : code, stderr });
+    });
+  });
+}
+

@@ -1,7 +1,7 @@
 import { count } from "../text.js";
 import { readCa } from "./read-ca.js";
 import { readFlagFile } from "./read-flag-file.js";
-import { cleanupCommand, describeLeftovers, leftoverLine, unsweptCreates } from "../conductor/leftovers.js";
+import { cleanupCommand, describeLeftovers, leftoverLine, sweepLeftovers, unsweptCreates } from "../conductor/leftovers.js";
 import { rm } from "node:fs/promises";
 import { readFileSync, rmSync } from "node:fs";
 import { join, resolve } from "node:path";
@@ -24,7 +24,7 @@ import { RUN_SCHEMA, RUN_SCHEMA_VERSION } from "../schema/run-schema.js";
 import { loadOpenApiRunSchema, runSchemaFromDocument } from "../schema/openapi.js";
 import { compareRunSchemas } from "../schema/compare.js";
 import { compileRunValidator } from "../schema/validate.js";
-import { ignoredNote, runTag as tagFor, sweep } from "../api/cleanup.js";
+import { runTag as tagFor, sweep } from "../api/cleanup.js";
 import { describeWindows, windowsFor } from "../conductor/windows.js";
 import { Conductor, STOP_CREATES_WAIT_MS } from "../conductor/conductor.js";
 import { startControlServer } from "../conductor/control-server.js";
@@ -292,9 +292,7 @@ async function proveTarget(options, target, sink, sinkUrl, runTag, resources, io
         // As a stop during the cases does: a create still under way makes its thread after a sweep that ran now.
         const waitMs = Math.min(options.timeoutMs, STOP_CREATES_WAIT_MS);
         const unswept = unsweptCreates(await api.stopCreating(waitMs), waitMs);
-        const swept = await sweep(api, tagFor(runTag), { crons: false });
-        const note = ignoredNote(swept);
-        return [...unswept, ...swept.problems.map((why) => ({ why })), ...(note === undefined ? [] : [{ why: note }])];
+        return [...unswept, ...sweepLeftovers(await sweep(api, tagFor(runTag), { crons: false }))];
     };
     if (checked.graphId === undefined) {
         // The target hides the assistant's graph: the graph's own answer tells.

@@ -1,10 +1,10 @@
 import { count } from "../text.js";
-import { unsweptCreates } from "./leftovers.js";
+import { sweepLeftovers, unsweptCreates } from "./leftovers.js";
 import { caseById } from "../cases/catalog.js";
 import { rejudgeCase, runCase, withoutRuns } from "./run-case.js";
 import { accountRuns, emptyLoad } from "../report/load.js";
 import { Limit } from "./limit.js";
-import { deleteOwn, ignoredNote, sweep } from "../api/cleanup.js";
+import { deleteOwn, sweep } from "../api/cleanup.js";
 /** How often load mode says how far it has got. */
 const LOAD_PROGRESS_MS = 2_000;
 /**
@@ -267,11 +267,7 @@ export class Conductor {
         if (this.swept)
             return [...this.cleanupProblems];
         this.swept = true;
-        const swept = await sweep(this.settings.api, this.settings.tag, { crons: this.settings.cronsSupported });
-        this.cleanupProblems.push(...swept.problems.map((why) => ({ why })));
-        const note = ignoredNote(swept);
-        if (note !== undefined)
-            this.cleanupProblems.push({ why: note });
+        this.cleanupProblems.push(...sweepLeftovers(await sweep(this.settings.api, this.settings.tag, { crons: this.settings.cronsSupported })));
         return [...this.cleanupProblems];
     }
     /** What is known to be left on the target right now, for a stop that will not wait for the cleanup. */

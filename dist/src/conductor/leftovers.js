@@ -1,3 +1,4 @@
+import { ignoredNote } from "../api/cleanup.js";
 /** The reason with the item's own name taken out, so items left for one reason read as one line. */
 function reasonOf(item) {
     if (item.id === undefined || item.kind === undefined)
@@ -55,4 +56,9 @@ export function unsweptCreates(creates, waitMs) {
     if (creates.lost > 0)
         left.push({ why: `${creates.lost} create call(s) got no answer (timed out or cut off) shortly before the cleanup; what the target made of them after the sweep looked may remain` });
     return left;
+}
+/** What a sweep left to say: its problems, and the items its target's search listed without the mark. */
+export function sweepLeftovers(swept) {
+    const note = ignoredNote(swept);
+    return [...swept.problems.map((why) => ({ why })), ...(note === undefined ? [] : [{ why: note }])];
 }

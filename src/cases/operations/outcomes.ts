@@ -25,9 +25,12 @@ const ENDED = ["success", "error", "timeout", "interrupted"];
  */
 async function endedAfterCancel(context: DriveContext, threadId: string, runId: string): Promise<boolean> {
   const read = () => context.api.send("GET", runPath(threadId, runId)).catch(() => undefined);
-  const ended = (answer: Awaited<ReturnType<typeof read>>): boolean =>
-    answer?.status === 404 || (answer?.status === 200 && ENDED.includes(stringField(answer.json, "status") ?? ""));
-  return (await pollUntil(Date.now() + context.timeoutMs, 50, 500, read, ended)).settled;
+  return (await pollUntil(Date.now() + context.timeoutMs, 50, 500, read, endedOrGone)).settled;
+}
+
+/** A GET on a run that shows it ended, or gone (as a rollback or a deletion leaves it). */
+function endedOrGone(answer: { status: number; json: unknown } | undefined): boolean {
+  return answer?.status === 404 || (answer?.status === 200 && ENDED.includes(stringField(answer.json, "status") ?? ""));
 }
 
 /** Waits (bounded) until the API reports one of the statuses, so a cancel hits a running run. */
@@ -242,8 +245,7 @@ async function refusedWithFirstRunning(context: DriveContext, threadId: string, 
     const holdMs = refusalHoldMs(context.latencyMs);
     const from = Date.now();
     const readNow = () => context.api.send("GET", runPath(threadId, firstId)).catch(() => undefined);
-    const stopped = (answer: Awaited<ReturnType<typeof readNow>>): boolean => answer?.status === 404 || (answer?.status === 200 && ENDED.includes(stringField(answer.json, "status") ?? ""));
-    const { answer, settled } = await pollUntil(from + holdMs, 100, 500, readNow, stopped);
+    const { answer, settled } = await pollUntil(from + holdMs, 100, 500, readNow, endedOrGone);
     if (!settled) return refusal;
     const after = answer?.status === 404 ? undefined : stringField(answer?.json, "status");
     later = `${FIRST_UNTIL_CANCELLED} read back ${JSON.stringify(status)} at once, then ${after === undefined ? "was gone (GET answered 404)" : `read back ${JSON.stringify(after)}`} ${Date.now() - from} ms later, before the suite cancelled it`;

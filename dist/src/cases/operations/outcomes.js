@@ -21,8 +21,11 @@ const ENDED = ["success", "error", "timeout", "interrupted"];
  */
 async function endedAfterCancel(context, threadId, runId) {
     const read = () => context.api.send("GET", runPath(threadId, runId)).catch(() => undefined);
-    const ended = (answer) => answer?.status === 404 || (answer?.status === 200 && ENDED.includes(stringField(answer.json, "status") ?? ""));
-    return (await pollUntil(Date.now() + context.timeoutMs, 50, 500, read, ended)).settled;
+    return (await pollUntil(Date.now() + context.timeoutMs, 50, 500, read, endedOrGone)).settled;
+}
+/** A GET on a run that shows it ended, or gone (as a rollback or a deletion leaves it). */
+function endedOrGone(answer) {
+    return answer?.status === 404 || (answer?.status === 200 && ENDED.includes(stringField(answer.json, "status") ?? ""));
 }
 /** Waits (bounded) until the API reports one of the statuses, so a cancel hits a running run. */
 async function untilStatus(context, threadId, runId, statuses) {
@@ -218,8 +221,7 @@ async function refusedWithFirstRunning(context, threadId, firstId, refusal) {
         const holdMs = refusalHoldMs(context.latencyMs);
         const from = Date.now();
         const readNow = () => context.api.send("GET", runPath(threadId, firstId)).catch(() => undefined);
-        const stopped = (answer) => answer?.status === 404 || (answer?.status === 200 && ENDED.includes(stringField(answer.json, "status") ?? ""));
-        const { answer, settled } = await pollUntil(from + holdMs, 100, 500, readNow, stopped);
+        const { answer, settled } = await pollUntil(from + holdMs, 100, 500, readNow, endedOrGone);
         if (!settled)
             return refusal;
         const after = answer?.status === 404 ? undefined : stringField(answer?.json, "status");
